@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Ops bootstrap: find (or install) the .NET SDK pinned in global.json, build the build project only
+# when its inputs changed since the last build, then run it with all arguments and return its exit code.
+set -eo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TEMP_DIR="$ROOT/.nuke/temp"
+PROJECT="$ROOT/build/_build.csproj"
+OUT_DIR="$TEMP_DIR/build-bin"
+STAMP="$TEMP_DIR/build.stamp"
+DOTNET_INSTALL_URL="https://dot.net/v1/dotnet-install.sh"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# A checksum of every input of the build project: its sources, every src/ project it may reference,
+# and the files that steer restore and compilation. Content, not timestamps, so a checkout or copy
+# that keeps old mtimes still rebuilds.
+fingerprint() {
+  (
+    cd "$ROOT"
+    {
+      find build src \( -name bin -o -name obj \) -prune -o -type f -print
+      for f in global.json Directory.Build.props Directory.Packages.props NuGet.config nuget.config; do
+        if [ -f "$f" ]; then echo "$f"; fi
+      done
+    } | LC_ALL=C sort | tr '\n' '\0' | xargs -0 cksum | cksum
+  )
+}
+
+run() {
+  exec "$1" "$OUT_DIR/_build.dll" "${@:2}"
+}
+
+# Warm path: inputs unchanged since the last build, and the dotnet that built it is still there.
+if [ -f "$STAMP" ] && [ -f "$OUT_DIR/_build.dll" ]; then
+  { read -r stamped_fingerprint; read -r stamped_dotnet; } < "$STAMP" || true
+  if [ -n "$stamped_dotnet" ] && [ -x "$stamped_dotnet" ] && [ "$stamped_fingerprint" = "$(fingerprint)" ]; then
+    run "$stamped_dotnet" "$@"
+  fi
+fi
+
+# Cold path: find or install the SDK, then build.
+sdk_version() {
+  sed -n 's/.*"version"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$ROOT/global.json" | head -n 1
+}
+
+if command -v dotnet >/dev/null 2>&1 && (cd "$ROOT" && dotnet --version >/dev/null 2>&1); then
+  DOTNET_EXE="$(command -v dotnet)"
+else
+  DOTNET_DIR="$TEMP_DIR/dotnet-unix"
+  DOTNET_EXE="$DOTNET_DIR/dotnet"
+  if ! (cd "$ROOT" && "$DOTNET_EXE" --version >/dev/null 2>&1); then
+    version="$(sdk_version)"
+    echo "Installing .NET SDK ${version:-(latest LTS)} into .nuke/temp/dotnet-unix (no suitable dotnet on PATH)..." >&2
+    mkdir -p "$TEMP_DIR"
+    installer="$TEMP_DIR/dotnet-install.sh"
+    if command -v curl >/dev/null 2>&1; then
+      curl -fsSL "$DOTNET_INSTALL_URL" -o "$installer"
+    else
+      wget -q "$DOTNET_INSTALL_URL" -O "$installer"
+    fi
+    chmod +x "$installer"
+    if [ -n "$version" ]; then
+      "$installer" --install-dir "$DOTNET_DIR" --version "$version" --no-path
+    else
+      "$installer" --install-dir "$DOTNET_DIR" --channel LTS --no-path
+    fi
+  fi
+fi
+export DOTNET_ROOT="$(dirname "$DOTNET_EXE")"
+
+mkdir -p "$TEMP_DIR"
+build() {
+  local before
+  before="$(fingerprint)"
+  echo "Building the build project (its inputs changed since the last build)..." >&2
+  "$DOTNET_EXE" build "$PROJECT" -c Release -o "$OUT_DIR" --nologo -v quiet -clp:NoSummary >&2
+  printf '%s\n%s\n' "$before" "$DOTNET_EXE" > "$STAMP.tmp"
+  mv "$STAMP.tmp" "$STAMP"
+}
+
+# Two cold runs at once must not build over each other: take a lock and look again.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$TEMP_DIR/build.lock"
+  flock 9
+  stamped_fingerprint=""
+  [ -f "$STAMP" ] && read -r stamped_fingerprint < "$STAMP" || true
+  if [ ! -f "$OUT_DIR/_build.dll" ] || [ "$stamped_fingerprint" != "$(fingerprint)" ]; then
+    build
+  fi
+  exec 9>&-
+else
+  build
+fi
+
+run "$DOTNET_EXE" "$@"

@@ -1,0 +1,8 @@
+namespace Ops.Build;
+
+/// <summary>Where the resources live: the embedded local cloud (default) or real AWS (only when asked).</summary>
+public enum CloudKind
+{
+    Local,
+    Aws,
+}

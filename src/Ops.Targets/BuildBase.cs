@@ -1,0 +1,42 @@
+using System.Linq.Expressions;
+
+namespace Ops.Targets;
+
+/// <summary>Base class of a build: derive, declare <see cref="Target"/> properties and <see cref="ParameterAttribute"/> members.</summary>
+public abstract class BuildBase
+{
+    IBuildLog? _log;
+    string? _root;
+
+    /// <summary>Writes lines prefixed with the running target, secrets redacted.</summary>
+    public IBuildLog Log => _log ?? throw new InvalidOperationException("Log is available once the build runs.");
+
+    /// <summary>The directory holding <c>.nuke/</c>.</summary>
+    public string RootDirectory => _root ?? throw new InvalidOperationException("RootDirectory is available once the build runs.");
+
+    /// <summary><c>.nuke/temp</c>: scratch space, git-ignored.</summary>
+    public string TemporaryDirectory => Path.Combine(RootDirectory, ".nuke", "temp");
+
+    internal void Attach(IBuildLog log, string root)
+    {
+        _log = log;
+        _root = root;
+    }
+
+    /// <summary>
+    /// Checks parameters after they are bound and before anything runs (not for <c>--help</c>).
+    /// Throw <see cref="UsageException"/> with one line naming the problem and the fix.
+    /// </summary>
+    protected internal virtual void Validate()
+    {
+    }
+
+    /// <summary>The process entry point: <c>static Task&lt;int&gt; Main(string[] args) =&gt; Execute&lt;Build&gt;(args);</c>.</summary>
+    /// <param name="defaultTarget">Runs when no target is named; without one, help is shown.</param>
+    protected static Task<int> Execute<T>(string[] args, Expression<Func<T, Target>>? defaultTarget = null)
+        where T : BuildBase, new()
+    {
+        var name = defaultTarget?.Body is MemberExpression m ? m.Member.Name : null;
+        return BuildRunner.RunProcessAsync(new T(), args, name);
+    }
+}

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Ops.Targets.Cli;
+using Ops.Targets.Execution;
+using Ops.Targets.Output;
+using Ops.Targets.Parameters;
+using Ops.Targets.Planning;
+using Ops.Targets.Text;
+
+namespace Ops.Targets;
+
+/// <summary>Runs one build invocation: parse, bind parameters, validate, plan, execute, summarise.</summary>
+public static class BuildRunner
+{
+    public static async Task<BuildReport> RunAsync(BuildBase build, IReadOnlyList<string> args, BuildHost host, string? defaultTarget = null)
+    {
+        using var console = new BuildConsole(host.Out, host.Error, host.IsTerminal);
+        build.Attach(console, host.RootDirectory);
+        var originalOut = Console.Out;
+        var originalError = Console.Error;
+        if (host.RedirectConsole)
+        {
+            Console.SetOut(new TargetAwareWriter(console, LogLevel.Info));
+            Console.SetError(new TargetAwareWriter(console, LogLevel.Error));
+        }
+        try
+        {
+            return await RunCoreAsync(build, args, host, defaultTarget, console);
+        }
+        catch (UsageException e)
+        {
+            console.UsageError(e.Message);
+            return new BuildReport(ExitCodes.UsageError, []);
+        }
+        catch (BuildDefinitionException e)
+        {
+            console.UsageError($"build definition: {e.Message}");
+            return new BuildReport(ExitCodes.TargetFailed, []);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Outside any target (Validate, a static condition): report it like a failed target would be.
+            console.UsageError($"{e.GetType().Name}: {e.Message}");
+            return new BuildReport(ExitCodes.TargetFailed, []);
+        }
+        finally
+        {
+            console.StopProgress();
+            if (host.RedirectConsole)
+            {
+                Console.SetOut(originalOut);
+                Console.SetError(originalError);
+            }
+        }
+    }
+
+    static async Task<BuildReport> RunCoreAsync(BuildBase build, IReadOnlyList<string> args, BuildHost host, string? defaultTarget, BuildConsole console)
+    {
+        var invocation = CommandLine.Parse(args);
+        var descriptors = ParameterDescriptor.FromType(build.GetType());
+        foreach (var d in descriptors.Where(d => CommandLine.IsBuiltIn(d.Name)))
+            throw new BuildDefinitionException($"Parameter '--{d.Name}' clashes with the built-in option of that name; rename it.");
+
+        var binding = new ParameterBinder(descriptors, host.Environment, host.RootDirectory).Bind(build, invocation.Parameters, invocation.Profiles);
+        console.Redactor.Add(SecretValues(binding.Parameters));
+        var graph = TargetGraph.FromBuild(build);
+
+        if (invocation.Help || (invocation.Targets.Count == 0 && defaultTarget == null))
+        {
+            console.WriteRaw(HelpWriter.Render(graph, binding.Parameters, defaultTarget));
+            foreach (var error in binding.Errors) console.UsageError(error);
+            return new BuildReport(binding.Errors.Count > 0 ? ExitCodes.UsageError : ExitCodes.Success, []);
+        }
+        if (binding.Errors.Count > 0) throw new UsageException(binding.Errors[0]);
+
+        build.Validate();
+
+        var targets = invocation.Targets.Count > 0 ? invocation.Targets : [defaultTarget!];
+        var parallel = invocation.Parallel ?? Environment.ProcessorCount;
+        var parameterValues = binding.Parameters.Select(p => new KeyValuePair<string, string>(p.Descriptor.Name, ValueConverter.Format(p.Value))).ToList();
+        var targetKeys = targets.Select(t => graph.Find(t)?.Name ?? t).Select(Names.Normalize).Order(StringComparer.Ordinal).ToArray();
+
+        var succeededBefore = invocation.Continue
+            ? ContinueFrom(ContinueState.Load(build.TemporaryDirectory), targetKeys, parameterValues, console)
+            : new HashSet<string>();
+        var plan = ExecutionPlanner.Plan(graph, targets, invocation.Skip, succeededBefore);
+        CheckRequirements(plan, descriptors, build);
+
+        if (invocation.Plan)
+        {
+            console.WriteRaw(PlanWriter.RenderText(plan, parallel));
+            Directory.CreateDirectory(build.TemporaryDirectory);
+            var html = Path.Combine(build.TemporaryDirectory, "plan.html");
+            await File.WriteAllTextAsync(html, PlanWriter.RenderHtml(plan));
+            console.WriteRaw($"Graph written to {Path.GetRelativePath(host.RootDirectory, html)}\n");
+            return new BuildReport(ExitCodes.Success, []);
+        }
+
+        console.SetPrefixWidth(plan.Entries.Max(e => e.Node.Name.Length));
+        console.Write(null, LogLevel.Header, $"Running {string.Join(" + ", plan.Invoked.Select(n => n.Name))} ({plan.Entries.Count} target(s), at most {parallel} at a time)");
+        var clock = Stopwatch.StartNew();
+        var results = await new BuildExecutor(console, parallel).RunAsync(plan, host.Cancellation, host.HardCancellation);
+        console.StopProgress();
+
+        var exitCode = results.Any(r => r.IsUsageError) ? ExitCodes.UsageError
+            : host.Cancellation.IsCancellationRequested ? ExitCodes.Cancelled
+            : results.Any(r => r.Status is ExecutionStatus.Failed or ExecutionStatus.NotRun or ExecutionStatus.Cancelled) ? ExitCodes.TargetFailed
+            : ExitCodes.Success;
+        console.WriteRaw(SummaryWriter.Render(results, clock.Elapsed, exitCode));
+
+        var salt = ContinueState.NewSalt();
+        new ContinueState(
+            targetKeys, salt, ContinueState.Hash(salt, parameterValues),
+            results.Where(r => r.Status == ExecutionStatus.Succeeded || succeededBefore.Contains(r.Name)).Select(r => r.Name).ToArray(),
+            exitCode != ExitCodes.Success).Save(build.TemporaryDirectory);
+        return new BuildReport(exitCode, results);
+    }
+
+    static HashSet<string> ContinueFrom(ContinueState? state, string[] targets, List<KeyValuePair<string, string>> parameters, BuildConsole console)
+    {
+        string? why = state switch
+        {
+            null => "no previous run is recorded",
+            { Failed: false } => "the previous run succeeded",
+            _ when !state.Targets.SequenceEqual(targets) => $"the previous run invoked {string.Join(" + ", state.Targets)}",
+            _ when ContinueState.Hash(state.Salt, parameters) != state.ParametersHash => "parameters changed since the previous run",
+            _ => null,
+        };
+        if (why != null)
+        {
+            console.Write(null, LogLevel.Warning, $"--continue: {why}; running every target.");
+            return [];
+        }
+        console.Write(null, LogLevel.Info, $"--continue: skipping {state!.Succeeded.Length} target(s) that succeeded in the previous run.");
+        return state.Succeeded.ToHashSet();
+    }
+
+    static void CheckRequirements(ExecutionPlan plan, IReadOnlyList<ParameterDescriptor> descriptors, BuildBase build)
+    {
+        foreach (var entry in plan.Entries.Where(e => e.SkipReason == null))
+        foreach (var requirement in entry.Node.Definition.Requirements)
+        {
+            if (requirement.Member != null)
+            {
+                var descriptor = descriptors.FirstOrDefault(d => d.Member.Name == requirement.Member.Name && d.Member.DeclaringType == requirement.Member.DeclaringType);
+                if (descriptor == null)
+                    throw new BuildDefinitionException($"Target '{entry.Node.Name}' requires '{requirement.Text}', which is not a [Parameter].");
+                if (HelpWriter.IsUnset(descriptor.GetValue(build)))
+                    throw new UsageException(
+                        $"Target '{entry.Node.Name}' requires --{descriptor.Name}: pass --{descriptor.Name} <value>, set {descriptor.EnvironmentNames.First()}, or add it to .nuke/parameters.json.");
+            }
+            else if (requirement.Value() is false)
+            {
+                throw new UsageException($"Target '{entry.Node.Name}' requires {requirement.Text}.");
+            }
+        }
+    }
+
+    static IEnumerable<string> SecretValues(IEnumerable<BoundParameter> parameters) =>
+        parameters.Where(p => p.Descriptor.IsSecret && p.Value != null)
+            .SelectMany(p => p.Value is Array a ? a.Cast<object?>() : [p.Value])
+            .Select(ValueConverter.Format)
+            .Where(s => s is not ("(not set)" or "(empty)"));
+
+    /// <summary>The real process: finds the root, wires Ctrl+C and SIGTERM to cancellation, and routes the console through the build.</summary>
+    internal static async Task<int> RunProcessAsync(BuildBase build, string[] args, string? defaultTarget)
+    {
+        var root = FindRoot();
+        if (root == null)
+        {
+            await Console.Error.WriteLineAsync("error: no .nuke directory found above the build or the working directory; run from the repository that holds .nuke/.");
+            return ExitCodes.UsageError;
+        }
+
+        using var soft = new CancellationTokenSource();
+        using var hard = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (hard.IsCancellationRequested) return; // third press: let the process die
+            e.Cancel = true;
+            if (!soft.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("Cancelling: running targets are told to stop, cleanup targets still run. Ctrl+C again to cancel those too.");
+                soft.Cancel();
+            }
+            else hard.Cancel();
+        };
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            soft.Cancel();
+        });
+
+        var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
+        var terminal = !Console.IsOutputRedirected
+                       && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))
+                       && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
+                       && Environment.GetEnvironmentVariable("TERM") != "dumb";
+        var host = new BuildHost
+        {
+            RootDirectory = root,
+            Out = Console.Out,
+            Error = Console.Error,
+            Environment = env,
+            IsTerminal = terminal,
+            Cancellation = soft.Token,
+            HardCancellation = hard.Token,
+            RedirectConsole = true,
+        };
+        var report = await RunAsync(build, args, host, defaultTarget);
+        return report.ExitCode;
+    }
+
+    static string? FindRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+                if (Directory.Exists(Path.Combine(dir.FullName, ".nuke")))
+                    return dir.FullName;
+        return null;
+    }
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Ops.Targets.Output;
+
+/// <summary>
+/// The one writer all build output goes through: redacts secrets, prefixes lines with the target that
+/// wrote them, colours and keeps a live progress line on a terminal, and writes plain lines otherwise.
+/// </summary>
+internal sealed class BuildConsole : IBuildLog, IDisposable
+{
+    static readonly AsyncLocal<string?> CurrentTarget = new();
+
+    readonly TextWriter _out;
+    readonly TextWriter _error;
+    readonly bool _terminal;
+    readonly object _lock = new();
+    readonly Dictionary<string, Stopwatch> _running = new();
+    Timer? _timer;
+    string _progressSummary = "";
+    int _prefixWidth;
+    bool _progressShown;
+
+    public SecretRedactor Redactor { get; } = new();
+
+    public BuildConsole(TextWriter output, TextWriter error, bool terminal)
+    {
+        _out = output;
+        _error = error;
+        _terminal = terminal;
+    }
+
+    public bool IsTerminal => _terminal;
+
+    /// <summary>The target whose body is running on this async flow; its name prefixes every line written from there.</summary>
+    public static string? Target
+    {
+        get => CurrentTarget.Value;
+        set => CurrentTarget.Value = value;
+    }
+
+    public void SetPrefixWidth(int width) => _prefixWidth = width;
+
+    public void Info(string message) => Write(LogLevel.Info, message);
+    public void Warning(string message) => Write(LogLevel.Warning, message);
+    public void Error(string message) => Write(LogLevel.Error, message);
+
+    public void Write(LogLevel level, string message) => Write(Target, level, message);
+
+    public void Write(string? target, LogLevel level, string message)
+    {
+        var text = Redactor.Redact(message);
+        lock (_lock)
+        {
+            ClearProgress();
+            foreach (var line in text.Replace("\r\n", "\n").Split('\n'))
+                _out.WriteLine(Format(target, level, line));
+            _out.Flush();
+            DrawProgress();
+        }
+    }
+
+    /// <summary>A usage error: one line on standard error.</summary>
+    public void UsageError(string message)
+    {
+        lock (_lock)
+        {
+            ClearProgress();
+            var text = Redactor.Redact(message);
+            _error.WriteLine(_terminal ? $"\e[31merror:\e[0m {text}" : $"error: {text}");
+            _error.Flush();
+        }
+    }
+
+    /// <summary>Raw text (help, plan, summary) written as given, redacted.</summary>
+    public void WriteRaw(string text)
+    {
+        lock (_lock)
+        {
+            ClearProgress();
+            _out.Write(Redactor.Redact(text));
+            _out.Flush();
+            DrawProgress();
+        }
+    }
+
+    public string Color(string text, string ansi) => _terminal ? $"\e[{ansi}m{text}\e[0m" : text;
+
+    string Format(string? target, LogLevel level, string line)
+    {
+        var prefix = target == null ? "" : $"[{target}]".PadRight(Math.Max(_prefixWidth + 2, target.Length + 2)) + " ";
+        if (!_terminal)
+            return level switch
+            {
+                LogLevel.Warning => $"{prefix}warning: {line}",
+                LogLevel.Error => $"{prefix}error: {line}",
+                _ => prefix + line,
+            };
+        var body = level switch
+        {
+            LogLevel.Warning => $"\e[33m{line}\e[0m",
+            LogLevel.Error => $"\e[31m{line}\e[0m",
+            LogLevel.Success => $"\e[32m{line}\e[0m",
+            LogLevel.Header => $"\e[1m{line}\e[0m",
+            _ => line,
+        };
+        return (prefix.Length > 0 ? $"\e[36m{prefix}\e[0m" : "") + body;
+    }
+
+    // ---- live progress (terminal only) ----
+
+    public void TargetStarted(string target)
+    {
+        if (!_terminal) return;
+        lock (_lock)
+        {
+            _running[target] = Stopwatch.StartNew();
+            _timer ??= new Timer(_ => Refresh(), null, 250, 250);
+            Refresh();
+        }
+    }
+
+    public void TargetFinished(string target)
+    {
+        if (!_terminal) return;
+        lock (_lock)
+        {
+            _running.Remove(target);
+            Refresh();
+        }
+    }
+
+    public void SetProgressSummary(string summary)
+    {
+        lock (_lock) _progressSummary = summary;
+    }
+
+    void Refresh()
+    {
+        lock (_lock)
+        {
+            ClearProgress();
+            DrawProgress();
+        }
+    }
+
+    void DrawProgress()
+    {
+        if (!_terminal || _running.Count == 0) return;
+        var sb = new StringBuilder("\e[2m▶ ");
+        sb.Append(string.Join("  ", _running.Select(r => $"{r.Key} {r.Value.Elapsed.TotalSeconds:0}s")));
+        if (_progressSummary.Length > 0) sb.Append("  ").Append(_progressSummary);
+        sb.Append("\e[0m");
+        _out.Write(sb.ToString());
+        _out.Flush();
+        _progressShown = true;
+    }
+
+    void ClearProgress()
+    {
+        if (!_progressShown) return;
+        _out.Write("\r\e[2K");
+        _progressShown = false;
+    }
+
+    public void StopProgress()
+    {
+        lock (_lock)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            _running.Clear();
+            ClearProgress();
+            _out.Flush();
+        }
+    }
+
+    public void Dispose() => StopProgress();
+}

@@ -1,0 +1,10 @@
+namespace Ops.Targets.Output;
+
+internal enum LogLevel
+{
+    Info,
+    Warning,
+    Error,
+    Success,
+    Header,
+}
