@@ -27,9 +27,11 @@ public abstract class BuildBase
     /// Checks parameters after they are bound and before anything runs (not for <c>--help</c>).
     /// Throw <see cref="UsageException"/> with one line naming the problem and the fix.
     /// </summary>
-    protected internal virtual void Validate()
+    protected virtual void Validate()
     {
     }
+
+    internal void RunValidation() => Validate();
 
     /// <summary>The process entry point: <c>static Task&lt;int&gt; Main(string[] args) =&gt; Execute&lt;Build&gt;(args);</c>.</summary>
     /// <param name="defaultTarget">Runs when no target is named; without one, help is shown.</param>

@@ -73,7 +73,7 @@ public static class BuildRunner
         }
         if (binding.Errors.Count > 0) throw new UsageException(binding.Errors[0]);
 
-        build.Validate();
+        build.RunValidation();
 
         var targets = invocation.Targets.Count > 0 ? invocation.Targets : [defaultTarget!];
         var parallel = invocation.Parallel ?? Environment.ProcessorCount;
@@ -172,6 +172,7 @@ public static class BuildRunner
             return ExitCodes.UsageError;
         }
 
+        var stderr = Console.Error; // the real one: Console.Error is redirected through the build while it runs
         using var soft = new CancellationTokenSource();
         using var hard = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -180,7 +181,7 @@ public static class BuildRunner
             e.Cancel = true;
             if (!soft.IsCancellationRequested)
             {
-                Console.Error.WriteLine("Cancelling: running targets are told to stop, cleanup targets still run. Ctrl+C again to cancel those too.");
+                stderr.WriteLine("Cancelling: running targets are told to stop, cleanup targets still run. Ctrl+C again to cancel those too.");
                 soft.Cancel();
             }
             else hard.Cancel();
@@ -201,7 +202,7 @@ public static class BuildRunner
         {
             RootDirectory = root,
             Out = Console.Out,
-            Error = Console.Error,
+            Error = stderr,
             Environment = env,
             IsTerminal = terminal,
             Cancellation = soft.Token,
@@ -212,8 +213,11 @@ public static class BuildRunner
         return report.ExitCode;
     }
 
+    /// <summary><c>OPS_ROOT</c> if set (tools and tests), else the nearest directory holding <c>.nuke/</c> above the build, else above the working directory.</summary>
     static string? FindRoot()
     {
+        if (Environment.GetEnvironmentVariable("OPS_ROOT") is { Length: > 0 } explicitRoot)
+            return Directory.Exists(Path.Combine(explicitRoot, ".nuke")) ? Path.GetFullPath(explicitRoot) : null;
         foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
             for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
                 if (Directory.Exists(Path.Combine(dir.FullName, ".nuke")))

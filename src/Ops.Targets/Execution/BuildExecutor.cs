@@ -67,7 +67,7 @@ internal sealed class BuildExecutor(BuildConsole console, int parallel)
     }
 
     /// <summary>A final result when the target must not run now (skipped, not run, cancelled); null when it should run.</summary>
-    static TargetResult? Decide(PlanEntry entry, Dictionary<TargetNode, TargetResult> results, bool halted, CancellationToken cancel)
+    TargetResult? Decide(PlanEntry entry, Dictionary<TargetNode, TargetResult> results, bool halted, CancellationToken cancel)
     {
         var node = entry.Node;
         if (entry.SkipReason != null)
@@ -103,7 +103,7 @@ internal sealed class BuildExecutor(BuildConsole console, int parallel)
             try { ok = condition.Evaluate(); }
             catch (Exception e)
             {
-                return new TargetResult(node.Name, ExecutionStatus.Failed, TimeSpan.Zero, $"condition '{condition.Text}' threw: {e.Message}");
+                return new TargetResult(node.Name, ExecutionStatus.Failed, TimeSpan.Zero, console.Redactor.Redact($"condition '{condition.Text}' threw: {e.Message}"));
             }
             if (!ok) return new TargetResult(node.Name, ExecutionStatus.Skipped, TimeSpan.Zero, $"condition false: {condition.Text}");
         }
@@ -139,12 +139,12 @@ internal sealed class BuildExecutor(BuildConsole console, int parallel)
         catch (UsageException e)
         {
             console.Write(LogLevel.Error, e.Message);
-            return new TargetResult(node.Name, ExecutionStatus.Failed, clock.Elapsed, FirstLine(e.Message)) { IsUsageError = true };
+            return new TargetResult(node.Name, ExecutionStatus.Failed, clock.Elapsed, Reason(e.Message)) { IsUsageError = true };
         }
         catch (Exception e)
         {
             console.Write(LogLevel.Error, e.ToString());
-            return new TargetResult(node.Name, ExecutionStatus.Failed, clock.Elapsed, FirstLine($"{e.GetType().Name}: {e.Message}"));
+            return new TargetResult(node.Name, ExecutionStatus.Failed, clock.Elapsed, Reason($"{e.GetType().Name}: {e.Message}"));
         }
         finally
         {
@@ -153,9 +153,10 @@ internal sealed class BuildExecutor(BuildConsole console, int parallel)
         }
     }
 
-    static string FirstLine(string text)
+    /// <summary>The summary's short reason: first line, redacted here so no copy of the report carries a secret.</summary>
+    string Reason(string text)
     {
-        var line = text.Split('\n')[0].Trim();
+        var line = console.Redactor.Redact(text).Split('\n')[0].Trim();
         return line.Length > 120 ? line[..117] + "..." : line;
     }
 }

@@ -88,7 +88,7 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
 
     string Format(string? target, LogLevel level, string line)
     {
-        var prefix = target == null ? "" : $"[{target}]".PadRight(Math.Max(_prefixWidth + 2, target.Length + 2)) + " ";
+        var prefix = target == null ? "" : $"[{target}]".PadRight(Math.Max(_prefixWidth + 2, target.Length + 2)) + "  ";
         if (!_terminal)
             return level switch
             {

@@ -1,0 +1,101 @@
+namespace Ops.Targets.Tests;
+
+/// <summary>build.sh on a copy of the repository: the first run builds, a warm run only runs, a change rebuilds.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class BuildScriptTests : IDisposable
+{
+    readonly string _copy = Directory.CreateTempSubdirectory("ops-buildsh-").FullName;
+    readonly string _log;
+    readonly Dictionary<string, string> _env;
+
+    public BuildScriptTests()
+    {
+        var repo = RepoRoot();
+        foreach (var file in new[] { "build.sh", "global.json", "Directory.Build.props", "Directory.Packages.props", ".nuke/parameters.json" })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(_copy, file))!);
+            File.Copy(Path.Combine(repo, file), Path.Combine(_copy, file));
+        }
+        CopyTree(Path.Combine(repo, "build"), Path.Combine(_copy, "build"));
+        CopyTree(Path.Combine(repo, "src"), Path.Combine(_copy, "src"));
+
+        // A dotnet on PATH that logs each call, so the test sees whether build.sh asked for a build.
+        var shim = Path.Combine(_copy, "shim");
+        Directory.CreateDirectory(shim);
+        _log = Path.Combine(_copy, "dotnet-calls.log");
+        var realDotnet = Environment.ProcessPath!.EndsWith("dotnet") ? Environment.ProcessPath : "/usr/bin/dotnet";
+        File.WriteAllText(Path.Combine(shim, "dotnet"), $"#!/bin/sh\necho \"$*\" >> '{_log}'\nexec '{realDotnet}' \"$@\"\n");
+        File.SetUnixFileMode(Path.Combine(shim, "dotnet"), (UnixFileMode)0b111_101_101);
+        _env = new Dictionary<string, string> { ["PATH"] = shim + ":" + Environment.GetEnvironmentVariable("PATH") };
+    }
+
+    Task<(int Code, string Out, string Err)> BuildSh(params string[] args) =>
+        ChildProcess.Run("bash", ["build.sh", .. args], _copy, _env);
+
+    string[] Calls() => File.Exists(_log) ? File.ReadAllLines(_log) : [];
+
+    [Fact]
+    public async Task First_run_builds_warm_run_does_not_and_a_change_rebuilds()
+    {
+        var first = await BuildSh("--help");
+        Assert.True(first.Code == 0, first.Out + first.Err);
+        Assert.Contains("Building the build project", first.Err);
+        Assert.Contains("Usage: ./build.sh", first.Out);
+        Assert.Contains(Calls(), c => c.StartsWith("build ", StringComparison.Ordinal));
+
+        File.Delete(_log);
+        var warm = await BuildSh("--help");
+        Assert.Equal(0, warm.Code);
+        Assert.DoesNotContain("Building", warm.Err);
+        var call = Assert.Single(Calls());
+        Assert.EndsWith("_build.dll --help", call);
+
+        // Same content, new timestamp: still warm. New content: rebuild.
+        var source = Path.Combine(_copy, "build", "Build.cs");
+        File.SetLastWriteTimeUtc(source, DateTime.UtcNow.AddMinutes(5));
+        Assert.DoesNotContain("Building", (await BuildSh("--help")).Err);
+        File.AppendAllText(source, "\n// changed\n");
+        var changed = await BuildSh("nosuch-target");
+        Assert.Contains("Building the build project", changed.Err);
+        Assert.Equal(2, changed.Code); // the build's own exit code comes back through the script
+        Assert.Contains("Target 'nosuch-target' does not exist", changed.Err);
+    }
+
+    [Fact]
+    public async Task A_compile_error_fails_the_script_and_the_next_run_tries_again()
+    {
+        File.AppendAllText(Path.Combine(_copy, "build", "Build.cs"), "\nthis does not compile\n");
+        var broken = await BuildSh("--help");
+        Assert.NotEqual(0, broken.Code);
+        Assert.Contains("error CS", broken.Out + broken.Err);
+        Assert.DoesNotContain("Usage:", broken.Out);
+
+        File.WriteAllLines(Path.Combine(_copy, "build", "Build.cs"),
+            File.ReadAllLines(Path.Combine(_copy, "build", "Build.cs")).Where(l => l != "this does not compile"));
+        var repaired = await BuildSh("--help");
+        Assert.True(repaired.Code == 0, repaired.Out + repaired.Err);
+        Assert.Contains("Building the build project", repaired.Err);
+    }
+
+    internal static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Ops.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Ops.sln not found above the test assembly.");
+    }
+
+    static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from))
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var dir in Directory.EnumerateDirectories(from))
+            if (Path.GetFileName(dir) is not ("bin" or "obj"))
+                CopyTree(dir, Path.Combine(to, Path.GetFileName(dir)));
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_copy, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,41 @@
+namespace Ops.Targets.Tests;
+
+/// <summary>What a test build run produced, as a user would see it.</summary>
+public sealed record RunResult(BuildReport Report, string Out, string Err)
+{
+    public int ExitCode => Report.ExitCode;
+    public ExecutionStatus Status(string target) =>
+        Report[target]?.Status ?? throw new Xunit.Sdk.XunitException($"'{target}' is not in the results:\n{Out}\n{Err}");
+}
+
+/// <summary>Runs a build in-process through the public API, with its own root, environment and writers.</summary>
+public static class Run
+{
+    public static async Task<RunResult> Build(
+        BuildBase build,
+        string args,
+        TestRoot? root = null,
+        IReadOnlyDictionary<string, string>? env = null,
+        bool terminal = false,
+        string? defaultTarget = null,
+        CancellationToken cancel = default,
+        CancellationToken hardCancel = default)
+    {
+        using var own = root == null ? new TestRoot() : null;
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var host = new BuildHost
+        {
+            RootDirectory = (root ?? own!).Path,
+            Out = TextWriter.Synchronized(output),
+            Error = TextWriter.Synchronized(error),
+            Environment = env ?? new Dictionary<string, string>(),
+            IsTerminal = terminal,
+            Cancellation = cancel,
+            HardCancellation = hardCancel,
+        };
+        var argv = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var report = await BuildRunner.RunAsync(build, argv, host, defaultTarget);
+        return new RunResult(report, output.ToString(), error.ToString());
+    }
+}
