@@ -86,3 +86,46 @@ public class HelpAndOutputTests
         Assert.Contains("\e[31mbad thing\e[0m", run.Out);
     }
 }
+
+public class ProgressTests
+{
+    sealed class SlowBuild(StringWriter output) : BuildBase
+    {
+        public bool SawProgress;
+        public Target Slow => _ => _.Executes(async ct =>
+        {
+            // Wait (bounded) until the live line naming this target has been drawn.
+            for (var i = 0; i < 40 && !SawProgress; i++)
+            {
+                SawProgress = output.ToString().Contains("▶ slow ");
+                await Task.Delay(50, ct);
+            }
+        });
+    }
+
+    static async Task<(SlowBuild Build, string Out)> RunSlow(bool terminal)
+    {
+        var output = new StringWriter();
+        var build = new SlowBuild(output);
+        using var root = new TestRoot();
+        var host = new BuildHost { RootDirectory = root.Path, Out = TextWriter.Synchronized(output), IsTerminal = terminal };
+        await BuildRunner.RunAsync(build, ["slow"], host);
+        return (build, output.ToString());
+    }
+
+    [Fact]
+    public async Task On_a_terminal_a_live_line_shows_the_running_targets_and_is_cleared()
+    {
+        var (build, output) = await RunSlow(terminal: true);
+        Assert.True(build.SawProgress);
+        Assert.Contains("\r\e[2K", output);    // the line is erased before other output
+    }
+
+    [Fact]
+    public async Task Off_a_terminal_there_is_no_live_line()
+    {
+        var (build, output) = await RunSlow(terminal: false);
+        Assert.False(build.SawProgress);
+        Assert.DoesNotContain("▶", output);
+    }
+}

@@ -1,0 +1,59 @@
+using OpsBuild = Ops.Build.Build;
+
+namespace Ops.Targets.Tests;
+
+/// <summary>The real build project's global parameters: defaults, validation, the info target.</summary>
+public class BuildProjectTests
+{
+    [Fact]
+    public async Task Info_prints_the_defaults()
+    {
+        var run = await Run.Build(new OpsBuild(), "info");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("[info]  stage        dev", run.Out);
+        Assert.Contains("[info]  cloud        local (nothing reaches AWS)", run.Out);
+        Assert.Contains("[info]  region       us-east-1", run.Out);
+    }
+
+    [Fact]
+    public async Task Info_reflects_the_cloud_endpoint_and_profile_given()
+    {
+        var run = await Run.Build(new OpsBuild(), "info --cloud aws --stage prod --region eu-west-2 --aws-profile ops-admin --endpoint-url http://127.0.0.1:5000");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("stage        prod", run.Out);
+        Assert.Contains("cloud        aws (real AWS, standard credential chain)", run.Out);
+        Assert.Contains("endpoint     http://127.0.0.1:5000/", run.Out);
+        Assert.Contains("aws-profile  ops-admin", run.Out);
+    }
+
+    [Theory]
+    [InlineData("--stage qa", "--stage (from the command line): 'qa' is not one of dev, stage, prod.")]
+    [InlineData("--cloud gcp", "--cloud (from the command line): 'gcp' is not one of local, aws.")]
+    [InlineData("--region useast1", "--region 'useast1' is not an AWS region name; use one like us-east-1 or eu-west-2.")]
+    [InlineData("--endpoint-url ftp://x", "--endpoint-url 'ftp://x/' must be an http:// or https:// URL, like http://127.0.0.1:4566.")]
+    [InlineData("--endpoint-url localhost", "--endpoint-url (from the command line): 'localhost' is not an absolute URL (like http://127.0.0.1:4566).")]
+    public async Task Bad_global_parameters_are_usage_errors(string args, string error)
+    {
+        var run = await Run.Build(new OpsBuild(), "info " + args);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("error: " + error, run.Err.Trim());
+        Assert.Empty(run.Report.Results);
+    }
+
+    [Theory]
+    [InlineData("us-east-1")]
+    [InlineData("eu-central-2")]
+    [InlineData("us-gov-west-1")]
+    [InlineData("ap-southeast-3")]
+    public async Task Real_region_names_are_accepted(string region)
+    {
+        Assert.Equal(0, (await Run.Build(new OpsBuild(), $"info --region {region}")).ExitCode);
+    }
+
+    [Fact]
+    public async Task The_stage_can_come_from_the_environment()
+    {
+        var run = await Run.Build(new OpsBuild(), "info", env: new Dictionary<string, string> { ["OPS_STAGE"] = "Prod" });
+        Assert.Contains("stage        prod", run.Out);
+    }
+}
