@@ -28,7 +28,7 @@ DEFAULT_OUT = os.path.join(ROOT, 'src', 'Ops.Aws', 'Generated')
 RESERVED_TYPE_NAMES = {
     'Action', 'Array', 'Attribute', 'Barrier', 'Buffer', 'Comparer', 'Console', 'Convert', 'DateTime',
     'Delegate', 'Dictionary', 'Directory', 'Enum', 'Environment', 'Exception', 'File', 'Guid', 'HashSet',
-    'HttpClient', 'HttpMethod', 'Index', 'Lazy', 'List', 'Lock', 'Math', 'Monitor', 'Object', 'Parallel',
+    'HttpClient', 'HttpMethod', 'Index', 'KeyValuePair', 'Lazy', 'List', 'Lock', 'Math', 'Monitor', 'Object', 'Parallel',
     'Path', 'Progress', 'Queue', 'Random', 'Range', 'Stack', 'Stream', 'String', 'Task', 'Thread', 'Timeout',
     'Timer', 'Tuple', 'Type', 'Uri', 'Version', 'Volatile',
 }

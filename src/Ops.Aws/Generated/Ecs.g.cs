@@ -481,7 +481,7 @@ public sealed partial class Cluster
     public int? ActiveServicesCount { get; set; }
 
     [JsonPropertyName("statistics")]
-    public List<KeyValuePair>? Statistics { get; set; }
+    public List<EcsKeyValuePair>? Statistics { get; set; }
 
     [JsonPropertyName("tags")]
     public List<Tag>? Tags { get; set; }
@@ -507,7 +507,7 @@ public sealed partial class Cluster
     internal Cluster ShallowCopy() => (Cluster)MemberwiseClone();
 }
 
-public sealed partial class KeyValuePair
+public sealed partial class EcsKeyValuePair
 {
     [JsonPropertyName("name")]
     public string? Name { get; set; }
@@ -515,7 +515,7 @@ public sealed partial class KeyValuePair
     [JsonPropertyName("value")]
     public string? Value { get; set; }
 
-    internal KeyValuePair ShallowCopy() => (KeyValuePair)MemberwiseClone();
+    internal EcsKeyValuePair ShallowCopy() => (EcsKeyValuePair)MemberwiseClone();
 }
 
 public sealed partial class Attachment
@@ -530,7 +530,7 @@ public sealed partial class Attachment
     public string? Status { get; set; }
 
     [JsonPropertyName("details")]
-    public List<KeyValuePair>? Details { get; set; }
+    public List<EcsKeyValuePair>? Details { get; set; }
 
     internal Attachment ShallowCopy() => (Attachment)MemberwiseClone();
 }
@@ -1761,7 +1761,7 @@ public sealed partial class ContainerDefinition
     public List<string>? Command { get; set; }
 
     [JsonPropertyName("environment")]
-    public List<KeyValuePair>? Environment { get; set; }
+    public List<EcsKeyValuePair>? Environment { get; set; }
 
     [JsonPropertyName("environmentFiles")]
     public List<EnvironmentFile>? EnvironmentFiles { get; set; }
@@ -2235,7 +2235,7 @@ public sealed partial class ProxyConfiguration
     public string? ContainerName { get; set; }
 
     [JsonPropertyName("properties")]
-    public List<KeyValuePair>? Properties { get; set; }
+    public List<EcsKeyValuePair>? Properties { get; set; }
 
     internal ProxyConfiguration ShallowCopy() => (ProxyConfiguration)MemberwiseClone();
 }
@@ -2594,7 +2594,7 @@ public sealed partial class ContainerOverride
     public List<string>? Command { get; set; }
 
     [JsonPropertyName("environment")]
-    public List<KeyValuePair>? Environment { get; set; }
+    public List<EcsKeyValuePair>? Environment { get; set; }
 
     [JsonPropertyName("environmentFiles")]
     public List<EnvironmentFile>? EnvironmentFiles { get; set; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -11,8 +12,22 @@ public static class AwsJson
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
-        Converters = { new EpochSecondsConverter() },
+        Converters = { new EpochSecondsConverter(), new LenientStringConverter() },
     };
+
+    /// <summary>Model strings that a service or emulator sends as a number or bool (moto's ECS container cpu) are read as their text.</summary>
+    sealed class LenientStringConverter : JsonConverter<string>
+    {
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False => Encoding.UTF8.GetString(reader.ValueSpan),
+            JsonTokenType.Null => null,
+            _ => throw new JsonException($"Expected a string, found {reader.TokenType}."),
+        };
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    }
 
     /// <summary>awsJson timestamps: epoch seconds (fractional allowed) on the wire; ISO strings accepted when reading.</summary>
     sealed class EpochSecondsConverter : JsonConverter<DateTimeOffset>

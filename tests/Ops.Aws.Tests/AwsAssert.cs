@@ -1,0 +1,22 @@
+using Amazon.Runtime;
+
+namespace Ops.Aws.Tests;
+
+public static class AwsAssert
+{
+    /// <summary>The call fails with exactly this wire error code (what callers and waiters match on).</summary>
+    public static async Task<AmazonServiceException> ErrorCode(string code, Func<Task> call)
+    {
+        var e = await Assert.ThrowsAsync<AmazonServiceException>(call);
+        Assert.Equal(code, e.ErrorCode);
+        Assert.True((int)e.StatusCode >= 400, $"status {(int)e.StatusCode}");
+        return e;
+    }
+
+    public static async Task<List<T>> ToListAsync<T>(this IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items) list.Add(item);
+        return list;
+    }
+}
