@@ -73,6 +73,18 @@ public sealed class MotoServer : IAsyncLifetime
         MinDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(200), MaxWait = TimeSpan.FromSeconds(20),
     };
 
+    /// <summary>moto advances some models' status on every read; this makes one wait for explicit changes instead.</summary>
+    public async Task PinStateProgression(string model)
+    {
+        using var http = new HttpClient();
+        var body = new StringContent(System.Text.Json.JsonSerializer.Serialize(new
+        {
+            model_name = model,
+            transition = new { progression = "manual", times = 1_000_000 },
+        }));
+        (await http.PostAsync(new Uri(Endpoint, "/moto-api/state-manager/set-transition"), body)).EnsureSuccessStatusCode();
+    }
+
     /// <summary>Two subnets of moto's default VPC, for subnet groups.</summary>
     public async Task<List<string>> SubnetIds() =>
         (await new Ec2.Ec2Client(Connection).DescribeSubnetsAsync()).Subnets!.Select(s => s.SubnetId!).Take(2).ToList();
