@@ -58,7 +58,8 @@ internal sealed class OperationMarshaller(AwsServiceInfo service) : IMarshaller<
                                  .Replace($"{{{http.Name}}}", AWSSDKUtils.UrlEncode(text, path: false));
                         break;
                     case "querystring":
-                        request.AddSubResource(http.Name, text);
+                        request.Parameters[http.Name] = text; // encoded and signed by the SDK
+                        request.UseQueryString = true;
                         break;
                     case "header":
                         request.Headers[http.Name] = text;
