@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Ops.Aws;
 using Ops.Targets;
 
 namespace Ops.Build;

@@ -69,6 +69,9 @@ public class EcsTests(MotoServer moto)
             DeploymentConfiguration = new DeploymentConfiguration { MaximumPercent = 200, MinimumHealthyPercent = 50 },
         });
         Assert.Equal("ACTIVE", service.Service!.Status);
+        var services = await _ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = ["worker", "ghost"] });
+        Assert.EndsWith($"{family}:1", services.Services![0].TaskDefinition);
+        Assert.Equal("MISSING", Assert.Single(services.Failures!).Reason);
         Assert.Contains(await _ecs.ListServicesItemsAsync(new ListServicesRequest { Cluster = cluster }).ToListAsync(), a => a.EndsWith("/worker"));
         var updated = await _ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = cluster, Service = "worker", TaskDefinition = $"{family}:2", ForceNewDeployment = true });
         Assert.EndsWith($"{family}:2", updated.Service!.TaskDefinition);

@@ -24,6 +24,8 @@ public class ElasticBeanstalkTests(MotoServer moto)
             Tags = [new Tag { Key = "Stage", Value = "dev" }],
         });
         Assert.Equal("iotile-dev", env.EnvironmentName);
+        var listed = await _eb.DescribeEnvironmentsAsync(new DescribeEnvironmentsMessage { ApplicationName = app });
+        Assert.Equal("iotile-dev", Assert.Single(listed.Environments!).EnvironmentName);
         var ready = await _eb.WaitUntilEnvironmentExistsAsync(new DescribeEnvironmentsMessage { ApplicationName = app, EnvironmentNames = ["iotile-dev"] }, MotoServer.FastWaits);
         Assert.Equal("Ready", ready.Environments![0].Status);
 

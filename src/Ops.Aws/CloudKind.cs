@@ -1,4 +1,4 @@
-namespace Ops.Build;
+namespace Ops.Aws;
 
 /// <summary>Where the resources live: the embedded local cloud (default) or real AWS (only when asked).</summary>
 public enum CloudKind

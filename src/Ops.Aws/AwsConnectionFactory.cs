@@ -1,0 +1,98 @@
+using Amazon;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+using Amazon.S3;
+
+namespace Ops.Aws;
+
+/// <summary>
+/// Turns the global parameters into a connection: <c>--endpoint-url</c> (any AWS-compatible endpoint),
+/// <c>--cloud aws</c> (the standard credential chain or <c>--aws-profile</c>), or the local cloud.
+/// Nothing reaches real AWS unless <c>--cloud aws</c> was asked for.
+/// </summary>
+public sealed class AwsConnectionFactory(ILocalCloud? localCloud = null, IReadOnlyDictionary<string, string>? environment = null)
+{
+    public async Task<AwsConnection> ConnectAsync(AwsSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.EndpointUrl != null)
+        {
+            // An emulator does not care whose keys sign; real credentials only when real AWS is behind the URL.
+            var credentials = settings.Cloud == CloudKind.Aws ? AwsCredentials(settings.Profile) : EnvironmentOrTestCredentials();
+            return new AwsConnection { Credentials = credentials, Region = settings.Region, EndpointUrl = settings.EndpointUrl };
+        }
+        if (settings.Cloud == CloudKind.Aws)
+            return new AwsConnection { Credentials = AwsCredentials(settings.Profile), Region = settings.Region };
+
+        if (localCloud == null)
+            throw new InvalidOperationException(
+                "--cloud local needs the embedded local cloud, which this build does not include; pass --endpoint-url for another AWS-compatible endpoint, or --cloud aws.");
+        var local = await localCloud.EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
+        return new AwsConnection { Credentials = new BasicAWSCredentials(local.AccessKey, local.SecretKey), Region = settings.Region, EndpointUrl = local.Url };
+    }
+
+    /// <summary>The official S3 client on this connection (path-style addressing for custom endpoints).</summary>
+    public static AmazonS3Client CreateS3(AwsConnection connection)
+    {
+        var config = new AmazonS3Config { RegionEndpoint = RegionEndpoint.GetBySystemName(connection.Region) };
+        if (connection.EndpointUrl != null)
+        {
+            config.ServiceURL = connection.EndpointUrl.ToString();
+            config.ForcePathStyle = true;
+            config.AuthenticationRegion = connection.Region;
+        }
+        Apply(config, connection);
+        return new AmazonS3Client(connection.Credentials, config);
+    }
+
+    /// <summary>The official DynamoDB client on this connection.</summary>
+    public static AmazonDynamoDBClient CreateDynamoDb(AwsConnection connection)
+    {
+        var config = new AmazonDynamoDBConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(connection.Region) };
+        if (connection.EndpointUrl != null)
+        {
+            config.ServiceURL = connection.EndpointUrl.ToString();
+            config.AuthenticationRegion = connection.Region;
+        }
+        Apply(config, connection);
+        return new AmazonDynamoDBClient(connection.Credentials, config);
+    }
+
+    static void Apply(ClientConfig config, AwsConnection connection)
+    {
+        if (connection.MaxAttempts is { } attempts) config.MaxErrorRetry = Math.Max(0, attempts - 1);
+        if (connection.RetryMode is { } mode) config.RetryMode = mode;
+        if (connection.Timeout is { } timeout) config.Timeout = timeout;
+    }
+
+    AWSCredentials AwsCredentials(string? profile)
+    {
+        if (profile != null)
+        {
+            // AWS_SHARED_CREDENTIALS_FILE read here, from the environment this factory was given: the SDK fixes its default once per process.
+            if (!new CredentialProfileStoreChain(Get("AWS_SHARED_CREDENTIALS_FILE")).TryGetAWSCredentials(profile, out var fromProfile))
+                throw new InvalidOperationException(
+                    $"AWS profile '{profile}' was not found in ~/.aws/config or ~/.aws/credentials; check the name with `aws configure list-profiles`.");
+            return fromProfile;
+        }
+        try
+        {
+            return DefaultAWSCredentialsIdentityResolver.GetCredentials();
+        }
+        catch (AmazonClientException e)
+        {
+            throw new InvalidOperationException(
+                $"No AWS credentials found for --cloud aws ({e.Message.Split('\n')[0]}); set AWS_PROFILE or --aws-profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.", e);
+        }
+    }
+
+    string? Get(string name) => environment != null ? environment.GetValueOrDefault(name) : Environment.GetEnvironmentVariable(name);
+
+    AWSCredentials EnvironmentOrTestCredentials()
+    {
+        return Get("AWS_ACCESS_KEY_ID") is { Length: > 0 } key && Get("AWS_SECRET_ACCESS_KEY") is { Length: > 0 } secret
+            ? new BasicAWSCredentials(key, secret)
+            : new BasicAWSCredentials("test", "test");
+    }
+}
