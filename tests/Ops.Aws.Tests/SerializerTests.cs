@@ -47,6 +47,21 @@ public class SerializerTests
         {
             Filters = [new Ec2.Filter { Name = "tag:Stage", Values = ["dev", "stage"] }], InstanceIds = [],
         }, AwsProtocol.Ec2, """{"Filters":[{"Name":"tag:Stage","Values":["dev","stage"]}],"InstanceIds":[]}"""),
+        // Operations moto cannot run (moto-gaps.txt): their wire format is still held to botocore's.
+        ["eb-application-version"] = new("elasticbeanstalk", "CreateApplicationVersion", new ElasticBeanstalk.CreateApplicationVersionMessage
+        {
+            ApplicationName = "iotile-cloud", VersionLabel = "v42", Process = true,
+            SourceBundle = new ElasticBeanstalk.S3Location { S3Bucket = "eb-bucket", S3Key = "iotile/v42.zip" },
+        }, AwsProtocol.Query, """{"ApplicationName":"iotile-cloud","VersionLabel":"v42","Process":true,"SourceBundle":{"S3Bucket":"eb-bucket","S3Key":"iotile/v42.zip"}}"""),
+        ["eb-update-environment-options"] = new("elasticbeanstalk", "UpdateEnvironment", new ElasticBeanstalk.UpdateEnvironmentMessage
+        {
+            EnvironmentName = "iotile-dev", VersionLabel = "v42",
+            OptionSettings = [new ElasticBeanstalk.ConfigurationOptionSetting { Namespace = "aws:autoscaling:launchconfiguration", OptionName = "InstanceType", Value = "t3.medium" }],
+        }, AwsProtocol.Query, """{"EnvironmentName":"iotile-dev","VersionLabel":"v42","OptionSettings":[{"Namespace":"aws:autoscaling:launchconfiguration","OptionName":"InstanceType","Value":"t3.medium"}]}"""),
+        ["elasticache-modify-replication-group"] = new("elasticache", "ModifyReplicationGroup", new ElastiCache.ModifyReplicationGroupMessage
+        {
+            ReplicationGroupId = "rg", ApplyImmediately = true, SecurityGroupIds = ["sg-1"], SnapshotRetentionLimit = 7,
+        }, AwsProtocol.Query, """{"ReplicationGroupId":"rg","ApplyImmediately":true,"SecurityGroupIds":["sg-1"],"SnapshotRetentionLimit":7}"""),
         ["elasticache-member-names"] = new("elasticache", "CreateCacheCluster", new ElastiCache.CreateCacheClusterMessage
         {
             CacheClusterId = "redis", SecurityGroupIds = ["sg-9"], PreferredAvailabilityZones = ["us-east-1a"], NumCacheNodes = 1,
@@ -83,14 +98,16 @@ public class SerializerTests
         };
         var logs = new CloudWatchLogs.GetLogEventsRequest { LogGroupName = "g", LogStreamName = "s", StartTime = 1_700_000_000_123, StartFromHead = true };
         var ssm = new Ssm.GetParametersByPathRequest { Path = "/iotilecloud/dev", Recursive = true, MaxResults = 10, ParameterFilters = [] };
+        var protection = new Ecs.UpdateTaskProtectionRequest { Cluster = "c", Tasks = ["t1"], ProtectionEnabled = true, ExpiresInMinutes = 60 };
         var input = new JsonObject
         {
             ["ecs"] = new JsonObject { ["service"] = "ecs", ["operation"] = "RegisterTaskDefinition", ["params"] = JsonNode.Parse("""{"family":"worker","cpu":"256","containerDefinitions":[{"name":"w","image":"i:1","memory":512,"essential":true,"portMappings":[]}]}""") },
             ["logs"] = new JsonObject { ["service"] = "logs", ["operation"] = "GetLogEvents", ["params"] = JsonNode.Parse("""{"logGroupName":"g","logStreamName":"s","startTime":1700000000123,"startFromHead":true}""") },
             ["ssm"] = new JsonObject { ["service"] = "ssm", ["operation"] = "GetParametersByPath", ["params"] = JsonNode.Parse("""{"Path":"/iotilecloud/dev","Recursive":true,"MaxResults":10,"ParameterFilters":[]}""") },
+            ["protection"] = new JsonObject { ["service"] = "ecs", ["operation"] = "UpdateTaskProtection", ["params"] = JsonNode.Parse("""{"cluster":"c","tasks":["t1"],"protectionEnabled":true,"expiresInMinutes":60}""") },
         };
         var expected = await Botocore.Run(Botocore.SerializeScript, input);
-        foreach (var (name, ours) in new (string, object)[] { ("ecs", register), ("logs", logs), ("ssm", ssm) })
+        foreach (var (name, ours) in new (string, object)[] { ("ecs", register), ("logs", logs), ("ssm", ssm), ("protection", protection) })
         {
             var theirs = JsonNode.Parse(expected[name]!.GetValue<string>());
             var mine = JsonSerializer.SerializeToNode(ours, ours.GetType(), AwsJson.Options);
