@@ -6,8 +6,10 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RESULTS="$ROOT/.nuke/temp/test-results"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-# No test may reach for real AWS credentials or the instance metadata service.
-export AWS_EC2_METADATA_DISABLED=true
+# No test may reach for real AWS credentials, a developer's profiles, or the instance metadata service.
+export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_ENDPOINT_URL \
+      AWS_REGION AWS_DEFAULT_REGION AWS_MAX_ATTEMPTS AWS_RETRY_MODE
 
 # --- prerequisites -----------------------------------------------------------------------------
 # The .NET SDK: the one on PATH, else the one build.sh installs from global.json into .nuke/temp.
@@ -20,9 +22,22 @@ fi
 need_packages=()
 command -v kill >/dev/null 2>&1 || need_packages+=(procps)
 command -v cksum >/dev/null 2>&1 || need_packages+=(coreutils)
+command -v python3 >/dev/null 2>&1 || need_packages+=(python3)
+command -v aws >/dev/null 2>&1 || need_packages+=(awscli)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "Installing ${need_packages[*]}..." >&2
   apt-get update -qq && apt-get install -y -qq "${need_packages[@]}" >/dev/null
+fi
+
+# Independent AWS checkers: moto (an emulator) and botocore/jmespath (the reference client libraries).
+# They come with this workplace's machine image; Debian has no moto package and PyPI is out of reach.
+if ! python3 -c "import botocore, jmespath" 2>/dev/null; then
+  echo "error: python3 cannot import botocore and jmespath, which the AWS tests use as an independent oracle; install them (Debian: python3-botocore python3-jmespath) and rerun." >&2
+  exit 1
+fi
+if ! command -v moto_server >/dev/null 2>&1; then
+  echo "error: moto_server is not on PATH; the AWS client tests run against it. Install moto[server] (it ships with this workplace's machine image) and rerun." >&2
+  exit 1
 fi
 
 # --- run -----------------------------------------------------------------------------------------
