@@ -23,6 +23,17 @@ public class RetryTests
     }
 
     [Fact]
+    public async Task Adaptive_mode_retries_transient_server_errors()
+    {
+        // Not throttling: AWSSDK.Core 4.0.102.18's adaptive rate limiter refuses to retry a throttle from a
+        // fresh client against a zero-latency endpoint (the official DynamoDB client does the same); Ops uses standard mode.
+        using var endpoint = new ScriptedEndpoint((_, n) => n == 1 ? JsonError(500, "ServerException") : Ok);
+        var connection = endpoint.Connection(maxAttempts: 3) with { RetryMode = RequestRetryMode.Adaptive };
+        Assert.Single((await new Ecs.EcsClient(connection).ListClustersAsync()).ClusterArns!);
+        Assert.Equal(2, endpoint.Requests.Count);
+    }
+
+    [Fact]
     public async Task Retries_stop_at_the_attempt_limit_with_the_wire_error()
     {
         using var endpoint = new ScriptedEndpoint((_, _) => JsonError(400, "ThrottlingException"));
