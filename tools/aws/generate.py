@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate src/Ops.Aws/Generated/<Service>.g.cs from botocore's service models.
+"""Generate src/Ops.Aws/Generated/<Service>.g.cs and src/Ops.LocalCloud/Models/<service>.json from botocore's models.
 
 Reads tools/aws/operations.txt. For each service it emits one file: the shapes that the listed
 operations reach, a client class with one method per operation, paginators (pages and items) and
@@ -22,6 +22,7 @@ from collections import OrderedDict
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_OUT = os.path.join(ROOT, 'src', 'Ops.Aws', 'Generated')
+MODELS_OUT = os.path.join(ROOT, 'src', 'Ops.LocalCloud', 'Models')
 
 # Shape names that would clash with types every C# file sees through implicit usings
 # (System, System.Collections.Generic, System.IO, System.Linq, System.Net.Http, System.Threading(.Tasks)).
@@ -209,6 +210,44 @@ class ServiceModel:
             attrs.append(f'TimestampFormat("{fmt}")')
         return attrs
 
+    # ---------- trimmed model for LocalCloud ----------
+    def trimmed_model(self, botocore_version):
+        keep_meta = ('apiVersion', 'endpointPrefix', 'jsonVersion', 'protocol', 'serviceId', 'signingName',
+                     'targetPrefix', 'xmlNamespace', 'awsQueryCompatible')
+        ops = OrderedDict()
+        for op in self.ops:
+            o = self.model['operations'][op]
+            ops[op] = {k: o[k] for k in ('name', 'http', 'input', 'output', 'errors') if k in o}
+        reachable = OrderedDict()
+
+        def visit(name):
+            if name in reachable:
+                return
+            shape = {k: v for k, v in self.shapes[name].items() if k not in ('documentation', 'deprecated', 'deprecatedMessage')}
+            for key in ('members',):
+                if key in shape:
+                    shape[key] = OrderedDict((m, {k: v for k, v in ref.items() if k != 'documentation'})
+                                             for m, ref in shape[key].items())
+            reachable[name] = shape
+            for ref in shape.get('members', {}).values():
+                visit(ref['shape'])
+            for key in ('member', 'key', 'value'):
+                if key in shape:
+                    visit(shape[key]['shape'])
+
+        for o in ops.values():
+            for key in ('input', 'output'):
+                if key in o:
+                    visit(o[key]['shape'])
+            for e in o.get('errors', []):
+                visit(e['shape'])
+        model = OrderedDict([
+            ('generatedFrom', f'botocore {botocore_version} data/{self.service}/{self.meta["apiVersion"]}'),
+            ('metadata', {k: self.meta[k] for k in keep_meta if k in self.meta}),
+            ('operations', ops), ('shapes', reachable),
+        ])
+        return json.dumps(model, indent=1, sort_keys=False) + '\n'
+
     # ---------- emit ----------
     def emit(self, botocore_version):
         out = []
@@ -381,36 +420,46 @@ class ServiceModel:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--out', default=DEFAULT_OUT)
+    parser.add_argument('--models-out', default=MODELS_OUT)
     parser.add_argument('--check', action='store_true', help='compare with the committed files instead of writing')
     args = parser.parse_args()
     data_dir, version = botocore_data()
     services = read_operations(os.path.join(HERE, 'operations.txt'))
-    files = {}
+    model_only = read_operations(os.path.join(HERE, 'model-only.txt'))
+    files, models = {}, {}
     for service, spec in services.items():
         model = ServiceModel(data_dir, service, spec)
         files[f'{spec["name"]}.g.cs'] = model.emit(version)
+        models[f'{service}.json'] = model.trimmed_model(version)
+    for service, spec in model_only.items():
+        models[f'{service}.json'] = ServiceModel(data_dir, service, spec).trimmed_model(version)
+    outputs = [(args.out, files, '.g.cs'), (args.models_out, models, '.json')]
 
     if args.check:
-        existing = {f for f in os.listdir(args.out) if f.endswith('.g.cs')} if os.path.isdir(args.out) else set()
-        stale = sorted(existing - set(files))
-        changed = sorted(f for f, text in files.items()
-                         if not os.path.exists(os.path.join(args.out, f))
-                         or open(os.path.join(args.out, f), encoding='utf-8').read() != text)
-        if stale or changed:
-            print(f'Generated code is out of date (botocore {version}): changed {changed}, stale {stale}. '
+        problems = []
+        for out, generated, suffix in outputs:
+            existing = {f for f in os.listdir(out) if f.endswith(suffix)} if os.path.isdir(out) else set()
+            problems += [f'stale {f}' for f in sorted(existing - set(generated))]
+            problems += [f'changed {f}' for f, text in sorted(generated.items())
+                         if not os.path.exists(os.path.join(out, f))
+                         or open(os.path.join(out, f), encoding='utf-8').read() != text]
+        if problems:
+            print(f'Generated code is out of date (botocore {version}): {", ".join(problems)}. '
                   f'Run: python3 tools/aws/generate.py', file=sys.stderr)
             return 1
-        print(f'Generated code matches a fresh generation from botocore {version} ({len(files)} files).')
+        print(f'Generated code matches a fresh generation from botocore {version} ({len(files)} clients, {len(models)} models).')
         return 0
 
-    os.makedirs(args.out, exist_ok=True)
-    for f in os.listdir(args.out):
-        if f.endswith('.g.cs') and f not in files:
-            os.remove(os.path.join(args.out, f))
-    for f, text in files.items():
-        with open(os.path.join(args.out, f), 'w', encoding='utf-8', newline='\n') as fh:
-            fh.write(text)
-    print(f'Wrote {len(files)} files to {os.path.relpath(args.out, ROOT)} from botocore {version}.')
+    for out, generated, suffix in outputs:
+        os.makedirs(out, exist_ok=True)
+        for f in os.listdir(out):
+            if f.endswith(suffix) and f not in generated:
+                os.remove(os.path.join(out, f))
+        for f, text in generated.items():
+            with open(os.path.join(out, f), 'w', encoding='utf-8', newline='\n') as fh:
+                fh.write(text)
+    print(f'Wrote {len(files)} clients to {os.path.relpath(args.out, ROOT)} and {len(models)} models to '
+          f'{os.path.relpath(args.models_out, ROOT)} from botocore {version}.')
     return 0
 
 

@@ -1,0 +1,46 @@
+namespace Ops.LocalCloud;
+
+/// <summary>How a local cloud runs: port, where state lives, who may call, and how long lifecycles take.</summary>
+public sealed record LocalCloudOptions
+{
+    /// <summary>0 picks a free port.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Where state is kept between runs; null keeps it in memory only.</summary>
+    public string? StateDirectory { get; init; }
+
+    public string AccessKey { get; init; } = "test";
+    public string SecretKey { get; init; } = "test";
+    public string Account { get; init; } = "123456789012";
+    public string Region { get; init; } = "us-east-1";
+
+    /// <summary>How long resources take to move through their states.</summary>
+    public LifecycleDelays Delays { get; init; } = LifecycleDelays.Realistic;
+}
+
+/// <summary>Per resource type, how long each lifecycle step takes (zero in tests, a few seconds in demos).</summary>
+public sealed record LifecycleDelays
+{
+    /// <summary>RDS instances: creating, then backing-up, then available; deleting.</summary>
+    public TimeSpan Database { get; init; }
+
+    /// <summary>Redshift clusters.</summary>
+    public TimeSpan Warehouse { get; init; }
+
+    /// <summary>ElastiCache clusters and replication groups.</summary>
+    public TimeSpan Cache { get; init; }
+
+    /// <summary>Elastic Beanstalk environments: Launching/Updating/Terminating.</summary>
+    public TimeSpan Environment { get; init; }
+
+    /// <summary>ECS tasks: PROVISIONING → PENDING → RUNNING, and stopping.</summary>
+    public TimeSpan Task { get; init; }
+
+    public static readonly LifecycleDelays Instant = new();
+
+    public static readonly LifecycleDelays Realistic = new()
+    {
+        Database = TimeSpan.FromSeconds(6), Warehouse = TimeSpan.FromSeconds(6), Cache = TimeSpan.FromSeconds(4),
+        Environment = TimeSpan.FromSeconds(5), Task = TimeSpan.FromSeconds(1),
+    };
+}

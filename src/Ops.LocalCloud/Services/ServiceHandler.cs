@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Ops.LocalCloud.Protocol;
+using Ops.LocalCloud.State;
+
+namespace Ops.LocalCloud.Services;
+
+/// <summary>One emulated service: its model, its operations, and its state (loaded at start, saved after changes).</summary>
+internal abstract class ServiceHandler
+{
+    readonly Dictionary<string, Func<JsonObject, RequestContext, CancellationToken, Task<JsonNode?>>> _operations = new();
+    protected readonly object Gate = new();
+
+    /// <summary>The botocore service name (its model file).</summary>
+    public abstract string Name { get; }
+
+    public ServiceModel Model => ServiceModel.Load(Name);
+
+    public IEnumerable<string> Operations => _operations.Keys;
+
+    protected void On(string operation, Func<JsonObject, RequestContext, JsonNode?> handler) =>
+        _operations[operation] = (input, context, _) => Task.FromResult(handler(input, context));
+
+    protected void OnAsync(string operation, Func<JsonObject, RequestContext, CancellationToken, Task<JsonNode?>> handler) =>
+        _operations[operation] = handler;
+
+    public Task<JsonNode?> HandleAsync(string operation, JsonObject input, RequestContext context, CancellationToken cancellationToken)
+    {
+        if (!_operations.TryGetValue(operation, out var handler))
+            throw new AwsError(Model.Protocol == "json" ? "UnknownOperationException" : "InvalidAction",
+                $"The local cloud does not implement {Name} {operation}.", 400);
+        return handler(input, context, cancellationToken);
+    }
+
+    /// <summary>The error AWS sends for too many requests, in this service's dialect.</summary>
+    public virtual AwsError Throttling() => Model.Protocol == "json"
+        ? new AwsError("ThrottlingException", "Rate exceeded", 400)
+        : new AwsError("Throttling", "Rate exceeded", 400);
+
+    // Input helpers: values arrive keyed by model member names.
+    protected static string Required(JsonObject input, string member) =>
+        (string?)input[member] is { Length: > 0 } value ? value : throw new AwsError(
+            "ValidationException", $"1 validation error detected: Value null at '{char.ToLowerInvariant(member[0])}{member[1..]}' failed to satisfy constraint: Member must not be null");
+
+    protected static string? Optional(JsonObject input, string member) => (string?)input[member];
+    protected static long? Number(JsonObject input, string member) => input[member] is JsonValue v ? v.GetValue<long>() : null;
+    protected static bool Flag(JsonObject input, string member) => input[member] is JsonValue v && v.GetValue<bool>();
+    protected static IEnumerable<string> Strings(JsonObject input, string member) => (input[member] as JsonArray)?.Select(n => (string)n!) ?? [];
+}
+
+/// <summary>A service handler with typed state persisted through the store.</summary>
+internal abstract class ServiceHandler<TState>(StateStore store) : ServiceHandler where TState : new()
+{
+    TState? _state;
+
+    protected TState State => _state ??= store.Load<TState>(Name);
+
+    /// <summary>Call after a change, inside the gate: the state is written shortly after.</summary>
+    protected void Persist() => store.MarkDirty(Name, () =>
+    {
+        lock (Gate) return StateStore.Serialize(State);
+    });
+}

@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using Ops.LocalCloud.State;
+
+namespace Ops.LocalCloud.Services;
+
+/// <summary>SSM Parameter Store: String, StringList and SecureString parameters, versions, paths, tags.</summary>
+internal sealed class SsmService : ServiceHandler<SsmService.Data>
+{
+    public sealed class Data
+    {
+        public SortedDictionary<string, Parameter> Parameters { get; set; } = new(StringComparer.Ordinal);
+    }
+
+    public sealed class Parameter
+    {
+        public string Name { get; set; } = "";
+        public string Type { get; set; } = "String";
+        public string Value { get; set; } = "";
+        public long Version { get; set; }
+        public DateTimeOffset LastModified { get; set; }
+        public string? Description { get; set; }
+        public Dictionary<string, string> Tags { get; set; } = new();
+    }
+
+    public override string Name => "ssm";
+
+    static AwsError NotFound(string name) => new("ParameterNotFound", $"Parameter {name} not found.");
+
+    public SsmService(StateStore store) : base(store)
+    {
+        On("PutParameter", (i, c) =>
+        {
+            var name = Required(i, "Name");
+            lock (Gate)
+            {
+                var exists = State.Parameters.TryGetValue(name, out var p);
+                if (exists && !Flag(i, "Overwrite"))
+                    throw new AwsError("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
+                p ??= new Parameter { Name = name };
+                p.Type = Optional(i, "Type") ?? p.Type;
+                p.Value = Required(i, "Value");
+                p.Description = Optional(i, "Description") ?? p.Description;
+                p.Version++;
+                p.LastModified = c.Now;
+                foreach (var t in (i["Tags"] as JsonArray) ?? []) p.Tags[(string)t!["Key"]!] = (string)t["Value"]!;
+                State.Parameters[name] = p;
+                Persist();
+                return new JsonObject { ["Version"] = p.Version, ["Tier"] = "Standard" };
+            }
+        });
+        On("GetParameter", (i, c) =>
+        {
+            lock (Gate)
+                return new JsonObject { ["Parameter"] = Describe(Find(Required(i, "Name")), Flag(i, "WithDecryption"), c) };
+        });
+        On("GetParameters", (i, c) =>
+        {
+            lock (Gate)
+            {
+                var found = new JsonArray();
+                var invalid = new JsonArray();
+                foreach (var name in Strings(i, "Names"))
+                    if (State.Parameters.TryGetValue(name, out var p)) found.Add(Describe(p, Flag(i, "WithDecryption"), c));
+                    else invalid.Add(name);
+                return new JsonObject { ["Parameters"] = found, ["InvalidParameters"] = invalid };
+            }
+        });
+        On("GetParametersByPath", (i, c) =>
+        {
+            var path = Required(i, "Path").TrimEnd('/') + "/";
+            var recursive = Flag(i, "Recursive");
+            var max = (int)(Number(i, "MaxResults") ?? 10);
+            var start = int.TryParse(Optional(i, "NextToken"), out var n) ? n : 0;
+            lock (Gate)
+            {
+                var matching = State.Parameters.Values
+                    .Where(p => p.Name.StartsWith(path, StringComparison.Ordinal) && (recursive || !p.Name[path.Length..].Contains('/')))
+                    .ToList();
+                var page = matching.Skip(start).Take(max).Select(p => (JsonNode?)Describe(p, Flag(i, "WithDecryption"), c)).ToArray();
+                var result = new JsonObject { ["Parameters"] = new JsonArray(page) };
+                if (start + max < matching.Count) result["NextToken"] = (start + max).ToString();
+                return result;
+            }
+        });
+        On("DescribeParameters", (i, _) =>
+        {
+            lock (Gate)
+            {
+                IEnumerable<Parameter> ps = State.Parameters.Values;
+                foreach (var f in (i["ParameterFilters"] as JsonArray) ?? [])
+                {
+                    var key = (string)f!["Key"]!;
+                    var option = (string?)f["Option"] ?? "Equals";
+                    var values = ((JsonArray)f["Values"]!).Select(v => (string)v!).ToList();
+                    ps = key switch
+                    {
+                        "Name" when option == "BeginsWith" => ps.Where(p => values.Any(v => p.Name.StartsWith(v, StringComparison.Ordinal))),
+                        "Name" => ps.Where(p => values.Contains(p.Name)),
+                        "Type" => ps.Where(p => values.Contains(p.Type)),
+                        _ => throw new AwsError("InvalidFilterKey", $"Filter key {key} is not supported by the local cloud."),
+                    };
+                }
+                return new JsonObject
+                {
+                    ["Parameters"] = new JsonArray(ps.Select(p => (JsonNode?)new JsonObject
+                    {
+                        ["Name"] = p.Name, ["Type"] = p.Type, ["Version"] = p.Version, ["LastModifiedDate"] = p.LastModified.ToString("O"),
+                        ["Description"] = p.Description, ["Tier"] = "Standard",
+                    }).ToArray()),
+                };
+            }
+        });
+        On("DeleteParameter", (i, _) =>
+        {
+            lock (Gate)
+            {
+                if (!State.Parameters.Remove(Required(i, "Name"))) throw NotFound(Required(i, "Name"));
+                Persist();
+                return new JsonObject();
+            }
+        });
+        On("DeleteParameters", (i, _) =>
+        {
+            lock (Gate)
+            {
+                var deleted = new JsonArray();
+                var invalid = new JsonArray();
+                foreach (var name in Strings(i, "Names"))
+                    if (State.Parameters.Remove(name)) deleted.Add(name); else invalid.Add(name);
+                Persist();
+                return new JsonObject { ["DeletedParameters"] = deleted, ["InvalidParameters"] = invalid };
+            }
+        });
+        On("AddTagsToResource", (i, _) =>
+        {
+            lock (Gate)
+            {
+                var p = Find(Required(i, "ResourceId"));
+                foreach (var t in (i["Tags"] as JsonArray) ?? []) p.Tags[(string)t!["Key"]!] = (string)t["Value"]!;
+                Persist();
+                return new JsonObject();
+            }
+        });
+    }
+
+    Parameter Find(string name) => State.Parameters.TryGetValue(name, out var p) ? p : throw NotFound(name);
+
+    static JsonObject Describe(Parameter p, bool decrypt, RequestContext c) => new()
+    {
+        ["Name"] = p.Name, ["Type"] = p.Type, ["Version"] = p.Version,
+        ["Value"] = p.Type == "SecureString" && !decrypt ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("local-kms:" + p.Name)) : p.Value,
+        ["LastModifiedDate"] = p.LastModified.ToString("O"), ["ARN"] = c.Arn("ssm", "parameter" + (p.Name.StartsWith('/') ? p.Name : "/" + p.Name)),
+        ["DataType"] = "text",
+    };
+}
