@@ -10,5 +10,8 @@ internal static class ServiceCatalog
         new StsService(),
         new SsmService(store),
         new SqsService(store),
+        new RdsService(store, options.Delays),
+        new RedshiftService(store, options.Delays),
+        new ElastiCacheService(store, options.Delays),
     ];
 }

@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+using Ops.LocalCloud.State;
+
+namespace Ops.LocalCloud.Services;
+
+/// <summary>Redshift: clusters (creating → available; modifying; deleting), subnet groups, tags.</summary>
+internal sealed class RedshiftService : ServiceHandler<RedshiftService.Data>
+{
+    public sealed class Data
+    {
+        public SortedDictionary<string, Cluster> Clusters { get; set; } = new(StringComparer.Ordinal);
+        public SortedDictionary<string, JsonObject> SubnetGroups { get; set; } = new(StringComparer.Ordinal);
+        public Dictionary<string, Dictionary<string, string>> Tags { get; set; } = new();
+    }
+
+    public sealed class Cluster
+    {
+        public JsonObject Spec { get; set; } = new();
+        public Lifecycle Life { get; set; } = new();
+    }
+
+    readonly TimeSpan _delay;
+    public override string Name => "redshift";
+
+    public RedshiftService(StateStore store, LifecycleDelays delays) : base(store)
+    {
+        _delay = delays.Warehouse;
+        On("CreateCluster", (i, c) =>
+        {
+            var id = Required(i, "ClusterIdentifier");
+            lock (Gate)
+            {
+                Sweep(c.Now);
+                if (State.Clusters.ContainsKey(id)) throw new AwsError("ClusterAlreadyExists", "Cluster already exists");
+                var spec = i.DeepClone().AsObject();
+                spec.Remove("MasterUserPassword");
+                State.Clusters[id] = new Cluster { Spec = spec, Life = new Lifecycle { Created = c.Now } };
+                Persist();
+                return new JsonObject { ["Cluster"] = Describe(id, State.Clusters[id], c) };
+            }
+        });
+        On("DescribeClusters", (i, c) =>
+        {
+            lock (Gate)
+            {
+                Sweep(c.Now);
+                var id = Optional(i, "ClusterIdentifier");
+                if (id != null && !State.Clusters.ContainsKey(id)) throw NotFound(id);
+                return RdsService.Page(i, State.Clusters.Where(kv => id == null || kv.Key == id).Select(kv => (JsonNode?)Describe(kv.Key, kv.Value, c)).ToList(), "Clusters");
+            }
+        });
+        On("ModifyCluster", (i, c) => Change(i, c, (id, cl) =>
+        {
+            foreach (var (k, v) in i) if (k is not ("ClusterIdentifier" or "MasterUserPassword")) cl.Spec[k] = v?.DeepClone();
+            cl.Life.Modified = c.Now;
+            return new JsonObject { ["Cluster"] = Describe(id, cl, c) };
+        }));
+        On("DeleteCluster", (i, c) => Change(i, c, (id, cl) =>
+        {
+            if (!Flag(i, "SkipFinalClusterSnapshot") && Optional(i, "FinalClusterSnapshotIdentifier") == null)
+                throw new AwsError("InvalidParameterCombination", "FinalClusterSnapshotIdentifier is required unless SkipFinalClusterSnapshot is true.");
+            cl.Life.Deleted = c.Now;
+            return new JsonObject { ["Cluster"] = Describe(id, cl, c) };
+        }));
+        On("CreateClusterSubnetGroup", (i, c) =>
+        {
+            lock (Gate)
+            {
+                var name = Required(i, "ClusterSubnetGroupName");
+                if (State.SubnetGroups.ContainsKey(name)) throw new AwsError("ClusterSubnetGroupAlreadyExists", $"Subnet group {name} already exists.");
+                var g = new JsonObject
+                {
+                    ["ClusterSubnetGroupName"] = name, ["Description"] = Optional(i, "Description"), ["VpcId"] = "vpc-local", ["SubnetGroupStatus"] = "Complete",
+                    ["Subnets"] = new JsonArray(Strings(i, "SubnetIds").Select(s => (JsonNode?)new JsonObject { ["SubnetIdentifier"] = s, ["SubnetStatus"] = "Active" }).ToArray()),
+                };
+                State.SubnetGroups[name] = g;
+                Persist();
+                return new JsonObject { ["ClusterSubnetGroup"] = g.DeepClone() };
+            }
+        });
+        On("DescribeClusterSubnetGroups", (i, _) =>
+        {
+            lock (Gate)
+            {
+                var name = Optional(i, "ClusterSubnetGroupName");
+                if (name != null && !State.SubnetGroups.ContainsKey(name)) throw new AwsError("ClusterSubnetGroupNotFoundFault", $"Subnet group {name} not found.");
+                return RdsService.Page(i, State.SubnetGroups.Where(kv => name == null || kv.Key == name).Select(kv => (JsonNode?)kv.Value.DeepClone()).ToList(), "ClusterSubnetGroups");
+            }
+        });
+        On("DeleteClusterSubnetGroup", (i, _) =>
+        {
+            lock (Gate)
+            {
+                var name = Required(i, "ClusterSubnetGroupName");
+                if (!State.SubnetGroups.Remove(name)) throw new AwsError("ClusterSubnetGroupNotFoundFault", $"Subnet group {name} not found.");
+                Persist();
+                return new JsonObject();
+            }
+        });
+        On("CreateTags", (i, _) =>
+        {
+            lock (Gate)
+            {
+                var arn = Required(i, "ResourceName");
+                var map = State.Tags.TryGetValue(arn, out var m) ? m : State.Tags[arn] = new Dictionary<string, string>();
+                foreach (var t in (i["Tags"] as JsonArray) ?? []) map[(string)t!["Key"]!] = (string?)t["Value"] ?? "";
+                Persist();
+                return new JsonObject();
+            }
+        });
+    }
+
+    static AwsError NotFound(string id) => new("ClusterNotFound", $"Cluster {id} not found.", 404);
+
+    JsonNode? Change(JsonObject i, RequestContext c, Func<string, Cluster, JsonNode?> change)
+    {
+        lock (Gate)
+        {
+            Sweep(c.Now);
+            var id = Required(i, "ClusterIdentifier");
+            if (!State.Clusters.TryGetValue(id, out var cl) || cl.Life.Deleted != null) throw NotFound(id);
+            var result = change(id, cl);
+            Persist();
+            return result;
+        }
+    }
+
+    void Sweep(DateTimeOffset now)
+    {
+        foreach (var gone in State.Clusters.Where(kv => kv.Value.Life.Gone(now, _delay)).Select(kv => kv.Key).ToList()) State.Clusters.Remove(gone);
+    }
+
+    JsonObject Describe(string id, Cluster cl, RequestContext c) => new()
+    {
+        ["ClusterIdentifier"] = id,
+        ["NodeType"] = cl.Spec["NodeType"]?.DeepClone(),
+        ["ClusterStatus"] = cl.Life.Status(c.Now, _delay, ["creating", "available"], "modifying", "deleting"),
+        ["MasterUsername"] = cl.Spec["MasterUsername"]?.DeepClone(),
+        ["DBName"] = cl.Spec["DBName"]?.DeepClone() ?? "dev",
+        ["Encrypted"] = cl.Spec["Encrypted"]?.DeepClone() ?? false,
+        ["NumberOfNodes"] = cl.Spec["NumberOfNodes"]?.DeepClone() ?? 1,
+        ["AutomatedSnapshotRetentionPeriod"] = cl.Spec["AutomatedSnapshotRetentionPeriod"]?.DeepClone() ?? 1,
+        ["ClusterSubnetGroupName"] = cl.Spec["ClusterSubnetGroupName"]?.DeepClone(),
+        ["ClusterCreateTime"] = cl.Life.Created.ToString("O"),
+        ["Endpoint"] = new JsonObject { ["Address"] = $"{id}.local-cloud.internal", ["Port"] = cl.Spec["Port"]?.DeepClone() ?? 5439 },
+        ["ClusterNamespaceArn"] = c.Arn("redshift", $"namespace:{id}"),
+        ["Tags"] = RdsService.TagList(State.Tags.GetValueOrDefault(c.Arn("redshift", $"cluster:{id}"))),
+    };
+}

@@ -1,0 +1,86 @@
+using Amazon.Runtime;
+using Ops.Aws;
+using Ops.Aws.Tests;
+using Ops.Aws.Waiters;
+using Rds = Ops.Aws.Rds;
+using Redshift = Ops.Aws.Redshift;
+using ElastiCache = Ops.Aws.ElastiCache;
+
+namespace Ops.LocalCloud.Tests;
+
+[Collection(LocalCloudCollection.Name)]
+public class DataStoreTests(LocalCloudFixture cloud)
+{
+    static readonly WaiterOptions Fast = new() { MinDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(100), MaxWait = TimeSpan.FromSeconds(10) };
+
+    [Fact]
+    public async Task Rds_round_trips_through_our_client_and_the_aws_cli_waiters()
+    {
+        var rds = new Rds.RdsClient(cloud.Connection);
+        var id = LocalCloudFixture.Unique("iotile-db");
+        await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage
+        {
+            DBInstanceIdentifier = id, DBInstanceClass = "db.t3.micro", Engine = "postgres", MasterUsername = "iotile",
+            MasterUserPassword = "correct-horse", AllocatedStorage = 20, StorageEncrypted = true, Tags = [new Rds.Tag { Key = "Stage", Value = "dev" }],
+        });
+        await AwsAssertShim.ErrorCode("DBInstanceAlreadyExists", () => rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = id, DBInstanceClass = "db.t3.micro", Engine = "postgres" }));
+        await cloud.Aws("rds", "wait", "db-instance-available", "--db-instance-identifier", id);
+        var db = (await rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = id })).DBInstances!.Single();
+        Assert.Equal(("available", true, "dev"), (db.DBInstanceStatus, db.StorageEncrypted, db.TagList!.Single().Value));
+        Assert.DoesNotContain("correct-horse", System.Text.Json.JsonSerializer.Serialize(db));
+
+        await rds.DeleteDBInstanceAsync(new Rds.DeleteDBInstanceMessage { DBInstanceIdentifier = id, FinalDBSnapshotIdentifier = id + "-final" });
+        await cloud.Aws("rds", "wait", "db-instance-deleted", "--db-instance-identifier", id);
+        await rds.WaitUntilDBSnapshotAvailableAsync(new Rds.DescribeDBSnapshotsMessage { DBSnapshotIdentifier = id + "-final" }, Fast);
+        await AwsAssertShim.ErrorCode("DBInstanceNotFound", () => rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = id }), 404);
+        var (code, _, error) = await cloud.Cli("rds", "describe-db-instances", "--db-instance-identifier", id);
+        Assert.NotEqual(0, code);
+        Assert.Contains("DBInstanceNotFound", error);
+    }
+
+    [Fact]
+    public async Task Redshift_and_elasticache_round_trip_with_waiters_from_both_clients()
+    {
+        var rs = new Redshift.RedshiftClient(cloud.Connection);
+        var cluster = LocalCloudFixture.Unique("streamtimeseries");
+        await rs.CreateClusterAsync(new Redshift.CreateClusterMessage { ClusterIdentifier = cluster, NodeType = "ra3.xlplus", MasterUsername = "u", MasterUserPassword = "P4ssword!", Encrypted = true });
+        await cloud.Aws("redshift", "wait", "cluster-available", "--cluster-identifier", cluster);
+        await rs.DeleteClusterAsync(new Redshift.DeleteClusterMessage { ClusterIdentifier = cluster, SkipFinalClusterSnapshot = true });
+        await rs.WaitUntilClusterDeletedAsync(new Redshift.DescribeClustersMessage { ClusterIdentifier = cluster }, Fast);
+
+        var ec = new ElastiCache.ElastiCacheClient(cloud.Connection);
+        var redis = LocalCloudFixture.Unique("redis");
+        await cloud.Aws("elasticache", "create-cache-cluster", "--cache-cluster-id", redis, "--engine", "redis", "--cache-node-type", "cache.t3.micro", "--num-cache-nodes", "1");
+        await ec.WaitUntilCacheClusterAvailableAsync(new ElastiCache.DescribeCacheClustersMessage { CacheClusterId = redis }, Fast);
+        await ec.ModifyCacheClusterAsync(new ElastiCache.ModifyCacheClusterMessage { CacheClusterId = redis, SnapshotRetentionLimit = 3, ApplyImmediately = true });
+        await ec.DeleteCacheClusterAsync(new ElastiCache.DeleteCacheClusterMessage { CacheClusterId = redis });
+        await cloud.Aws("elasticache", "wait", "cache-cluster-deleted", "--cache-cluster-id", redis);
+
+        var group = LocalCloudFixture.Unique("rg");
+        await ec.CreateReplicationGroupAsync(new ElastiCache.CreateReplicationGroupMessage { ReplicationGroupId = group, ReplicationGroupDescription = "ops", AtRestEncryptionEnabled = true, NumCacheClusters = 2 });
+        await cloud.Aws("elasticache", "wait", "replication-group-available", "--replication-group-id", group);
+        await ec.ModifyReplicationGroupAsync(new ElastiCache.ModifyReplicationGroupMessage { ReplicationGroupId = group, SnapshotRetentionLimit = 7 });
+        await ec.DeleteReplicationGroupAsync(new ElastiCache.DeleteReplicationGroupMessage { ReplicationGroupId = group });
+        await ec.WaitUntilReplicationGroupDeletedAsync(new ElastiCache.DescribeReplicationGroupsMessage { ReplicationGroupId = group }, Fast);
+        await AwsAssertShim.ErrorCode("ReplicationGroupNotFoundFault", () => ec.DescribeReplicationGroupsAsync(new ElastiCache.DescribeReplicationGroupsMessage { ReplicationGroupId = group }));
+    }
+}
+
+public class LifecycleTests
+{
+    [Fact]
+    public async Task A_database_moves_through_creating_and_backing_up_to_available_as_time_passes()
+    {
+        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant with { Database = TimeSpan.FromMilliseconds(400) } });
+        var rds = new Rds.RdsClient(new AwsConnection { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = server.Url });
+        await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "slow", DBInstanceClass = "db.t3.micro", Engine = "postgres" });
+        var seen = new List<string>();
+        await rds.WaitUntilDBInstanceAvailableAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" },
+            new WaiterOptions { MinDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(50), MaxWait = TimeSpan.FromSeconds(10), Progress = p => seen.Add(p.State) });
+        Assert.Contains(seen, s => s.Contains("\"creating\""));
+        Assert.Contains(seen, s => s.Contains("\"backing-up\""));
+        await rds.DeleteDBInstanceAsync(new Rds.DeleteDBInstanceMessage { DBInstanceIdentifier = "slow", SkipFinalSnapshot = true });
+        Assert.Equal("deleting", (await rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" })).DBInstances!.Single().DBInstanceStatus);
+        await rds.WaitUntilDBInstanceDeletedAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" }, new WaiterOptions { MinDelay = TimeSpan.FromMilliseconds(50), MaxWait = TimeSpan.FromSeconds(10) });
+    }
+}
