@@ -13,5 +13,6 @@ internal static class ServiceCatalog
         new RdsService(store, options.Delays),
         new RedshiftService(store, options.Delays),
         new ElastiCacheService(store, options.Delays),
+        new EcsService(store, options.Delays),
     ];
 }
