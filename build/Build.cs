@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using Ops.Aws;
+using Ops.Aws.Sts;
+using Ops.LocalCloud;
 using Ops.Targets;
 
 namespace Ops.Build;
@@ -24,6 +26,59 @@ sealed partial class Build : BuildBase
     [Parameter("Named profile from ~/.aws/config, used with --cloud aws.")]
     public string? AwsProfile;
 
+    [Parameter("Port of the local cloud served by ./build.sh local-cloud.")]
+    public int Port = 4566;
+
+    [Parameter("How fast local-cloud resources change state: realistic (seconds) or instant.")]
+    public LocalCloudSpeed LocalCloudSpeed = LocalCloudSpeed.Realistic;
+
+    LocalCloudHost? _localCloud;
+
+    LocalCloudHost LocalCloudHost => _localCloud ??= new LocalCloudHost(
+        Path.Combine(TemporaryDirectory, "local-cloud"),
+        LocalCloudSpeed == LocalCloudSpeed.Instant ? LifecycleDelays.Instant : LifecycleDelays.Realistic,
+        Log);
+
+    /// <summary>The connection every AWS-touching target uses: --endpoint-url, --cloud aws, or the local cloud.</summary>
+    Task<AwsConnection> ConnectAsync(CancellationToken cancellationToken) =>
+        new AwsConnectionFactory(LocalCloudHost).ConnectAsync(new AwsSettings(Cloud, EndpointUrl, Region, AwsProfile), cancellationToken);
+
+    protected override async ValueTask OnBuildFinishedAsync()
+    {
+        if (_localCloud != null) await _localCloud.DisposeAsync();
+    }
+
+    Target LocalCloud => _ => _
+        .Description("Serve the local cloud on 127.0.0.1:--port for other clients (aws CLI, boto3) until Ctrl+C")
+        .Executes(async ct =>
+        {
+            var server = await LocalCloudHost.ServeAsync(Port, ct);
+            Log.Info($"local cloud listening on {server.Url} (state in .nuke/temp/local-cloud, lifecycles {LocalCloudSpeed.ToString().ToLowerInvariant()})");
+            Log.Info($"try: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --region {Region} --endpoint-url {server.Url} sqs list-queues");
+            Log.Info("press Ctrl+C to stop");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            finally
+            {
+                Log.Info($"served {server.Requests.Entries.Count} request(s)");
+                var report = server.Requests.Report();
+                if (report.Length > 0) Log.Info(report.TrimEnd());
+            }
+        });
+
+    Target Whoami => _ => _
+        .Description("Print the account and identity the selected cloud's credentials resolve to")
+        .Executes(async ct =>
+        {
+            var connection = await ConnectAsync(ct);
+            var me = await new StsClient(connection).GetCallerIdentityAsync(cancellationToken: ct);
+            Log.Info($"account  {me.Account}");
+            Log.Info($"arn      {me.Arn}");
+            Log.Info($"via      {connection}");
+        });
+
     Target Info => _ => _
         .Description("Print the resolved stage, cloud, region, endpoint and profile")
         .Executes(() =>
@@ -47,6 +102,8 @@ sealed partial class Build : BuildBase
             throw new UsageException($"--region '{Region}' is not an AWS region name; use one like us-east-1 or eu-west-2.");
         if (EndpointUrl != null && EndpointUrl.Scheme is not ("http" or "https"))
             throw new UsageException($"--endpoint-url '{EndpointUrl}' must be an http:// or https:// URL, like http://127.0.0.1:4566.");
+        if (Port is < 1 or > 65535)
+            throw new UsageException($"--port {Port} is not a TCP port; use 1 to 65535, like 4566.");
         if (AwsProfile != null && (AwsProfile.Length == 0 || AwsProfile.Any(char.IsWhiteSpace)))
             throw new UsageException($"--aws-profile '{AwsProfile}' is not a profile name; use the name of a [profile …] section in ~/.aws/config.");
     }

@@ -41,6 +41,8 @@ public sealed class LocalCloudServer : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // Embedded: the host process owns Ctrl+C and SIGTERM, not this server.
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, options.Port);
@@ -169,6 +171,12 @@ public sealed class LocalCloudServer : IAsyncDisposable
             await WriteError(http, protocol, service?.Model, new AwsError("InternalFailure", $"Local cloud failure: {e.Message}", 500, sender: false), requestId);
         }
         Requests.Add(new LoggedRequest(DateTimeOffset.UtcNow, service?.Name ?? "?", operation, status, errorCode, clock.Elapsed));
+    }
+
+    sealed class EmbeddedLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     static async Task WriteError(HttpContext http, string protocol, ServiceModel? model, AwsError error, string requestId)

@@ -33,6 +33,11 @@ public abstract class BuildBase
 
     internal void RunValidation() => Validate();
 
+    /// <summary>Runs once after the targets finished (also after failure or cancellation): release what targets opened.</summary>
+    protected virtual ValueTask OnBuildFinishedAsync() => ValueTask.CompletedTask;
+
+    internal ValueTask RunBuildFinishedAsync() => OnBuildFinishedAsync();
+
     /// <summary>The process entry point: <c>static Task&lt;int&gt; Main(string[] args) =&gt; Execute&lt;Build&gt;(args);</c>.</summary>
     /// <param name="defaultTarget">Runs when no target is named; without one, help is shown.</param>
     protected static Task<int> Execute<T>(string[] args, Expression<Func<T, Target>>? defaultTarget = null)

@@ -99,7 +99,15 @@ public static class BuildRunner
         console.SetPrefixWidth(plan.Entries.Max(e => e.Node.Name.Length));
         console.Write(null, LogLevel.Header, $"Running {string.Join(" + ", plan.Invoked.Select(n => n.Name))} ({plan.Entries.Count} target(s), at most {parallel} at a time)");
         var clock = Stopwatch.StartNew();
-        var results = await new BuildExecutor(console, parallel).RunAsync(plan, host.Cancellation, host.HardCancellation);
+        IReadOnlyList<TargetResult> results;
+        try
+        {
+            results = await new BuildExecutor(console, parallel).RunAsync(plan, host.Cancellation, host.HardCancellation);
+        }
+        finally
+        {
+            await build.RunBuildFinishedAsync();
+        }
         console.StopProgress();
 
         var exitCode = results.Any(r => r.IsUsageError) ? ExitCodes.UsageError

@@ -1,0 +1,109 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using Ops.Aws;
+using Ops.LocalCloud;
+using Ops.Targets;
+
+namespace Ops.Build;
+
+/// <summary>
+/// The local cloud for <c>--cloud local</c>: reuses the instance already serving the state directory
+/// (a <c>./build.sh local-cloud</c> in another terminal, or a concurrent run), otherwise starts one
+/// in-process on a free port. State lives in <c>.nuke/temp/local-cloud/</c>, so runs see the same cloud.
+/// </summary>
+sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, IBuildLog log) : ILocalCloud, IAsyncDisposable
+{
+    sealed record ServerInfo(string Url, int Pid);
+
+    LocalCloudServer? _server;
+    FileStream? _lock;
+    LocalCloudEndpoint? _endpoint;
+
+    string LockPath => Path.Combine(stateDirectory, "server.lock");
+    string InfoPath => Path.Combine(stateDirectory, "server.json");
+
+    public async Task<LocalCloudEndpoint> EnsureRunningAsync(CancellationToken cancellationToken)
+    {
+        if (_endpoint != null) return _endpoint;
+        if (TryTakeLock())
+        {
+            var server = await StartAsync(port: 0, cancellationToken);
+            log.Info($"local cloud started at {server.Url} (state in {Relative(stateDirectory)})");
+            return _endpoint = new LocalCloudEndpoint(server.Url, server.Options.AccessKey, server.Options.SecretKey);
+        }
+        var running = Running() ?? throw new InvalidOperationException(
+            $"Another process holds {Relative(LockPath)} but no local cloud answers; wait for it to finish or stop it.");
+        log.Info($"using the local cloud already running at {running.Url} (pid {running.Pid})");
+        return _endpoint = new LocalCloudEndpoint(new Uri(running.Url), "test", "test");
+    }
+
+    /// <summary>Serves in this process on <paramref name="port"/> (the local-cloud target); fails if another instance owns the state.</summary>
+    public async Task<LocalCloudServer> ServeAsync(int port, CancellationToken cancellationToken)
+    {
+        if (!TryTakeLock())
+        {
+            var running = Running();
+            throw new UsageException(running != null
+                ? $"A local cloud already serves {Relative(stateDirectory)} at {running.Url} (pid {running.Pid}); use it, or stop it first."
+                : $"Another process holds {Relative(LockPath)}; wait for it to finish.");
+        }
+        return await StartAsync(port, cancellationToken);
+    }
+
+    async Task<LocalCloudServer> StartAsync(int port, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _server = await LocalCloudServer.StartAsync(new LocalCloudOptions { Port = port, StateDirectory = stateDirectory, Delays = delays }, cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"Port {port} on 127.0.0.1 is in use; pass --port with a free port, or stop what listens there.");
+        }
+        File.WriteAllText(InfoPath, JsonSerializer.Serialize(new ServerInfo(_server.Url.ToString(), Environment.ProcessId)));
+        return _server;
+    }
+
+    bool TryTakeLock()
+    {
+        Directory.CreateDirectory(stateDirectory);
+        try
+        {
+            _lock = new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    ServerInfo? Running()
+    {
+        try
+        {
+            var info = JsonSerializer.Deserialize<ServerInfo>(File.ReadAllText(InfoPath));
+            if (info == null) return null;
+            var url = new Uri(info.Url);
+            using var probe = new TcpClient();
+            probe.Connect(url.Host, url.Port);
+            return info;
+        }
+        catch (Exception e) when (e is IOException or JsonException or SocketException)
+        {
+            return null;
+        }
+    }
+
+    static string Relative(string path) => Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server != null)
+        {
+            await _server.DisposeAsync();
+            File.Delete(InfoPath);
+        }
+        _lock?.Dispose();
+    }
+}
