@@ -56,4 +56,36 @@ public class BuildProjectTests
         var run = await Run.Build(new OpsBuild(), "info", env: new Dictionary<string, string> { ["OPS_STAGE"] = "Prod" });
         Assert.Contains("stage        prod", run.Out);
     }
+
+    [Fact]
+    public async Task Whoami_starts_the_local_cloud_in_process_with_state_under_nuke_temp()
+    {
+        using var root = new TestRoot();
+        var run = await Run.Build(new OpsBuild(), "whoami --local-cloud-speed instant", root);
+        Assert.True(run.ExitCode == 0, run.Out + run.Err);
+        Assert.Contains("[whoami]  account  123456789012", run.Out);
+        Assert.Contains("local cloud started at http://127.0.0.1:", run.Out);
+        Assert.True(File.Exists(root.Nuke("temp/local-cloud/server.lock")));
+        Assert.False(File.Exists(root.Nuke("temp/local-cloud/server.json")));   // gone once the run ended
+    }
+
+    [Fact]
+    public async Task The_local_cloud_target_refuses_a_port_in_use_with_a_usage_error()
+    {
+        using var root = new TestRoot();
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+        var run = await Run.Build(new OpsBuild(), $"local-cloud --port {port}", root);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"Port {port} on 127.0.0.1 is in use; pass --port with a free port", run.Out);
+    }
+
+    [Fact]
+    public async Task A_bad_port_is_a_usage_error()
+    {
+        var run = await Run.Build(new OpsBuild(), "local-cloud --port 70000");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("error: --port 70000 is not a TCP port; use 1 to 65535, like 4566.", run.Err.Trim());
+    }
 }
