@@ -2,17 +2,23 @@ using Ops.LocalCloud.State;
 
 namespace Ops.LocalCloud.Services;
 
-/// <summary>Every service the local cloud serves.</summary>
+/// <summary>Every service the local cloud serves, wired to each other where AWS services talk (SNS → SQS).</summary>
 internal static class ServiceCatalog
 {
-    public static IReadOnlyList<ServiceHandler> Create(StateStore store, LocalCloudOptions options) =>
-    [
-        new StsService(),
-        new SsmService(store),
-        new SqsService(store),
-        new RdsService(store, options.Delays),
-        new RedshiftService(store, options.Delays),
-        new ElastiCacheService(store, options.Delays),
-        new EcsService(store, options.Delays),
-    ];
+    public static IReadOnlyList<ServiceHandler> Create(StateStore store, LocalCloudOptions options)
+    {
+        var sqs = new SqsService(store);
+        return
+        [
+            new StsService(),
+            new SsmService(store),
+            sqs,
+            new SnsService(store, sqs),
+            new RdsService(store, options.Delays),
+            new RedshiftService(store, options.Delays),
+            new ElastiCacheService(store, options.Delays),
+            new EcsService(store, options.Delays),
+            new ElasticBeanstalkService(store, options.Delays),
+        ];
+    }
 }

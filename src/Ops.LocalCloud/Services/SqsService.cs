@@ -165,6 +165,17 @@ internal sealed class SqsService : ServiceHandler<SqsService.Data>
         On("ChangeMessageVisibilityBatch", (i, c) => Batch(i, (q, e) => ChangeVisibility(q, Required(e, "ReceiptHandle"), Number(e, "VisibilityTimeout") ?? 0, c.Now)));
     }
 
+    /// <summary>Delivery from another service (SNS fan-out): false when the queue does not exist.</summary>
+    public bool Deliver(string queueArn, string body, JsonObject? attributes)
+    {
+        lock (Gate)
+        {
+            if (!State.Queues.TryGetValue(queueArn.Split(':')[^1], out var q)) return false;
+            Send(q, body, null, attributes, DateTimeOffset.UtcNow);
+            return true;
+        }
+    }
+
     async Task<JsonNode?> ReceiveAsync(JsonObject i, RequestContext c, CancellationToken cancellationToken)
     {
         var max = (int)(Number(i, "MaxNumberOfMessages") ?? 1);
