@@ -3,8 +3,7 @@ using Ops.Aws.Ec2;
 namespace Ops.Aws.Tests;
 
 /// <summary>EC2 (ec2 protocol: Name.N lists, lower-case XML, no result wrapper).</summary>
-[Collection(MotoCollection.Name)]
-public class Ec2Tests(MotoServer moto)
+public abstract class Ec2Tests(ITestCloud moto)
 {
     readonly Ec2Client _ec2 = new(moto.Connection);
 
@@ -68,3 +67,9 @@ public class Ec2Tests(MotoServer moto)
         await AwsAssert.ErrorCode("InvalidGroup.NotFound", () => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [group] }));
     }
 }
+
+[Collection(MotoCollection.Name)]
+public sealed class Ec2TestsOnMoto(MotoServer cloud) : Ec2Tests(cloud);
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class Ec2TestsOnLocalCloud(LocalCloudTestServer cloud) : Ec2Tests(cloud);

@@ -2,8 +2,7 @@ using Ops.Aws.Ecr;
 
 namespace Ops.Aws.Tests;
 
-[Collection(MotoCollection.Name)]
-public class EcrTests(MotoServer moto)
+public abstract class EcrTests(ITestCloud moto)
 {
     readonly EcrClient _ecr = new(moto.Connection);
 
@@ -47,3 +46,9 @@ public class EcrTests(MotoServer moto)
         await AwsAssert.ErrorCode("RepositoryNotFoundException", () => _ecr.DescribeRepositoriesAsync(new DescribeRepositoriesRequest { RepositoryNames = [name] }));
     }
 }
+
+[Collection(MotoCollection.Name)]
+public sealed class EcrTestsOnMoto(MotoServer cloud) : EcrTests(cloud);
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class EcrTestsOnLocalCloud(LocalCloudTestServer cloud) : EcrTests(cloud);

@@ -2,8 +2,7 @@ using Ops.Aws.Ecs;
 
 namespace Ops.Aws.Tests;
 
-[Collection(MotoCollection.Name)]
-public class EcsTests(MotoServer moto)
+public abstract class EcsTests(ITestCloud moto)
 {
     readonly EcsClient _ecs = new(moto.Connection);
 
@@ -97,3 +96,9 @@ public class EcsTests(MotoServer moto)
         await AwsAssert.ErrorCode("ServiceNotFoundException", () => _ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = cluster, Service = "nope", DesiredCount = 1 }));
     }
 }
+
+[Collection(MotoCollection.Name)]
+public sealed class EcsTestsOnMoto(MotoServer cloud) : EcsTests(cloud);
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class EcsTestsOnLocalCloud(LocalCloudTestServer cloud) : EcsTests(cloud);

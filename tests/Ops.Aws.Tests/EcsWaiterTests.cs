@@ -4,8 +4,7 @@ using Ops.Aws.Waiters;
 namespace Ops.Aws.Tests;
 
 /// <summary>ECS waiters against moto: success, a failure acceptor, and a wait that can never succeed there.</summary>
-[Collection(MotoCollection.Name)]
-public class EcsWaiterTests(MotoServer moto)
+public abstract class EcsWaiterTests(ITestCloud moto)
 {
     readonly EcsClient _ecs = new(moto.Connection);
 
@@ -92,3 +91,9 @@ public class EcsWaiterTests(MotoServer moto)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
     }
 }
+
+[Collection(MotoCollection.Name)]
+public sealed class EcsWaiterTestsOnMoto(MotoServer cloud) : EcsWaiterTests(cloud);
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class EcsWaiterTestsOnLocalCloud(LocalCloudTestServer cloud) : EcsWaiterTests(cloud);

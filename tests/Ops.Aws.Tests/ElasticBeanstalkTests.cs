@@ -3,8 +3,7 @@ using Ops.Aws.ElasticBeanstalk;
 namespace Ops.Aws.Tests;
 
 /// <summary>Elastic Beanstalk (awsQuery). moto has no application versions, updates, events or termination: those are LocalCloud's to prove.</summary>
-[Collection(MotoCollection.Name)]
-public class ElasticBeanstalkTests(MotoServer moto)
+public abstract class ElasticBeanstalkTests(ITestCloud moto)
 {
     readonly ElasticBeanstalkClient _eb = new(moto.Connection);
 
@@ -33,3 +32,9 @@ public class ElasticBeanstalkTests(MotoServer moto)
         Assert.Empty((await _eb.DescribeApplicationsAsync(new DescribeApplicationsMessage { ApplicationNames = [app] })).Applications!);
     }
 }
+
+[Collection(MotoCollection.Name)]
+public sealed class ElasticBeanstalkTestsOnMoto(MotoServer cloud) : ElasticBeanstalkTests(cloud);
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class ElasticBeanstalkTestsOnLocalCloud(LocalCloudTestServer cloud) : ElasticBeanstalkTests(cloud);

@@ -4,8 +4,7 @@ using Record = Ops.Aws.Firehose.Record;
 namespace Ops.Aws.Tests;
 
 /// <summary>Kinesis Firehose (awsJson 1.1): a stream that lands in S3 and loads Redshift.</summary>
-[Collection(MotoCollection.Name)]
-public class FirehoseTests(MotoServer moto)
+public abstract class FirehoseTests(ITestCloud moto)
 {
     readonly FirehoseClient _firehose = new(moto.Connection);
 
@@ -39,3 +38,9 @@ public class FirehoseTests(MotoServer moto)
         await AwsAssert.ErrorCode("ResourceNotFoundException", () => _firehose.DescribeDeliveryStreamAsync(new DescribeDeliveryStreamInput { DeliveryStreamName = name }));
     }
 }
+
+[Collection(MotoCollection.Name)]
+public sealed class FirehoseTestsOnMoto(MotoServer cloud) : FirehoseTests(cloud);
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class FirehoseTestsOnLocalCloud(LocalCloudTestServer cloud) : FirehoseTests(cloud);

@@ -4,8 +4,7 @@ using Ops.Aws.Sts;
 namespace Ops.Aws.Tests;
 
 /// <summary>CloudWatch Logs (task logs) and STS (account id for ECR URIs).</summary>
-[Collection(MotoCollection.Name)]
-public class LogsAndIdentityTests(MotoServer moto)
+public abstract class LogsAndIdentityTests(ITestCloud moto)
 {
     readonly CloudWatchLogsClient _logs = new(moto.Connection);
 
@@ -50,3 +49,9 @@ public class LogsAndIdentityTests(MotoServer moto)
         Assert.StartsWith("arn:aws:", me.Arn);
     }
 }
+
+[Collection(MotoCollection.Name)]
+public sealed class LogsAndIdentityTestsOnMoto(MotoServer cloud) : LogsAndIdentityTests(cloud);
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class LogsAndIdentityTestsOnLocalCloud(LocalCloudTestServer cloud) : LogsAndIdentityTests(cloud);

@@ -6,7 +6,7 @@ using Amazon.Runtime;
 namespace Ops.Aws.Tests;
 
 /// <summary>A real moto_server on a free loopback port for the whole test collection (moto is an AWS emulator written by others).</summary>
-public sealed class MotoServer : IAsyncLifetime
+public sealed class MotoServer : IAsyncLifetime, ITestCloud
 {
     Process? _process;
     public Uri Endpoint { get; private set; } = null!;
@@ -52,6 +52,8 @@ public sealed class MotoServer : IAsyncLifetime
     }
 
     public string Log { get { lock (_log) return _log.ToString(); } }
+
+    public bool IsMoto => true;
 
     public Task DisposeAsync()
     {

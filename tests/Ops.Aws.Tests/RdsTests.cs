@@ -4,8 +4,7 @@ using Ops.Aws.Waiters;
 namespace Ops.Aws.Tests;
 
 /// <summary>RDS (awsQuery): create → describe → wait → delete, and the not-found codes waiters rely on.</summary>
-[Collection(MotoCollection.Name)]
-public class RdsTests(MotoServer moto)
+public abstract class RdsTests(ITestCloud moto)
 {
     static readonly WaiterOptions Fast = MotoServer.FastWaits;
 
@@ -56,3 +55,9 @@ public class RdsTests(MotoServer moto)
     async Task<List<string>> Subnets() =>
         (await new Ops.Aws.Ec2.Ec2Client(moto.Connection).DescribeSubnetsAsync()).Subnets!.Select(s => s.SubnetId!).Take(2).ToList();
 }
+
+[Collection(MotoCollection.Name)]
+public sealed class RdsTestsOnMoto(MotoServer cloud) : RdsTests(cloud);
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class RdsTestsOnLocalCloud(LocalCloudTestServer cloud) : RdsTests(cloud);

@@ -4,8 +4,7 @@ using Ops.Aws.Waiters;
 namespace Ops.Aws.Tests;
 
 /// <summary>Redshift (awsQuery): create → describe → wait → delete, and the not-found codes waiters rely on.</summary>
-[Collection(MotoCollection.Name)]
-public class RedshiftTests(MotoServer moto)
+public abstract class RedshiftTests(ITestCloud moto)
 {
     static readonly WaiterOptions Fast = MotoServer.FastWaits;
 
@@ -34,3 +33,9 @@ public class RedshiftTests(MotoServer moto)
         await rs.DeleteClusterSubnetGroupAsync(new DeleteClusterSubnetGroupMessage { ClusterSubnetGroupName = id });
     }
 }
+
+[Collection(MotoCollection.Name)]
+public sealed class RedshiftTestsOnMoto(MotoServer cloud) : RedshiftTests(cloud);
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class RedshiftTestsOnLocalCloud(LocalCloudTestServer cloud) : RedshiftTests(cloud);

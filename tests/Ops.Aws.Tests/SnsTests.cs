@@ -3,8 +3,7 @@ using Ops.Aws.Sns;
 namespace Ops.Aws.Tests;
 
 /// <summary>SNS (awsQuery): topics, subscriptions to SQS, publish, and ListTopics over more than one page.</summary>
-[Collection(MotoCollection.Name)]
-public class SnsTests(MotoServer moto)
+public abstract class SnsTests(ITestCloud moto)
 {
     readonly SnsClient _sns = new(moto.Connection);
 
@@ -51,3 +50,9 @@ public class SnsTests(MotoServer moto)
         Assert.Equal(105, (await _sns.ListTopicsItemsAsync(new ListTopicsInput()).ToListAsync()).Count(t => t.TopicArn!.Contains(prefix)));
     }
 }
+
+[Collection(MotoCollection.Name)]
+public sealed class SnsTestsOnMoto(MotoServer cloud) : SnsTests(cloud);
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class SnsTestsOnLocalCloud(LocalCloudTestServer cloud) : SnsTests(cloud);

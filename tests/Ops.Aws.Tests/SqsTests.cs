@@ -3,8 +3,7 @@ using Ops.Aws.Sqs;
 namespace Ops.Aws.Tests;
 
 /// <summary>SQS (awsJson 1.0, query-compatible).</summary>
-[Collection(MotoCollection.Name)]
-public class SqsTests(MotoServer moto)
+public abstract class SqsTests(ITestCloud moto)
 {
     readonly SqsClient _sqs = new(moto.Connection);
 
@@ -61,3 +60,9 @@ public class SqsTests(MotoServer moto)
         await AwsAssert.ErrorCode("AWS.SimpleQueueService.NonExistentQueue", () => _sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = name }));
     }
 }
+
+[Collection(MotoCollection.Name)]
+public sealed class SqsTestsOnMoto(MotoServer cloud) : SqsTests(cloud);
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class SqsTestsOnLocalCloud(LocalCloudTestServer cloud) : SqsTests(cloud);

@@ -3,8 +3,7 @@ using Ops.Aws.Ssm;
 namespace Ops.Aws.Tests;
 
 /// <summary>SSM Parameter Store (awsJson 1.1): secrets by name and by path, over pages.</summary>
-[Collection(MotoCollection.Name)]
-public class SsmTests(MotoServer moto)
+public abstract class SsmTests(ITestCloud moto)
 {
     readonly SsmClient _ssm = new(moto.Connection);
 
@@ -43,3 +42,9 @@ public class SsmTests(MotoServer moto)
         await AwsAssert.ErrorCode("ParameterNotFound", () => _ssm.GetParameterAsync(new GetParameterRequest { Name = $"{root}/dev/SecretKey" }));
     }
 }
+
+[Collection(MotoCollection.Name)]
+public sealed class SsmTestsOnMoto(MotoServer cloud) : SsmTests(cloud);
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class SsmTestsOnLocalCloud(LocalCloudTestServer cloud) : SsmTests(cloud);

@@ -31,7 +31,7 @@ internal sealed class ServiceModel
         XmlNamespace = (string?)meta["xmlNamespace"] ?? $"http://{meta["endpointPrefix"]}.amazonaws.com/doc/{ApiVersion}/";
         QueryCompatibleError = meta["awsQueryCompatible"] != null ? "query" : null;
         _shapes = model["shapes"]!.AsObject();
-        Operations = model["operations"]!.AsObject().ToDictionary(kv => kv.Key, kv => new OperationModel(kv.Value!.AsObject()));
+        Operations = model["operations"]!.AsObject().ToDictionary(kv => kv.Key, kv => new OperationModel(kv.Key, kv.Value!.AsObject()));
     }
 
     public static ServiceModel Load(string service) => Cache.GetOrAdd(service, s =>
@@ -45,9 +45,10 @@ internal sealed class ServiceModel
 }
 
 /// <summary>One operation: its HTTP binding (rest-xml), input and output shapes, and the query result wrapper.</summary>
-internal sealed class OperationModel(JsonObject o)
+internal sealed class OperationModel(string name, JsonObject o)
 {
-    public string Name { get; } = (string)o["name"]!;
+    /// <summary>The operation's key in the model (CloudFront's internal names carry an API-version suffix).</summary>
+    public string Name { get; } = name;
     public string HttpMethod { get; } = (string?)o["http"]?["method"] ?? "POST";
     public string RequestUri { get; } = (string?)o["http"]?["requestUri"] ?? "/";
     public string? Input { get; } = (string?)o["input"]?["shape"];

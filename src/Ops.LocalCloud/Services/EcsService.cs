@@ -110,7 +110,7 @@ internal sealed class EcsService : ServiceHandler<EcsService.Data>
                 else failures.Add(Failure(c.Arn("ecs", $"cluster/{ClusterName(id)}"), "MISSING"));
             return new JsonObject { ["clusters"] = found, ["failures"] = failures };
         }));
-        On("ListClusters", (i, c) => Read(() => PageTokens(i, State.Clusters.Values.Where(cl => cl.Status == "ACTIVE").Select(cl => c.Arn("ecs", $"cluster/{cl.Name}")), "clusterArns")));
+        On("ListClusters", (i, c) => Read(() => Paginate(i, (State.Clusters.Values.Where(cl => cl.Status == "ACTIVE").Select(cl => c.Arn("ecs", $"cluster/{cl.Name}"))).Select(a => (JsonNode?)a), "clusterArns", "nextToken", "maxResults", 100)));
         On("DeleteCluster", (i, c) => Write(c, () =>
         {
             var cluster = FindCluster(Required(i, "cluster"));
@@ -153,12 +153,12 @@ internal sealed class EcsService : ServiceHandler<EcsService.Data>
             var arns = State.Families.Where(f => prefix == null || f.Key == prefix)
                 .SelectMany(f => f.Value.Where(td => td.Status == status).Select(td => TaskDefinitionArn(c, f.Key, td.Revision)));
             if (Optional(i, "sort") == "DESC") arns = arns.Reverse();
-            return PageTokens(i, arns, "taskDefinitionArns");
+            return Paginate(i, (arns).Select(a => (JsonNode?)a), "taskDefinitionArns", "nextToken", "maxResults", 100);
         }));
         On("ListTaskDefinitionFamilies", (i, _) => Read(() =>
         {
             var prefix = Optional(i, "familyPrefix") ?? "";
-            return PageTokens(i, State.Families.Where(f => f.Key.StartsWith(prefix, StringComparison.Ordinal) && f.Value.Any(td => td.Status == "ACTIVE")).Select(f => f.Key), "families");
+            return Paginate(i, (State.Families.Where(f => f.Key.StartsWith(prefix, StringComparison.Ordinal) && f.Value.Any(td => td.Status == "ACTIVE")).Select(f => f.Key)).Select(a => (JsonNode?)a), "families", "nextToken", "maxResults", 100);
         }));
         On("DeregisterTaskDefinition", (i, c) => Write(c, () =>
         {
@@ -205,7 +205,7 @@ internal sealed class EcsService : ServiceHandler<EcsService.Data>
         {
             var cluster = FindCluster(Optional(i, "cluster") ?? "default");
             var status = Optional(i, "status");
-            return PageTokens(i, cluster.Instances.Where(x => status == null || x.Status == status).Select(x => InstanceArn(c, cluster, x)), "containerInstanceArns");
+            return Paginate(i, (cluster.Instances.Where(x => status == null || x.Status == status).Select(x => InstanceArn(c, cluster, x))).Select(a => (JsonNode?)a), "containerInstanceArns", "nextToken", "maxResults", 100);
         }));
         On("DescribeContainerInstances", (i, c) => Write(c, () =>
         {
@@ -268,7 +268,7 @@ internal sealed class EcsService : ServiceHandler<EcsService.Data>
         On("ListServices", (i, c) => Read(() =>
         {
             var cluster = FindCluster(Optional(i, "cluster") ?? "default");
-            return PageTokens(i, cluster.Services.Values.Where(s => s.Status == "ACTIVE").Select(s => ServiceArn(c, cluster, s)), "serviceArns");
+            return Paginate(i, (cluster.Services.Values.Where(s => s.Status == "ACTIVE").Select(s => ServiceArn(c, cluster, s))).Select(a => (JsonNode?)a), "serviceArns", "nextToken", "maxResults", 100);
         }));
         On("UpdateService", (i, c) => Write(c, () =>
         {
@@ -366,7 +366,7 @@ internal sealed class EcsService : ServiceHandler<EcsService.Data>
                 && (family == null || t.TaskDefinition.Contains($"/{family}:", StringComparison.Ordinal))
                 && (startedBy == null || t.StartedBy == startedBy)
                 && (instance == null || t.ContainerInstance == Tail(instance)));
-            return PageTokens(i, tasks.Select(t => TaskArn(c, cluster, t)), "taskArns");
+            return Paginate(i, (tasks.Select(t => TaskArn(c, cluster, t))).Select(a => (JsonNode?)a), "taskArns", "nextToken", "maxResults", 100);
         }));
         On("UpdateTaskProtection", (i, c) => Write(c, () =>
         {
@@ -410,6 +410,37 @@ internal sealed class EcsService : ServiceHandler<EcsService.Data>
             return new JsonObject();
         }));
         On("ListTagsForResource", (i, _) => Read(() => new JsonObject { ["tags"] = Tags(Required(i, "resourceArn")) }));
+    }
+
+    // ---------------- the ECS agent on EC2 instances ----------------
+
+    /// <summary>An EC2 instance whose user data names a cluster joins it, as the ECS agent would make it.</summary>
+    public void AgentStarted(string cluster, string ec2InstanceId, RequestContext c)
+    {
+        lock (Gate)
+        {
+            if (!State.Clusters.TryGetValue(cluster, out var cl) || cl.Status != "ACTIVE") return;
+            if (cl.Instances.Any(x => x.Ec2InstanceId == ec2InstanceId)) return;
+            cl.Instances.Add(new ContainerInstance { Id = Guid.NewGuid().ToString("N"), Ec2InstanceId = ec2InstanceId, Registered = c.Now });
+            Reconcile(cl, c);
+            Persist();
+        }
+    }
+
+    /// <summary>The instance went away: its container instance and tasks with it.</summary>
+    public void AgentStopped(string ec2InstanceId, RequestContext c)
+    {
+        lock (Gate)
+        {
+            foreach (var cl in State.Clusters.Values)
+                foreach (var x in cl.Instances.Where(x => x.Ec2InstanceId == ec2InstanceId).ToList())
+                {
+                    foreach (var t in cl.Tasks.Where(t => t.ContainerInstance == x.Id)) Stop(cl, t, "EC2 instance terminated", "TaskFailedToStart", c.Now);
+                    cl.Instances.Remove(x);
+                    Reconcile(cl, c);
+                }
+            Persist();
+        }
     }
 
     // ---------------- scheduler ----------------
@@ -540,11 +571,6 @@ internal sealed class EcsService : ServiceHandler<EcsService.Data>
 
     // ---------------- lookups ----------------
 
-    JsonNode? Read(Func<JsonNode?> body)
-    {
-        lock (Gate) return body();
-    }
-
     /// <summary>Runs a change with the scheduler brought up to date first (c == null: no scheduling needed), then persists.</summary>
     JsonNode? Write(RequestContext? c, Func<JsonNode?> body)
     {
@@ -597,15 +623,6 @@ internal sealed class EcsService : ServiceHandler<EcsService.Data>
 
     static JsonObject Failure(string? arn, string reason) => new() { ["arn"] = arn, ["reason"] = reason };
 
-    static JsonObject PageTokens(JsonObject i, IEnumerable<string> all, string member)
-    {
-        var list = all.ToList();
-        var max = (int)(Number(i, "maxResults") ?? 100);
-        var start = int.TryParse(Optional(i, "nextToken"), out var n) ? n : 0;
-        var result = new JsonObject { [member] = new JsonArray(list.Skip(start).Take(max).Select(a => (JsonNode?)a).ToArray()) };
-        if (start + max < list.Count) result["nextToken"] = (start + max).ToString();
-        return result;
-    }
 
     // ---------------- descriptions ----------------
 

@@ -56,7 +56,7 @@ internal sealed class ElastiCacheService : ServiceHandler<ElastiCacheService.Dat
             {
                 var name = Optional(i, "CacheSubnetGroupName");
                 if (name != null && !State.SubnetGroups.ContainsKey(name)) throw new AwsError("CacheSubnetGroupNotFoundFault", $"Cache subnet group {name} not found.");
-                return RdsService.Page(i, State.SubnetGroups.Where(kv => name == null || kv.Key == name).Select(kv => (JsonNode?)kv.Value.DeepClone()).ToList(), "CacheSubnetGroups");
+                return Paginate(i, State.SubnetGroups.Where(kv => name == null || kv.Key == name).Select(kv => (JsonNode?)kv.Value.DeepClone()).ToList(), "CacheSubnetGroups", "Marker", "MaxRecords", 100);
             }
         });
         On("DeleteCacheSubnetGroup", (i, _) =>
@@ -103,7 +103,7 @@ internal sealed class ElastiCacheService : ServiceHandler<ElastiCacheService.Dat
         {
             Sweep(set, c.Now);
             if (id != null && !set.ContainsKey(id)) throw notFound(id);
-            return RdsService.Page(i, set.Where(kv => id == null || kv.Key == id).Select(kv => (JsonNode?)describe(kv.Key, kv.Value, c)).ToList(), member);
+            return Paginate(i, set.Where(kv => id == null || kv.Key == id).Select(kv => (JsonNode?)describe(kv.Key, kv.Value, c)), member, "Marker", "MaxRecords", 100);
         }
     }
 

@@ -95,7 +95,7 @@ internal sealed class ElasticBeanstalkService : ServiceHandler<ElasticBeanstalkS
             var versions = State.Applications.Values.Where(a => appName == null || a.Name == appName)
                 .SelectMany(a => a.Versions.Values).Where(v => labels.Count == 0 || labels.Contains((string)v["VersionLabel"]!))
                 .OrderByDescending(v => (string?)v["DateCreated"]).Select(v => (JsonNode?)v.DeepClone()).ToList();
-            return Page(i, versions, "ApplicationVersions");
+            return Paginate(i, versions, "ApplicationVersions", "NextToken", "MaxRecords", 1000);
         }));
         On("DeleteApplicationVersion", (i, c) => Write(c, () =>
         {
@@ -181,7 +181,7 @@ internal sealed class ElasticBeanstalkService : ServiceHandler<ElasticBeanstalkS
                 && Protocol.WireCodec.Timestamp(e["EventDate"]!) >= since
                 && (severity == null || Array.IndexOf(levels, (string?)e["Severity"]) >= Array.IndexOf(levels, severity)))
                 .OrderByDescending(e => (string?)e["EventDate"]).Select(e => (JsonNode?)e.DeepClone()).ToList();
-            return Page(i, events, "Events");
+            return Paginate(i, events, "Events", "NextToken", "MaxRecords", 1000);
         }));
         On("CreateStorageLocation", (_, c) => new JsonObject { ["S3Bucket"] = $"elasticbeanstalk-{c.Region}-{c.Account}" });
         On("ListAvailableSolutionStacks", (_, _) => new JsonObject
@@ -298,12 +298,4 @@ internal sealed class ElasticBeanstalkService : ServiceHandler<ElasticBeanstalkS
         }
     }
 
-    static JsonObject Page(JsonObject i, List<JsonNode?> all, string member)
-    {
-        var max = (int)(Number(i, "MaxRecords") ?? 1000);
-        var start = int.TryParse(Optional(i, "NextToken"), out var n) ? n : 0;
-        var result = new JsonObject { [member] = new JsonArray(all.Skip(start).Take(max).ToArray()) };
-        if (start + max < all.Count) result["NextToken"] = (start + max).ToString();
-        return result;
-    }
 }

@@ -57,7 +57,7 @@ internal sealed class RdsService : ServiceHandler<RdsService.Data>
                 var id = Optional(i, "DBInstanceIdentifier");
                 if (id != null && !State.Instances.ContainsKey(id)) throw DbNotFound(id);
                 var all = State.Instances.Where(kv => id == null || kv.Key == id).Select(kv => (JsonNode?)Describe(kv.Key, kv.Value, c)).ToList();
-                return Page(i, all, "DBInstances");
+                return Paginate(i, all, "DBInstances", "Marker", "MaxRecords", 100);
             }
         });
         On("ModifyDBInstance", (i, c) => Change(i, c, (id, db) =>
@@ -99,7 +99,7 @@ internal sealed class RdsService : ServiceHandler<RdsService.Data>
                 var instance = Optional(i, "DBInstanceIdentifier");
                 var all = State.Snapshots.Where(kv => (id == null || kv.Key == id) && (instance == null || (string?)kv.Value.Spec["DBInstanceIdentifier"] == instance))
                     .Select(kv => (JsonNode?)DescribeSnapshot(kv.Key, kv.Value, c)).ToList();
-                return Page(i, all, "DBSnapshots");
+                return Paginate(i, all, "DBSnapshots", "Marker", "MaxRecords", 100);
             }
         });
         On("DeleteDBSnapshot", (i, c) =>
@@ -137,7 +137,7 @@ internal sealed class RdsService : ServiceHandler<RdsService.Data>
             {
                 var name = Optional(i, "DBSubnetGroupName");
                 if (name != null && !State.SubnetGroups.ContainsKey(name)) throw new AwsError("DBSubnetGroupNotFoundFault", $"DBSubnetGroup {name} not found.", 404);
-                return Page(i, State.SubnetGroups.Where(kv => name == null || kv.Key == name).Select(kv => (JsonNode?)kv.Value.DeepClone()).ToList(), "DBSubnetGroups");
+                return Paginate(i, State.SubnetGroups.Where(kv => name == null || kv.Key == name).Select(kv => (JsonNode?)kv.Value.DeepClone()).ToList(), "DBSubnetGroups", "Marker", "MaxRecords", 100);
             }
         });
         On("DeleteDBSubnetGroup", (i, _) =>
@@ -245,13 +245,4 @@ internal sealed class RdsService : ServiceHandler<RdsService.Data>
     internal static JsonArray TagList(Dictionary<string, string>? tags) =>
         new((tags ?? []).Select(t => (JsonNode?)new JsonObject { ["Key"] = t.Key, ["Value"] = t.Value }).ToArray());
 
-    /// <summary>Marker/MaxRecords paging over a list.</summary>
-    internal static JsonObject Page(JsonObject i, List<JsonNode?> all, string member)
-    {
-        var max = (int)(Number(i, "MaxRecords") ?? 100);
-        var start = int.TryParse(Optional(i, "Marker"), out var n) ? n : 0;
-        var result = new JsonObject { [member] = new JsonArray(all.Skip(start).Take(max).ToArray()) };
-        if (start + max < all.Count) result["Marker"] = (start + max).ToString();
-        return result;
-    }
 }

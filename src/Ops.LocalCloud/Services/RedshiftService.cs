@@ -46,7 +46,7 @@ internal sealed class RedshiftService : ServiceHandler<RedshiftService.Data>
                 Sweep(c.Now);
                 var id = Optional(i, "ClusterIdentifier");
                 if (id != null && !State.Clusters.ContainsKey(id)) throw NotFound(id);
-                return RdsService.Page(i, State.Clusters.Where(kv => id == null || kv.Key == id).Select(kv => (JsonNode?)Describe(kv.Key, kv.Value, c)).ToList(), "Clusters");
+                return Paginate(i, State.Clusters.Where(kv => id == null || kv.Key == id).Select(kv => (JsonNode?)Describe(kv.Key, kv.Value, c)).ToList(), "Clusters", "Marker", "MaxRecords", 100);
             }
         });
         On("ModifyCluster", (i, c) => Change(i, c, (id, cl) =>
@@ -84,7 +84,7 @@ internal sealed class RedshiftService : ServiceHandler<RedshiftService.Data>
             {
                 var name = Optional(i, "ClusterSubnetGroupName");
                 if (name != null && !State.SubnetGroups.ContainsKey(name)) throw new AwsError("ClusterSubnetGroupNotFoundFault", $"Subnet group {name} not found.");
-                return RdsService.Page(i, State.SubnetGroups.Where(kv => name == null || kv.Key == name).Select(kv => (JsonNode?)kv.Value.DeepClone()).ToList(), "ClusterSubnetGroups");
+                return Paginate(i, State.SubnetGroups.Where(kv => name == null || kv.Key == name).Select(kv => (JsonNode?)kv.Value.DeepClone()).ToList(), "ClusterSubnetGroups", "Marker", "MaxRecords", 100);
             }
         });
         On("DeleteClusterSubnetGroup", (i, _) =>

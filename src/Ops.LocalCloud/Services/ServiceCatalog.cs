@@ -8,6 +8,7 @@ internal static class ServiceCatalog
     public static IReadOnlyList<ServiceHandler> Create(StateStore store, LocalCloudOptions options)
     {
         var sqs = new SqsService(store);
+        var ecs = new EcsService(store, options.Delays);
         return
         [
             new StsService(),
@@ -17,8 +18,13 @@ internal static class ServiceCatalog
             new RdsService(store, options.Delays),
             new RedshiftService(store, options.Delays),
             new ElastiCacheService(store, options.Delays),
-            new EcsService(store, options.Delays),
+            ecs,
+            new Ec2Service(store, options.Delays, ecs),
             new ElasticBeanstalkService(store, options.Delays),
+            new EcrService(store),
+            new LogsService(store),
+            new FirehoseService(store),
+            new CloudFrontService(store, options.Delays),
         ];
     }
 }

@@ -37,6 +37,17 @@ internal abstract class ServiceHandler
         : new AwsError("Throttling", "Rate exceeded", 400);
 
     // Input helpers: values arrive keyed by model member names.
+    /// <summary>A page of <paramref name="all"/> by an opaque offset token, in the service's own token and limit names.</summary>
+    protected static JsonObject Paginate(JsonObject input, IEnumerable<JsonNode?> all, string member, string tokenMember, string limitMember, int defaultLimit, string? outTokenMember = null)
+    {
+        var list = all.ToList();
+        var limit = (int)(Number(input, limitMember) ?? defaultLimit);
+        var start = int.TryParse(Optional(input, tokenMember), out var n) ? n : 0;
+        var result = new JsonObject { [member] = new JsonArray(list.Skip(start).Take(limit).ToArray()) };
+        if (start + limit < list.Count) result[outTokenMember ?? tokenMember] = (start + limit).ToString();
+        return result;
+    }
+
     protected static string Required(JsonObject input, string member) =>
         (string?)input[member] is { Length: > 0 } value ? value : throw new AwsError(
             "ValidationException", $"1 validation error detected: Value null at '{char.ToLowerInvariant(member[0])}{member[1..]}' failed to satisfy constraint: Member must not be null");
@@ -53,6 +64,23 @@ internal abstract class ServiceHandler<TState>(StateStore store) : ServiceHandle
     TState? _state;
 
     protected TState State => _state ??= store.Load<TState>(Name);
+
+    /// <summary>Runs a read under the service's lock.</summary>
+    protected JsonNode? Read(Func<JsonNode?> body)
+    {
+        lock (Gate) return body();
+    }
+
+    /// <summary>Runs a change under the service's lock and persists it.</summary>
+    protected JsonNode? Write(Func<JsonNode?> body)
+    {
+        lock (Gate)
+        {
+            var result = body();
+            Persist();
+            return result;
+        }
+    }
 
     /// <summary>Call after a change, inside the gate: the state is written shortly after.</summary>
     protected void Persist() => store.MarkDirty(Name, () =>

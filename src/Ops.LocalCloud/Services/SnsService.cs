@@ -44,7 +44,7 @@ internal sealed class SnsService : ServiceHandler<SnsService.Data>
             foreach (var t in (i["Tags"] as JsonArray) ?? []) topic.Tags[(string)t!["Key"]!] = (string?)t["Value"] ?? "";
             return new JsonObject { ["TopicArn"] = c.Arn("sns", name) };
         }));
-        On("ListTopics", (i, c) => Read(() => Page(i, State.Topics.Keys.Select(n => (JsonNode?)new JsonObject { ["TopicArn"] = c.Arn("sns", n) }), "Topics")));
+        On("ListTopics", (i, c) => Read(() => Paginate(i, State.Topics.Keys.Select(n => (JsonNode?)new JsonObject { ["TopicArn"] = c.Arn("sns", n) }), "Topics", "NextToken", "MaxItems", 100)));
         On("DeleteTopic", (i, _) => Write(() =>
         {
             State.Topics.Remove(Tail(Required(i, "TopicArn")));
@@ -85,11 +85,11 @@ internal sealed class SnsService : ServiceHandler<SnsService.Data>
             topic.Subscriptions.Remove(sub);
             return new JsonObject();
         }));
-        On("ListSubscriptions", (i, c) => Read(() => Page(i, State.Topics.Values.SelectMany(t => t.Subscriptions.Select(s => (JsonNode?)DescribeSubscription(c, t, s))), "Subscriptions")));
+        On("ListSubscriptions", (i, c) => Read(() => Paginate(i, State.Topics.Values.SelectMany(t => t.Subscriptions.Select(s => (JsonNode?)DescribeSubscription(c, t, s))), "Subscriptions", "NextToken", "MaxItems", 100)));
         On("ListSubscriptionsByTopic", (i, c) => Read(() =>
         {
             var topic = FindTopic(Required(i, "TopicArn"));
-            return Page(i, topic.Subscriptions.Select(s => (JsonNode?)DescribeSubscription(c, topic, s)), "Subscriptions");
+            return Paginate(i, topic.Subscriptions.Select(s => (JsonNode?)DescribeSubscription(c, topic, s)), "Subscriptions", "NextToken", "MaxItems", 100);
         }));
         On("GetSubscriptionAttributes", (i, c) => Read(() =>
         {
@@ -144,20 +144,6 @@ internal sealed class SnsService : ServiceHandler<SnsService.Data>
         return o.ToJsonString();
     }
 
-    JsonNode? Read(Func<JsonNode?> body)
-    {
-        lock (Gate) return body();
-    }
-
-    JsonNode? Write(Func<JsonNode?> body)
-    {
-        lock (Gate)
-        {
-            var result = body();
-            Persist();
-            return result;
-        }
-    }
 
     static string Tail(string arn) => arn.Split(':')[^1];
 
@@ -179,12 +165,4 @@ internal sealed class SnsService : ServiceHandler<SnsService.Data>
         ["TopicArn"] = c.Arn("sns", t.Name),
     };
 
-    static JsonObject Page(JsonObject i, IEnumerable<JsonNode?> all, string member)
-    {
-        var list = all.ToList();
-        var start = int.TryParse(Optional(i, "NextToken"), out var n) ? n : 0;
-        var result = new JsonObject { [member] = new JsonArray(list.Skip(start).Take(100).ToArray()) };
-        if (start + 100 < list.Count) result["NextToken"] = (start + 100).ToString();
-        return result;
-    }
 }
