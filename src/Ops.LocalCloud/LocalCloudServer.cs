@@ -26,6 +26,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
     readonly Dictionary<string, ServiceHandler> _services;
     readonly Dictionary<string, string> _secrets;
     readonly StateStore _store;
+    readonly S3Service _s3;
 
     public LocalCloudOptions Options { get; }
     public Uri Url { get; private set; } = null!;
@@ -37,6 +38,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
         Options = options;
         _secrets = new Dictionary<string, string> { [options.AccessKey] = options.SecretKey };
         _store = new StateStore(options.StateDirectory);
+        _s3 = new S3Service(options.StateDirectory);
         _services = ServiceCatalog.Create(_store, options).ToDictionary(s => s.Model.SigningName);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -78,6 +80,12 @@ public sealed class LocalCloudServer : IAsyncDisposable
         var body = buffer.ToArray();
         var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         var scope = SigV4Verifier.Scope(headers.GetValueOrDefault("authorization"));
+
+        if (scope?.Service == "s3")
+        {
+            await HandleS3Async(http, body, headers, requestId, clock);
+            return;
+        }
 
         // Route: credential scope, then X-Amz-Target, then form Action.
         var form = ReadForm(request, body);
@@ -171,6 +179,44 @@ public sealed class LocalCloudServer : IAsyncDisposable
             await WriteError(http, protocol, service?.Model, new AwsError("InternalFailure", $"Local cloud failure: {e.Message}", 500, sender: false), requestId);
         }
         Requests.Add(new LoggedRequest(DateTimeOffset.UtcNow, service?.Name ?? "?", operation, status, errorCode, clock.Elapsed));
+    }
+
+    /// <summary>S3 speaks REST with its own error shape and signs the path as sent.</summary>
+    async Task HandleS3Async(HttpContext http, byte[] body, Dictionary<string, string> headers, string requestId, Stopwatch clock)
+    {
+        var request = http.Request;
+        var operation = $"{request.Method} {(request.Path.Value ?? "/").Count(ch => ch == '/') switch { <= 1 => "bucket", _ => "object" }}";
+        int status;
+        string? errorCode = null;
+        try
+        {
+            if (Faults.Next("s3", operation) is { } fault)
+            {
+                if (fault.Latency is { } latency) await Task.Delay(latency, http.RequestAborted);
+                if (fault.Throttle) throw new AwsError("SlowDown", "Please reduce your request rate.", 503);
+                if (fault.ServerError is { } serverError) throw new AwsError("InternalError", "Injected fault.", serverError, sender: false);
+            }
+            SigV4Verifier.Verify(request.Method, RawPath(http), request.QueryString.Value ?? "", headers, body, _secrets, DateTimeOffset.UtcNow, s3: true);
+            var context = new RequestContext(Options.Account, Options.Region, requestId, DateTimeOffset.UtcNow, new Uri($"http://{request.Host}"));
+            var (code, xml, responseHeaders, data) = await _s3.HandleAsync(request, body, context);
+            status = http.Response.StatusCode = code;
+            http.Response.Headers["x-amz-request-id"] = requestId;
+            foreach (var (k, v) in responseHeaders)
+                if (k == "Content-Type") http.Response.ContentType = v; else http.Response.Headers[k] = v;
+            if (xml != null)
+            {
+                http.Response.ContentType = "application/xml";
+                await http.Response.WriteAsync(xml);
+            }
+            else if (data != null) await http.Response.Body.WriteAsync(data);
+        }
+        catch (AwsError error)
+        {
+            status = error.Status;
+            errorCode = error.Code;
+            await WriteError(http, "s3", null, error, requestId);
+        }
+        Requests.Add(new LoggedRequest(DateTimeOffset.UtcNow, "s3", operation, status, errorCode, clock.Elapsed));
     }
 
     sealed class EmbeddedLifetime : Microsoft.Extensions.Hosting.IHostLifetime

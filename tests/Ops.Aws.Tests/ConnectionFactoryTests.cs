@@ -4,8 +4,7 @@ using Amazon.S3.Model;
 
 namespace Ops.Aws.Tests;
 
-[Collection(MotoCollection.Name)]
-public class ConnectionFactoryTests(MotoServer moto)
+public abstract class ConnectionFactoryTests(ITestCloud moto)
 {
     sealed class FakeLocalCloud(Uri url) : ILocalCloud
     {
@@ -82,6 +81,12 @@ public class ConnectionFactoryTests(MotoServer moto)
         Assert.Contains("--cloud local needs the embedded local cloud", e.Message);
     }
 }
+
+[Collection(MotoCollection.Name)]
+public sealed class ConnectionFactoryTestsOnMoto(MotoServer cloud) : ConnectionFactoryTests(cloud);
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class ConnectionFactoryTestsOnLocalCloud(LocalCloudTestServer cloud) : ConnectionFactoryTests(cloud);
 
 /// <summary>Behaviour that AWSSDK.Core reads from the process environment; not run in parallel with anything.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -40,7 +40,8 @@ public sealed class LocalCloudFixture : IAsyncLifetime
         var stderr = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
         var text = await stdout;
-        return (p.ExitCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text), await stderr);
+        var json = text.TrimStart().StartsWith('{') || text.TrimStart().StartsWith('[') ? JsonNode.Parse(text) : null;
+        return (p.ExitCode, json, await stderr);
     }
 
     /// <summary>The aws CLI call must succeed; returns its JSON output.</summary>

@@ -302,8 +302,9 @@ internal static class WireCodec
         _ => value.GetValueKind() == JsonValueKind.String ? (string)value! : value.ToJsonString(),
     };
 
+    /// <summary>A timestamp from epoch seconds (whatever CLR number backs the node) or an ISO 8601 string.</summary>
     public static DateTimeOffset Timestamp(JsonNode value) => value.GetValueKind() == JsonValueKind.Number
-        ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(value.GetValue<double>() * 1000))
+        ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture) * 1000))
         : DateTimeOffset.Parse((string)value!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     // ---------------- errors ----------------

@@ -25,6 +25,7 @@ internal static class ServiceCatalog
             new LogsService(store),
             new FirehoseService(store),
             new CloudFrontService(store, options.Delays),
+            new DynamoDbService(store),
         ];
     }
 }
