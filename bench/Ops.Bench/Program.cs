@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Ops.Aws;
+using Ops.Aws.Ecs;
+using Ops.Aws.Sqs;
+using Ops.LocalCloud;
+
+// Throughput of the same client calls against LocalCloud and moto, one after the other in one run.
+// Usage: dotnet run -c Release --project bench/Ops.Bench -- [--seconds N] [--workers N]
+var seconds = Arg("--seconds", 5);
+var workers = Arg("--workers", 4);
+Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
+
+Console.WriteLine($"Ops.Bench: {seconds} s per measurement, {workers} concurrent callers, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+Console.WriteLine("Both endpoints on 127.0.0.1; LocalCloud runs in this process (sharing its cores with the callers), moto in its own.");
+
+await using var local = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant });
+using var moto = await Moto.StartAsync();
+
+var targets = new (string Name, AwsConnection Connection)[]
+{
+    ("LocalCloud", Connection(local.Url)),
+    ("moto", Connection(moto.Url)),
+};
+var scenarios = new (string Name, Func<AwsConnection, Task<Func<Task>>> Prepare)[]
+{
+    ("SQS send+receive+delete", PrepareSqs),
+    ("ECS DescribeServices", PrepareEcs),
+};
+
+var results = new Dictionary<(string, string), (double PerSecond, double P50, double P99)>();
+foreach (var (scenario, prepare) in scenarios)
+foreach (var (target, connection) in targets)
+{
+    var step = await prepare(connection);
+    for (var i = 0; i < 20; i++) await step();   // warm-up
+    results[(scenario, target)] = await Measure(step, TimeSpan.FromSeconds(seconds), workers);
+}
+
+Console.WriteLine();
+Console.WriteLine($"{"scenario",-28} {"endpoint",-11} {"ops/s",10} {"p50 ms",8} {"p99 ms",8}");
+foreach (var (scenario, _) in scenarios)
+{
+    foreach (var (target, _) in targets)
+    {
+        var r = results[(scenario, target)];
+        Console.WriteLine($"{scenario,-28} {target,-11} {r.PerSecond,10:0} {r.P50,8:0.00} {r.P99,8:0.00}");
+    }
+    Console.WriteLine($"{"",-28} {"ratio",-11} {results[(scenario, "LocalCloud")].PerSecond / results[(scenario, "moto")].PerSecond,10:0.0}x");
+}
+return 0;
+
+static async Task<(double, double, double)> Measure(Func<Task> step, TimeSpan duration, int workers)
+{
+    var latencies = new List<double>[workers];
+    var clock = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, workers).Select(async w =>
+    {
+        latencies[w] = [];
+        while (clock.Elapsed < duration)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await step();
+            latencies[w].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+    }));
+    var all = latencies.SelectMany(l => l).Order().ToList();
+    return (all.Count / clock.Elapsed.TotalSeconds, all[all.Count / 2], all[(int)(all.Count * 0.99)]);
+}
+
+static async Task<Func<Task>> PrepareSqs(AwsConnection c)
+{
+    var sqs = new SqsClient(c);
+    var url = (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = "bench-" + Guid.NewGuid().ToString("N")[..8] })).QueueUrl!;
+    return async () =>
+    {
+        await sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = """{"module":"apps.sqsworker.worker","class":"Bench"}""" });
+        var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 1 });
+        foreach (var m in received.Messages ?? [])
+            await sqs.DeleteMessageAsync(new DeleteMessageRequest { QueueUrl = url, ReceiptHandle = m.ReceiptHandle });
+    };
+}
+
+static async Task<Func<Task>> PrepareEcs(AwsConnection c)
+{
+    var ecs = new EcsClient(c);
+    var cluster = "bench-" + Guid.NewGuid().ToString("N")[..8];
+    await ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = cluster });
+    var td = await ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest
+    {
+        Family = cluster, ContainerDefinitions = [new ContainerDefinition { Name = "w", Image = "w:1", Memory = 128 }],
+    });
+    for (var n = 0; n < 3; n++)
+        await ecs.CreateServiceAsync(new CreateServiceRequest { Cluster = cluster, ServiceName = $"svc{n}", TaskDefinition = td.TaskDefinition!.TaskDefinitionArn, DesiredCount = 0 });
+    var request = new DescribeServicesRequest { Cluster = cluster, Services = ["svc0", "svc1", "svc2"] };
+    return () => ecs.DescribeServicesAsync(request);
+}
+
+static AwsConnection Connection(Uri url) => new()
+{
+    Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = url, MaxAttempts = 1,
+};
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+}
+
+sealed class Moto : IDisposable
+{
+    readonly Process _process;
+    public Uri Url { get; }
+
+    Moto(Process process, Uri url) => (_process, Url) = (process, url);
+
+    public static async Task<Moto> StartAsync()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        var process = Process.Start(new ProcessStartInfo("moto_server", ["-H", "127.0.0.1", "-p", port.ToString()])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        })!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var url = new Uri($"http://127.0.0.1:{port}");
+        using var http = new HttpClient();
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync(new Uri(url, "/moto-api/data.json"))).IsSuccessStatusCode) return new Moto(process, url);
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        throw new InvalidOperationException("moto_server did not start");
+    }
+
+    public void Dispose()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+}
