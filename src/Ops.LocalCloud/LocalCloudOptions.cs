@@ -16,6 +16,9 @@ public sealed record LocalCloudOptions
 
     /// <summary>How long resources take to move through their states.</summary>
     public LifecycleDelays Delays { get; init; } = LifecycleDelays.Realistic;
+
+    /// <summary>Real parts behind resources (worker processes, PostgreSQL, Redis, a registry); none by default.</summary>
+    public LocalBackends Backends { get; init; } = new();
 }
 
 /// <summary>Per resource type, how long each lifecycle step takes (zero in tests, a few seconds in demos).</summary>

@@ -32,12 +32,14 @@ internal sealed class EcrService : ServiceHandler<EcrService.Data>
         public DateTimeOffset Pushed { get; set; }
     }
 
+    readonly IRegistryBackend? _registry;
     public override string Name => "ecr";
 
     static AwsError NoRepository(string name) => new("RepositoryNotFoundException", $"The repository with name '{name}' does not exist in the registry.");
 
-    public EcrService(StateStore store) : base(store)
+    public EcrService(StateStore store, IRegistryBackend? registry = null) : base(store)
     {
+        _registry = registry;
         On("CreateRepository", (i, c) => Write(() =>
         {
             var name = Required(i, "repositoryName");
@@ -168,10 +170,11 @@ internal sealed class EcrService : ServiceHandler<EcrService.Data>
         ["imageId"] = new JsonObject { ["imageDigest"] = x.Digest, ["imageTag"] = x.Tags.FirstOrDefault() },
     };
 
-    static JsonObject Describe(Repository r, RequestContext c) => new()
+    JsonObject Describe(Repository r, RequestContext c) => new()
     {
         ["repositoryArn"] = c.Arn("ecr", $"repository/{r.Name}"), ["registryId"] = c.Account, ["repositoryName"] = r.Name,
-        ["repositoryUri"] = $"{c.Account}.dkr.ecr.{c.Region}.amazonaws.com/{r.Name}", ["createdAt"] = r.Created.ToString("O"),
+        ["repositoryUri"] = _registry?.RepositoryUri(c.Account, c.Region, r.Name) ?? $"{c.Account}.dkr.ecr.{c.Region}.amazonaws.com/{r.Name}",
+        ["createdAt"] = r.Created.ToString("O"),
         ["imageTagMutability"] = (string?)r.Settings["imageTagMutability"] ?? "MUTABLE",
         ["imageScanningConfiguration"] = r.Settings["imageScanningConfiguration"]?.DeepClone() ?? new JsonObject { ["scanOnPush"] = false },
         ["encryptionConfiguration"] = r.Settings["encryptionConfiguration"]?.DeepClone() ?? new JsonObject { ["encryptionType"] = "AES256" },

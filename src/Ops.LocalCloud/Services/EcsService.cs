@@ -86,11 +86,13 @@ internal sealed class EcsService : ServiceHandler<EcsService.Data>
     }
 
     readonly TimeSpan _delay;
+    readonly ITaskRunner? _runner;
     public override string Name => "ecs";
 
-    public EcsService(StateStore store, LifecycleDelays delays) : base(store)
+    public EcsService(StateStore store, LifecycleDelays delays, ITaskRunner? runner = null) : base(store)
     {
         _delay = delays.Task;
+        _runner = runner;
 
         // ---- clusters ----
         On("CreateCluster", (i, c) => Write(c, () =>
@@ -526,18 +528,24 @@ internal sealed class EcsService : ServiceHandler<EcsService.Data>
             StartedBy = startedBy, DeploymentId = deployment, LaunchType = launchType, Created = now,
         };
         cluster.Tasks.Add(task);
+        _runner?.Started(ForRunner(cluster, task));
         return task;
     }
+
+    LocalTask ForRunner(Cluster cluster, EcsTask task) => new(
+        cluster.Name, task.Id, task.TaskDefinition, task.Group,
+        FindTaskDefinitionOrNull(task.TaskDefinition)?["containerDefinitions"]?.DeepClone().AsArray() ?? []);
 
     static ContainerInstance? Place(Cluster cluster) =>
         cluster.Instances.Where(x => x.Status == "ACTIVE").OrderBy(x => cluster.Tasks.Count(t => t.ContainerInstance == x.Id && t.StopRequested == null)).FirstOrDefault();
 
-    static void Stop(Cluster cluster, EcsTask task, string reason, string code, DateTimeOffset now)
+    void Stop(Cluster cluster, EcsTask task, string reason, string code, DateTimeOffset now)
     {
         if (task.StopRequested != null) return;
         task.StopRequested = now;
         task.StoppedReason = reason;
         task.StopCode = code;
+        _runner?.Stopping(ForRunner(cluster, task), reason);
     }
 
     static bool IsProtected(EcsTask task, DateTimeOffset now) => task.ProtectedUntil is { } until && until > now;

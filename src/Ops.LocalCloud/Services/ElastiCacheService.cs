@@ -21,11 +21,13 @@ internal sealed class ElastiCacheService : ServiceHandler<ElastiCacheService.Dat
     }
 
     readonly TimeSpan _delay;
+    readonly ICacheBackend? _backend;
     public override string Name => "elasticache";
 
-    public ElastiCacheService(StateStore store, LifecycleDelays delays) : base(store)
+    public ElastiCacheService(StateStore store, LifecycleDelays delays, ICacheBackend? backend = null) : base(store)
     {
         _delay = delays.Cache;
+        _backend = backend;
         On("CreateCacheCluster", (i, c) => Create(State.Clusters, Required(i, "CacheClusterId"), i, c, "CacheClusterAlreadyExists", "CacheCluster", DescribeCluster));
         On("CreateReplicationGroup", (i, c) => Create(State.Groups, Required(i, "ReplicationGroupId"), i, c, "ReplicationGroupAlreadyExists", "ReplicationGroup", DescribeGroup));
         On("DescribeCacheClusters", (i, c) => List(State.Clusters, Optional(i, "CacheClusterId"), i, c, ClusterNotFound, "CacheClusters", DescribeCluster));
@@ -91,7 +93,13 @@ internal sealed class ElastiCacheService : ServiceHandler<ElastiCacheService.Dat
         {
             Sweep(set, c.Now);
             if (set.ContainsKey(id)) throw new AwsError(exists, $"{member} {id} already exists.");
-            set[id] = new Resource { Spec = i.DeepClone().AsObject(), Life = new Lifecycle { Created = c.Now } };
+            var spec = i.DeepClone().AsObject();
+            if (_backend?.Provision(id) is { } endpoint)
+            {
+                spec["LocalAddress"] = endpoint.Address;
+                spec["Port"] = endpoint.Port;
+            }
+            set[id] = new Resource { Spec = spec, Life = new Lifecycle { Created = c.Now } };
             Persist();
             return new JsonObject { [member] = describe(id, set[id], c) };
         }
@@ -134,8 +142,14 @@ internal sealed class ElastiCacheService : ServiceHandler<ElastiCacheService.Dat
 
     void Sweep(SortedDictionary<string, Resource> set, DateTimeOffset now)
     {
-        foreach (var gone in set.Where(kv => kv.Value.Life.Gone(now, _delay)).Select(kv => kv.Key).ToList()) set.Remove(gone);
+        foreach (var gone in set.Where(kv => kv.Value.Life.Gone(now, _delay)).Select(kv => kv.Key).ToList())
+        {
+            set.Remove(gone);
+            _backend?.Deprovision(gone);
+        }
     }
+
+    static string Address(Resource r, string fallback) => (string?)r.Spec["LocalAddress"] ?? fallback;
 
     string Status(Resource r, RequestContext c) => r.Life.Status(c.Now, _delay, ["creating", "available"], "modifying", "deleting");
 
@@ -151,11 +165,11 @@ internal sealed class ElastiCacheService : ServiceHandler<ElastiCacheService.Dat
         ["CacheSubnetGroupName"] = r.Spec["CacheSubnetGroupName"]?.DeepClone(),
         ["ReplicationGroupId"] = r.Spec["ReplicationGroupId"]?.DeepClone(),
         ["ARN"] = c.Arn("elasticache", $"cluster:{id}"),
-        ["ConfigurationEndpoint"] = new JsonObject { ["Address"] = $"{id}.local-cloud.internal", ["Port"] = r.Spec["Port"]?.DeepClone() ?? 6379 },
+        ["ConfigurationEndpoint"] = new JsonObject { ["Address"] = Address(r, $"{id}.local-cloud.internal"), ["Port"] = r.Spec["Port"]?.DeepClone() ?? 6379 },
         ["CacheNodes"] = new JsonArray(new JsonObject
         {
             ["CacheNodeId"] = "0001", ["CacheNodeStatus"] = Status(r, c),
-            ["Endpoint"] = new JsonObject { ["Address"] = $"{id}.local-cloud.internal", ["Port"] = r.Spec["Port"]?.DeepClone() ?? 6379 },
+            ["Endpoint"] = new JsonObject { ["Address"] = Address(r, $"{id}.local-cloud.internal"), ["Port"] = r.Spec["Port"]?.DeepClone() ?? 6379 },
         }),
     };
 
@@ -172,7 +186,7 @@ internal sealed class ElastiCacheService : ServiceHandler<ElastiCacheService.Dat
         ["NodeGroups"] = new JsonArray(new JsonObject
         {
             ["NodeGroupId"] = "0001", ["Status"] = Status(r, c),
-            ["PrimaryEndpoint"] = new JsonObject { ["Address"] = $"master.{id}.local-cloud.internal", ["Port"] = 6379 },
+            ["PrimaryEndpoint"] = new JsonObject { ["Address"] = Address(r, $"master.{id}.local-cloud.internal"), ["Port"] = r.Spec["Port"]?.DeepClone() ?? 6379 },
         }),
     };
 }

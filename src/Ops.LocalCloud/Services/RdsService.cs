@@ -27,11 +27,13 @@ internal sealed class RdsService : ServiceHandler<RdsService.Data>
     }
 
     readonly TimeSpan _delay;
+    readonly IDatabaseBackend? _backend;
     public override string Name => "rds";
 
-    public RdsService(StateStore store, LifecycleDelays delays) : base(store)
+    public RdsService(StateStore store, LifecycleDelays delays, IDatabaseBackend? backend = null) : base(store)
     {
         _delay = delays.Database;
+        _backend = backend;
         On("CreateDBInstance", (i, c) =>
         {
             var id = Required(i, "DBInstanceIdentifier");
@@ -43,6 +45,11 @@ internal sealed class RdsService : ServiceHandler<RdsService.Data>
                     throw new AwsError("DBSubnetGroupNotFoundFault", $"DBSubnetGroup {g} not found.", 404);
                 var spec = i.DeepClone().AsObject();
                 spec.Remove("MasterUserPassword"); // never stored
+                if (_backend?.Provision(id, Optional(i, "Engine") ?? "postgres", Optional(i, "MasterUsername"), Optional(i, "MasterUserPassword"), Optional(i, "DBName")) is { } endpoint)
+                {
+                    spec["LocalAddress"] = endpoint.Address;
+                    spec["Port"] = endpoint.Port;
+                }
                 State.Instances[id] = new Instance { Spec = spec, Life = new Lifecycle { Created = c.Now } };
                 SetTags(c.Arn("rds", $"db:{id}"), i["Tags"] as JsonArray);
                 Persist();
@@ -183,7 +190,11 @@ internal sealed class RdsService : ServiceHandler<RdsService.Data>
 
     void Sweep(DateTimeOffset now)
     {
-        foreach (var gone in State.Instances.Where(kv => kv.Value.Life.Gone(now, _delay)).Select(kv => kv.Key).ToList()) State.Instances.Remove(gone);
+        foreach (var gone in State.Instances.Where(kv => kv.Value.Life.Gone(now, _delay)).Select(kv => kv.Key).ToList())
+        {
+            State.Instances.Remove(gone);
+            _backend?.Deprovision(gone);
+        }
         foreach (var gone in State.Snapshots.Where(kv => kv.Value.Life.Gone(now, _delay)).Select(kv => kv.Key).ToList()) State.Snapshots.Remove(gone);
     }
 
@@ -218,7 +229,7 @@ internal sealed class RdsService : ServiceHandler<RdsService.Data>
             ["PubliclyAccessible"] = s["PubliclyAccessible"]?.DeepClone() ?? false,
             ["DBInstanceArn"] = c.Arn("rds", $"db:{id}"),
             ["DbiResourceId"] = "db-" + id.GetHashCode().ToString("X8"),
-            ["Endpoint"] = new JsonObject { ["Address"] = $"{id}.local-cloud.internal", ["Port"] = s["Port"]?.DeepClone() ?? 5432 },
+            ["Endpoint"] = new JsonObject { ["Address"] = (string?)s["LocalAddress"] ?? $"{id}.local-cloud.internal", ["Port"] = s["Port"]?.DeepClone() ?? 5432 },
             ["VpcSecurityGroups"] = new JsonArray(Strings(s, "VpcSecurityGroupIds").Select(g => (JsonNode?)new JsonObject { ["VpcSecurityGroupId"] = g, ["Status"] = "active" }).ToArray()),
             ["TagList"] = TagList(State.Tags.GetValueOrDefault(c.Arn("rds", $"db:{id}"))),
         };

@@ -8,20 +8,20 @@ internal static class ServiceCatalog
     public static IReadOnlyList<ServiceHandler> Create(StateStore store, LocalCloudOptions options)
     {
         var sqs = new SqsService(store);
-        var ecs = new EcsService(store, options.Delays);
+        var ecs = new EcsService(store, options.Delays, options.Backends.Tasks);
         return
         [
             new StsService(),
             new SsmService(store),
             sqs,
             new SnsService(store, sqs),
-            new RdsService(store, options.Delays),
+            new RdsService(store, options.Delays, options.Backends.Databases),
             new RedshiftService(store, options.Delays),
-            new ElastiCacheService(store, options.Delays),
+            new ElastiCacheService(store, options.Delays, options.Backends.Caches),
             ecs,
             new Ec2Service(store, options.Delays, ecs),
             new ElasticBeanstalkService(store, options.Delays),
-            new EcrService(store),
+            new EcrService(store, options.Backends.Registry),
             new LogsService(store),
             new FirehoseService(store),
             new CloudFrontService(store, options.Delays),
