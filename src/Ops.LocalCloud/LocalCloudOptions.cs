@@ -17,6 +17,9 @@ public sealed record LocalCloudOptions
     /// <summary>How long resources take to move through their states.</summary>
     public LifecycleDelays Delays { get; init; } = LifecycleDelays.Realistic;
 
+    /// <summary>The clock lifecycles follow (tests substitute one they advance by hand). Signatures are always checked against real time.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Real parts behind resources (worker processes, PostgreSQL, Redis, a registry); none by default.</summary>
     public LocalBackends Backends { get; init; } = new();
 }

@@ -138,7 +138,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
                 "rest-xml" => WireCodec.DecodeRest(service.Model, op, labels!, Query(request), body),
                 _ => WireCodec.DecodeQuery(service.Model, op.Input, form),
             };
-            var context = new RequestContext(Options.Account, scope?.Region ?? Options.Region, requestId, DateTimeOffset.UtcNow,
+            var context = new RequestContext(Options.Account, scope?.Region ?? Options.Region, requestId, Options.Clock.GetUtcNow(),
                 new Uri($"http://{request.Host}"));
             var output = await service.HandleAsync(operation, input, context, http.RequestAborted);
 
@@ -197,7 +197,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
                 if (fault.ServerError is { } serverError) throw new AwsError("InternalError", "Injected fault.", serverError, sender: false);
             }
             SigV4Verifier.Verify(request.Method, RawPath(http), request.QueryString.Value ?? "", headers, body, _secrets, DateTimeOffset.UtcNow, s3: true);
-            var context = new RequestContext(Options.Account, Options.Region, requestId, DateTimeOffset.UtcNow, new Uri($"http://{request.Host}"));
+            var context = new RequestContext(Options.Account, Options.Region, requestId, Options.Clock.GetUtcNow(), new Uri($"http://{request.Host}"));
             var (code, xml, responseHeaders, data) = await _s3.HandleAsync(request, body, context);
             status = http.Response.StatusCode = code;
             http.Response.Headers["x-amz-request-id"] = requestId;

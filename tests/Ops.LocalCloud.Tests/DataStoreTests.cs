@@ -68,19 +68,42 @@ public class DataStoreTests(LocalCloudFixture cloud)
 
 public class LifecycleTests
 {
-    [Fact]
-    public async Task A_database_moves_through_creating_and_backing_up_to_available_as_time_passes()
+    /// <summary>A clock the test moves by hand, so lifecycle steps are observed deterministically.</summary>
+    sealed class ManualClock : TimeProvider
     {
-        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant with { Database = TimeSpan.FromMilliseconds(400) } });
+        DateTimeOffset _now = DateTimeOffset.UtcNow;
+        public override DateTimeOffset GetUtcNow() => _now;
+        public void Advance(TimeSpan by) => _now += by;
+    }
+
+    [Fact]
+    public async Task A_database_moves_through_creating_and_backing_up_to_available_then_deleting_to_gone()
+    {
+        var clock = new ManualClock();
+        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
+        {
+            Clock = clock, Delays = LifecycleDelays.Instant with { Database = TimeSpan.FromMinutes(5) },
+        });
         var rds = new Rds.RdsClient(new AwsConnection { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = server.Url });
+        async Task<string> Status() => (await rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" })).DBInstances!.Single().DBInstanceStatus!;
+
         await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "slow", DBInstanceClass = "db.t3.micro", Engine = "postgres" });
-        var seen = new List<string>();
-        await rds.WaitUntilDBInstanceAvailableAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" },
-            new WaiterOptions { MinDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(50), MaxWait = TimeSpan.FromSeconds(10), Progress = p => seen.Add(p.State) });
-        Assert.Contains(seen, s => s.Contains("\"creating\""));
-        Assert.Contains(seen, s => s.Contains("\"backing-up\""));
+        Assert.Equal("creating", await Status());
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal("backing-up", await Status());
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal("available", await Status());
+        var waited = await rds.WaitUntilDBInstanceAvailableAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" });
+        Assert.Equal("available", waited.DBInstances![0].DBInstanceStatus);
+
+        await rds.ModifyDBInstanceAsync(new Rds.ModifyDBInstanceMessage { DBInstanceIdentifier = "slow", AllocatedStorage = 40 });
+        Assert.Equal("modifying", await Status());
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal("available", await Status());
+
         await rds.DeleteDBInstanceAsync(new Rds.DeleteDBInstanceMessage { DBInstanceIdentifier = "slow", SkipFinalSnapshot = true });
-        Assert.Equal("deleting", (await rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" })).DBInstances!.Single().DBInstanceStatus);
-        await rds.WaitUntilDBInstanceDeletedAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" }, new WaiterOptions { MinDelay = TimeSpan.FromMilliseconds(50), MaxWait = TimeSpan.FromSeconds(10) });
+        Assert.Equal("deleting", await Status());
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await Ops.Aws.Tests.AwsAssertShim.ErrorCode("DBInstanceNotFound", () => rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" }), 404);
     }
 }

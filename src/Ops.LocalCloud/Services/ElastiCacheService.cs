@@ -36,41 +36,7 @@ internal sealed class ElastiCacheService : ServiceHandler<ElastiCacheService.Dat
         On("ModifyReplicationGroup", (i, c) => Modify(State.Groups, Required(i, "ReplicationGroupId"), i, c, GroupNotFound, "ReplicationGroup", DescribeGroup));
         On("DeleteCacheCluster", (i, c) => Delete(State.Clusters, Required(i, "CacheClusterId"), c, ClusterNotFound, "CacheCluster", DescribeCluster));
         On("DeleteReplicationGroup", (i, c) => Delete(State.Groups, Required(i, "ReplicationGroupId"), c, GroupNotFound, "ReplicationGroup", DescribeGroup));
-        On("CreateCacheSubnetGroup", (i, _) =>
-        {
-            lock (Gate)
-            {
-                var name = Required(i, "CacheSubnetGroupName");
-                if (State.SubnetGroups.ContainsKey(name)) throw new AwsError("CacheSubnetGroupAlreadyExists", $"Cache subnet group {name} already exists.");
-                var g = new JsonObject
-                {
-                    ["CacheSubnetGroupName"] = name, ["CacheSubnetGroupDescription"] = Optional(i, "CacheSubnetGroupDescription"), ["VpcId"] = "vpc-local",
-                    ["Subnets"] = new JsonArray(Strings(i, "SubnetIds").Select(s => (JsonNode?)new JsonObject { ["SubnetIdentifier"] = s }).ToArray()),
-                };
-                State.SubnetGroups[name] = g;
-                Persist();
-                return new JsonObject { ["CacheSubnetGroup"] = g.DeepClone() };
-            }
-        });
-        On("DescribeCacheSubnetGroups", (i, _) =>
-        {
-            lock (Gate)
-            {
-                var name = Optional(i, "CacheSubnetGroupName");
-                if (name != null && !State.SubnetGroups.ContainsKey(name)) throw new AwsError("CacheSubnetGroupNotFoundFault", $"Cache subnet group {name} not found.");
-                return Paginate(i, State.SubnetGroups.Where(kv => name == null || kv.Key == name).Select(kv => (JsonNode?)kv.Value.DeepClone()).ToList(), "CacheSubnetGroups", "Marker", "MaxRecords", 100);
-            }
-        });
-        On("DeleteCacheSubnetGroup", (i, _) =>
-        {
-            lock (Gate)
-            {
-                var name = Required(i, "CacheSubnetGroupName");
-                if (!State.SubnetGroups.Remove(name)) throw new AwsError("CacheSubnetGroupNotFoundFault", $"Cache subnet group {name} not found.");
-                Persist();
-                return new JsonObject();
-            }
-        });
+        ServeSubnetGroups("Cache", "CacheSubnetGroupDescription", s => s.SubnetGroups);
         On("AddTagsToResource", (i, _) =>
         {
             lock (Gate)

@@ -121,42 +121,7 @@ internal sealed class RdsService : ServiceHandler<RdsService.Data>
                 return new JsonObject { ["DBSnapshot"] = DescribeSnapshot(id, s, c) };
             }
         });
-        On("CreateDBSubnetGroup", (i, c) =>
-        {
-            lock (Gate)
-            {
-                var name = Required(i, "DBSubnetGroupName");
-                if (State.SubnetGroups.ContainsKey(name)) throw new AwsError("DBSubnetGroupAlreadyExists", $"The DB subnet group '{name}' already exists.");
-                var group = new JsonObject
-                {
-                    ["DBSubnetGroupName"] = name, ["DBSubnetGroupDescription"] = Optional(i, "DBSubnetGroupDescription"), ["VpcId"] = "vpc-local",
-                    ["SubnetGroupStatus"] = "Complete", ["DBSubnetGroupArn"] = c.Arn("rds", $"subgrp:{name}"),
-                    ["Subnets"] = new JsonArray(Strings(i, "SubnetIds").Select(s => (JsonNode?)new JsonObject { ["SubnetIdentifier"] = s, ["SubnetStatus"] = "Active" }).ToArray()),
-                };
-                State.SubnetGroups[name] = group;
-                Persist();
-                return new JsonObject { ["DBSubnetGroup"] = group.DeepClone() };
-            }
-        });
-        On("DescribeDBSubnetGroups", (i, _) =>
-        {
-            lock (Gate)
-            {
-                var name = Optional(i, "DBSubnetGroupName");
-                if (name != null && !State.SubnetGroups.ContainsKey(name)) throw new AwsError("DBSubnetGroupNotFoundFault", $"DBSubnetGroup {name} not found.", 404);
-                return Paginate(i, State.SubnetGroups.Where(kv => name == null || kv.Key == name).Select(kv => (JsonNode?)kv.Value.DeepClone()).ToList(), "DBSubnetGroups", "Marker", "MaxRecords", 100);
-            }
-        });
-        On("DeleteDBSubnetGroup", (i, _) =>
-        {
-            lock (Gate)
-            {
-                var name = Required(i, "DBSubnetGroupName");
-                if (!State.SubnetGroups.Remove(name)) throw new AwsError("DBSubnetGroupNotFoundFault", $"DBSubnetGroup {name} not found.", 404);
-                Persist();
-                return new JsonObject();
-            }
-        });
+        ServeSubnetGroups("DB", "DBSubnetGroupDescription", s => s.SubnetGroups);
         On("AddTagsToResource", (i, _) =>
         {
             lock (Gate)

@@ -62,41 +62,7 @@ internal sealed class RedshiftService : ServiceHandler<RedshiftService.Data>
             cl.Life.Deleted = c.Now;
             return new JsonObject { ["Cluster"] = Describe(id, cl, c) };
         }));
-        On("CreateClusterSubnetGroup", (i, c) =>
-        {
-            lock (Gate)
-            {
-                var name = Required(i, "ClusterSubnetGroupName");
-                if (State.SubnetGroups.ContainsKey(name)) throw new AwsError("ClusterSubnetGroupAlreadyExists", $"Subnet group {name} already exists.");
-                var g = new JsonObject
-                {
-                    ["ClusterSubnetGroupName"] = name, ["Description"] = Optional(i, "Description"), ["VpcId"] = "vpc-local", ["SubnetGroupStatus"] = "Complete",
-                    ["Subnets"] = new JsonArray(Strings(i, "SubnetIds").Select(s => (JsonNode?)new JsonObject { ["SubnetIdentifier"] = s, ["SubnetStatus"] = "Active" }).ToArray()),
-                };
-                State.SubnetGroups[name] = g;
-                Persist();
-                return new JsonObject { ["ClusterSubnetGroup"] = g.DeepClone() };
-            }
-        });
-        On("DescribeClusterSubnetGroups", (i, _) =>
-        {
-            lock (Gate)
-            {
-                var name = Optional(i, "ClusterSubnetGroupName");
-                if (name != null && !State.SubnetGroups.ContainsKey(name)) throw new AwsError("ClusterSubnetGroupNotFoundFault", $"Subnet group {name} not found.");
-                return Paginate(i, State.SubnetGroups.Where(kv => name == null || kv.Key == name).Select(kv => (JsonNode?)kv.Value.DeepClone()).ToList(), "ClusterSubnetGroups", "Marker", "MaxRecords", 100);
-            }
-        });
-        On("DeleteClusterSubnetGroup", (i, _) =>
-        {
-            lock (Gate)
-            {
-                var name = Required(i, "ClusterSubnetGroupName");
-                if (!State.SubnetGroups.Remove(name)) throw new AwsError("ClusterSubnetGroupNotFoundFault", $"Subnet group {name} not found.");
-                Persist();
-                return new JsonObject();
-            }
-        });
+        ServeSubnetGroups("Cluster", "Description", s => s.SubnetGroups);
         On("CreateTags", (i, _) =>
         {
             lock (Gate)

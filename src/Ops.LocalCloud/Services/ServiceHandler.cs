@@ -82,6 +82,42 @@ internal abstract class ServiceHandler<TState>(StateStore store) : ServiceHandle
         }
     }
 
+    /// <summary>
+    /// Create/Describe/Delete{kind}SubnetGroup(s): the same family in RDS (DB), Redshift (Cluster) and
+    /// ElastiCache (Cache), differing only in names and codes.
+    /// </summary>
+    protected void ServeSubnetGroups(string kind, string descriptionMember, Func<TState, SortedDictionary<string, JsonObject>> groups)
+    {
+        var member = $"{kind}SubnetGroup";
+        var nameMember = $"{member}Name";
+        AwsError NotFound(string name) => new($"{member}NotFoundFault", $"{member} {name} not found.", 404);
+        On($"Create{member}", (i, c) => Write(() =>
+        {
+            var name = Required(i, nameMember);
+            if (groups(State).ContainsKey(name)) throw new AwsError($"{member}AlreadyExists", $"The subnet group '{name}' already exists.");
+            var group = new JsonObject
+            {
+                [nameMember] = name, [descriptionMember] = Optional(i, descriptionMember), ["VpcId"] = "vpc-local", ["SubnetGroupStatus"] = "Complete",
+                [$"{member}Arn"] = c.Arn(Name, $"subgrp:{name}"), ["ARN"] = c.Arn(Name, $"subnetgroup:{name}"),
+                ["Subnets"] = new JsonArray(Strings(i, "SubnetIds").Select(id => (JsonNode?)new JsonObject { ["SubnetIdentifier"] = id, ["SubnetStatus"] = "Active" }).ToArray()),
+            };
+            groups(State)[name] = group;
+            return new JsonObject { [member] = group.DeepClone() };
+        }));
+        On($"Describe{member}s", (i, _) => Read(() =>
+        {
+            var name = Optional(i, nameMember);
+            if (name != null && !groups(State).ContainsKey(name)) throw NotFound(name);
+            return Paginate(i, groups(State).Where(kv => name == null || kv.Key == name).Select(kv => (JsonNode?)kv.Value.DeepClone()), $"{member}s", "Marker", "MaxRecords", 100);
+        }));
+        On($"Delete{member}", (i, _) => Write(() =>
+        {
+            var name = Required(i, nameMember);
+            if (!groups(State).Remove(name)) throw NotFound(name);
+            return new JsonObject();
+        }));
+    }
+
     /// <summary>Call after a change, inside the gate: the state is written shortly after.</summary>
     protected void Persist() => store.MarkDirty(Name, () =>
     {

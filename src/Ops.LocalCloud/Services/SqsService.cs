@@ -7,6 +7,7 @@ namespace Ops.LocalCloud.Services;
 
 /// <summary>
 /// SQS (awsJson 1.0, query-compatible errors): visibility timeouts, long polling, receive counts,
+/// (all in real time, since clients really wait on them, whatever clock lifecycles follow),
 /// per-message and per-queue delays, redrive to a dead-letter queue, batches, MD5s as clients verify them.
 /// </summary>
 internal sealed class SqsService : ServiceHandler<SqsService.Data>
@@ -67,7 +68,7 @@ internal sealed class SqsService : ServiceHandler<SqsService.Data>
                         throw new AwsError("QueueNameExists", $"A queue already exists with the same name and a different value for attribute(s).") { QueryCode = "QueueAlreadyExists" };
                     return new JsonObject { ["QueueUrl"] = Url(c, name) };
                 }
-                State.Queues[name] = new Queue { Name = name, Created = c.Now, Attributes = attributes, Tags = Map(i, "tags") };
+                State.Queues[name] = new Queue { Name = name, Created = DateTimeOffset.UtcNow, Attributes = attributes, Tags = Map(i, "tags") };
                 Persist();
                 return new JsonObject { ["QueueUrl"] = Url(c, name) };
             }
@@ -120,7 +121,7 @@ internal sealed class SqsService : ServiceHandler<SqsService.Data>
             lock (Gate)
             {
                 var q = FromUrl(i);
-                var m = Send(q, Required(i, "MessageBody"), Number(i, "DelaySeconds"), i["MessageAttributes"] as JsonObject, c.Now);
+                var m = Send(q, Required(i, "MessageBody"), Number(i, "DelaySeconds"), i["MessageAttributes"] as JsonObject, DateTimeOffset.UtcNow);
                 return SendResult(m);
             }
         });
@@ -133,7 +134,7 @@ internal sealed class SqsService : ServiceHandler<SqsService.Data>
                 foreach (var e in (i["Entries"] as JsonArray) ?? [])
                 {
                     var entry = e!.AsObject();
-                    var r = SendResult(Send(q, Required(entry, "MessageBody"), Number(entry, "DelaySeconds"), entry["MessageAttributes"] as JsonObject, c.Now));
+                    var r = SendResult(Send(q, Required(entry, "MessageBody"), Number(entry, "DelaySeconds"), entry["MessageAttributes"] as JsonObject, DateTimeOffset.UtcNow));
                     r["Id"] = Required(entry, "Id");
                     ok.Add(r);
                 }
@@ -157,12 +158,12 @@ internal sealed class SqsService : ServiceHandler<SqsService.Data>
             lock (Gate)
             {
                 var q = FromUrl(i);
-                ChangeVisibility(q, Required(i, "ReceiptHandle"), Number(i, "VisibilityTimeout") ?? 0, c.Now);
+                ChangeVisibility(q, Required(i, "ReceiptHandle"), Number(i, "VisibilityTimeout") ?? 0, DateTimeOffset.UtcNow);
                 Persist();
                 return new JsonObject();
             }
         });
-        On("ChangeMessageVisibilityBatch", (i, c) => Batch(i, (q, e) => ChangeVisibility(q, Required(e, "ReceiptHandle"), Number(e, "VisibilityTimeout") ?? 0, c.Now)));
+        On("ChangeMessageVisibilityBatch", (i, c) => Batch(i, (q, e) => ChangeVisibility(q, Required(e, "ReceiptHandle"), Number(e, "VisibilityTimeout") ?? 0, DateTimeOffset.UtcNow)));
     }
 
     /// <summary>Delivery from another service (SNS fan-out): false when the queue does not exist.</summary>
