@@ -7,8 +7,8 @@ namespace Ops.LocalCloud.Services;
 
 /// <summary>
 /// SQS (awsJson 1.0, query-compatible errors): visibility timeouts, long polling, receive counts,
-/// (all in real time, since clients really wait on them, whatever clock lifecycles follow),
 /// per-message and per-queue delays, redrive to a dead-letter queue, batches, MD5s as clients verify them.
+/// Its timing is real time whatever clock lifecycles follow, since clients really wait on it.
 /// </summary>
 internal sealed class SqsService : ServiceHandler<SqsService.Data>
 {
