@@ -1,0 +1,45 @@
+namespace Ops.Targets.Tests;
+
+/// <summary>./build.sh local-cloud as a real process, driven by the aws CLI the way a user would.</summary>
+public class LocalCloudTargetTests
+{
+    [Fact]
+    public async Task The_aws_cli_talks_to_the_foreground_local_cloud_which_stops_on_SIGTERM_with_a_report()
+    {
+        using var root = new TestRoot();
+        var port = FreePort();
+        using var server = new ChildProcess("dotnet", [Path.Combine(AppContext.BaseDirectory, "_build.dll"), "local-cloud", "--port", port.ToString(), "--local-cloud-speed", "instant"],
+            root.Path, new Dictionary<string, string> { ["OPS_ROOT"] = root.Path });
+        await server.WaitForOutput("press Ctrl+C to stop", TimeSpan.FromSeconds(60));
+        Assert.Contains($"local cloud listening on http://127.0.0.1:{port}/", server.Out);
+
+        var env = new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = "test", ["AWS_SECRET_ACCESS_KEY"] = "test", ["AWS_DEFAULT_REGION"] = "us-east-1",
+            ["AWS_CONFIG_FILE"] = "/dev/null", ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
+        };
+        var endpoint = $"http://127.0.0.1:{port}";
+        var created = await ChildProcess.Run("aws", ["--endpoint-url", endpoint, "sqs", "create-queue", "--queue-name", "iotile-worker-dev"], root.Path, env);
+        Assert.True(created.Code == 0, created.Err);
+        Assert.Contains($"{endpoint}/123456789012/iotile-worker-dev", created.Out);
+        var db = await ChildProcess.Run("aws", ["--endpoint-url", endpoint, "rds", "create-db-instance", "--db-instance-identifier", "iotile-db",
+            "--db-instance-class", "db.t3.micro", "--engine", "postgres", "--master-username", "iotile", "--master-user-password", "correct-horse"], root.Path, env);
+        Assert.True(db.Code == 0, db.Err);
+        var wait = await ChildProcess.Run("aws", ["--endpoint-url", endpoint, "rds", "wait", "db-instance-available", "--db-instance-identifier", "iotile-db"], root.Path, env);
+        Assert.True(wait.Code == 0, wait.Err);
+
+        server.Signal("TERM");
+        Assert.Equal(130, await server.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Contains("served ", server.Out);
+        Assert.Matches(@"rds\s+CreateDBInstance\s+1 call\(s\)", server.Out);
+        Assert.DoesNotContain("correct-horse", server.Out + File.ReadAllText(root.Nuke("temp/local-cloud/rds.json")));
+        Assert.Contains("iotile-worker-dev", File.ReadAllText(root.Nuke("temp/local-cloud/sqs.json")));
+    }
+
+    static int FreePort()
+    {
+        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
