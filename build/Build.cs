@@ -40,8 +40,18 @@ sealed partial class Build : BuildBase
         Log);
 
     /// <summary>The connection every AWS-touching target uses: --endpoint-url, --cloud aws, or the local cloud.</summary>
-    Task<AwsConnection> ConnectAsync(CancellationToken cancellationToken) =>
-        new AwsConnectionFactory(LocalCloudHost).ConnectAsync(new AwsSettings(Cloud, EndpointUrl, Region, AwsProfile), cancellationToken);
+    async Task<AwsConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await new AwsConnectionFactory(LocalCloudHost, Environment).ConnectAsync(new AwsSettings(Cloud, EndpointUrl, Region, AwsProfile), cancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            // An unknown profile or missing credentials: the user's input to fix, before anything is called.
+            throw new UsageException(e.Message);
+        }
+    }
 
     protected override async ValueTask OnBuildFinishedAsync()
     {

@@ -7,6 +7,7 @@ public abstract class BuildBase
 {
     IBuildLog? _log;
     string? _root;
+    IReadOnlyDictionary<string, string>? _environment;
 
     /// <summary>Writes lines prefixed with the running target, secrets redacted.</summary>
     public IBuildLog Log => _log ?? throw new InvalidOperationException("Log is available once the build runs.");
@@ -14,13 +15,17 @@ public abstract class BuildBase
     /// <summary>The directory holding <c>.nuke/</c>.</summary>
     public string RootDirectory => _root ?? throw new InvalidOperationException("RootDirectory is available once the build runs.");
 
+    /// <summary>The environment the build runs in (the process's, or what a test hands the runner).</summary>
+    public IReadOnlyDictionary<string, string> Environment => _environment ?? throw new InvalidOperationException("Environment is available once the build runs.");
+
     /// <summary><c>.nuke/temp</c>: scratch space, git-ignored.</summary>
     public string TemporaryDirectory => Path.Combine(RootDirectory, ".nuke", "temp");
 
-    internal void Attach(IBuildLog log, string root)
+    internal void Attach(IBuildLog log, string root, IReadOnlyDictionary<string, string> environment)
     {
         _log = log;
         _root = root;
+        _environment = environment;
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ public static class BuildRunner
     public static async Task<BuildReport> RunAsync(BuildBase build, IReadOnlyList<string> args, BuildHost host, string? defaultTarget = null)
     {
         using var console = new BuildConsole(host.Out, host.Error, host.IsTerminal);
-        build.Attach(console, host.RootDirectory);
+        build.Attach(console, host.RootDirectory, host.Environment);
         var originalOut = Console.Out;
         var originalError = Console.Error;
         if (host.RedirectConsole)

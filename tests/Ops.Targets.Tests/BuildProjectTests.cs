@@ -88,4 +88,26 @@ public class BuildProjectTests
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("error: --port 70000 is not a TCP port; use 1 to 65535, like 4566.", run.Err.Trim());
     }
+
+    [Fact]
+    public async Task Cloud_aws_reads_credentials_from_the_build_environment()
+    {
+        var dir = Directory.CreateTempSubdirectory("ops-profile-").FullName;
+        File.WriteAllText(Path.Combine(dir, "credentials"), "[ops-dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = s\n");
+        // No real AWS: the profile resolves, then --endpoint-url sends the call to a local port nobody answers on.
+        var run = await Run.Build(new OpsBuild(), "whoami --cloud aws --aws-profile ops-dev --endpoint-url http://127.0.0.1:9",
+            env: new Dictionary<string, string> { ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(dir, "credentials") });
+        Assert.Equal(1, run.ExitCode);                                         // the profile was found: the failure is the call, not the input
+        Assert.DoesNotContain("was not found", run.Out);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public async Task An_unknown_aws_profile_is_a_usage_error_naming_it()
+    {
+        var run = await Run.Build(new OpsBuild(), "whoami --cloud aws --aws-profile no-such-profile-here",
+            env: new Dictionary<string, string> { ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null", ["AWS_CONFIG_FILE"] = "/dev/null" });
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("AWS profile 'no-such-profile-here' was not found", run.Out);
+    }
 }

@@ -15,7 +15,8 @@ internal sealed class ServiceModel
     public string? TargetPrefix { get; }
     public string JsonVersion { get; }
     public string XmlNamespace { get; }
-    public string? QueryCompatibleError { get; }
+    /// <summary>awsQueryCompatible (SQS): errors also carry the legacy query code.</summary>
+    public bool QueryCompatible { get; }
     public IReadOnlyDictionary<string, OperationModel> Operations { get; }
     readonly JsonObject _shapes;
 
@@ -29,7 +30,7 @@ internal sealed class ServiceModel
         TargetPrefix = (string?)meta["targetPrefix"];
         JsonVersion = (string?)meta["jsonVersion"] ?? "1.0";
         XmlNamespace = (string?)meta["xmlNamespace"] ?? $"http://{meta["endpointPrefix"]}.amazonaws.com/doc/{ApiVersion}/";
-        QueryCompatibleError = meta["awsQueryCompatible"] != null ? "query" : null;
+        QueryCompatible = meta["awsQueryCompatible"] != null;
         _shapes = model["shapes"]!.AsObject();
         Operations = model["operations"]!.AsObject().ToDictionary(kv => kv.Key, kv => new OperationModel(kv.Key, kv.Value!.AsObject()));
     }

@@ -317,8 +317,8 @@ internal static class WireCodec
         {
             case "json":
                 headers["X-Amzn-ErrorType"] = error.Code;
-                if (model?.QueryCompatibleError != null && error.QueryCode != null) headers["x-amzn-query-error"] = $"{error.QueryCode};{type}";
-                var prefix = model?.TargetPrefix != null && model.Name == "sqs" ? "com.amazonaws.sqs#" : "";
+                if (model?.QueryCompatible == true && error.QueryCode != null) headers["x-amzn-query-error"] = $"{error.QueryCode};{type}";
+                var prefix = model?.QueryCompatible == true ? $"com.amazonaws.{model.Name}#" : "";
                 var body = new JsonObject { ["__type"] = prefix + error.Code, ["message"] = error.Message };
                 return ($"application/x-amz-json-{model?.JsonVersion ?? "1.1"}", body.ToJsonString(), headers);
             case "ec2":

@@ -354,7 +354,7 @@ internal sealed class SqsService : ServiceHandler<SqsService.Data>
         var all = new Dictionary<string, string>(Defaults);
         foreach (var (k, v) in q.Attributes) all[k] = v;
         all["QueueArn"] = c.Arn("sqs", q.Name);
-        all["ApproximateNumberOfMessages"] = q.Messages.Count(m => m.VisibleAt <= now && m.ReceiveCount == 0 || m.VisibleAt <= now && m.ReceiveCount > 0).ToString();
+        all["ApproximateNumberOfMessages"] = q.Messages.Count(m => m.VisibleAt <= now).ToString();
         all["ApproximateNumberOfMessagesNotVisible"] = q.Messages.Count(m => m.VisibleAt > now && m.ReceiveCount > 0).ToString();
         all["ApproximateNumberOfMessagesDelayed"] = q.Messages.Count(m => m.VisibleAt > now && m.ReceiveCount == 0).ToString();
         all["CreatedTimestamp"] = q.Created.ToUnixTimeSeconds().ToString();
