@@ -13,12 +13,12 @@ public class SqsTests(LocalCloudFixture cloud)
     [Fact]
     public async Task A_received_message_is_invisible_until_its_timeout_then_comes_back_with_a_higher_receive_count()
     {
-        var url = await Queue(new() { ["VisibilityTimeout"] = "1" });
+        var url = await Queue(new() { ["VisibilityTimeout"] = "3" });   // wide enough that a busy machine cannot outlast it between two calls
         await _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = "work" });
         var first = (await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MessageSystemAttributeNames = ["All"] })).Messages!.Single();
         Assert.Equal("1", first.Attributes!["ApproximateReceiveCount"]);
         Assert.Empty((await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url })).Messages ?? []);
-        var again = (await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, WaitTimeSeconds = 3, MessageSystemAttributeNames = ["ApproximateReceiveCount"] })).Messages!.Single();
+        var again = (await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, WaitTimeSeconds = 6, MessageSystemAttributeNames = ["ApproximateReceiveCount"] })).Messages!.Single();
         Assert.Equal(first.MessageId, again.MessageId);
         Assert.Equal("2", again.Attributes!["ApproximateReceiveCount"]);
         await _sqs.DeleteMessageAsync(new DeleteMessageRequest { QueueUrl = url, ReceiptHandle = again.ReceiptHandle });
@@ -46,12 +46,11 @@ public class SqsTests(LocalCloudFixture cloud)
         var arn = (await _sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = dlq, AttributeNames = ["QueueArn"] })).Attributes!["QueueArn"];
         var url = await Queue(new() { ["VisibilityTimeout"] = "0", ["RedrivePolicy"] = $$"""{"deadLetterTargetArn":"{{arn}}","maxReceiveCount":"2"}""" });
 
-        await _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = "later", DelaySeconds = 1 });
+        await _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = "later", DelaySeconds = 3 });
         Assert.Empty((await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url })).Messages ?? []);
         Assert.Equal("1", (await _sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = url, AttributeNames = ["ApproximateNumberOfMessagesDelayed"] })).Attributes!["ApproximateNumberOfMessagesDelayed"]);
-        await Task.Delay(1100);
-        for (var i = 0; i < 2; i++)
-            Assert.Equal("later", (await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url })).Messages!.Single().Body);
+        for (var i = 0; i < 2; i++)   // the first long poll waits out the delay
+            Assert.Equal("later", (await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, WaitTimeSeconds = 6 })).Messages!.Single().Body);
         Assert.Empty((await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url })).Messages ?? []);
         Assert.Equal("later", (await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = dlq })).Messages!.Single().Body);
     }

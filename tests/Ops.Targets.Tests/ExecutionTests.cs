@@ -16,7 +16,7 @@ public class ExecutionTests
             InterlockedMax(ref MaxConcurrent, now);
             _both.Signal();
             // Overlap is proven by both being inside at once; give up after a bound so --parallel 1 finishes.
-            Met |= await Task.Run(() => _both.Wait(TimeSpan.FromSeconds(2), ct), ct);
+            Met |= await Task.Run(() => _both.Wait(TimeSpan.FromSeconds(5), ct), ct);
             Interlocked.Decrement(ref _running);
             Record(name)();
         }
