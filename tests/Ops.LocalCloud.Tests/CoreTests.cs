@@ -3,7 +3,6 @@ using Ops.Aws;
 using Ops.Aws.Sqs;
 using Ops.Aws.Ssm;
 using Ops.Aws.Sts;
-using Ops.Aws.Tests;
 using Ops.LocalCloud.Diagnostics;
 
 namespace Ops.LocalCloud.Tests;
@@ -15,10 +14,10 @@ public class CoreTests(LocalCloudFixture cloud)
     public async Task A_wrong_secret_is_SignatureDoesNotMatch_and_an_unknown_key_is_rejected_both_403()
     {
         var wrongSecret = cloud.Connection with { Credentials = new BasicAWSCredentials("test", "not-the-secret"), MaxAttempts = 1 };
-        await AwsAssertShim.ErrorCode("SignatureDoesNotMatch", () => new SqsClient(wrongSecret).ListQueuesAsync(), 403);
-        await AwsAssertShim.ErrorCode("SignatureDoesNotMatch", () => new StsClient(wrongSecret).GetCallerIdentityAsync(), 403);
+        await AwsAssert.ErrorCode("SignatureDoesNotMatch", () => new SqsClient(wrongSecret).ListQueuesAsync(), 403);
+        await AwsAssert.ErrorCode("SignatureDoesNotMatch", () => new StsClient(wrongSecret).GetCallerIdentityAsync(), 403);
         var unknownKey = cloud.Connection with { Credentials = new BasicAWSCredentials("AKIAUNKNOWN", "x"), MaxAttempts = 1 };
-        await AwsAssertShim.ErrorCode("UnrecognizedClientException", () => new SsmClient(unknownKey).DescribeParametersAsync(), 403);
+        await AwsAssert.ErrorCode("UnrecognizedClientException", () => new SsmClient(unknownKey).DescribeParametersAsync(), 403);
     }
 
     [Fact]
@@ -55,7 +54,7 @@ public class CoreTests(LocalCloudFixture cloud)
         var (code, _, error) = await cloud.Cli("ssm", "get-parameter", "--name", $"{root}/nope");
         Assert.NotEqual(0, code);
         Assert.Contains("ParameterNotFound", error);
-        await AwsAssertShim.ErrorCode("ParameterAlreadyExists", () => ssm.PutParameterAsync(new PutParameterRequest { Name = $"{root}/dev/SecretKey", Value = "x", Type = "SecureString" }));
+        await AwsAssert.ErrorCode("ParameterAlreadyExists", () => ssm.PutParameterAsync(new PutParameterRequest { Name = $"{root}/dev/SecretKey", Value = "x", Type = "SecureString" }));
     }
 
     [Fact]

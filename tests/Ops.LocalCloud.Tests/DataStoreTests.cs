@@ -1,6 +1,5 @@
 using Amazon.Runtime;
 using Ops.Aws;
-using Ops.Aws.Tests;
 using Ops.Aws.Waiters;
 using Rds = Ops.Aws.Rds;
 using Redshift = Ops.Aws.Redshift;
@@ -23,7 +22,7 @@ public class DataStoreTests(LocalCloudFixture cloud)
             DBInstanceIdentifier = id, DBInstanceClass = "db.t3.micro", Engine = "postgres", MasterUsername = "iotile",
             MasterUserPassword = "correct-horse", AllocatedStorage = 20, StorageEncrypted = true, Tags = [new Rds.Tag { Key = "Stage", Value = "dev" }],
         });
-        await AwsAssertShim.ErrorCode("DBInstanceAlreadyExists", () => rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = id, DBInstanceClass = "db.t3.micro", Engine = "postgres" }));
+        await AwsAssert.ErrorCode("DBInstanceAlreadyExists", () => rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = id, DBInstanceClass = "db.t3.micro", Engine = "postgres" }));
         await cloud.Aws("rds", "wait", "db-instance-available", "--db-instance-identifier", id);
         var db = (await rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = id })).DBInstances!.Single();
         Assert.Equal(("available", true, "dev"), (db.DBInstanceStatus, db.StorageEncrypted, db.TagList!.Single().Value));
@@ -32,7 +31,7 @@ public class DataStoreTests(LocalCloudFixture cloud)
         await rds.DeleteDBInstanceAsync(new Rds.DeleteDBInstanceMessage { DBInstanceIdentifier = id, FinalDBSnapshotIdentifier = id + "-final" });
         await cloud.Aws("rds", "wait", "db-instance-deleted", "--db-instance-identifier", id);
         await rds.WaitUntilDBSnapshotAvailableAsync(new Rds.DescribeDBSnapshotsMessage { DBSnapshotIdentifier = id + "-final" }, Fast);
-        await AwsAssertShim.ErrorCode("DBInstanceNotFound", () => rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = id }), 404);
+        await AwsAssert.ErrorCode("DBInstanceNotFound", () => rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = id }), 404);
         var (code, _, error) = await cloud.Cli("rds", "describe-db-instances", "--db-instance-identifier", id);
         Assert.NotEqual(0, code);
         Assert.Contains("DBInstanceNotFound", error);
@@ -62,7 +61,7 @@ public class DataStoreTests(LocalCloudFixture cloud)
         await ec.ModifyReplicationGroupAsync(new ElastiCache.ModifyReplicationGroupMessage { ReplicationGroupId = group, SnapshotRetentionLimit = 7 });
         await ec.DeleteReplicationGroupAsync(new ElastiCache.DeleteReplicationGroupMessage { ReplicationGroupId = group });
         await ec.WaitUntilReplicationGroupDeletedAsync(new ElastiCache.DescribeReplicationGroupsMessage { ReplicationGroupId = group }, Fast);
-        await AwsAssertShim.ErrorCode("ReplicationGroupNotFoundFault", () => ec.DescribeReplicationGroupsAsync(new ElastiCache.DescribeReplicationGroupsMessage { ReplicationGroupId = group }));
+        await AwsAssert.ErrorCode("ReplicationGroupNotFoundFault", () => ec.DescribeReplicationGroupsAsync(new ElastiCache.DescribeReplicationGroupsMessage { ReplicationGroupId = group }));
     }
 }
 
@@ -104,6 +103,6 @@ public class LifecycleTests
         await rds.DeleteDBInstanceAsync(new Rds.DeleteDBInstanceMessage { DBInstanceIdentifier = "slow", SkipFinalSnapshot = true });
         Assert.Equal("deleting", await Status());
         clock.Advance(TimeSpan.FromMinutes(5));
-        await Ops.Aws.Tests.AwsAssertShim.ErrorCode("DBInstanceNotFound", () => rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" }), 404);
+        await AwsAssert.ErrorCode("DBInstanceNotFound", () => rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" }), 404);
     }
 }

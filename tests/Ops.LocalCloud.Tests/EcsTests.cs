@@ -1,5 +1,4 @@
 using Ops.Aws.Ecs;
-using Ops.Aws.Tests;
 using Ops.Aws.Waiters;
 
 namespace Ops.LocalCloud.Tests;
@@ -133,8 +132,8 @@ public class EcsTests(LocalCloudFixture cloud)
         await _ecs.StopTaskAsync(new StopTaskRequest { Cluster = cluster, Task = arn, Reason = "done" });
         Assert.Contains(arn, (await _ecs.ListTasksAsync(new ListTasksRequest { Cluster = cluster, DesiredStatus = "STOPPED" })).TaskArns!);
         Assert.Equal("MISSING", (await _ecs.DescribeTasksAsync(new DescribeTasksRequest { Cluster = cluster, Tasks = ["nope"] })).Failures!.Single().Reason);
-        await AwsAssertShim.ErrorCode("ClusterNotFoundException", () => _ecs.ListServicesAsync(new ListServicesRequest { Cluster = "no-such-cluster" }));
-        await AwsAssertShim.ErrorCode("ServiceNotFoundException", () => _ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = cluster, Service = "nope", DesiredCount = 1 }));
+        await AwsAssert.ErrorCode("ClusterNotFoundException", () => _ecs.ListServicesAsync(new ListServicesRequest { Cluster = "no-such-cluster" }));
+        await AwsAssert.ErrorCode("ServiceNotFoundException", () => _ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = cluster, Service = "nope", DesiredCount = 1 }));
         var (code, _, error) = await cloud.Cli("ecs", "describe-clusters", "--clusters", cluster);
         Assert.Equal(0, code);
         Assert.Empty(error);

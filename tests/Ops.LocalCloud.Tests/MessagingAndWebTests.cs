@@ -1,7 +1,6 @@
 using Ops.Aws.ElasticBeanstalk;
 using Ops.Aws.Sns;
 using Ops.Aws.Sqs;
-using Ops.Aws.Tests;
 using Ops.Aws.Waiters;
 
 namespace Ops.LocalCloud.Tests;
@@ -30,7 +29,7 @@ public class MessagingAndWebTests(LocalCloudFixture cloud)
         Assert.Equal("deploy finished", (await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = raw, WaitTimeSeconds = 2 })).Messages!.Single().Body);
         Assert.Equal(2, (await sns.ListSubscriptionsByTopicAsync(new ListSubscriptionsByTopicInput { TopicArn = topic })).Subscriptions!.Count);
         await sns.DeleteTopicAsync(new DeleteTopicInput { TopicArn = topic });
-        await AwsAssertShim.ErrorCode("NotFound", () => sns.GetTopicAttributesAsync(new GetTopicAttributesInput { TopicArn = topic }), 404);
+        await AwsAssert.ErrorCode("NotFound", () => sns.GetTopicAttributesAsync(new GetTopicAttributesInput { TopicArn = topic }), 404);
     }
 
     [Fact]
@@ -59,6 +58,6 @@ public class MessagingAndWebTests(LocalCloudFixture cloud)
         await eb.WaitUntilEnvironmentTerminatedAsync(new DescribeEnvironmentsMessage { ApplicationName = app, EnvironmentNames = [app + "-dev"] }, Fast);
         await eb.DeleteApplicationVersionAsync(new DeleteApplicationVersionMessage { ApplicationName = app, VersionLabel = "v1" });
         await eb.DeleteApplicationAsync(new DeleteApplicationMessage { ApplicationName = app });
-        await AwsAssertShim.ErrorCode("InvalidParameterValue", () => eb.CreateApplicationVersionAsync(new CreateApplicationVersionMessage { ApplicationName = app, VersionLabel = "v3" }));
+        await AwsAssert.ErrorCode("InvalidParameterValue", () => eb.CreateApplicationVersionAsync(new CreateApplicationVersionMessage { ApplicationName = app, VersionLabel = "v3" }));
     }
 }

@@ -58,7 +58,7 @@ public class SqsTests(LocalCloudFixture cloud)
     [Fact]
     public async Task Errors_carry_the_query_compatible_code()
     {
-        await Ops.Aws.Tests.AwsAssertShim.ErrorCode("AWS.SimpleQueueService.NonExistentQueue",
+        await AwsAssert.ErrorCode("AWS.SimpleQueueService.NonExistentQueue",
             () => _sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = "no-such-queue" }));
     }
 }

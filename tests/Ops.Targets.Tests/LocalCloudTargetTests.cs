@@ -13,20 +13,12 @@ public class LocalCloudTargetTests
         await server.WaitForOutput("press Ctrl+C to stop", TimeSpan.FromSeconds(60));
         Assert.Contains($"local cloud listening on http://127.0.0.1:{port}/", server.Out);
 
-        var env = new Dictionary<string, string>
-        {
-            ["AWS_ACCESS_KEY_ID"] = "test", ["AWS_SECRET_ACCESS_KEY"] = "test", ["AWS_DEFAULT_REGION"] = "us-east-1",
-            ["AWS_CONFIG_FILE"] = "/dev/null", ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
-        };
-        var endpoint = $"http://127.0.0.1:{port}";
-        var created = await ChildProcess.Run("aws", ["--endpoint-url", endpoint, "sqs", "create-queue", "--queue-name", "iotile-worker-dev"], root.Path, env);
-        Assert.True(created.Code == 0, created.Err);
-        Assert.Contains($"{endpoint}/123456789012/iotile-worker-dev", created.Out);
-        var db = await ChildProcess.Run("aws", ["--endpoint-url", endpoint, "rds", "create-db-instance", "--db-instance-identifier", "iotile-db",
-            "--db-instance-class", "db.t3.micro", "--engine", "postgres", "--master-username", "iotile", "--master-user-password", "correct-horse"], root.Path, env);
-        Assert.True(db.Code == 0, db.Err);
-        var wait = await ChildProcess.Run("aws", ["--endpoint-url", endpoint, "rds", "wait", "db-instance-available", "--db-instance-identifier", "iotile-db"], root.Path, env);
-        Assert.True(wait.Code == 0, wait.Err);
+        var endpoint = new Uri($"http://127.0.0.1:{port}");
+        var created = await AwsCli.Run(endpoint, "sqs", "create-queue", "--queue-name", "iotile-worker-dev");
+        Assert.Equal($"http://127.0.0.1:{port}/123456789012/iotile-worker-dev", (string?)created!["QueueUrl"]);
+        await AwsCli.Run(endpoint, "rds", "create-db-instance", "--db-instance-identifier", "iotile-db",
+            "--db-instance-class", "db.t3.micro", "--engine", "postgres", "--master-username", "iotile", "--master-user-password", "correct-horse");
+        await AwsCli.Run(endpoint, "rds", "wait", "db-instance-available", "--db-instance-identifier", "iotile-db");
 
         server.Signal("TERM");
         Assert.Equal(130, await server.WaitForExit(TimeSpan.FromSeconds(30)));

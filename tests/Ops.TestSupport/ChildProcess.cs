@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using Xunit;
 
-namespace Ops.Targets.Tests;
+namespace Ops.TestSupport;
 
 /// <summary>A real child process with its output captured, for tests of what a user at a shell would see.</summary>
 public sealed class ChildProcess : IDisposable

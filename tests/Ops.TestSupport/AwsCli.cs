@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace Ops.TestSupport;
+
+/// <summary>The aws CLI (botocore, written by others) against an endpoint, with test keys and no profiles: an independent client.</summary>
+public static class AwsCli
+{
+    /// <summary>Runs it: exit code, its output as JSON when it printed JSON, and its error output.</summary>
+    public static async Task<(int Code, JsonNode? Json, string Error)> Try(Uri endpoint, params string[] args)
+    {
+        var info = new ProcessStartInfo("aws") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var a in new[] { "--endpoint-url", endpoint.ToString(), "--output", "json" }) info.ArgumentList.Add(a);
+        foreach (var (k, v) in Environment) info.Environment[k] = v;
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        var text = (await stdout).TrimStart();
+        var json = text.StartsWith('{') || text.StartsWith('[') ? JsonNode.Parse(text) : null;
+        return (p.ExitCode, json, await stderr);
+    }
+
+    /// <summary>Runs it and requires success; returns its JSON output.</summary>
+    public static async Task<JsonNode?> Run(Uri endpoint, params string[] args)
+    {
+        var (code, json, error) = await Try(endpoint, args);
+        Assert.True(code == 0, $"aws {string.Join(' ', args)} exited {code}: {error}");
+        return json;
+    }
+
+    /// <summary>What the CLI gets in its environment: test keys, a region, and no real config or instance metadata.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Environment = new Dictionary<string, string>
+    {
+        ["AWS_ACCESS_KEY_ID"] = "test", ["AWS_SECRET_ACCESS_KEY"] = "test", ["AWS_DEFAULT_REGION"] = "us-east-1",
+        ["AWS_EC2_METADATA_DISABLED"] = "true", ["AWS_CONFIG_FILE"] = "/dev/null", ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
+    };
+}
