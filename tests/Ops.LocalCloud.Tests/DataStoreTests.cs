@@ -67,14 +67,6 @@ public class DataStoreTests(LocalCloudFixture cloud)
 
 public class LifecycleTests
 {
-    /// <summary>A clock the test moves by hand, so lifecycle steps are observed deterministically.</summary>
-    sealed class ManualClock : TimeProvider
-    {
-        DateTimeOffset _now = DateTimeOffset.UtcNow;
-        public override DateTimeOffset GetUtcNow() => _now;
-        public void Advance(TimeSpan by) => _now += by;
-    }
-
     [Fact]
     public async Task A_database_moves_through_creating_and_backing_up_to_available_then_deleting_to_gone()
     {
