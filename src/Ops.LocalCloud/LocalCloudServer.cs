@@ -97,8 +97,13 @@ public sealed class LocalCloudServer : IAsyncDisposable
 
         var protocol = service?.Model.Protocol ?? "query";
         var operation = "?";
-        int status;
         string? errorCode = null;
+        // Logged as the response starts, so a client that has its answer always finds its call in the log.
+        http.Response.OnStarting(() =>
+        {
+            Requests.Add(new LoggedRequest(DateTimeOffset.UtcNow, service?.Name ?? "?", operation, http.Response.StatusCode, errorCode, clock.Elapsed));
+            return Task.CompletedTask;
+        });
         try
         {
             if (service == null)
@@ -142,7 +147,6 @@ public sealed class LocalCloudServer : IAsyncDisposable
                 new Uri($"http://{request.Host}"));
             var output = await service.HandleAsync(operation, input, context, http.RequestAborted);
 
-            status = 200;
             http.Response.Headers["x-amzn-RequestId"] = requestId;
             switch (protocol)
             {
@@ -153,7 +157,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
                 case "rest-xml":
                     var (xml, responseHeaders) = WireCodec.EncodeRestXml(service.Model, op, output as JsonObject);
                     foreach (var (k, v) in responseHeaders) http.Response.Headers[k] = v;
-                    if (op.Name.StartsWith("Create", StringComparison.Ordinal)) status = http.Response.StatusCode = 201;
+                    if (op.Name.StartsWith("Create", StringComparison.Ordinal)) http.Response.StatusCode = 201;
                     if (xml != null)
                     {
                         http.Response.ContentType = "text/xml";
@@ -168,17 +172,14 @@ public sealed class LocalCloudServer : IAsyncDisposable
         }
         catch (AwsError error)
         {
-            status = error.Status;
             errorCode = error.Code;
             await WriteError(http, protocol, service?.Model, error, requestId);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            status = 500;
             errorCode = "InternalFailure";
             await WriteError(http, protocol, service?.Model, new AwsError("InternalFailure", $"Local cloud failure: {e.Message}", 500, sender: false), requestId);
         }
-        Requests.Add(new LoggedRequest(DateTimeOffset.UtcNow, service?.Name ?? "?", operation, status, errorCode, clock.Elapsed));
     }
 
     /// <summary>S3 speaks REST with its own error shape and signs the path as sent.</summary>
@@ -186,8 +187,12 @@ public sealed class LocalCloudServer : IAsyncDisposable
     {
         var request = http.Request;
         var operation = $"{request.Method} {(request.Path.Value ?? "/").Count(ch => ch == '/') switch { <= 1 => "bucket", _ => "object" }}";
-        int status;
         string? errorCode = null;
+        http.Response.OnStarting(() =>
+        {
+            Requests.Add(new LoggedRequest(DateTimeOffset.UtcNow, "s3", operation, http.Response.StatusCode, errorCode, clock.Elapsed));
+            return Task.CompletedTask;
+        });
         try
         {
             if (Faults.Next("s3", operation) is { } fault)
@@ -199,7 +204,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
             SigV4Verifier.Verify(request.Method, RawPath(http), request.QueryString.Value ?? "", headers, body, _secrets, DateTimeOffset.UtcNow, s3: true);
             var context = new RequestContext(Options.Account, Options.Region, requestId, Options.Clock.GetUtcNow(), new Uri($"http://{request.Host}"));
             var (code, xml, responseHeaders, data) = await _s3.HandleAsync(request, body, context);
-            status = http.Response.StatusCode = code;
+            http.Response.StatusCode = code;
             http.Response.Headers["x-amz-request-id"] = requestId;
             foreach (var (k, v) in responseHeaders)
                 if (k == "Content-Type") http.Response.ContentType = v; else http.Response.Headers[k] = v;
@@ -212,11 +217,9 @@ public sealed class LocalCloudServer : IAsyncDisposable
         }
         catch (AwsError error)
         {
-            status = error.Status;
             errorCode = error.Code;
             await WriteError(http, "s3", null, error, requestId);
         }
-        Requests.Add(new LoggedRequest(DateTimeOffset.UtcNow, "s3", operation, status, errorCode, clock.Elapsed));
     }
 
     sealed class EmbeddedLifetime : Microsoft.Extensions.Hosting.IHostLifetime
