@@ -126,12 +126,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
                     break;
             }
 
-            if (Faults.Next(service.Model.SigningName, operation) is { } fault)
-            {
-                if (fault.Latency is { } latency) await Task.Delay(latency, http.RequestAborted);
-                if (fault.Throttle) throw service.Throttling();
-                if (fault.ServerError is { } code) throw new AwsError(code == 503 ? "ServiceUnavailable" : "InternalFailure", "Injected fault.", code, sender: false);
-            }
+            await InjectFaultsAsync(service.Model.SigningName, operation, service.Throttling, "InternalFailure", http.RequestAborted);
 
             SigV4Verifier.Verify(request.Method, RawPath(http), request.QueryString.Value ?? "", headers, body, _secrets, DateTimeOffset.UtcNow, s3: false);
 
@@ -182,6 +177,16 @@ public sealed class LocalCloudServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Applies the fault rule that fires for this call, if any: waits, then throws the service's throttling or a 5xx.</summary>
+    async Task InjectFaultsAsync(string service, string operation, Func<AwsError> throttling, string serverErrorCode, CancellationToken cancellationToken)
+    {
+        if (Faults.Next(service, operation) is not { } fault) return;
+        if (fault.Latency is { } latency) await Task.Delay(latency, cancellationToken);
+        if (fault.Throttle) throw throttling();
+        if (fault.ServerError is { } status)
+            throw new AwsError(status == 503 && serverErrorCode == "InternalFailure" ? "ServiceUnavailable" : serverErrorCode, "Injected fault.", status, sender: false);
+    }
+
     /// <summary>S3 speaks REST with its own error shape and signs the path as sent.</summary>
     async Task HandleS3Async(HttpContext http, byte[] body, Dictionary<string, string> headers, string requestId, Stopwatch clock)
     {
@@ -195,12 +200,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
         });
         try
         {
-            if (Faults.Next("s3", operation) is { } fault)
-            {
-                if (fault.Latency is { } latency) await Task.Delay(latency, http.RequestAborted);
-                if (fault.Throttle) throw new AwsError("SlowDown", "Please reduce your request rate.", 503);
-                if (fault.ServerError is { } serverError) throw new AwsError("InternalError", "Injected fault.", serverError, sender: false);
-            }
+            await InjectFaultsAsync("s3", operation, () => new AwsError("SlowDown", "Please reduce your request rate.", 503), "InternalError", http.RequestAborted);
             SigV4Verifier.Verify(request.Method, RawPath(http), request.QueryString.Value ?? "", headers, body, _secrets, DateTimeOffset.UtcNow, s3: true);
             var context = new RequestContext(Options.Account, Options.Region, requestId, Options.Clock.GetUtcNow(), new Uri($"http://{request.Host}"));
             var (code, xml, responseHeaders, data) = await _s3.HandleAsync(request, body, context);

@@ -87,10 +87,6 @@ public sealed class MotoServer : IAsyncLifetime, ITestCloud
         (await http.PostAsync(new Uri(Endpoint, "/moto-api/state-manager/set-transition"), body)).EnsureSuccessStatusCode();
     }
 
-    /// <summary>Two subnets of moto's default VPC, for subnet groups.</summary>
-    public async Task<List<string>> SubnetIds() =>
-        (await new Ec2.Ec2Client(Connection).DescribeSubnetsAsync()).Subnets!.Select(s => s.SubnetId!).Take(2).ToList();
-
     /// <summary>A name no other test uses, so tests share one moto without colliding.</summary>
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 40)];
 }

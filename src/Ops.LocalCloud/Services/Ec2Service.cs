@@ -114,7 +114,7 @@ internal sealed partial class Ec2Service : ServiceHandler<Ec2Service.Data>
                 };
                 State.Instances[instance.Id] = instance;
                 foreach (var spec in ((i["TagSpecifications"] as JsonArray) ?? []).Where(t => (string?)t!["ResourceType"] is null or "instance"))
-                    foreach (var t in (spec!["Tags"] as JsonArray) ?? []) Tag(instance.Id)[(string)t!["Key"]!] = (string?)t["Value"] ?? "";
+                    MergeTags(TagsOf(State.Tags, instance.Id), spec!["Tags"]);
                 launched.Add(instance);
                 if (userData != null && EcsCluster().Match(userData) is { Success: true } m) _ecs.AgentStarted(m.Groups[1].Value, instance.Id, c);
             }
@@ -158,7 +158,7 @@ internal sealed partial class Ec2Service : ServiceHandler<Ec2Service.Data>
             var group = new SecurityGroup { Id = "sg-" + Hex(17), Name = name, Description = Required(i, "Description"), VpcId = vpc };
             State.Groups[group.Id] = group;
             foreach (var spec in (i["TagSpecifications"] as JsonArray) ?? [])
-                foreach (var t in (spec!["Tags"] as JsonArray) ?? []) Tag(group.Id)[(string)t!["Key"]!] = (string?)t["Value"] ?? "";
+                MergeTags(TagsOf(State.Tags, group.Id), spec!["Tags"]);
             return new JsonObject { ["GroupId"] = group.Id };
         }));
         On("DescribeSecurityGroups", (i, c) => Read(() =>
@@ -205,13 +205,13 @@ internal sealed partial class Ec2Service : ServiceHandler<Ec2Service.Data>
         On("CreateTags", (i, _) => Write(() =>
         {
             foreach (var id in Strings(i, "Resources"))
-                foreach (var t in (i["Tags"] as JsonArray) ?? []) Tag(id)[(string)t!["Key"]!] = (string?)t["Value"] ?? "";
+                MergeTags(TagsOf(State.Tags, id), i["Tags"]);
             return new JsonObject();
         }));
         On("DeleteTags", (i, _) => Write(() =>
         {
             foreach (var id in Strings(i, "Resources"))
-                foreach (var t in (i["Tags"] as JsonArray) ?? []) Tag(id).Remove((string)t!["Key"]!);
+                foreach (var t in (i["Tags"] as JsonArray) ?? []) TagsOf(State.Tags, id).Remove((string)t!["Key"]!);
             return new JsonObject();
         }));
         On("DescribeTags", (i, _) => Read(() =>
@@ -324,8 +324,6 @@ internal sealed partial class Ec2Service : ServiceHandler<Ec2Service.Data>
 
     SecurityGroup FindGroup(string id) =>
         State.Groups.TryGetValue(id, out var g) ? g : throw new AwsError("InvalidGroup.NotFound", $"The security group '{id}' does not exist");
-
-    Dictionary<string, string> Tag(string id) => State.Tags.TryGetValue(id, out var t) ? t : State.Tags[id] = new Dictionary<string, string>();
 
     JsonArray TagList(string id) =>
         new((State.Tags.GetValueOrDefault(id) ?? []).Select(t => (JsonNode?)new JsonObject { ["Key"] = t.Key, ["Value"] = t.Value }).ToArray());

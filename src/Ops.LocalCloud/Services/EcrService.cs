@@ -45,7 +45,7 @@ internal sealed class EcrService : ServiceHandler<EcrService.Data>
             var name = Required(i, "repositoryName");
             if (State.Repositories.ContainsKey(name)) throw new AwsError("RepositoryAlreadyExistsException", $"The repository with name '{name}' already exists in the registry.");
             var repo = new Repository { Name = name, Created = c.Now, Settings = i.DeepClone().AsObject() };
-            foreach (var t in (i["tags"] as JsonArray) ?? []) repo.Tags[(string)t!["Key"]!] = (string?)t["Value"] ?? "";
+            MergeTags(repo.Tags, i["tags"]);
             State.Repositories[name] = repo;
             return new JsonObject { ["repository"] = Describe(repo, c) };
         }));
@@ -147,8 +147,7 @@ internal sealed class EcrService : ServiceHandler<EcrService.Data>
         }));
         On("TagResource", (i, _) => Write(() =>
         {
-            var repo = Find(Required(i, "resourceArn").Split('/')[^1]);
-            foreach (var t in (i["tags"] as JsonArray) ?? []) repo.Tags[(string)t!["Key"]!] = (string?)t["Value"] ?? "";
+            MergeTags(Find(Required(i, "resourceArn").Split('/')[^1]).Tags, i["tags"]);
             return new JsonObject();
         }));
         On("ListTagsForResource", (i, _) => Read(() =>

@@ -621,9 +621,7 @@ internal sealed class EcsService : ServiceHandler<EcsService.Data>
 
     void SetTags(string arn, JsonArray? tags)
     {
-        if (tags == null) return;
-        var map = State.Tags.TryGetValue(arn, out var m) ? m : State.Tags[arn] = new Dictionary<string, string>();
-        foreach (var t in tags) map[(string)t!["key"]!] = (string?)t["value"] ?? "";
+        if (tags != null) MergeTags(TagsOf(State.Tags, arn), tags, "key", "value");
     }
 
     JsonArray Tags(string arn) =>

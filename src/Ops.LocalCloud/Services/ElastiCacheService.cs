@@ -41,9 +41,8 @@ internal sealed class ElastiCacheService : ServiceHandler<ElastiCacheService.Dat
         {
             lock (Gate)
             {
-                var arn = Required(i, "ResourceName");
-                var map = State.Tags.TryGetValue(arn, out var m) ? m : State.Tags[arn] = new Dictionary<string, string>();
-                foreach (var t in (i["Tags"] as JsonArray) ?? []) map[(string)t!["Key"]!] = (string?)t["Value"] ?? "";
+                var map = TagsOf(State.Tags, Required(i, "ResourceName"));
+                MergeTags(map, i["Tags"]);
                 Persist();
                 return new JsonObject { ["TagList"] = RdsService.TagList(map) };
             }

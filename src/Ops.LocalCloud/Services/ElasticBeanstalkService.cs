@@ -119,7 +119,7 @@ internal sealed class ElasticBeanstalkService : ServiceHandler<ElasticBeanstalkS
                 Id = "e-" + Guid.NewGuid().ToString("N")[..10], Name = name, Application = app.Name, Version = version, Created = c.Now,
                 SolutionStack = Optional(i, "SolutionStackName") ?? "64bit Amazon Linux 2023 v4.1.0 running Python 3.11",
             };
-            foreach (var t in (i["Tags"] as JsonArray) ?? []) env.Tags[(string)t!["Key"]!] = (string?)t["Value"] ?? "";
+            MergeTags(env.Tags, i["Tags"]);
             State.Environments.Add(env);
             Event(c, env, "INFO", "createEnvironment is starting.");
             return Describe(env, c);

@@ -212,11 +212,7 @@ internal sealed class RdsService : ServiceHandler<RdsService.Data>
         return o;
     }
 
-    void SetTags(string arn, JsonArray? tags)
-    {
-        var map = State.Tags.TryGetValue(arn, out var m) ? m : State.Tags[arn] = new Dictionary<string, string>();
-        foreach (var t in tags ?? []) map[(string)t!["Key"]!] = (string?)t["Value"] ?? "";
-    }
+    void SetTags(string arn, JsonArray? tags) => MergeTags(TagsOf(State.Tags, arn), tags);
 
     internal static JsonArray TagList(Dictionary<string, string>? tags) =>
         new((tags ?? []).Select(t => (JsonNode?)new JsonObject { ["Key"] = t.Key, ["Value"] = t.Value }).ToArray());

@@ -67,9 +67,7 @@ internal sealed class RedshiftService : ServiceHandler<RedshiftService.Data>
         {
             lock (Gate)
             {
-                var arn = Required(i, "ResourceName");
-                var map = State.Tags.TryGetValue(arn, out var m) ? m : State.Tags[arn] = new Dictionary<string, string>();
-                foreach (var t in (i["Tags"] as JsonArray) ?? []) map[(string)t!["Key"]!] = (string?)t["Value"] ?? "";
+                MergeTags(TagsOf(State.Tags, Required(i, "ResourceName")), i["Tags"]);
                 Persist();
                 return new JsonObject();
             }

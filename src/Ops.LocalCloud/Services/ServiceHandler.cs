@@ -48,6 +48,16 @@ internal abstract class ServiceHandler
         return result;
     }
 
+    /// <summary>Adds or replaces tags from a wire list ([{Key, Value}], or another casing) in a tag map.</summary>
+    protected static void MergeTags(Dictionary<string, string> target, JsonNode? tags, string keyName = "Key", string valueName = "Value")
+    {
+        foreach (var t in tags as JsonArray ?? []) target[(string)t![keyName]!] = (string?)t[valueName] ?? "";
+    }
+
+    /// <summary>The tag map of a resource, created empty on first use.</summary>
+    protected static Dictionary<string, string> TagsOf(Dictionary<string, Dictionary<string, string>> all, string resource) =>
+        all.TryGetValue(resource, out var tags) ? tags : all[resource] = new Dictionary<string, string>();
+
     protected static string Required(JsonObject input, string member) =>
         (string?)input[member] is { Length: > 0 } value ? value : throw new AwsError(
             "ValidationException", $"1 validation error detected: Value null at '{char.ToLowerInvariant(member[0])}{member[1..]}' failed to satisfy constraint: Member must not be null");

@@ -41,7 +41,7 @@ internal sealed class SnsService : ServiceHandler<SnsService.Data>
             if (!State.Topics.TryGetValue(name, out var topic))
                 State.Topics[name] = topic = new Topic { Name = name };
             foreach (var (k, v) in (i["Attributes"] as JsonObject) ?? []) topic.Attributes[k] = v?.ToString() ?? "";
-            foreach (var t in (i["Tags"] as JsonArray) ?? []) topic.Tags[(string)t!["Key"]!] = (string?)t["Value"] ?? "";
+            MergeTags(topic.Tags, i["Tags"]);
             return new JsonObject { ["TopicArn"] = c.Arn("sns", name) };
         }));
         On("ListTopics", (i, c) => Read(() => Paginate(i, State.Topics.Keys.Select(n => (JsonNode?)new JsonObject { ["TopicArn"] = c.Arn("sns", n) }), "Topics", "NextToken", "MaxItems", 100)));

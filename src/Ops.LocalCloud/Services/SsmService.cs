@@ -28,119 +28,85 @@ internal sealed class SsmService : ServiceHandler<SsmService.Data>
 
     public SsmService(StateStore store) : base(store)
     {
-        On("PutParameter", (i, c) =>
+        On("PutParameter", (i, c) => Write(() =>
         {
             var name = Required(i, "Name");
-            lock (Gate)
-            {
-                var exists = State.Parameters.TryGetValue(name, out var p);
-                if (exists && !Flag(i, "Overwrite"))
-                    throw new AwsError("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
-                p ??= new Parameter { Name = name };
-                p.Type = Optional(i, "Type") ?? p.Type;
-                p.Value = Required(i, "Value");
-                p.Description = Optional(i, "Description") ?? p.Description;
-                p.Version++;
-                p.LastModified = c.Now;
-                foreach (var t in (i["Tags"] as JsonArray) ?? []) p.Tags[(string)t!["Key"]!] = (string)t["Value"]!;
-                State.Parameters[name] = p;
-                Persist();
-                return new JsonObject { ["Version"] = p.Version, ["Tier"] = "Standard" };
-            }
-        });
-        On("GetParameter", (i, c) =>
+            var exists = State.Parameters.TryGetValue(name, out var p);
+            if (exists && !Flag(i, "Overwrite"))
+                throw new AwsError("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
+            p ??= new Parameter { Name = name };
+            p.Type = Optional(i, "Type") ?? p.Type;
+            p.Value = Required(i, "Value");
+            p.Description = Optional(i, "Description") ?? p.Description;
+            p.Version++;
+            p.LastModified = c.Now;
+            MergeTags(p.Tags, i["Tags"]);
+            State.Parameters[name] = p;
+            return new JsonObject { ["Version"] = p.Version, ["Tier"] = "Standard" };
+        }));
+        On("GetParameter", (i, c) => Read(() =>
+            new JsonObject { ["Parameter"] = Describe(Find(Required(i, "Name")), Flag(i, "WithDecryption"), c) }));
+        On("GetParameters", (i, c) => Read(() =>
         {
-            lock (Gate)
-                return new JsonObject { ["Parameter"] = Describe(Find(Required(i, "Name")), Flag(i, "WithDecryption"), c) };
-        });
-        On("GetParameters", (i, c) =>
-        {
-            lock (Gate)
-            {
-                var found = new JsonArray();
-                var invalid = new JsonArray();
-                foreach (var name in Strings(i, "Names"))
-                    if (State.Parameters.TryGetValue(name, out var p)) found.Add(Describe(p, Flag(i, "WithDecryption"), c));
-                    else invalid.Add(name);
-                return new JsonObject { ["Parameters"] = found, ["InvalidParameters"] = invalid };
-            }
-        });
-        On("GetParametersByPath", (i, c) =>
+            var found = new JsonArray();
+            var invalid = new JsonArray();
+            foreach (var name in Strings(i, "Names"))
+                if (State.Parameters.TryGetValue(name, out var p)) found.Add(Describe(p, Flag(i, "WithDecryption"), c));
+                else invalid.Add(name);
+            return new JsonObject { ["Parameters"] = found, ["InvalidParameters"] = invalid };
+        }));
+        On("GetParametersByPath", (i, c) => Read(() =>
         {
             var path = Required(i, "Path").TrimEnd('/') + "/";
             var recursive = Flag(i, "Recursive");
-            var max = (int)(Number(i, "MaxResults") ?? 10);
-            var start = int.TryParse(Optional(i, "NextToken"), out var n) ? n : 0;
-            lock (Gate)
-            {
-                var matching = State.Parameters.Values
-                    .Where(p => p.Name.StartsWith(path, StringComparison.Ordinal) && (recursive || !p.Name[path.Length..].Contains('/')))
-                    .ToList();
-                var page = matching.Skip(start).Take(max).Select(p => (JsonNode?)Describe(p, Flag(i, "WithDecryption"), c)).ToArray();
-                var result = new JsonObject { ["Parameters"] = new JsonArray(page) };
-                if (start + max < matching.Count) result["NextToken"] = (start + max).ToString();
-                return result;
-            }
-        });
-        On("DescribeParameters", (i, _) =>
+            var matching = State.Parameters.Values
+                .Where(p => p.Name.StartsWith(path, StringComparison.Ordinal) && (recursive || !p.Name[path.Length..].Contains('/')))
+                .Select(p => (JsonNode?)Describe(p, Flag(i, "WithDecryption"), c));
+            return Paginate(i, matching, "Parameters", "NextToken", "MaxResults", 10);
+        }));
+        On("DescribeParameters", (i, _) => Read(() =>
         {
-            lock (Gate)
+            IEnumerable<Parameter> ps = State.Parameters.Values;
+            foreach (var f in (i["ParameterFilters"] as JsonArray) ?? [])
             {
-                IEnumerable<Parameter> ps = State.Parameters.Values;
-                foreach (var f in (i["ParameterFilters"] as JsonArray) ?? [])
+                var key = (string)f!["Key"]!;
+                var option = (string?)f["Option"] ?? "Equals";
+                var values = ((JsonArray)f["Values"]!).Select(v => (string)v!).ToList();
+                ps = key switch
                 {
-                    var key = (string)f!["Key"]!;
-                    var option = (string?)f["Option"] ?? "Equals";
-                    var values = ((JsonArray)f["Values"]!).Select(v => (string)v!).ToList();
-                    ps = key switch
-                    {
-                        "Name" when option == "BeginsWith" => ps.Where(p => values.Any(v => p.Name.StartsWith(v, StringComparison.Ordinal))),
-                        "Name" => ps.Where(p => values.Contains(p.Name)),
-                        "Type" => ps.Where(p => values.Contains(p.Type)),
-                        _ => throw new AwsError("InvalidFilterKey", $"Filter key {key} is not supported by the local cloud."),
-                    };
-                }
-                return new JsonObject
-                {
-                    ["Parameters"] = new JsonArray(ps.Select(p => (JsonNode?)new JsonObject
-                    {
-                        ["Name"] = p.Name, ["Type"] = p.Type, ["Version"] = p.Version, ["LastModifiedDate"] = p.LastModified.ToString("O"),
-                        ["Description"] = p.Description, ["Tier"] = "Standard",
-                    }).ToArray()),
+                    "Name" when option == "BeginsWith" => ps.Where(p => values.Any(v => p.Name.StartsWith(v, StringComparison.Ordinal))),
+                    "Name" => ps.Where(p => values.Contains(p.Name)),
+                    "Type" => ps.Where(p => values.Contains(p.Type)),
+                    _ => throw new AwsError("InvalidFilterKey", $"Filter key {key} is not supported by the local cloud."),
                 };
             }
-        });
-        On("DeleteParameter", (i, _) =>
-        {
-            lock (Gate)
+            return new JsonObject
             {
-                if (!State.Parameters.Remove(Required(i, "Name"))) throw NotFound(Required(i, "Name"));
-                Persist();
-                return new JsonObject();
-            }
-        });
-        On("DeleteParameters", (i, _) =>
+                ["Parameters"] = new JsonArray(ps.Select(p => (JsonNode?)new JsonObject
+                {
+                    ["Name"] = p.Name, ["Type"] = p.Type, ["Version"] = p.Version, ["LastModifiedDate"] = p.LastModified.ToString("O"),
+                    ["Description"] = p.Description, ["Tier"] = "Standard",
+                }).ToArray()),
+            };
+        }));
+        On("DeleteParameter", (i, _) => Write(() =>
         {
-            lock (Gate)
-            {
-                var deleted = new JsonArray();
-                var invalid = new JsonArray();
-                foreach (var name in Strings(i, "Names"))
-                    if (State.Parameters.Remove(name)) deleted.Add(name); else invalid.Add(name);
-                Persist();
-                return new JsonObject { ["DeletedParameters"] = deleted, ["InvalidParameters"] = invalid };
-            }
-        });
-        On("AddTagsToResource", (i, _) =>
+            if (!State.Parameters.Remove(Required(i, "Name"))) throw NotFound(Required(i, "Name"));
+            return new JsonObject();
+        }));
+        On("DeleteParameters", (i, _) => Write(() =>
         {
-            lock (Gate)
-            {
-                var p = Find(Required(i, "ResourceId"));
-                foreach (var t in (i["Tags"] as JsonArray) ?? []) p.Tags[(string)t!["Key"]!] = (string)t["Value"]!;
-                Persist();
-                return new JsonObject();
-            }
-        });
+            var deleted = new JsonArray();
+            var invalid = new JsonArray();
+            foreach (var name in Strings(i, "Names"))
+                if (State.Parameters.Remove(name)) deleted.Add(name); else invalid.Add(name);
+            return new JsonObject { ["DeletedParameters"] = deleted, ["InvalidParameters"] = invalid };
+        }));
+        On("AddTagsToResource", (i, _) => Write(() =>
+        {
+            MergeTags(Find(Required(i, "ResourceId")).Tags, i["Tags"]);
+            return new JsonObject();
+        }));
     }
 
     Parameter Find(string name) => State.Parameters.TryGetValue(name, out var p) ? p : throw NotFound(name);
