@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -48,7 +49,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, options.Port);
-            k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+            k.Limits.MaxRequestBodySize = null; // each path enforces its own limit before buffering
         });
         _app = builder.Build();
         _app.Run(HandleAsync);
@@ -70,44 +71,56 @@ public sealed class LocalCloudServer : IAsyncDisposable
         _store.Dispose(); // writes what changed since the last flush
     }
 
+    /// <summary>The largest request body a service other than S3 reads (AWS's own limits are far lower; SQS's handler checks its 1 MiB).</summary>
+    public const long MaxRequestBytes = 16 * 1024 * 1024;
+
+    /// <summary>SQS bodies carry at most 1 MiB of messages; a little more leaves room for JSON escaping and attributes.</summary>
+    public const long MaxSqsRequestBytes = 3 * 1024 * 1024;
+
+    /// <summary>S3's largest single PUT.</summary>
+    public const long MaxS3ObjectBytes = 5L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// One request, in AWS's order: authenticate from the headers, read the body (bounded), check the signature over
+    /// it, route, apply injected faults, decode, handle, wait until the change is durable, answer.
+    /// </summary>
     async Task HandleAsync(HttpContext http)
     {
         var clock = Stopwatch.StartNew();
         var requestId = Guid.NewGuid().ToString();
         var request = http.Request;
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, http.RequestAborted);
-        var body = buffer.ToArray();
         var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         var scope = SigV4Verifier.Scope(headers.GetValueOrDefault("authorization"));
+        var target = headers.GetValueOrDefault("x-amz-target");
 
-        if (scope?.Service == "s3")
+        if (scope?.Service == "s3" || (scope == null && target == null && !LooksLikeQuery(request)))
         {
-            await HandleS3Async(http, body, headers, requestId, clock);
+            await HandleS3Async(http, headers, requestId, clock);
             return;
         }
 
-        // Route: credential scope, then X-Amz-Target, then form Action.
-        var form = ReadForm(request, body);
+        // The service named by the signed scope; without a usable scope only the error's dialect is chosen.
         ServiceHandler? service = null;
         if (scope != null) _services.TryGetValue(scope.Service, out service);
-        var target = headers.GetValueOrDefault("x-amz-target");
-        service ??= target == null ? null : _services.Values.FirstOrDefault(s => s.Model.TargetPrefix != null && target.StartsWith(s.Model.TargetPrefix + ".", StringComparison.Ordinal));
-        service ??= form.TryGetValue("Version", out var version) ? _services.Values.FirstOrDefault(s => s.Model.ApiVersion == version && s.Model.Protocol is "query" or "ec2") : null;
-
-        var protocol = service?.Model.Protocol ?? "query";
+        var dialect = service ?? (target == null ? null : _services.Values.FirstOrDefault(s => s.Model.TargetPrefix != null && target.StartsWith(s.Model.TargetPrefix + ".", StringComparison.Ordinal)));
+        var protocol = dialect?.Model.Protocol ?? (target != null ? "json" : "query");
         var operation = "?";
         string? errorCode = null;
         // Logged as the response starts, so a client that has its answer always finds its call in the log.
         http.Response.OnStarting(() =>
         {
-            Requests.Add(new LoggedRequest(DateTimeOffset.UtcNow, service?.Name ?? "?", operation, http.Response.StatusCode, errorCode, clock.Elapsed));
+            Requests.Add(new LoggedRequest(DateTimeOffset.UtcNow, service?.Name ?? dialect?.Name ?? "?", operation, http.Response.StatusCode, errorCode, clock.Elapsed));
             return Task.CompletedTask;
         });
         try
         {
+            var signature = SigV4Verifier.Authenticate(headers, _secrets, DateTimeOffset.UtcNow, s3: false);
             if (service == null)
-                throw new AwsError("UnknownService", $"The local cloud does not serve '{scope?.Service ?? target ?? request.Path}'.", 400);
+                throw new AwsError("UnknownService", $"The local cloud does not serve '{scope!.Service}' (signed scope {scope.Date}/{scope.Region}/{scope.Service}).", 400);
+            var body = await ReadBodyAsync(request, service.Name == "sqs" ? MaxSqsRequestBytes : MaxRequestBytes, http.RequestAborted);
+            SigV4Verifier.Verify(signature, request.Method, RawPath(http), request.QueryString.Value ?? "", headers, Convert.ToHexStringLower(SHA256.HashData(body)), s3: false);
+
+            var form = ReadForm(request, body);
             OperationModel? op;
             Dictionary<string, string>? labels = null;
             switch (protocol)
@@ -128,19 +141,19 @@ public sealed class LocalCloudServer : IAsyncDisposable
 
             await InjectFaultsAsync(service.Model.SigningName, operation, service.Throttling, "InternalFailure", http.RequestAborted);
 
-            SigV4Verifier.Verify(request.Method, RawPath(http), request.QueryString.Value ?? "", headers, body, _secrets, DateTimeOffset.UtcNow, s3: false);
-
             if (!service.Model.Operations.TryGetValue(operation, out op))
                 throw new AwsError(protocol == "json" ? "UnknownOperationException" : "InvalidAction", $"{service.Name} has no operation {operation}.", 400);
             var input = protocol switch
             {
-                "json" => body.Length == 0 ? new JsonObject() : JsonNode.Parse(body)?.AsObject() ?? new JsonObject(),
+                "json" => WireCodec.DecodeJson(service.Model, op.Input, body),
                 "rest-xml" => WireCodec.DecodeRest(service.Model, op, labels!, Query(request), body),
                 _ => WireCodec.DecodeQuery(service.Model, op.Input, form),
             };
-            var context = new RequestContext(Options.Account, scope?.Region ?? Options.Region, requestId, Options.Clock.GetUtcNow(),
+            var context = new RequestContext(Options.Account, scope!.Region, requestId, Options.Clock.GetUtcNow(),
                 new Uri($"http://{request.Host}"));
             var output = await service.HandleAsync(operation, input, context, http.RequestAborted);
+            // Acknowledge only what would survive a crash now.
+            await _store.WhenDurableAsync(http.RequestAborted);
 
             http.Response.Headers["x-amzn-RequestId"] = requestId;
             switch (protocol)
@@ -168,14 +181,37 @@ public sealed class LocalCloudServer : IAsyncDisposable
         catch (AwsError error)
         {
             errorCode = error.Code;
-            await WriteError(http, protocol, service?.Model, error, requestId);
+            await WriteError(http, protocol, dialect?.Model, error, requestId);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             errorCode = "InternalFailure";
-            await WriteError(http, protocol, service?.Model, new AwsError("InternalFailure", $"Local cloud failure: {e.Message}", 500, sender: false), requestId);
+            await WriteError(http, protocol, dialect?.Model, new AwsError("InternalFailure", $"Local cloud failure: {e.Message}", 500, sender: false), requestId);
         }
     }
+
+    /// <summary>A request without a signature that names a query Action (form or query string) rather than an S3 path.</summary>
+    static bool LooksLikeQuery(HttpRequest request) =>
+        request.Query.ContainsKey("Action")
+        || request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>Reads a body of at most <paramref name="limit"/> bytes; a larger one is refused (413) before it is buffered.</summary>
+    static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit) throw TooLarge(request.ContentLength.Value, limit);
+        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 0);
+        var chunk = new byte[81920];
+        int n;
+        while ((n = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + n > limit) throw TooLarge(null, limit);
+            buffer.Write(chunk, 0, n);
+        }
+        return buffer.ToArray();
+    }
+
+    static AwsError TooLarge(long? length, long limit) => new("RequestEntityTooLarge",
+        $"The request body{(length is { } l ? $" ({l} bytes)" : "")} is larger than the {limit / (1024 * 1024)} MiB this endpoint accepts.", 413);
 
     /// <summary>Applies the fault rule that fires for this call, if any: waits, then throws the service's throttling or a 5xx.</summary>
     async Task InjectFaultsAsync(string service, string operation, Func<AwsError> throttling, string serverErrorCode, CancellationToken cancellationToken)
@@ -187,8 +223,11 @@ public sealed class LocalCloudServer : IAsyncDisposable
             throw new AwsError(status == 503 && serverErrorCode == "InternalFailure" ? "ServiceUnavailable" : serverErrorCode, "Injected fault.", status, sender: false);
     }
 
-    /// <summary>S3 speaks REST with its own error shape and signs the path as sent.</summary>
-    async Task HandleS3Async(HttpContext http, byte[] body, Dictionary<string, string> headers, string requestId, Stopwatch clock)
+    /// <summary>
+    /// S3 speaks REST with its own error shape and signs the path as sent. Its body is never buffered here: it streams
+    /// to S3Service through a hash check when the request signed a SHA-256 of it.
+    /// </summary>
+    async Task HandleS3Async(HttpContext http, Dictionary<string, string> headers, string requestId, Stopwatch clock)
     {
         var request = http.Request;
         var operation = $"{request.Method} {(request.Path.Value ?? "/").Count(ch => ch == '/') switch { <= 1 => "bucket", _ => "object" }}";
@@ -200,10 +239,17 @@ public sealed class LocalCloudServer : IAsyncDisposable
         });
         try
         {
+            var signature = SigV4Verifier.Authenticate(headers, _secrets, DateTimeOffset.UtcNow, s3: true);
+            var declared = headers["x-amz-content-sha256"];
+            SigV4Verifier.Verify(signature, request.Method, RawPath(http), request.QueryString.Value ?? "", headers, declared, s3: true);
+            if (request.ContentLength > MaxS3ObjectBytes)
+                throw new AwsError("EntityTooLarge", $"Your proposed upload exceeds the maximum allowed size of {MaxS3ObjectBytes} bytes.", 400);
             await InjectFaultsAsync("s3", operation, () => new AwsError("SlowDown", "Please reduce your request rate.", 503), "InternalError", http.RequestAborted);
-            SigV4Verifier.Verify(request.Method, RawPath(http), request.QueryString.Value ?? "", headers, body, _secrets, DateTimeOffset.UtcNow, s3: true);
-            var context = new RequestContext(Options.Account, Options.Region, requestId, Options.Clock.GetUtcNow(), new Uri($"http://{request.Host}"));
-            var (code, xml, responseHeaders, data) = await _s3.HandleAsync(request, body, context);
+            await using var body = SigV4Verifier.IsHexHash(declared) ? new PayloadHashStream(request.Body, declared) : request.Body;
+            var context = new RequestContext(Options.Account, signature.Credential.Region, requestId, Options.Clock.GetUtcNow(), new Uri($"http://{request.Host}"));
+            using var buffer = new MemoryStream();
+            await body.CopyToAsync(buffer, http.RequestAborted);
+            var (code, xml, responseHeaders, data) = await _s3.HandleAsync(request, buffer.ToArray(), context);
             http.Response.StatusCode = code;
             http.Response.Headers["x-amz-request-id"] = requestId;
             foreach (var (k, v) in responseHeaders)
@@ -215,7 +261,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
             }
             else if (data != null) await http.Response.Body.WriteAsync(data);
         }
-        catch (AwsError error)
+        catch (AwsError error) when (!http.Response.HasStarted)
         {
             errorCode = error.Code;
             await WriteError(http, "s3", null, error, requestId);

@@ -6,12 +6,26 @@ using System.Text.RegularExpressions;
 namespace Ops.LocalCloud.Protocol;
 
 /// <summary>
-/// Checks AWS Signature Version 4 on a request against the configured key pairs, the way AWS does:
-/// rebuild the canonical request from what arrived, derive the signing key, compare signatures.
+/// Checks AWS Signature Version 4 the way AWS does, in two steps: <see cref="Authenticate"/> looks only at headers
+/// (present, well formed, a known key, the scope's date equal to X-Amz-Date, within 15 minutes, host signed) so a
+/// request is refused before its body is read; <see cref="Verify"/> rebuilds the canonical request with the payload
+/// hash and compares signatures.
 /// </summary>
 internal static partial class SigV4Verifier
 {
     public sealed record Credential(string AccessKey, string Date, string Region, string Service);
+
+    /// <summary>A request whose headers passed <see cref="Authenticate"/>: what <see cref="Verify"/> needs.</summary>
+    public sealed record Signature(Credential Credential, string Secret, string AmzDate, string SignedHeaders, string Value);
+
+    /// <summary>S3's payload-hash forms other than a hex SHA-256.</summary>
+    static readonly HashSet<string> S3SpecialPayloads =
+    [
+        "UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD", "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
+    ];
+
+    public static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(15);
 
     /// <summary>The credential scope of an Authorization header, or null when the request is not SigV4-signed.</summary>
     public static Credential? Scope(string? authorization)
@@ -21,51 +35,94 @@ internal static partial class SigV4Verifier
         return m.Success ? new Credential(m.Groups["key"].Value, m.Groups["date"].Value, m.Groups["region"].Value, m.Groups["service"].Value) : null;
     }
 
-    /// <summary>Throws the AWS error a real endpoint would send when the signature does not hold.</summary>
-    public static void Verify(
-        string method, string rawPath, string rawQuery, IReadOnlyDictionary<string, string> headers, byte[] body,
-        IReadOnlyDictionary<string, string> secrets, DateTimeOffset now, bool s3)
+    /// <summary>Everything that can be checked from the headers alone; throws the error AWS sends for the first problem.</summary>
+    public static Signature Authenticate(IReadOnlyDictionary<string, string> headers, IReadOnlyDictionary<string, string> secrets, DateTimeOffset now, bool s3)
     {
         if (!headers.TryGetValue("authorization", out var authorization))
-            throw new AwsError("MissingAuthenticationToken", "Request is missing Authentication Token", 403);
+            throw s3
+                ? new AwsError("AccessDenied", "Anonymous access is not allowed: sign the request with AWS Signature Version 4.", 403)
+                : new AwsError("MissingAuthenticationToken", "Request is missing Authentication Token", 403) { QueryCode = "MissingAuthenticationToken" };
         var m = AuthorizationHeader().Match(authorization);
         if (!m.Success)
-            throw new AwsError("IncompleteSignature", "Authorization header requires Credential, SignedHeaders and Signature (AWS4-HMAC-SHA256).", 403);
-        var key = m.Groups["key"].Value;
-        if (!secrets.TryGetValue(key, out var secret))
-            throw new AwsError(s3 ? "InvalidAccessKeyId" : "UnrecognizedClientException",
-                s3 ? "The AWS Access Key Id you provided does not exist in our records." : "The security token included in the request is invalid.", 403);
+            throw Malformed(s3, "the Authorization header must be 'AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/SERVICE/aws4_request, SignedHeaders=..., Signature=...'.");
+        var credential = new Credential(m.Groups["key"].Value, m.Groups["date"].Value, m.Groups["region"].Value, m.Groups["service"].Value);
+        if (!secrets.TryGetValue(credential.AccessKey, out var secret))
+            throw s3
+                ? new AwsError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403)
+                : new AwsError("UnrecognizedClientException", "The security token included in the request is invalid.", 403);
 
         var amzDate = headers.GetValueOrDefault("x-amz-date") ?? "";
         if (!DateTimeOffset.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var signedAt))
-            throw new AwsError("IncompleteSignature", "X-Amz-Date is missing or not in yyyyMMddTHHmmssZ form.", 403);
-        if ((now - signedAt).Duration() > TimeSpan.FromMinutes(15))
-            throw new AwsError("RequestTimeTooSkewed", $"Signature expired or not yet valid: {amzDate} is more than 15 minutes from {now:yyyyMMdd'T'HHmmss'Z'}.", 403);
+            throw Malformed(s3, "X-Amz-Date is missing or not in the form yyyyMMddTHHmmssZ.");
+        if (amzDate[..8] != credential.Date)
+            throw s3
+                ? new AwsError("AuthorizationHeaderMalformed", $"The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date ({credential.Date} != {amzDate[..8]}).", 400)
+                : new AwsError("SignatureDoesNotMatch", $"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{credential.Date}' != '{amzDate[..8]}', from '{amzDate}'.", 403);
+        if (now - signedAt > AllowedSkew)
+            throw Skewed(s3, $"Signature expired: {amzDate} is now earlier than {now - AllowedSkew:yyyyMMdd'T'HHmmss'Z'} ({now:yyyyMMdd'T'HHmmss'Z'} - 15 min.)");
+        if (signedAt - now > AllowedSkew)
+            throw Skewed(s3, $"Signature not yet current: {amzDate} is still later than {now + AllowedSkew:yyyyMMdd'T'HHmmss'Z'} ({now:yyyyMMdd'T'HHmmss'Z'} + 15 min.)");
 
-        var signedHeaders = m.Groups["signed"].Value.Split(';');
-        var canonicalHeaders = string.Concat(signedHeaders.Select(h =>
+        var signedHeaders = m.Groups["signed"].Value;
+        if (!signedHeaders.Split(';').Contains("host"))
+            throw s3
+                ? new AwsError("AccessDenied", "There were headers present in the request which were not signed: host.", 403)
+                : new AwsError("IncompleteSignature", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", 403);
+        var missing = signedHeaders.Split(';').FirstOrDefault(h => !headers.ContainsKey(h));
+        if (missing != null)
+            throw new AwsError("SignatureDoesNotMatch", $"The request signs header '{missing}', which the request does not carry.", 403);
+
+        if (s3)
+        {
+            var declared = headers.GetValueOrDefault("x-amz-content-sha256")
+                ?? throw new AwsError("InvalidRequest", "Missing required header for this request: x-amz-content-sha256", 400);
+            if (!IsHexHash(declared) && !S3SpecialPayloads.Contains(declared))
+                throw new AwsError("InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD (or another STREAMING- form), or a valid sha256 value.", 400);
+        }
+        return new Signature(credential, secret, amzDate, signedHeaders, m.Groups["sig"].Value);
+    }
+
+    /// <summary>
+    /// Compares the signature with one computed over the canonical request. <paramref name="payloadHash"/> is the
+    /// SHA-256 of the body outside S3 (whatever the request declared); for S3 it is the declared x-amz-content-sha256,
+    /// whose match with the body the caller checks while streaming it.
+    /// </summary>
+    public static void Verify(Signature signature, string method, string rawPath, string rawQuery, IReadOnlyDictionary<string, string> headers, string payloadHash, bool s3)
+    {
+        if (!s3 && headers.TryGetValue("x-amz-content-sha256", out var declared) && declared != payloadHash)
+            throw new AwsError("SignatureDoesNotMatch",
+                declared.StartsWith("UNSIGNED", StringComparison.Ordinal) || declared.StartsWith("STREAMING", StringComparison.Ordinal)
+                    ? $"{declared} is accepted by S3 only; {signature.Credential.Service} requests sign the SHA-256 of their payload."
+                    : "The provided 'x-amz-content-sha256' header does not match what was computed.", 403);
+
+        var canonicalHeaders = string.Concat(signature.SignedHeaders.Split(';').Select(h =>
             $"{h}:{Whitespace().Replace((headers.GetValueOrDefault(h) ?? "").Trim(), " ")}\n"));
-        var payloadHash = headers.TryGetValue("x-amz-content-sha256", out var declared) && declared.Length == 64
-            ? declared
-            : headers.TryGetValue("x-amz-content-sha256", out var special) ? special : Hex(SHA256.HashData(body));
-        if (declared is { Length: 64 } && declared != Hex(SHA256.HashData(body)))
-            throw new AwsError("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.", 400);
-
         var canonical = string.Join('\n',
             method,
             CanonicalPath(rawPath, s3),
             CanonicalQuery(rawQuery),
             canonicalHeaders,
-            m.Groups["signed"].Value,
+            signature.SignedHeaders,
             payloadHash);
-        var scope = $"{m.Groups["date"].Value}/{m.Groups["region"].Value}/{m.Groups["service"].Value}/aws4_request";
-        var stringToSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
-        var signingKey = Hmac(Hmac(Hmac(Hmac(Encoding.UTF8.GetBytes("AWS4" + secret), m.Groups["date"].Value), m.Groups["region"].Value), m.Groups["service"].Value), "aws4_request");
+        var c = signature.Credential;
+        var scope = $"{c.Date}/{c.Region}/{c.Service}/aws4_request";
+        var stringToSign = $"AWS4-HMAC-SHA256\n{signature.AmzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
+        var signingKey = Hmac(Hmac(Hmac(Hmac(Encoding.UTF8.GetBytes("AWS4" + signature.Secret), c.Date), c.Region), c.Service), "aws4_request");
         var expected = Hex(Hmac(signingKey, stringToSign));
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(m.Groups["sig"].Value)))
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature.Value)))
             throw new AwsError("SignatureDoesNotMatch",
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.", 403);
     }
+
+    public static bool IsHexHash(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigitLower);
+
+    static AwsError Malformed(bool s3, string detail) => s3
+        ? new AwsError("AuthorizationHeaderMalformed", "The authorization header is malformed; " + detail, 400)
+        : new AwsError("IncompleteSignature", "Authorization header requires 'Credential', 'Signature', 'SignedHeaders' and a valid X-Amz-Date: " + detail, 403);
+
+    static AwsError Skewed(bool s3, string detail) => s3
+        ? new AwsError("RequestTimeTooSkewed", "The difference between the request time and the current time is too large. " + detail, 403)
+        : new AwsError("SignatureDoesNotMatch", detail, 403);
 
     /// <summary>Non-S3 services encode each (already encoded) path segment once more; S3 uses the path as sent.</summary>
     static string CanonicalPath(string rawPath, bool s3)

@@ -23,6 +23,77 @@ internal static class WireCodec
         return ReadStructure(model, shape, "", form, ec2) ?? new JsonObject();
     }
 
+    /// <summary>
+    /// awsJson: the body as a JSON object whose members have the types the model gives them; anything else is the
+    /// SerializationException (400) AWS answers, never a failure inside a handler.
+    /// </summary>
+    public static JsonObject DecodeJson(ServiceModel model, string? shape, byte[] body)
+    {
+        if (body.Length == 0) return new JsonObject();
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw new AwsError("SerializationException", $"The request body is not valid JSON: {e.Message}") { QueryCode = "SerializationException" };
+        }
+        if (node is not JsonObject input)
+            throw new AwsError("SerializationException", "The request body must be a JSON object.") { QueryCode = "SerializationException" };
+        if (shape != null) CheckJson(model, shape, input, "");
+        return input;
+    }
+
+    static void CheckJson(ServiceModel model, string shapeName, JsonNode? value, string path)
+    {
+        if (value == null) return;
+        var shape = model.Shape(shapeName);
+        var type = (string)shape["type"]!;
+        var kind = value.GetValueKind();
+        var ok = type switch
+        {
+            "structure" or "map" => kind == JsonValueKind.Object,
+            "list" => kind == JsonValueKind.Array,
+            "string" or "blob" => kind == JsonValueKind.String,
+            "boolean" => kind is JsonValueKind.True or JsonValueKind.False,
+            "integer" or "long" => kind == JsonValueKind.Number && value.AsValue().TryGetValue<long>(out _),
+            "float" or "double" => kind == JsonValueKind.Number,
+            "timestamp" => kind is JsonValueKind.Number or JsonValueKind.String,
+            _ => true,
+        };
+        var where = path.Length == 0 ? "the request" : $"'{path}'";
+        if (!ok)
+            throw new AwsError("SerializationException", $"Expected {Article(type)} at {where}, found {kind.ToString().ToLowerInvariant()}.") { QueryCode = "SerializationException" };
+        switch (type)
+        {
+            case "structure":
+                foreach (var (member, child) in value.AsObject())
+                    if (shape["members"]?[member] is JsonObject r) CheckJson(model, (string)r["shape"]!, child, Join(path, member));
+                break;
+            case "list":
+                var index = 0;
+                foreach (var item in value.AsArray()) CheckJson(model, (string)shape["member"]!["shape"]!, item, $"{path}[{index++}]");
+                break;
+            case "map":
+                foreach (var (key, child) in value.AsObject()) CheckJson(model, (string)shape["value"]!["shape"]!, child, Join(path, key));
+                break;
+        }
+    }
+
+    static string Join(string path, string member) => path.Length == 0 ? member : $"{path}.{member}";
+
+    static string Article(string type) => type switch
+    {
+        "structure" or "map" => "an object",
+        "list" => "a list",
+        "integer" or "long" => "a whole number",
+        "float" or "double" => "a number",
+        "boolean" => "true or false",
+        "timestamp" => "a timestamp",
+        _ => "a string",
+    };
+
     static JsonObject? ReadStructure(ServiceModel model, string shape, string prefix, IReadOnlyDictionary<string, string> form, bool ec2)
     {
         var result = new JsonObject();
@@ -135,9 +206,21 @@ internal static class WireCodec
                 case "querystring" when query.TryGetValue(name, out var q): input[member] = q; break;
             }
             if (member == payload && body.Length > 0)
-                input[member] = ReadXml(model, (string)r["shape"]!, XDocument.Parse(Encoding.UTF8.GetString(body)).Root!);
+                input[member] = ReadXml(model, (string)r["shape"]!, ParseXml(body));
         }
         return input;
+    }
+
+    static XElement ParseXml(byte[] body)
+    {
+        try
+        {
+            return XDocument.Parse(Encoding.UTF8.GetString(body)).Root!;
+        }
+        catch (System.Xml.XmlException e)
+        {
+            throw new AwsError("MalformedInput", $"The XML you provided was not well-formed: {e.Message}");
+        }
     }
 
     static JsonNode? ReadXml(ServiceModel model, string shapeName, XElement element)

@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+
+namespace Ops.LocalCloud.State;
+
+/// <summary>
+/// File-system steps that make a write survive a crash and keep it private: files created 0600 and flushed to disk,
+/// renamed into place atomically, the directory entry itself flushed; directories 0700.
+/// </summary>
+internal static class DurableFiles
+{
+    public const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    public const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>Creates <paramref name="directory"/> (and missing parents) readable by its owner only.</summary>
+    public static void CreatePrivateDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows()) { Directory.CreateDirectory(directory); return; }
+        Directory.CreateDirectory(directory, PrivateDirectory);
+        File.SetUnixFileMode(directory, PrivateDirectory);
+    }
+
+    /// <summary>Options for a new private file that is written once.</summary>
+    public static FileStreamOptions NewPrivateFile(FileMode mode = FileMode.CreateNew) => OperatingSystem.IsWindows()
+        ? new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = FileShare.None }
+        : new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = FileShare.None, UnixCreateMode = PrivateFile };
+
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> so that a crash leaves the old or the new file, never a mix.</summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> content)
+    {
+        var tmp = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
+        using (var stream = new FileStream(tmp, NewPrivateFile(FileMode.Create)))
+        {
+            stream.Write(content);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, path, overwrite: true);
+        FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    /// <summary>Flushes a directory's entries (a rename or a new file in it) to disk; a no-op where the OS offers no way.</summary>
+    public static void FlushDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var fd = Open(directory, 0 /* O_RDONLY */);
+        if (fd < 0) throw new IOException($"Cannot open {directory} to flush it (errno {Marshal.GetLastPInvokeError()}).");
+        try
+        {
+            if (Fsync(fd) != 0) throw new IOException($"Cannot flush {directory} to disk (errno {Marshal.GetLastPInvokeError()}).");
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    /// <summary>Makes an existing tree private: directories 0700, files 0600 (state written by older versions was world-readable).</summary>
+    public static void Tighten(string root)
+    {
+        if (OperatingSystem.IsWindows() || !Directory.Exists(root)) return;
+        File.SetUnixFileMode(root, PrivateDirectory);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories))
+        {
+            var info = new FileInfo(entry);
+            if (info.LinkTarget != null) continue;
+            File.SetUnixFileMode(entry, info.Attributes.HasFlag(FileAttributes.Directory) ? PrivateDirectory : PrivateFile);
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    static extern int Fsync(int fd);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    static extern int Close(int fd);
+}
