@@ -20,9 +20,9 @@ internal static class DurableFiles
     }
 
     /// <summary>Options for a new private file that is written once.</summary>
-    public static FileStreamOptions NewPrivateFile(FileMode mode = FileMode.CreateNew) => OperatingSystem.IsWindows()
-        ? new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = FileShare.None }
-        : new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = FileShare.None, UnixCreateMode = PrivateFile };
+    public static FileStreamOptions NewPrivateFile(FileMode mode = FileMode.CreateNew, FileShare share = FileShare.None) => OperatingSystem.IsWindows()
+        ? new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = share }
+        : new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = share, UnixCreateMode = PrivateFile };
 
     /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> so that a crash leaves the old or the new file, never a mix.</summary>
     public static void WriteAtomically(string path, ReadOnlySpan<byte> content)

@@ -207,7 +207,7 @@ internal sealed class StateStore : IDisposable
 
     FileStream OpenLog()
     {
-        var options = DurableFiles.NewPrivateFile(FileMode.OpenOrCreate);
+        var options = DurableFiles.NewPrivateFile(FileMode.OpenOrCreate, FileShare.Read); // readable by tools while it runs
         var log = new FileStream(Path.Combine(_directory!, LogName), options);
         log.Seek(0, SeekOrigin.End);
         DurableFiles.FlushDirectory(_directory!);
