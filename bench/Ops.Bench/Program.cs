@@ -16,12 +16,17 @@ Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
 Console.WriteLine($"Ops.Bench: {seconds} s per measurement, {workers} concurrent callers, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 Console.WriteLine("Both endpoints on 127.0.0.1; LocalCloud runs in this process (sharing its cores with the callers), moto in its own.");
 
-await using var local = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant });
+// "LocalCloud" keeps state on disk and acknowledges a write only once it is flushed (as ./build.sh runs it);
+// "in-memory" is the same server without a state directory, to show what durability costs.
+var stateDirectory = Directory.CreateTempSubdirectory("ops-bench-state-").FullName;
+await using var local = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant, StateDirectory = stateDirectory });
+await using var memory = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant });
 using var moto = await Moto.StartAsync();
 
 var targets = new (string Name, AwsConnection Connection)[]
 {
     ("LocalCloud", Connection(local.Url)),
+    ("in-memory", Connection(memory.Url)),
     ("moto", Connection(moto.Url)),
 };
 var scenarios = new (string Name, Func<AwsConnection, Task<Func<Task>>> Prepare)[]
@@ -40,6 +45,7 @@ foreach (var (target, connection) in targets)
 }
 
 Console.WriteLine();
+Console.WriteLine($"LocalCloud state (durable, write-ahead log): {stateDirectory}");
 Console.WriteLine($"{"scenario",-28} {"endpoint",-11} {"ops/s",10} {"p50 ms",8} {"p99 ms",8}");
 foreach (var (scenario, _) in scenarios)
 {
@@ -48,8 +54,10 @@ foreach (var (scenario, _) in scenarios)
         var r = results[(scenario, target)];
         Console.WriteLine($"{scenario,-28} {target,-11} {r.PerSecond,10:0} {r.P50,8:0.00} {r.P99,8:0.00}");
     }
-    Console.WriteLine($"{"",-28} {"ratio",-11} {results[(scenario, "LocalCloud")].PerSecond / results[(scenario, "moto")].PerSecond,10:0.0}x");
+    Console.WriteLine($"{"",-28} {"LocalCloud/moto",-11} {results[(scenario, "LocalCloud")].PerSecond / results[(scenario, "moto")].PerSecond,6:0.0}x");
 }
+await local.DisposeAsync();
+Directory.Delete(stateDirectory, recursive: true);
 return 0;
 
 static async Task<(double, double, double)> Measure(Func<Task> step, TimeSpan duration, int workers)

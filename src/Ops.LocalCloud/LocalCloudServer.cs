@@ -28,6 +28,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
     readonly Dictionary<string, string> _secrets;
     readonly StateStore _store;
     readonly S3Service _s3;
+    int _disposed;
 
     public LocalCloudOptions Options { get; }
     public Uri Url { get; private set; } = null!;
@@ -66,6 +67,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _app.StopAsync();
         await _app.DisposeAsync();
         _store.Dispose(); // writes what changed since the last flush
