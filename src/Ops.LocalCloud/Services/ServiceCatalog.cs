@@ -1,4 +1,5 @@
 using Ops.LocalCloud.Services.Sns;
+using Ops.LocalCloud.Services.Sqs;
 using Ops.LocalCloud.State;
 
 namespace Ops.LocalCloud.Services;
@@ -8,7 +9,7 @@ internal static class ServiceCatalog
 {
     public static IReadOnlyList<ServiceHandler> Create(StateStore store, LocalCloudOptions options)
     {
-        var sqs = new SqsService(store);
+        var sqs = new SqsService(store, options.Clock);
         var ecs = new EcsService(store, options.Delays, options.Backends.Tasks);
         return
         [

@@ -21,7 +21,7 @@ internal sealed partial class SnsService
         {
             var raw = sub.Attributes.GetValueOrDefault("RawMessageDelivery") == "true";
             var body = raw ? message : Envelope(id, topicArn, Optional(i, "Subject"), message, attributes, c);
-            _sqs.Deliver(sub.Endpoint, body, raw ? attributes?.DeepClone().AsObject() : null);
+            _sqs.Deliver(sub.Endpoint, body, raw ? attributes?.DeepClone().AsObject() : null, Optional(i, "MessageGroupId"), Optional(i, "MessageDeduplicationId"));
         }
         return new JsonObject { ["MessageId"] = id };
     }

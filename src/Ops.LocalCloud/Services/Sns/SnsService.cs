@@ -1,3 +1,4 @@
+using Ops.LocalCloud.Services.Sqs;
 using Ops.LocalCloud.State;
 
 namespace Ops.LocalCloud.Services.Sns;
