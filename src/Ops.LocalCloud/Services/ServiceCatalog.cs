@@ -1,3 +1,5 @@
+using Ops.LocalCloud.Services.Sns;
+using Ops.LocalCloud.Services.Sqs;
 using Ops.LocalCloud.Services.Ssm;
 using Ops.LocalCloud.State;
 
@@ -8,7 +10,7 @@ internal static class ServiceCatalog
 {
     public static IReadOnlyList<ServiceHandler> Create(StateStore store, LocalCloudOptions options)
     {
-        var sqs = new SqsService(store);
+        var sqs = new SqsService(store, options.Clock);
         var ecs = new EcsService(store, options.Delays, options.Backends.Tasks);
         return
         [
