@@ -1,0 +1,11 @@
+using System.Text.Json.Nodes;
+
+namespace Ops.LocalCloud.Services;
+
+/// <summary>One table: its create input (key schema, indexes, billing), when it was made, and its items by primary key.</summary>
+internal sealed class DynamoDbTable
+{
+    public JsonObject Spec { get; set; } = new();
+    public DateTimeOffset Created { get; set; }
+    public SortedDictionary<string, JsonObject> Items { get; set; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,10 @@
+using System.Text.Json.Nodes;
+
+namespace Ops.LocalCloud.Services;
+
+/// <summary>One DB instance: the create input as sent (without the password) and its lifecycle.</summary>
+internal sealed class RdsInstance
+{
+    public JsonObject Spec { get; set; } = new();
+    public Lifecycle Life { get; set; } = new();
+}
