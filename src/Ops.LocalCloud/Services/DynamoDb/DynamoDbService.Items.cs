@@ -52,6 +52,12 @@ internal sealed partial class DynamoDbService
         var table = Find(Required(i, "TableName"));
         var condition = Required(i, "KeyConditionExpression");
         var expressions = Expressions(i);
+        if (Optional(i, "IndexName") is { } index)
+        {
+            var errors = new List<string>();
+            DynamoNames.Check(errors, index, "indexName");
+            DynamoNames.ThrowIfAny(errors);
+        }
         var (hash, range) = KeyNames(table, Optional(i, "IndexName"));
         var items = table.Items.Values.Where(item => item.ContainsKey(hash) && expressions().Evaluate(condition, item));
         if (range != null)

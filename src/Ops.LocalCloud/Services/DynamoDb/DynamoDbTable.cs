@@ -7,5 +7,8 @@ internal sealed class DynamoDbTable
 {
     public JsonObject Spec { get; set; } = new();
     public DateTimeOffset Created { get; set; }
+
+    /// <summary>The TableId, fixed at create.</summary>
+    public string? TableId { get; set; }
     public SortedDictionary<string, JsonObject> Items { get; set; } = new(StringComparer.Ordinal);
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 
 namespace Ops.LocalCloud.Services;
@@ -8,7 +9,7 @@ internal sealed partial class EcrService
 
     JsonNode? CreateRepository(JsonObject i, RequestContext c) => Write(() =>
     {
-        var name = Required(i, "repositoryName");
+        var name = RepositoryName(Required(i, "repositoryName"));
         if (State.Repositories.ContainsKey(name)) throw new AwsError("RepositoryAlreadyExistsException", $"The repository with name '{name}' already exists in the registry.");
         var repo = new EcrRepository { Name = name, Created = c.Now, Settings = i.DeepClone().AsObject() };
         MergeTags(repo.Tags, i["tags"]);
@@ -53,6 +54,16 @@ internal sealed partial class EcrService
         ["imageScanningConfiguration"] = r.Settings["imageScanningConfiguration"]?.DeepClone() ?? new JsonObject { ["scanOnPush"] = false },
         ["encryptionConfiguration"] = r.Settings["encryptionConfiguration"]?.DeepClone() ?? new JsonObject { ["encryptionType"] = "AES256" },
     };
+
+    /// <summary>ECR's rule for repository names: 2–256 characters of lower-case path components (InvalidParameterException otherwise).</summary>
+    static string RepositoryName(string name) =>
+        name.Length is >= 2 and <= 256 && RepositoryNamePattern().IsMatch(name) ? name : throw new AwsError("InvalidParameterException",
+            $"Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '{NamePattern}'' and have a length between 2 and 256: '{name}'");
+
+    const string NamePattern = "(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*";
+
+    [GeneratedRegex(@"\A" + NamePattern + @"\z")]
+    private static partial Regex RepositoryNamePattern();
 
     EcrRepository Find(string name) => State.Repositories.TryGetValue(name, out var r) ? r : throw NoRepository(name);
 }

@@ -22,7 +22,7 @@ internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheSta
         On("DescribeReplicationGroups", DescribeReplicationGroups);
         On("ModifyReplicationGroup", ModifyReplicationGroup);
         On("DeleteReplicationGroup", DeleteReplicationGroup);
-        ServeSubnetGroups("Cache", "CacheSubnetGroupDescription", s => s.SubnetGroups);
+        ServeSubnetGroups("Cache", "CacheSubnetGroupDescription", s => s.SubnetGroups, ElastiCacheRules.SubnetGroupName);
         On("AddTagsToResource", AddTagsToResource);
     }
 
@@ -36,9 +36,12 @@ internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheSta
     // Clusters and replication groups share one life: these run it for either set, named by its wire member.
     JsonNode? Create(SortedDictionary<string, ElastiCacheResource> set, string id, JsonObject i, RequestContext c, string exists, string member, Func<string, ElastiCacheResource, RequestContext, JsonObject> describe) => Write(() =>
     {
+        ElastiCacheRules.AuthToken(i);
         Sweep(set, c.Now);
         if (set.ContainsKey(id)) throw new AwsError(exists, $"{member} {id} already exists.");
         var spec = i.DeepClone().AsObject();
+        if (spec.Remove("AuthToken")) spec["AuthTokenEnabled"] = true; // the token reaches the backend at most, never the state
+        if (spec["CacheSubnetGroupName"] is JsonValue group) spec["CacheSubnetGroupName"] = ((string)group!).ToLowerInvariant();
         if (_backend?.Provision(id) is { } endpoint)
         {
             spec["LocalAddress"] = endpoint.Address;
@@ -55,12 +58,33 @@ internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheSta
         return Paginate(i, set.Where(kv => id == null || kv.Key == id).Select(kv => (JsonNode?)describe(kv.Key, kv.Value, c)), member, "Marker", "MaxRecords", 100);
     });
 
-    JsonNode? Modify(SortedDictionary<string, ElastiCacheResource> set, string id, JsonObject i, RequestContext c, Func<string, AwsError> notFound, string member, Func<string, ElastiCacheResource, RequestContext, JsonObject> describe) => Write(() =>
+    /// <summary>
+    /// A modification: the <paramref name="deferred"/> members wait for the next maintenance window unless ApplyImmediately
+    /// (then the resource is modifying for a step and everything pending takes effect); the rest applies at once.
+    /// </summary>
+    JsonNode? Modify(SortedDictionary<string, ElastiCacheResource> set, string id, JsonObject i, RequestContext c, Func<string, AwsError> notFound, string member, Func<string, ElastiCacheResource, RequestContext, JsonObject> describe, string[] deferred) => Write(() =>
     {
         Sweep(set, c.Now);
         if (!set.TryGetValue(id, out var r) || r.Life.Deleted != null) throw notFound(id);
-        foreach (var (k, v) in i) if (k != "ApplyImmediately") r.Spec[k] = v?.DeepClone();
-        r.Life.Modified = c.Now;
+        if (Optional(i, "AuthToken") is { } token) ElastiCacheRules.Token(token);
+        var immediate = Flag(i, "ApplyImmediately");
+        var changed = false;
+        foreach (var (k, v) in i)
+        {
+            if (k is "ApplyImmediately" or "CacheClusterId" or "ReplicationGroupId" or "AuthToken" or "AuthTokenUpdateStrategy") continue;
+            if (deferred.Contains(k)) r.Pending.Hold(k, v);
+            else
+            {
+                r.Spec[k] = v?.DeepClone();
+                changed = true;
+            }
+        }
+        if (immediate)
+        {
+            r.Pending.AppliesAt = c.Now + _delay;
+            r.Pending.ApplyIfDue(r.Spec, c.Now);
+        }
+        if (immediate || changed) r.Life.Modified = c.Now;
         return new JsonObject { [member] = describe(id, r, c) };
     });
 
@@ -75,6 +99,7 @@ internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheSta
     /// <summary>Removes resources whose deletion has run its course (and their backends).</summary>
     void Sweep(SortedDictionary<string, ElastiCacheResource> set, DateTimeOffset now)
     {
+        foreach (var r in set.Values) r.Pending.ApplyIfDue(r.Spec, now);
         foreach (var gone in set.Where(kv => kv.Value.Life.Gone(now, _delay)).Select(kv => kv.Key).ToList())
         {
             set.Remove(gone);

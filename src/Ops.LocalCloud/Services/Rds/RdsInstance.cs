@@ -7,4 +7,9 @@ internal sealed class RdsInstance
 {
     public JsonObject Spec { get; set; } = new();
     public Lifecycle Life { get; set; } = new();
+
+    /// <summary>The DbiResourceId, fixed at create.</summary>
+    public string? ResourceId { get; set; }
+
+    public PendingChanges Pending { get; set; } = new();
 }

@@ -8,7 +8,7 @@ internal sealed partial class RdsService
 
     JsonNode? CreateDBSnapshot(JsonObject i, RequestContext c) => Change(i, c, (id, db) =>
     {
-        var snapshotId = Required(i, "DBSnapshotIdentifier");
+        var snapshotId = Identifiers.Lowered(Required(i, "DBSnapshotIdentifier"), "DBSnapshotIdentifier", 255);
         if (State.Snapshots.ContainsKey(snapshotId)) throw new AwsError("DBSnapshotAlreadyExists", $"Cannot create the snapshot because a snapshot with the identifier {snapshotId} already exists.");
         State.Snapshots[snapshotId] = NewSnapshot(id, db, c);
         return new JsonObject { ["DBSnapshot"] = DescribeSnapshot(snapshotId, State.Snapshots[snapshotId], c) };
@@ -17,9 +17,9 @@ internal sealed partial class RdsService
     JsonNode? DescribeDBSnapshots(JsonObject i, RequestContext c) => Read(() =>
     {
         Sweep(c.Now);
-        var id = Optional(i, "DBSnapshotIdentifier");
+        var id = Optional(i, "DBSnapshotIdentifier")?.ToLowerInvariant();
         if (id != null && !State.Snapshots.ContainsKey(id)) throw SnapshotNotFound(id);
-        var instance = Optional(i, "DBInstanceIdentifier");
+        var instance = Optional(i, "DBInstanceIdentifier")?.ToLowerInvariant();
         var all = State.Snapshots.Where(kv => (id == null || kv.Key == id) && (instance == null || (string?)kv.Value.Spec["DBInstanceIdentifier"] == instance))
             .Select(kv => (JsonNode?)DescribeSnapshot(kv.Key, kv.Value, c)).ToList();
         return Paginate(i, all, "DBSnapshots", "Marker", "MaxRecords", 100);
@@ -28,7 +28,7 @@ internal sealed partial class RdsService
     JsonNode? DeleteDBSnapshot(JsonObject i, RequestContext c) => Write(() =>
     {
         Sweep(c.Now);
-        var id = Required(i, "DBSnapshotIdentifier");
+        var id = Required(i, "DBSnapshotIdentifier").ToLowerInvariant();
         if (!State.Snapshots.TryGetValue(id, out var s) || s.Life.Deleted != null) throw SnapshotNotFound(id);
         s.Life.Deleted = c.Now;
         return new JsonObject { ["DBSnapshot"] = DescribeSnapshot(id, s, c) };

@@ -21,7 +21,7 @@ internal sealed partial class RdsService : ServiceHandler<RdsState>
         On("CreateDBSnapshot", CreateDBSnapshot);
         On("DescribeDBSnapshots", DescribeDBSnapshots);
         On("DeleteDBSnapshot", DeleteDBSnapshot);
-        ServeSubnetGroups("DB", "DBSubnetGroupDescription", s => s.SubnetGroups);
+        ServeSubnetGroups("DB", "DBSubnetGroupDescription", s => s.SubnetGroups, RdsRules.SubnetGroupName);
         On("AddTagsToResource", AddTagsToResource);
         On("ListTagsForResource", ListTagsForResource);
     }
@@ -34,6 +34,7 @@ internal sealed partial class RdsService : ServiceHandler<RdsState>
             State.Instances.Remove(gone);
             _backend?.Deprovision(gone);
         }
+        foreach (var db in State.Instances.Values) db.Pending.ApplyIfDue(db.Spec, now);
         foreach (var gone in State.Snapshots.Where(kv => kv.Value.Life.Gone(now, _delay)).Select(kv => kv.Key).ToList()) State.Snapshots.Remove(gone);
     }
 }

@@ -7,4 +7,7 @@ internal sealed class RedshiftCluster
 {
     public JsonObject Spec { get; set; } = new();
     public Lifecycle Life { get; set; } = new();
+
+    /// <summary>A resize in progress: shown as PendingModifiedValues while the cluster is modifying.</summary>
+    public PendingChanges Pending { get; set; } = new();
 }

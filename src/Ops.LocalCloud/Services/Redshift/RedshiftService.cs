@@ -16,7 +16,7 @@ internal sealed partial class RedshiftService : ServiceHandler<RedshiftState>
         On("DescribeClusters", DescribeClusters);
         On("ModifyCluster", ModifyCluster);
         On("DeleteCluster", DeleteCluster);
-        ServeSubnetGroups("Cluster", "Description", s => s.SubnetGroups);
+        ServeSubnetGroups("Cluster", "Description", s => s.SubnetGroups, RedshiftRules.SubnetGroupName);
         On("CreateTags", CreateTags);
     }
 
@@ -29,6 +29,7 @@ internal sealed partial class RedshiftService : ServiceHandler<RedshiftState>
     /// <summary>Removes clusters whose deletion has run its course.</summary>
     void Sweep(DateTimeOffset now)
     {
+        foreach (var cluster in State.Clusters.Values) cluster.Pending.ApplyIfDue(cluster.Spec, now);
         foreach (var gone in State.Clusters.Where(kv => kv.Value.Life.Gone(now, _delay)).Select(kv => kv.Key).ToList()) State.Clusters.Remove(gone);
     }
 }
