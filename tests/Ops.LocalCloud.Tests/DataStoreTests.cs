@@ -87,7 +87,7 @@ public class LifecycleTests
         var waited = await rds.WaitUntilDBInstanceAvailableAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" });
         Assert.Equal("available", waited.DBInstances![0].DBInstanceStatus);
 
-        await rds.ModifyDBInstanceAsync(new Rds.ModifyDBInstanceMessage { DBInstanceIdentifier = "slow", AllocatedStorage = 40 });
+        await rds.ModifyDBInstanceAsync(new Rds.ModifyDBInstanceMessage { DBInstanceIdentifier = "slow", AllocatedStorage = 40, ApplyImmediately = true });
         Assert.Equal("modifying", await Status());
         clock.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal("available", await Status());

@@ -4,7 +4,7 @@ namespace Ops.LocalCloud.Services;
 /// A resource whose status follows the clock: created at a time, each step taking the configured delay,
 /// deleted at a time. Status is computed from persisted timestamps, so it keeps moving between runs.
 /// </summary>
-public sealed class Lifecycle
+internal sealed class Lifecycle
 {
     public DateTimeOffset Created { get; set; }
     public DateTimeOffset? Modified { get; set; }

@@ -94,16 +94,19 @@ internal abstract class ServiceHandler<TState>(StateStore store) : ServiceHandle
 
     /// <summary>
     /// Create/Describe/Delete{kind}SubnetGroup(s): the same family in RDS (DB), Redshift (Cluster) and
-    /// ElastiCache (Cache), differing only in names and codes.
+    /// ElastiCache (Cache), differing only in names, codes and the naming rule (<paramref name="checkName"/>:
+    /// the name as AWS stores it, or an AwsError).
     /// </summary>
-    protected void ServeSubnetGroups(string kind, string descriptionMember, Func<TState, SortedDictionary<string, JsonObject>> groups)
+    protected void ServeSubnetGroups(string kind, string descriptionMember, Func<TState, SortedDictionary<string, JsonObject>> groups, Func<string, string> checkName)
     {
         var member = $"{kind}SubnetGroup";
         var nameMember = $"{member}Name";
         AwsError NotFound(string name) => new($"{member}NotFoundFault", $"{member} {name} not found.", 404);
-        On($"Create{member}", (i, c) => Write(() =>
+        string NameIn(JsonObject i) => Required(i, nameMember).ToLowerInvariant();
+
+        JsonNode? Create(JsonObject i, RequestContext c) => Write(() =>
         {
-            var name = Required(i, nameMember);
+            var name = checkName(Required(i, nameMember));
             if (groups(State).ContainsKey(name)) throw new AwsError($"{member}AlreadyExists", $"The subnet group '{name}' already exists.");
             var group = new JsonObject
             {
@@ -113,19 +116,25 @@ internal abstract class ServiceHandler<TState>(StateStore store) : ServiceHandle
             };
             groups(State)[name] = group;
             return new JsonObject { [member] = group.DeepClone() };
-        }));
-        On($"Describe{member}s", (i, _) => Read(() =>
+        });
+
+        JsonNode? Describe(JsonObject i, RequestContext c) => Read(() =>
         {
-            var name = Optional(i, nameMember);
+            var name = Optional(i, nameMember)?.ToLowerInvariant();
             if (name != null && !groups(State).ContainsKey(name)) throw NotFound(name);
             return Paginate(i, groups(State).Where(kv => name == null || kv.Key == name).Select(kv => (JsonNode?)kv.Value.DeepClone()), $"{member}s", "Marker", "MaxRecords", 100);
-        }));
-        On($"Delete{member}", (i, _) => Write(() =>
+        });
+
+        JsonNode? Delete(JsonObject i, RequestContext c) => Write(() =>
         {
-            var name = Required(i, nameMember);
+            var name = NameIn(i);
             if (!groups(State).Remove(name)) throw NotFound(name);
             return new JsonObject();
-        }));
+        });
+
+        On($"Create{member}", Create);
+        On($"Describe{member}s", Describe);
+        On($"Delete{member}", Delete);
     }
 
     /// <summary>Call after a change, inside the gate: the state is written shortly after.</summary>

@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Ops.LocalCloud.Services;
+
+internal sealed partial class EcrService
+{
+    JsonNode? PutImage(JsonObject i, RequestContext c) => Write(() =>
+    {
+        var repo = Find(Required(i, "repositoryName"));
+        var manifest = Required(i, "imageManifest");
+        var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(manifest)));
+        var tag = Optional(i, "imageTag");
+        if (tag != null && repo.Settings["imageTagMutability"]?.ToString() == "IMMUTABLE" && repo.Images.Any(x => x.Tags.Contains(tag) && x.Digest != digest))
+            throw new AwsError("ImageTagAlreadyExistsException", $"The image tag '{tag}' already exists in the '{repo.Name}' repository and cannot be overwritten because the repository is immutable.");
+        if (tag != null) foreach (var other in repo.Images) other.Tags.Remove(tag);
+        var image = repo.Images.FirstOrDefault(x => x.Digest == digest);
+        if (image == null) repo.Images.Add(image = new EcrImage { Digest = digest, Manifest = manifest, MediaType = Optional(i, "imageManifestMediaType") ?? "application/vnd.docker.distribution.manifest.v2+json", Pushed = c.Now });
+        if (tag != null && !image.Tags.Contains(tag)) image.Tags.Add(tag);
+        return new JsonObject { ["image"] = ImageObject(repo, image, c) };
+    });
+
+    JsonNode? ListImages(JsonObject i, RequestContext c) => Read(() =>
+    {
+        var repo = Find(Required(i, "repositoryName"));
+        var ids = repo.Images.SelectMany(x => x.Tags.Count == 0
+            ? [(JsonNode?)new JsonObject { ["imageDigest"] = x.Digest }]
+            : x.Tags.Select(t => (JsonNode?)new JsonObject { ["imageDigest"] = x.Digest, ["imageTag"] = t }));
+        return Paginate(i, ids, "imageIds", "nextToken", "maxResults", 100);
+    });
+
+    JsonNode? DescribeImages(JsonObject i, RequestContext c) => Read(() =>
+    {
+        var repo = Find(Required(i, "repositoryName"));
+        return Paginate(i, Select(repo, i).Select(x => (JsonNode?)new JsonObject
+        {
+            ["registryId"] = c.Account, ["repositoryName"] = repo.Name, ["imageDigest"] = x.Digest,
+            ["imageTags"] = new JsonArray(x.Tags.Select(t => (JsonNode?)t).ToArray()), ["imageSizeInBytes"] = x.Manifest.Length,
+            ["imagePushedAt"] = x.Pushed.ToString("O"), ["imageManifestMediaType"] = x.MediaType,
+        }), "imageDetails", "nextToken", "maxResults", 100);
+    });
+
+    JsonNode? BatchGetImage(JsonObject i, RequestContext c) => Read(() =>
+    {
+        var repo = Find(Required(i, "repositoryName"));
+        return new JsonObject { ["images"] = new JsonArray(Select(repo, i).Select(x => (JsonNode?)ImageObject(repo, x, c)).ToArray()), ["failures"] = new JsonArray() };
+    });
+
+    JsonNode? BatchDeleteImage(JsonObject i, RequestContext c) => Write(() =>
+    {
+        var repo = Find(Required(i, "repositoryName"));
+        var deleted = new JsonArray();
+        foreach (var id in (i["imageIds"] as JsonArray) ?? [])
+        {
+            var tag = (string?)id!["imageTag"];
+            var digest = (string?)id["imageDigest"];
+            var image = repo.Images.FirstOrDefault(x => (digest != null && x.Digest == digest) || (tag != null && x.Tags.Contains(tag)));
+            if (image == null) continue;
+            if (tag != null && digest == null && image.Tags.Count > 1) image.Tags.Remove(tag);
+            else repo.Images.Remove(image);
+            deleted.Add(new JsonObject { ["imageDigest"] = image.Digest, ["imageTag"] = tag });
+        }
+        return new JsonObject { ["imageIds"] = deleted, ["failures"] = new JsonArray() };
+    });
+
+    /// <summary>The images named by imageIds (by digest or tag), or all of them when none are named.</summary>
+    static IEnumerable<EcrImage> Select(EcrRepository repo, JsonObject i)
+    {
+        if (i["imageIds"] is not JsonArray { Count: > 0 } ids) return repo.Images;
+        return repo.Images.Where(x => ids.Any(id => (string?)id!["imageDigest"] == x.Digest || ((string?)id["imageTag"] is { } t && x.Tags.Contains(t))));
+    }
+
+    static JsonObject ImageObject(EcrRepository repo, EcrImage x, RequestContext c) => new()
+    {
+        ["registryId"] = c.Account, ["repositoryName"] = repo.Name, ["imageManifest"] = x.Manifest, ["imageManifestMediaType"] = x.MediaType,
+        ["imageId"] = new JsonObject { ["imageDigest"] = x.Digest, ["imageTag"] = x.Tags.FirstOrDefault() },
+    };
+}

@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Ops.LocalCloud.State;
+
+namespace Ops.LocalCloud.Services;
+
+/// <summary>ECR: repositories, images (by manifest), lifecycle policies, tags and authorization tokens.</summary>
+internal sealed partial class EcrService : ServiceHandler<EcrState>
+{
+    readonly IRegistryBackend? _registry;
+    public override string Name => "ecr";
+
+    public EcrService(StateStore store, IRegistryBackend? registry = null) : base(store)
+    {
+        _registry = registry;
+        On("CreateRepository", CreateRepository);
+        On("DescribeRepositories", DescribeRepositories);
+        On("DeleteRepository", DeleteRepository);
+        On("PutImage", PutImage);
+        On("ListImages", ListImages);
+        On("DescribeImages", DescribeImages);
+        On("BatchGetImage", BatchGetImage);
+        On("BatchDeleteImage", BatchDeleteImage);
+        On("GetAuthorizationToken", GetAuthorizationToken);
+        On("PutLifecyclePolicy", PutLifecyclePolicy);
+        On("GetLifecyclePolicy", GetLifecyclePolicy);
+        On("DeleteLifecyclePolicy", DeleteLifecyclePolicy);
+        On("TagResource", TagResource);
+        On("ListTagsForResource", ListTagsForResource);
+    }
+
+    static JsonNode? GetAuthorizationToken(JsonObject i, RequestContext c) => new JsonObject
+    {
+        ["authorizationData"] = new JsonArray(new JsonObject
+        {
+            ["authorizationToken"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("AWS:" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)))),
+            ["expiresAt"] = c.Now.AddHours(12).ToString("O"),
+            ["proxyEndpoint"] = $"https://{c.Account}.dkr.ecr.{c.Region}.amazonaws.com",
+        }),
+    };
+}

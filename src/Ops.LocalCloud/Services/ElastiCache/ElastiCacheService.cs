@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using Ops.LocalCloud.State;
+
+namespace Ops.LocalCloud.Services;
+
+/// <summary>ElastiCache: cache clusters and replication groups (creating → available; modifying; deleting), subnet groups, tags.</summary>
+internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheState>
+{
+    readonly TimeSpan _delay;
+    readonly ICacheBackend? _backend;
+    public override string Name => "elasticache";
+
+    public ElastiCacheService(StateStore store, LifecycleDelays delays, ICacheBackend? backend = null) : base(store)
+    {
+        _delay = delays.Cache;
+        _backend = backend;
+        On("CreateCacheCluster", CreateCacheCluster);
+        On("DescribeCacheClusters", DescribeCacheClusters);
+        On("ModifyCacheCluster", ModifyCacheCluster);
+        On("DeleteCacheCluster", DeleteCacheCluster);
+        On("CreateReplicationGroup", CreateReplicationGroup);
+        On("DescribeReplicationGroups", DescribeReplicationGroups);
+        On("ModifyReplicationGroup", ModifyReplicationGroup);
+        On("DeleteReplicationGroup", DeleteReplicationGroup);
+        ServeSubnetGroups("Cache", "CacheSubnetGroupDescription", s => s.SubnetGroups, ElastiCacheRules.SubnetGroupName);
+        On("AddTagsToResource", AddTagsToResource);
+    }
+
+    JsonNode? AddTagsToResource(JsonObject i, RequestContext c) => Write(() =>
+    {
+        var map = TagsOf(State.Tags, Required(i, "ResourceName"));
+        MergeTags(map, i["Tags"]);
+        return new JsonObject { ["TagList"] = TagList.Of(map) };
+    });
+
+    // Clusters and replication groups share one life: these run it for either set, named by its wire member.
+    JsonNode? Create(SortedDictionary<string, ElastiCacheResource> set, string id, JsonObject i, RequestContext c, string exists, string member, Func<string, ElastiCacheResource, RequestContext, JsonObject> describe) => Write(() =>
+    {
+        ElastiCacheRules.AuthToken(i);
+        Sweep(set, c.Now);
+        if (set.ContainsKey(id)) throw new AwsError(exists, $"{member} {id} already exists.");
+        var spec = i.DeepClone().AsObject();
+        if (spec.Remove("AuthToken")) spec["AuthTokenEnabled"] = true; // the token reaches the backend at most, never the state
+        if (spec["CacheSubnetGroupName"] is JsonValue group) spec["CacheSubnetGroupName"] = ((string)group!).ToLowerInvariant();
+        if (_backend?.Provision(id) is { } endpoint)
+        {
+            spec["LocalAddress"] = endpoint.Address;
+            spec["Port"] = endpoint.Port;
+        }
+        set[id] = new ElastiCacheResource { Spec = spec, Life = new Lifecycle { Created = c.Now } };
+        return new JsonObject { [member] = describe(id, set[id], c) };
+    });
+
+    JsonNode? List(SortedDictionary<string, ElastiCacheResource> set, string? id, JsonObject i, RequestContext c, Func<string, AwsError> notFound, string member, Func<string, ElastiCacheResource, RequestContext, JsonObject> describe) => Read(() =>
+    {
+        Sweep(set, c.Now);
+        if (id != null && !set.ContainsKey(id)) throw notFound(id);
+        return Paginate(i, set.Where(kv => id == null || kv.Key == id).Select(kv => (JsonNode?)describe(kv.Key, kv.Value, c)), member, "Marker", "MaxRecords", 100);
+    });
+
+    /// <summary>
+    /// A modification: the <paramref name="deferred"/> members wait for the next maintenance window unless ApplyImmediately
+    /// (then the resource is modifying for a step and everything pending takes effect); the rest applies at once.
+    /// </summary>
+    JsonNode? Modify(SortedDictionary<string, ElastiCacheResource> set, string id, JsonObject i, RequestContext c, Func<string, AwsError> notFound, string member, Func<string, ElastiCacheResource, RequestContext, JsonObject> describe, string[] deferred) => Write(() =>
+    {
+        Sweep(set, c.Now);
+        if (!set.TryGetValue(id, out var r) || r.Life.Deleted != null) throw notFound(id);
+        if (Optional(i, "AuthToken") is { } token) ElastiCacheRules.Token(token);
+        var immediate = Flag(i, "ApplyImmediately");
+        var changed = false;
+        foreach (var (k, v) in i)
+        {
+            if (k is "ApplyImmediately" or "CacheClusterId" or "ReplicationGroupId" or "AuthToken" or "AuthTokenUpdateStrategy") continue;
+            if (deferred.Contains(k)) r.Pending.Hold(k, v);
+            else
+            {
+                r.Spec[k] = v?.DeepClone();
+                changed = true;
+            }
+        }
+        if (immediate)
+        {
+            r.Pending.AppliesAt = c.Now + _delay;
+            r.Pending.ApplyIfDue(r.Spec, c.Now);
+        }
+        if (immediate || changed) r.Life.Modified = c.Now;
+        return new JsonObject { [member] = describe(id, r, c) };
+    });
+
+    JsonNode? Delete(SortedDictionary<string, ElastiCacheResource> set, string id, RequestContext c, Func<string, AwsError> notFound, string member, Func<string, ElastiCacheResource, RequestContext, JsonObject> describe) => Write(() =>
+    {
+        Sweep(set, c.Now);
+        if (!set.TryGetValue(id, out var r) || r.Life.Deleted != null) throw notFound(id);
+        r.Life.Deleted = c.Now;
+        return new JsonObject { [member] = describe(id, r, c) };
+    });
+
+    /// <summary>Removes resources whose deletion has run its course (and their backends).</summary>
+    void Sweep(SortedDictionary<string, ElastiCacheResource> set, DateTimeOffset now)
+    {
+        foreach (var r in set.Values) r.Pending.ApplyIfDue(r.Spec, now);
+        foreach (var gone in set.Where(kv => kv.Value.Life.Gone(now, _delay)).Select(kv => kv.Key).ToList())
+        {
+            set.Remove(gone);
+            _backend?.Deprovision(gone);
+        }
+    }
+
+    static string Address(ElastiCacheResource r, string fallback) => (string?)r.Spec["LocalAddress"] ?? fallback;
+
+    string Status(ElastiCacheResource r, RequestContext c) => r.Life.Status(c.Now, _delay, ["creating", "available"], "modifying", "deleting");
+}

@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+using Ops.LocalCloud.State;
+
+namespace Ops.LocalCloud.Services;
+
+/// <summary>Redshift: clusters (creating → available; modifying; deleting), subnet groups, tags.</summary>
+internal sealed partial class RedshiftService : ServiceHandler<RedshiftState>
+{
+    readonly TimeSpan _delay;
+    public override string Name => "redshift";
+
+    public RedshiftService(StateStore store, LifecycleDelays delays) : base(store)
+    {
+        _delay = delays.Warehouse;
+        On("CreateCluster", CreateCluster);
+        On("DescribeClusters", DescribeClusters);
+        On("ModifyCluster", ModifyCluster);
+        On("DeleteCluster", DeleteCluster);
+        ServeSubnetGroups("Cluster", "Description", s => s.SubnetGroups, RedshiftRules.SubnetGroupName);
+        On("CreateTags", CreateTags);
+    }
+
+    JsonNode? CreateTags(JsonObject i, RequestContext c) => Write(() =>
+    {
+        MergeTags(TagsOf(State.Tags, Required(i, "ResourceName")), i["Tags"]);
+        return new JsonObject();
+    });
+
+    /// <summary>Removes clusters whose deletion has run its course.</summary>
+    void Sweep(DateTimeOffset now)
+    {
+        foreach (var cluster in State.Clusters.Values) cluster.Pending.ApplyIfDue(cluster.Spec, now);
+        foreach (var gone in State.Clusters.Where(kv => kv.Value.Life.Gone(now, _delay)).Select(kv => kv.Key).ToList()) State.Clusters.Remove(gone);
+    }
+}

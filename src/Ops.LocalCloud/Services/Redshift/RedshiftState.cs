@@ -1,0 +1,11 @@
+using System.Text.Json.Nodes;
+
+namespace Ops.LocalCloud.Services;
+
+/// <summary>What Redshift keeps between runs: clusters and subnet groups by identifier, tags by ARN.</summary>
+internal sealed class RedshiftState
+{
+    public SortedDictionary<string, RedshiftCluster> Clusters { get; set; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, JsonObject> SubnetGroups { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Dictionary<string, string>> Tags { get; set; } = new();
+}
