@@ -68,6 +68,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _store.Dispose(); // writes what changed since the last flush
+        _s3.Dispose(); // removes its temporary directory when there is no state directory
     }
 
     async Task HandleAsync(HttpContext http)
@@ -203,17 +204,8 @@ public sealed class LocalCloudServer : IAsyncDisposable
             await InjectFaultsAsync("s3", operation, () => new AwsError("SlowDown", "Please reduce your request rate.", 503), "InternalError", http.RequestAborted);
             SigV4Verifier.Verify(request.Method, RawPath(http), request.QueryString.Value ?? "", headers, body, _secrets, DateTimeOffset.UtcNow, s3: true);
             var context = new RequestContext(Options.Account, Options.Region, requestId, Options.Clock.GetUtcNow(), new Uri($"http://{request.Host}"));
-            var (code, xml, responseHeaders, data) = await _s3.HandleAsync(request, body, context);
-            http.Response.StatusCode = code;
             http.Response.Headers["x-amz-request-id"] = requestId;
-            foreach (var (k, v) in responseHeaders)
-                if (k == "Content-Type") http.Response.ContentType = v; else http.Response.Headers[k] = v;
-            if (xml != null)
-            {
-                http.Response.ContentType = "application/xml";
-                await http.Response.WriteAsync(xml);
-            }
-            else if (data != null) await http.Response.Body.WriteAsync(data);
+            await _s3.HandleAsync(http, new MemoryStream(body), context, http.RequestAborted);
         }
         catch (AwsError error)
         {
