@@ -7,12 +7,17 @@ namespace Ops.LocalCloud.Tests;
 /// <summary>Nothing an S3 request names reaches outside that bucket's own storage: signed requests with hostile raw paths against a cloud with a state directory.</summary>
 public sealed class S3PathSafetyTests : IAsyncLifetime
 {
+    string _sandbox = null!;
     string _dir = null!;
     LocalCloudServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        _dir = Directory.CreateTempSubdirectory("s3-paths-").FullName;
+        // The state directory sits three levels down its own sandbox, so even a regression that lets "../.." through
+        // (the hostile names below climb at most two levels above s3/) stays inside the sandbox, never in /tmp.
+        _sandbox = Directory.CreateTempSubdirectory("s3-paths-").FullName;
+        _dir = Path.Combine(_sandbox, "one", "two", "state");
+        Directory.CreateDirectory(_dir);
         File.WriteAllText(Path.Combine(_dir, "keep.txt"), "state that must survive");
         _server = await LocalCloudServer.StartAsync(new LocalCloudOptions { StateDirectory = _dir, Delays = LifecycleDelays.Instant });
     }
@@ -20,17 +25,18 @@ public sealed class S3PathSafetyTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
+        Directory.Delete(_sandbox, recursive: true);
     }
 
     AwsConnection Connection => new() { Credentials = new Amazon.Runtime.BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = _server.Url };
 
-    /// <summary>Every file and directory of the state directory outside s3/, with a hash of each file.</summary>
+    /// <summary>Every file and directory of the sandbox outside the state directory's s3/, with a hash of each file.</summary>
     SortedDictionary<string, string> OutsideS3()
     {
         var found = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var entry in Directory.EnumerateFileSystemEntries(_dir, "*", SearchOption.AllDirectories))
-            if (!Path.GetRelativePath(_dir, entry).StartsWith("s3", StringComparison.Ordinal))
+        var s3 = Path.Combine(_dir, "s3");
+        foreach (var entry in Directory.EnumerateFileSystemEntries(_sandbox, "*", SearchOption.AllDirectories))
+            if (entry != s3 && !entry.StartsWith(s3 + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 found[entry] = File.Exists(entry) ? Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(entry))) : "dir";
         return found;
     }

@@ -269,6 +269,24 @@ public class S3Tests(LocalCloudFixture cloud)
     }
 
     [Fact]
+    public async Task A_body_that_does_not_match_what_was_declared_stores_nothing()
+    {
+        using var s3 = AwsConnectionFactory.CreateS3(cloud.Connection);
+        var bucket = await NewBucketAsync(s3, "partial");
+        var chunked = new Dictionary<string, string> { ["content-encoding"] = "aws-chunked", ["x-amz-decoded-content-length"] = "10" };
+        var shortBody = await RawS3Request.SendAsync(cloud.Url, "PUT", $"/{bucket}/short", "5\r\nhello\r\n0\r\n\r\n"u8.ToArray(), chunked);
+        Assert.Equal(400, shortBody.Status);
+        Assert.Contains("<Code>IncompleteBody</Code>", shortBody.Text);
+        var cut = await RawS3Request.SendAsync(cloud.Url, "PUT", $"/{bucket}/cut", "a\r\nhello"u8.ToArray(), chunked);
+        Assert.Equal(400, cut.Status);
+        var digest = await RawS3Request.SendAsync(cloud.Url, "PUT", $"/{bucket}/digest", "hello"u8.ToArray(),
+            new Dictionary<string, string> { ["content-md5"] = Convert.ToBase64String(MD5.HashData("other"u8)) });
+        Assert.Equal(400, digest.Status);
+        Assert.Contains("<Code>BadDigest</Code>", digest.Text);
+        Assert.Null((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects);
+    }
+
+    [Fact]
     public async Task Sdk_chunked_uploads_keep_metadata_and_concurrent_writers_never_tear_an_object()
     {
         using var s3 = AwsConnectionFactory.CreateS3(cloud.Connection);
