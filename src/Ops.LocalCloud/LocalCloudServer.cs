@@ -71,6 +71,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _store.Dispose(); // writes what changed since the last flush
+        _s3.Dispose(); // removes its temporary directory when there is no state directory
     }
 
     /// <summary>The largest request body a service other than S3 reads (AWS's own limits are far lower; SQS's handler checks its 1 MiB).</summary>
@@ -249,24 +250,18 @@ public sealed class LocalCloudServer : IAsyncDisposable
             await InjectFaultsAsync("s3", operation, () => new AwsError("SlowDown", "Please reduce your request rate.", 503), "InternalError", http.RequestAborted);
             await using var body = SigV4Verifier.IsHexHash(declared) ? new PayloadHashStream(request.Body, declared) : request.Body;
             var context = new RequestContext(Options.Account, signature.Credential.Region, requestId, Options.Clock.GetUtcNow(), new Uri($"http://{request.Host}"));
-            using var buffer = new MemoryStream();
-            await body.CopyToAsync(buffer, http.RequestAborted);
-            var (code, xml, responseHeaders, data) = await _s3.HandleAsync(request, buffer.ToArray(), context);
-            http.Response.StatusCode = code;
             http.Response.Headers["x-amz-request-id"] = requestId;
-            foreach (var (k, v) in responseHeaders)
-                if (k == "Content-Type") http.Response.ContentType = v; else http.Response.Headers[k] = v;
-            if (xml != null)
-            {
-                http.Response.ContentType = "application/xml";
-                await http.Response.WriteAsync(xml);
-            }
-            else if (data != null) await http.Response.Body.WriteAsync(data);
+            await _s3.HandleAsync(http, body, context, http.RequestAborted);
         }
         catch (AwsError error) when (!http.Response.HasStarted)
         {
             errorCode = error.Code;
             await WriteError(http, "s3", null, error, requestId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !http.Response.HasStarted)
+        {
+            errorCode = "InternalError";
+            await WriteError(http, "s3", null, new AwsError("InternalError", $"Local cloud failure: {e.Message}", 500, sender: false), requestId);
         }
     }
 
