@@ -1,3 +1,4 @@
+using Ops.LocalCloud.Services.Ecs;
 using Ops.LocalCloud.State;
 
 namespace Ops.LocalCloud.Services;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Ops.LocalCloud.Services.Ecs;
 using Ops.LocalCloud.State;
 
 namespace Ops.LocalCloud.Services;
