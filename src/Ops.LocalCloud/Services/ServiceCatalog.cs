@@ -1,4 +1,10 @@
+using Ops.LocalCloud.Services.CloudFront;
+using Ops.LocalCloud.Services.Ec2;
 using Ops.LocalCloud.Services.Ecs;
+using Ops.LocalCloud.Services.ElasticBeanstalk;
+using Ops.LocalCloud.Services.Firehose;
+using Ops.LocalCloud.Services.Logs;
+using Ops.LocalCloud.Services.Sts;
 using Ops.LocalCloud.State;
 
 namespace Ops.LocalCloud.Services;
