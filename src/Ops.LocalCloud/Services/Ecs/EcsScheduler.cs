@@ -34,7 +34,7 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, Func<Ecs
 
     public static bool IsProtected(EcsTask task, DateTimeOffset now) => task.ProtectedUntil is { } until && until > now;
 
-    /// <summary>Creates a task in the cluster and has the runner start whatever runs behind it.</summary>
+    /// <summary>Creates a task in the cluster and has the runner start whatever runs behind it (a service's tasks are startedBy their deployment id).</summary>
     public EcsTask Launch(EcsCluster cluster, string taskDefinition, EcsContainerInstance? instance, string group, string? startedBy, string? deployment, string launchType, DateTimeOffset now)
     {
         var task = new EcsTask
@@ -115,7 +115,7 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, Func<Ecs
                     AddEvent(service, c, $"(service {service.Name}) was unable to place a task because no container instance met all of its requirements.");
                     break;
                 }
-                var task = Launch(cluster, primary.TaskDefinition, instance, $"service:{service.Name}", $"ecs-svc/{primary.Id}", primary.Id, service.LaunchType, c.Now);
+                var task = Launch(cluster, primary.TaskDefinition, instance, $"service:{service.Name}", primary.Id, primary.Id, service.LaunchType, c.Now);
                 primaryTasks.Add(task);
                 live.Add(task);
                 started.Add(task.Id);
