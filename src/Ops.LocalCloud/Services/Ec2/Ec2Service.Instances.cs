@@ -53,33 +53,38 @@ internal sealed partial class Ec2Service
         };
     });
 
-    JsonNode? StopInstances(JsonObject i, RequestContext c) => StateChange(i, c, "StoppingInstances", x => x.StopRequested = c.Now);
+    JsonNode? StopInstances(JsonObject i, RequestContext c) => StateChange(i, c, "StoppingInstances", "stopped", x => x.StopRequested = c.Now);
 
-    JsonNode? StartInstances(JsonObject i, RequestContext c) => StateChange(i, c, "StartingInstances", x =>
+    JsonNode? StartInstances(JsonObject i, RequestContext c) => StateChange(i, c, "StartingInstances", "started", x =>
     {
         x.StopRequested = null;
         x.Started = c.Now;
     });
 
-    JsonNode? TerminateInstances(JsonObject i, RequestContext c) => StateChange(i, c, "TerminatingInstances", x =>
+    JsonNode? TerminateInstances(JsonObject i, RequestContext c) => StateChange(i, c, "TerminatingInstances", null, x =>
     {
         x.TerminateRequested ??= c.Now;
         _ecs.AgentStopped(x.Id, c);
     });
 
-    /// <summary>Applies <paramref name="change"/> to each named instance and reports its state before and after.</summary>
-    JsonNode? StateChange(JsonObject i, RequestContext c, string member, Action<Ec2Instance> change) => Write(() =>
+    /// <summary>
+    /// Applies <paramref name="change"/> to each named instance and reports its state before and after. When the change
+    /// is one a terminated instance cannot make (<paramref name="verb"/>: "started", "stopped"), nothing changes if any is terminating.
+    /// </summary>
+    JsonNode? StateChange(JsonObject i, RequestContext c, string member, string? verb, Action<Ec2Instance> change) => Write(() =>
     {
+        var instances = Strings(i, "InstanceIds").Select(id => State.Instances.TryGetValue(id, out var found) ? found : throw InstanceNotFound(id)).ToList();
+        if (verb != null && instances.FirstOrDefault(x => x.TerminateRequested != null) is { } gone)
+            throw new AwsError("IncorrectInstanceState", $"The instance '{gone.Id}' is not in a state from which it can be {verb}.");
         var changes = new JsonArray();
-        foreach (var id in Strings(i, "InstanceIds"))
+        foreach (var x in instances)
         {
-            var x = State.Instances.TryGetValue(id, out var found) ? found : throw InstanceNotFound(id);
             var before = _lifecycle.State(x, c.Now);
             change(x);
             var after = _lifecycle.State(x, c.Now);
             changes.Add(new JsonObject
             {
-                ["InstanceId"] = id,
+                ["InstanceId"] = x.Id,
                 ["PreviousState"] = StateView(before),
                 ["CurrentState"] = StateView(after),
             });
