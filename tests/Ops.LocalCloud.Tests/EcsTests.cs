@@ -48,6 +48,20 @@ public class EcsTests(LocalCloudFixture cloud)
     }
 
     [Fact]
+    public async Task Service_tasks_are_started_by_their_deployment_id()
+    {
+        var cluster = await ClusterWithInstances(1);
+        var td = await Revision(LocalCloudFixture.Unique("worker"), "worker:1");
+        await _ecs.CreateServiceAsync(new CreateServiceRequest { Cluster = cluster, ServiceName = "worker", TaskDefinition = td, DesiredCount = 1 });
+        var deployment = (await _ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = ["worker"] })).Services!.Single().Deployments!.Single().Id!;
+        Assert.StartsWith("ecs-svc/", deployment);
+
+        var tasks = await _ecs.ListTasksItemsAsync(new ListTasksRequest { Cluster = cluster, StartedBy = deployment }).ToListAsync();
+        var task = (await _ecs.DescribeTasksAsync(new DescribeTasksRequest { Cluster = cluster, Tasks = tasks })).Tasks!.Single();
+        Assert.Equal(deployment, task.StartedBy);
+    }
+
+    [Fact]
     public async Task Without_container_instances_tasks_cannot_be_placed_and_the_service_says_so()
     {
         var cluster = await ClusterWithInstances(0);

@@ -1,6 +1,13 @@
+using Ops.LocalCloud.Services.CloudFront;
+using Ops.LocalCloud.Services.Ec2;
+using Ops.LocalCloud.Services.Ecs;
+using Ops.LocalCloud.Services.ElasticBeanstalk;
+using Ops.LocalCloud.Services.Firehose;
+using Ops.LocalCloud.Services.Logs;
 using Ops.LocalCloud.Services.Sns;
 using Ops.LocalCloud.Services.Sqs;
 using Ops.LocalCloud.Services.Ssm;
+using Ops.LocalCloud.Services.Sts;
 using Ops.LocalCloud.State;
 
 namespace Ops.LocalCloud.Services;

@@ -1,0 +1,166 @@
+using System.Text.Json.Nodes;
+
+namespace Ops.LocalCloud.Services.Ecs;
+
+/// <summary>
+/// The ECS scheduler and task lifecycle: launches and stops tasks (telling the <see cref="ITaskRunner"/>),
+/// places them on container instances, derives a task's status from the clock (PROVISIONING → PENDING →
+/// RUNNING; DEACTIVATING → STOPPED), and keeps each service at its desired count, rolling deployments
+/// within minimumHealthyPercent/maximumPercent and leaving scale-in-protected tasks alone.
+/// Called under the ECS service's lock.
+/// </summary>
+internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, Func<EcsState> state)
+{
+    // ---------------- task lifecycle ----------------
+
+    /// <summary>A task's lastStatus at <paramref name="now"/>, each step taking the configured delay.</summary>
+    public string LastStatus(EcsTask t, DateTimeOffset now)
+    {
+        if (t.StopRequested is { } stop)
+            return delay > TimeSpan.Zero && now < stop + delay ? "DEACTIVATING" : "STOPPED";
+        var age = now - t.Created;
+        if (delay > TimeSpan.Zero && age < delay) return "PROVISIONING";
+        if (delay > TimeSpan.Zero && age < delay * 2) return "PENDING";
+        return "RUNNING";
+    }
+
+    public static string DesiredStatus(EcsTask t) => t.StopRequested == null ? "RUNNING" : "STOPPED";
+
+    /// <summary>When the task reached (or will reach) RUNNING.</summary>
+    public DateTimeOffset StartedAt(EcsTask t) => t.Created + delay * 2;
+
+    /// <summary>When a task asked to stop at <paramref name="stopRequested"/> is STOPPED.</summary>
+    public DateTimeOffset StoppedAt(DateTimeOffset stopRequested) => stopRequested + delay;
+
+    public static bool IsProtected(EcsTask task, DateTimeOffset now) => task.ProtectedUntil is { } until && until > now;
+
+    /// <summary>Creates a task in the cluster and has the runner start whatever runs behind it (a service's tasks are startedBy their deployment id).</summary>
+    public EcsTask Launch(EcsCluster cluster, string taskDefinition, EcsContainerInstance? instance, string group, string? startedBy, string? deployment, string launchType, DateTimeOffset now)
+    {
+        var task = new EcsTask
+        {
+            Id = Guid.NewGuid().ToString("N"), TaskDefinition = taskDefinition, ContainerInstance = instance?.Id, Group = group,
+            StartedBy = startedBy, DeploymentId = deployment, LaunchType = launchType, Created = now,
+        };
+        cluster.Tasks.Add(task);
+        runner?.Started(ForRunner(cluster, task));
+        return task;
+    }
+
+    /// <summary>Asks a task to stop (once) with a reason and stop code, and tells the runner.</summary>
+    public void Stop(EcsCluster cluster, EcsTask task, string reason, string code, DateTimeOffset now)
+    {
+        if (task.StopRequested != null) return;
+        task.StopRequested = now;
+        task.StoppedReason = reason;
+        task.StopCode = code;
+        runner?.Stopping(ForRunner(cluster, task), reason);
+    }
+
+    LocalTask ForRunner(EcsCluster cluster, EcsTask task) => new(
+        cluster.Name, task.Id, task.TaskDefinition, task.Group,
+        state().TaskDefinitionSpec(task.TaskDefinition)?["containerDefinitions"]?.DeepClone().AsArray() ?? []);
+
+    /// <summary>The ACTIVE container instance with the fewest live tasks, or null when there is none.</summary>
+    public static EcsContainerInstance? Place(EcsCluster cluster) =>
+        cluster.Instances.Where(x => x.Status == "ACTIVE").OrderBy(x => cluster.Tasks.Count(t => t.ContainerInstance == x.Id && t.StopRequested == null)).FirstOrDefault();
+
+    /// <summary>The service's tasks that have not been asked to stop.</summary>
+    public static IEnumerable<EcsTask> ServiceTasks(EcsCluster cluster, EcsServiceState service) =>
+        cluster.Tasks.Where(t => t.Group == $"service:{service.Name}" && t.StopRequested == null);
+
+    // ---------------- services ----------------
+
+    /// <summary>A new PRIMARY deployment of <paramref name="taskDefinition"/>.</summary>
+    public static EcsDeployment NewDeployment(string taskDefinition, DateTimeOffset now) => new()
+    {
+        Id = "ecs-svc/" + Random.Shared.NextInt64(1_000_000_000_000_000, 9_999_999_999_999_999), TaskDefinition = taskDefinition,
+        Created = now, Updated = now,
+    };
+
+    /// <summary>Adds a service event (newest first, the last 100 kept).</summary>
+    public static void AddEvent(EcsServiceState service, RequestContext c, string message)
+    {
+        service.Events.Insert(0, new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["createdAt"] = c.Now.ToString("O"), ["message"] = message });
+        if (service.Events.Count > 100) service.Events.RemoveAt(service.Events.Count - 1);
+    }
+
+    /// <summary>Brings every cluster up to date (before any request that reads or changes tasks).</summary>
+    public void ReconcileAll(RequestContext c)
+    {
+        foreach (var cluster in state().Clusters.Values) Reconcile(cluster, c);
+    }
+
+    /// <summary>Brings every active service of the cluster towards its desired state, as the ECS scheduler would.</summary>
+    public void Reconcile(EcsCluster cluster, RequestContext c)
+    {
+        foreach (var service in cluster.Services.Values.Where(s => s.Status != "INACTIVE"))
+        {
+            var primary = service.Deployments[0];
+            var live = ServiceTasks(cluster, service).ToList();
+            var primaryTasks = live.Where(t => t.DeploymentId == primary.Id).ToList();
+            var oldTasks = live.Where(t => t.DeploymentId != primary.Id).ToList();
+            var maxTotal = (int)Math.Floor(service.DesiredCount * service.MaximumPercent / 100.0);
+            var minHealthy = (int)Math.Ceiling(service.DesiredCount * service.MinimumHealthyPercent / 100.0);
+
+            // Start primary tasks, within maximumPercent of all live tasks.
+            var room = Math.Min(service.DesiredCount - primaryTasks.Count, Math.Max(0, maxTotal - live.Count));
+            if (oldTasks.Count == 0) room = service.DesiredCount - primaryTasks.Count;
+            var started = new List<string>();
+            for (var n = 0; n < room; n++)
+            {
+                var instance = service.LaunchType == "FARGATE" ? null : Place(cluster);
+                if (service.LaunchType != "FARGATE" && instance == null)
+                {
+                    AddEvent(service, c, $"(service {service.Name}) was unable to place a task because no container instance met all of its requirements.");
+                    break;
+                }
+                var task = Launch(cluster, primary.TaskDefinition, instance, $"service:{service.Name}", primary.Id, primary.Id, service.LaunchType, c.Now);
+                primaryTasks.Add(task);
+                live.Add(task);
+                started.Add(task.Id);
+            }
+            if (started.Count > 0) AddEvent(service, c, $"(service {service.Name}) has started {started.Count} tasks: {string.Join(' ', started.Select(id => $"(task {id})"))}.");
+
+            // Stop old-deployment tasks while enough tasks stay running (minimumHealthyPercent); protected ones wait.
+            var running = live.Count(t => LastStatus(t, c.Now) == "RUNNING");
+            var stopped = new List<string>();
+            foreach (var old in oldTasks.OrderBy(t => LastStatus(t, c.Now) == "RUNNING"))
+            {
+                if (IsProtected(old, c.Now)) continue;
+                var isRunning = LastStatus(old, c.Now) == "RUNNING";
+                if (isRunning && running - 1 < minHealthy) break;
+                Stop(cluster, old, $"Task stopped by deployment {primary.Id} of service {service.Name}", "ServiceSchedulerInitiated", c.Now);
+                if (isRunning) running--;
+                stopped.Add(old.Id);
+            }
+            // Scale in: more primary tasks than desired.
+            foreach (var extra in primaryTasks.Where(t => t.StopRequested == null && !IsProtected(t, c.Now)).Skip(service.DesiredCount).ToList())
+            {
+                Stop(cluster, extra, $"Scaling activity initiated by (deployment {primary.Id})", "ServiceSchedulerInitiated", c.Now);
+                stopped.Add(extra.Id);
+            }
+            if (stopped.Count > 0) AddEvent(service, c, $"(service {service.Name}) has stopped {stopped.Count} running tasks: {string.Join(' ', stopped.Select(id => $"(task {id})"))}.");
+
+            // Old deployments with no tasks left are done; the primary completes at desired count.
+            var remaining = ServiceTasks(cluster, service).ToList();
+            service.Deployments.RemoveAll(d => d != primary && remaining.All(t => t.DeploymentId != d.Id));
+            var primaryRunning = remaining.Count(t => t.DeploymentId == primary.Id && LastStatus(t, c.Now) == "RUNNING");
+            if (service.Deployments.Count == 1 && primaryRunning == service.DesiredCount && remaining.All(t => t.DeploymentId == primary.Id))
+            {
+                if (primary.RolloutState != "COMPLETED")
+                {
+                    primary.RolloutState = "COMPLETED";
+                    primary.RolloutStateReason = "ECS deployment completed.";
+                    primary.Updated = c.Now;
+                }
+                if (!service.Steady)
+                {
+                    service.Steady = true;
+                    AddEvent(service, c, $"(service {service.Name}) has reached a steady state.");
+                }
+            }
+            if (service.Status == "DRAINING" && remaining.Count == 0) service.Status = "INACTIVE";
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using System.Text.Json.Nodes;
+
+namespace Ops.LocalCloud.Services.Ecs;
+
+/// <summary>An ECS service: its desired count, deployment limits, deployments (newest, PRIMARY, first) and events.</summary>
+internal sealed class EcsServiceState
+{
+    public string Name { get; set; } = "";
+    public string Status { get; set; } = "ACTIVE";
+    public int DesiredCount { get; set; }
+    public string LaunchType { get; set; } = "EC2";
+    public int MaximumPercent { get; set; } = 200;
+    public int MinimumHealthyPercent { get; set; } = 100;
+    public DateTimeOffset Created { get; set; }
+    public List<EcsDeployment> Deployments { get; set; } = [];
+    public List<JsonObject> Events { get; set; } = [];
+    public bool Steady { get; set; }
+}
