@@ -137,7 +137,7 @@ internal abstract class ServiceHandler<TState>(StateStore store) : ServiceHandle
         On($"Delete{member}", Delete);
     }
 
-    /// <summary>Call after a change, inside the gate: the state is written shortly after.</summary>
+    /// <summary>Call after a change, inside the gate: the server answers the request only once a snapshot taken after it is on disk.</summary>
     protected void Persist() => store.MarkDirty(Name, () =>
     {
         lock (Gate) return StateStore.Serialize(State);
