@@ -74,7 +74,12 @@ build() {
   local before
   before="$(fingerprint)"
   echo "Building the build project (its inputs changed since the last build)..." >&2
-  "$DOTNET_EXE" build "$PROJECT" -c Release -o "$OUT_DIR" --nologo -v quiet -clp:NoSummary >&2
+  # Quiet when it works; MSBuild's whole output (errors and summary) when it does not.
+  if ! "$DOTNET_EXE" build "$PROJECT" -c Release -o "$OUT_DIR" --nologo -v minimal > "$TEMP_DIR/build.log" 2>&1; then
+    cat "$TEMP_DIR/build.log" >&2
+    echo "error: building the build project failed (output above, also in .nuke/temp/build.log); fix the error and run again." >&2
+    exit 1
+  fi
   printf '%s\n%s\n' "$before" "$DOTNET_EXE" > "$STAMP.tmp"
   mv "$STAMP.tmp" "$STAMP"
 }

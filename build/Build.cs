@@ -26,6 +26,9 @@ sealed partial class Build : BuildBase
     [Parameter("Named profile from ~/.aws/config, used with --cloud aws.")]
     public string? AwsProfile;
 
+    [Parameter("Give up on an AWS request that gets no answer after this long, like 30s (default: the SDK's 100s).")]
+    public TimeSpan? AwsTimeout;
+
     [Parameter("Port of the local cloud served by ./build.sh local-cloud.")]
     public int Port = 4566;
 
@@ -44,7 +47,7 @@ sealed partial class Build : BuildBase
     {
         try
         {
-            return await new AwsConnectionFactory(LocalCloudHost, Environment).ConnectAsync(new AwsSettings(Cloud, EndpointUrl, Region, AwsProfile), cancellationToken);
+            return await new AwsConnectionFactory(LocalCloudHost, Environment).ConnectAsync(new AwsSettings(Cloud, EndpointUrl, Region, AwsProfile, AwsTimeout), cancellationToken);
         }
         catch (InvalidOperationException e)
         {
@@ -52,6 +55,14 @@ sealed partial class Build : BuildBase
             throw new UsageException(e.Message);
         }
     }
+
+    /// <summary>A call with no usable answer is one line: exit 2 when the user's settings are at fault, else 1.</summary>
+    protected override Exception Explain(Exception exception) => exception switch
+    {
+        AwsConnectionException { IsConfiguration: true } e => new UsageException(e.Message),
+        AwsConnectionException e => new BuildFailedException(e.Message, e),
+        _ => exception,
+    };
 
     protected override async ValueTask OnBuildFinishedAsync()
     {
@@ -69,6 +80,11 @@ sealed partial class Build : BuildBase
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Ctrl+C or SIGTERM is how a server is meant to end: a clean stop, not a cancelled build.
+                Log.Info("stopped");
             }
             finally
             {
@@ -116,6 +132,11 @@ sealed partial class Build : BuildBase
             throw new UsageException($"--port {Port} is not a TCP port; use 1 to 65535, like 4566.");
         if (AwsProfile != null && (AwsProfile.Length == 0 || AwsProfile.Any(char.IsWhiteSpace)))
             throw new UsageException($"--aws-profile '{AwsProfile}' is not a profile name; use the name of a [profile …] section in ~/.aws/config.");
+        if (AwsTimeout is { } timeout && timeout <= TimeSpan.Zero)
+            throw new UsageException($"--aws-timeout {timeout} must be longer than zero, like 30s.");
+        if (AwsProfile != null && Cloud != CloudKind.Aws)
+            Log.Warning($"--aws-profile '{AwsProfile}' is ignored with --cloud {Cloud.ToString().ToLowerInvariant()} " +
+                        $"({(EndpointUrl != null ? "calls to --endpoint-url are signed with AWS_ACCESS_KEY_ID or test keys" : "the local cloud's own keys sign")}); add --cloud aws to use it.");
     }
 
     [GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")]

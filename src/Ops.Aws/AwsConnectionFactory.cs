@@ -20,16 +20,16 @@ public sealed class AwsConnectionFactory(ILocalCloud? localCloud = null, IReadOn
         {
             // An emulator does not care whose keys sign; real credentials only when real AWS is behind the URL.
             var credentials = settings.Cloud == CloudKind.Aws ? AwsCredentials(settings.Profile) : EnvironmentOrTestCredentials();
-            return new AwsConnection { Credentials = credentials, Region = settings.Region, EndpointUrl = settings.EndpointUrl };
+            return new AwsConnection { Credentials = credentials, Region = settings.Region, EndpointUrl = settings.EndpointUrl, Timeout = settings.Timeout };
         }
         if (settings.Cloud == CloudKind.Aws)
-            return new AwsConnection { Credentials = AwsCredentials(settings.Profile), Region = settings.Region };
+            return new AwsConnection { Credentials = AwsCredentials(settings.Profile), Region = settings.Region, Timeout = settings.Timeout };
 
         if (localCloud == null)
             throw new InvalidOperationException(
                 "--cloud local needs the embedded local cloud, which this build does not include; pass --endpoint-url for another AWS-compatible endpoint, or --cloud aws.");
         var local = await localCloud.EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
-        return new AwsConnection { Credentials = new BasicAWSCredentials(local.AccessKey, local.SecretKey), Region = settings.Region, EndpointUrl = local.Url };
+        return new AwsConnection { Credentials = new BasicAWSCredentials(local.AccessKey, local.SecretKey), Region = settings.Region, EndpointUrl = local.Url, Timeout = settings.Timeout };
     }
 
     /// <summary>The official S3 client on this connection (path-style addressing for custom endpoints).</summary>
@@ -82,8 +82,10 @@ public sealed class AwsConnectionFactory(ILocalCloud? localCloud = null, IReadOn
         }
         catch (AmazonClientException e)
         {
+            // The SDK's own first line ends in a colon before a list of every provider's error: name what was tried instead.
             throw new InvalidOperationException(
-                $"No AWS credentials found for --cloud aws ({e.Message.Split('\n')[0]}); set AWS_PROFILE or --aws-profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.", e);
+                "No AWS credentials found for --cloud aws (tried AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or the default profile in ~/.aws/credentials and ~/.aws/config, " +
+                "web identity, and container and instance metadata); pass --aws-profile or set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.", e);
         }
     }
 

@@ -40,7 +40,7 @@ public static class BuildRunner
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Outside any target (Validate, a static condition): report it like a failed target would be.
-            console.UsageError($"{e.GetType().Name}: {e.Message}");
+            console.UsageError(console.Verbosity == Verbosity.Verbose ? e.ToString() : BuildExecutor.Describe(e));
             return new BuildReport(ExitCodes.TargetFailed, []);
         }
         finally
@@ -57,6 +57,7 @@ public static class BuildRunner
     static async Task<BuildReport> RunCoreAsync(BuildBase build, IReadOnlyList<string> args, BuildHost host, string? defaultTarget, BuildConsole console)
     {
         var invocation = CommandLine.Parse(args);
+        console.Verbosity = invocation.Verbosity;
         var descriptors = ParameterDescriptor.FromType(build.GetType());
         foreach (var d in descriptors.Where(d => CommandLine.IsBuiltIn(d.Name)))
             throw new BuildDefinitionException($"Parameter '--{d.Name}' clashes with the built-in option of that name; rename it.");
@@ -65,6 +66,13 @@ public static class BuildRunner
         console.Redactor.Add(SecretValues(binding.Parameters));
         var graph = TargetGraph.FromBuild(build);
 
+        if (!invocation.Help && invocation.Targets.Count == 0 && defaultTarget == null && (invocation.Plan || invocation.Skip is { Count: > 0 }))
+        {
+            var example = graph.Nodes.FirstOrDefault(n => !n.Definition.IsUnlisted)?.Name ?? "<target>";
+            var option = invocation.Plan ? "--plan" : "--skip";
+            throw new UsageException(
+                $"{option} needs a target to run and this build declares no default one: name it, like ./build.sh {example} {option}{(invocation.Plan ? "" : " <target>…")}; ./build.sh --help lists the targets.");
+        }
         if (invocation.Help || (invocation.Targets.Count == 0 && defaultTarget == null))
         {
             console.WriteRaw(HelpWriter.Render(graph, binding.Parameters, defaultTarget));
@@ -97,12 +105,12 @@ public static class BuildRunner
         }
 
         console.SetPrefixWidth(plan.Entries.Max(e => e.Node.Name.Length));
-        console.Write(null, LogLevel.Header, $"Running {string.Join(" + ", plan.Invoked.Select(n => n.Name))} ({plan.Entries.Count} target(s), at most {parallel} at a time)");
+        if (Header(plan, parallel, invocation.Verbosity) is { } header) console.Write(null, LogLevel.Header, header);
         var clock = Stopwatch.StartNew();
         IReadOnlyList<TargetResult> results;
         try
         {
-            results = await new BuildExecutor(console, parallel).RunAsync(plan, host.Cancellation, host.HardCancellation);
+            results = await new BuildExecutor(console, parallel, invocation.Verbosity, build.RunExplain).RunAsync(plan, host.Cancellation, host.HardCancellation);
         }
         finally
         {
@@ -111,7 +119,7 @@ public static class BuildRunner
         console.StopProgress();
 
         var exitCode = results.Any(r => r.IsUsageError) ? ExitCodes.UsageError
-            : host.Cancellation.IsCancellationRequested ? ExitCodes.Cancelled
+            : results.Any(r => r.Status == ExecutionStatus.Cancelled) ? ExitCodes.Cancelled
             : results.Any(r => r.Status is ExecutionStatus.Failed or ExecutionStatus.NotRun or ExecutionStatus.Cancelled) ? ExitCodes.TargetFailed
             : ExitCodes.Success;
         console.WriteRaw(SummaryWriter.Render(results, clock.Elapsed, exitCode));
@@ -122,6 +130,22 @@ public static class BuildRunner
             results.Where(r => r.Status == ExecutionStatus.Succeeded || succeededBefore.Contains(r.Name)).Select(r => r.Name).ToArray(),
             exitCode != ExitCodes.Success).Save(build.TemporaryDirectory);
         return new BuildReport(exitCode, results);
+    }
+
+    /// <summary>
+    /// The "Running …" line, only when it tells something the command line did not: several targets will run
+    /// (and, when some could overlap, how many at once). Always with <c>--verbosity verbose</c>.
+    /// </summary>
+    static string? Header(ExecutionPlan plan, int parallel, Verbosity verbosity)
+    {
+        var toRun = plan.Entries.Where(e => e.SkipReason == null).ToList();
+        var widest = toRun.GroupBy(e => e.Wave).Select(g => g.Count()).DefaultIfEmpty(0).Max();
+        if (toRun.Count < 2 && verbosity != Verbosity.Verbose) return null;
+        var names = string.Join(" + ", plan.Invoked.Select(n => n.Name));
+        var count = toRun.Count == 1 ? "1 target" : $"{toRun.Count} targets";
+        var skipped = plan.Entries.Count - toRun.Count is var s and > 0 ? $", {s} skipped" : "";
+        var concurrency = widest < 2 ? "" : parallel == 1 ? ", one at a time" : $", at most {Math.Min(parallel, widest)} at a time";
+        return $"Running {names} ({count}{skipped}{concurrency})";
     }
 
     static HashSet<string> ContinueFrom(ContinueState? state, string[] targets, List<KeyValuePair<string, string>> parameters, BuildConsole console)
@@ -189,7 +213,7 @@ public static class BuildRunner
             e.Cancel = true;
             if (!soft.IsCancellationRequested)
             {
-                stderr.WriteLine("Cancelling: running targets are told to stop, cleanup targets still run. Ctrl+C again to cancel those too.");
+                stderr.WriteLine("Stopping: running targets are told to stop, cleanup targets still run. Ctrl+C again to cancel those too.");
                 soft.Cancel();
             }
             else hard.Cancel();

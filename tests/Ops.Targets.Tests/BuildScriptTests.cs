@@ -40,6 +40,9 @@ public sealed class BuildScriptTests : IDisposable
         var first = await BuildSh("--help");
         Assert.True(first.Code == 0, first.Out + first.Err);
         Assert.Contains("Building the build project", first.Err);
+        Assert.DoesNotContain("Build succeeded", first.Out + first.Err);   // MSBuild's summary only when the build fails
+        Assert.DoesNotContain("Warning(s)", first.Out + first.Err);
+        Assert.Equal("Building the build project (its inputs changed since the last build)...", first.Err.Trim());
         Assert.Contains("Usage: ./build.sh", first.Out);
         Assert.Contains(Calls(), c => c.StartsWith("build ", StringComparison.Ordinal));
 
@@ -67,7 +70,9 @@ public sealed class BuildScriptTests : IDisposable
         File.AppendAllText(Path.Combine(_copy, "build", "Build.cs"), "\nthis does not compile\n");
         var broken = await BuildSh("--help");
         Assert.NotEqual(0, broken.Code);
-        Assert.Contains("error CS", broken.Out + broken.Err);
+        Assert.Contains("error CS", broken.Err);
+        Assert.Contains("Build FAILED", broken.Err);                           // the whole MSBuild output on failure
+        Assert.Contains("error: building the build project failed", broken.Err);
         Assert.DoesNotContain("Usage:", broken.Out);
 
         File.WriteAllLines(Path.Combine(_copy, "build", "Build.cs"),

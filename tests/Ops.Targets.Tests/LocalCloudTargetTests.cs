@@ -4,7 +4,7 @@ namespace Ops.Targets.Tests;
 public class LocalCloudTargetTests
 {
     [Fact]
-    public async Task The_aws_cli_talks_to_the_foreground_local_cloud_which_stops_on_SIGTERM_with_a_report()
+    public async Task The_aws_cli_talks_to_the_foreground_local_cloud_which_stops_cleanly_on_SIGTERM_with_a_report()
     {
         using var root = new TestRoot();
         var port = FreePort();
@@ -21,7 +21,11 @@ public class LocalCloudTargetTests
         await AwsCli.Run(endpoint, "rds", "wait", "db-instance-available", "--db-instance-identifier", "iotile-db");
 
         server.Signal("TERM");
-        Assert.Equal(130, await server.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await server.WaitForExit(TimeSpan.FromSeconds(30)));   // a clean stop, not a cancelled build
+        Assert.Contains("[local-cloud]  stopped", server.Out);
+        Assert.Matches(@"local-cloud\s+Succeeded", server.Out);
+        Assert.DoesNotContain("Cancelled", server.Out);
+        Assert.Contains("Build succeeded", server.Out);
         Assert.Contains("served ", server.Out);
         Assert.Matches(@"rds\s+CreateDBInstance\s+1 call\(s\)", server.Out);
         Assert.DoesNotContain("correct-horse", server.Out + File.ReadAllText(root.Nuke("temp/local-cloud/rds.json")));

@@ -52,10 +52,11 @@ public class ParameterTests
     [InlineData("--timeout 90", "--timeout (from the command line): '90' is not a duration; use a number with a unit, like 90s, 5m, 1h30m or 250ms.")]
     [InlineData("--force maybe", "--force (from the command line): 'maybe' is not a bool; use true or false.")]
     [InlineData("--endpoint not-a-url", "--endpoint (from the command line): 'not-a-url' is not an absolute URL (like http://127.0.0.1:4566).")]
-    [InlineData("--count 1 2", "--count (from the command line): takes one value, got 2 ('1 2'); targets go before the first --option.")]
+    [InlineData("--count 1 2", "--count (from the command line): takes one value, got 2 ('1 2'); name targets before the first --option or with --target.")]
     [InlineData("--cuont 3", "Unknown parameter '--cuont' on the command line; did you mean --count?")]
     [InlineData("--parallel 0", "--parallel takes one whole number of at least 1, got '0'.")]
-    [InlineData("--plan now", "--plan takes no value, got 'now'; targets go before the first --option.")]
+    [InlineData("--plan=now", "--plan takes no value, got 'now'.")]
+    [InlineData("--verbosity loud", "--verbosity takes one of quiet, normal, verbose, got 'loud'.")]
     public async Task A_bad_value_or_unknown_parameter_is_one_usage_line_and_exit_2(string args, string expected)
     {
         var run = await Run.Build(new TypedBuild(), "noop " + args);

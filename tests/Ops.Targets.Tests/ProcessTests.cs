@@ -20,7 +20,7 @@ public class ProcessTests
         Assert.Contains("[cleanup]  cleanup ran", process.Out);
         Assert.Matches(@"long\s+Cancelled", process.Out);
         Assert.Contains("Build cancelled", process.Out);
-        Assert.Contains("Cancelling: running targets are told to stop", process.Err);
+        Assert.Contains("Stopping: running targets are told to stop", process.Err);
     }
 
     [Fact]
@@ -52,6 +52,9 @@ public class ProcessTests
     [InlineData("chatty --tokne x", 2)]
     [InlineData("nosuch", 2)]
     [InlineData("--help", 0)]
+    [InlineData("--plan long", 0)]
+    [InlineData("--plan", 2)]
+    [InlineData("fail --verbosity verbose", 1)]
     public async Task Exit_codes_reach_the_shell(string args, int expected)
     {
         using var root = new TestRoot();

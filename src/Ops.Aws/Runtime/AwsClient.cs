@@ -11,12 +11,14 @@ public abstract class AwsClient : AmazonServiceClient
 {
     readonly AwsServiceInfo _service;
     readonly OperationMarshaller _marshaller;
+    readonly AwsConnection _connection;
 
     protected AwsClient(AwsConnection connection, AwsServiceInfo service)
         : base(connection.Credentials, new AwsClientConfig(service, connection))
     {
         _service = service;
         _marshaller = new OperationMarshaller(service);
+        _connection = connection;
     }
 
     protected override IServiceMetadata ServiceMetadata => new AwsServiceMetadata(_service.ServiceId);
@@ -28,7 +30,10 @@ public abstract class AwsClient : AmazonServiceClient
         pipeline.AddHandlerAfter<Marshaller>(new AwsAuthHandler());
     }
 
-    /// <summary>Calls one operation. Service errors surface as <see cref="AmazonServiceException"/> with the wire ErrorCode and StatusCode.</summary>
+    /// <summary>
+    /// Calls one operation. Service errors surface as <see cref="AmazonServiceException"/> with the wire ErrorCode and StatusCode;
+    /// no answer (refused, DNS, timeout) and expired or rejected credentials as <see cref="AwsConnectionException"/>.
+    /// </summary>
     protected async Task<TResponse> InvokeAsync<TRequest, TResponse>(AwsOperation operation, TRequest request, CancellationToken cancellationToken)
         where TRequest : class
         where TResponse : notnull, new()
@@ -41,7 +46,28 @@ public abstract class AwsClient : AmazonServiceClient
                 ? JsonOperationUnmarshaller<TResponse>.Instance
                 : new XmlOperationUnmarshaller<TResponse>(_service, operation),
         };
-        var response = await InvokeAsync<OperationResponse<TResponse>>(new OperationRequest(operation, request), options, cancellationToken).ConfigureAwait(false);
-        return response.Value ?? new TResponse();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var response = await InvokeAsync<OperationResponse<TResponse>>(new OperationRequest(operation, request), options, cancellationToken).ConfigureAwait(false);
+            return response.Value ?? new TResponse();
+        }
+        catch (Exception e) when (ConnectionFailure.Translate(e, $"{_service.ServiceId} {operation.Name}", Endpoint(), _connection.Timeout, clock.Elapsed, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    /// <summary>Where calls go, for messages: the configured endpoint, or AWS's regional one.</summary>
+    string Endpoint()
+    {
+        try
+        {
+            return new AwsEndpointProvider(_service).ResolveEndpoint(AwsEndpointResolver.Map(Config, null)).URL;
+        }
+        catch (AmazonClientException)
+        {
+            return _connection.EndpointUrl?.ToString() ?? $"AWS ({_service.ServiceId})";
+        }
     }
 }

@@ -1,9 +1,14 @@
+using Ops.Targets.Output;
 using Ops.Targets.Parameters;
 using Ops.Targets.Text;
 
 namespace Ops.Targets.Cli;
 
 /// <summary>Parses <c>./build.sh &lt;target&gt;… [--option value…]…</c>. Built-in options are handled here; the rest are parameters.</summary>
+/// <remarks>
+/// Options that take no value (<c>--help</c>, <c>--plan</c>, <c>--continue</c>) may stand anywhere: a word after one is a target.
+/// Any other option takes the words up to the next option as its values.
+/// </remarks>
 internal static class CommandLine
 {
     /// <summary>Built-in options, with the help line each gets.</summary>
@@ -16,7 +21,10 @@ internal static class CommandLine
         ("parallel", "--parallel <n>", "Run at most n independent targets at once (default: processor count; 1 = one at a time)."),
         ("continue", "--continue", "Resume the last failed run: targets that succeeded in it are skipped if parameters are unchanged."),
         ("profile", "--profile <name>…", "Also read .nuke/parameters.<name>.json (overrides parameters.json)."),
+        ("verbosity", "--verbosity <level>", "quiet (warnings, errors, summary), normal (default), or verbose (also stack traces of failures)."),
     ];
+
+    static readonly string[] Flags = ["help", "plan", "continue"];
 
     public static bool IsBuiltIn(string name) => Options.Any(o => o.Name == Names.Normalize(name)) || name == "h";
 
@@ -24,14 +32,14 @@ internal static class CommandLine
     {
         var invocation = new Invocation();
         var i = 0;
-        for (; i < args.Count && !IsOption(args[i]); i++)
-            AddTargets(invocation.Targets, args[i]);
-
         while (i < args.Count)
         {
             var token = args[i++];
             if (!IsOption(token))
-                throw new UsageException($"Unexpected '{token}': targets go before the first --option.");
+            {
+                AddTargets(invocation.Targets, token);
+                continue;
+            }
             var name = token.TrimStart('-');
             var values = new List<string>();
             var eq = name.IndexOf('=');
@@ -40,7 +48,7 @@ internal static class CommandLine
                 values.Add(name[(eq + 1)..]);
                 name = name[..eq];
             }
-            else
+            else if (!Flags.Contains(name == "h" ? "help" : Names.Normalize(name)))
             {
                 while (i < args.Count && !IsOption(args[i])) values.Add(args[i++]);
             }
@@ -63,6 +71,11 @@ internal static class CommandLine
                     if (values.Count != 1 || !int.TryParse(values[0], out var n) || n < 1)
                         throw new UsageException($"--parallel takes one whole number of at least 1, got '{string.Join(' ', values)}'.");
                     invocation.Parallel = n;
+                    break;
+                case "verbosity":
+                    invocation.Verbosity = values.Count == 1 && Enum.TryParse<Verbosity>(values[0], ignoreCase: true, out var level) && !int.TryParse(values[0], out _)
+                        ? level
+                        : throw new UsageException($"--verbosity takes one of quiet, normal, verbose, got '{string.Join(' ', values)}'.");
                     break;
                 case "profile":
                     if (values.Count == 0) throw new UsageException("--profile needs a name, like --profile ci (reads .nuke/parameters.ci.json).");
@@ -88,7 +101,7 @@ internal static class CommandLine
     static void NoValues(string name, List<string> values)
     {
         if (values.Count > 0)
-            throw new UsageException($"--{name} takes no value, got '{string.Join(' ', values)}'; targets go before the first --option.");
+            throw new UsageException($"--{name} takes no value, got '{string.Join(' ', values)}'.");
     }
 
     static void AddTargets(List<string> list, string token)

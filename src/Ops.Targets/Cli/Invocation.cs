@@ -1,3 +1,4 @@
+using Ops.Targets.Output;
 using Ops.Targets.Parameters;
 
 namespace Ops.Targets.Cli;
@@ -14,6 +15,7 @@ internal sealed record Invocation
 
     public int? Parallel { get; set; }
     public bool Continue { get; set; }
+    public Verbosity Verbosity { get; set; } = Verbosity.Normal;
     public List<string> Profiles { get; } = [];
     public List<CliParameter> Parameters { get; } = [];
 }

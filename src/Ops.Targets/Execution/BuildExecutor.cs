@@ -9,7 +9,7 @@ namespace Ops.Targets.Execution;
 /// <c>parallel</c> at a time. After a failure (unless the failed target proceeds after failure) or a
 /// cancellation, nothing new starts except assured targets.
 /// </summary>
-internal sealed class BuildExecutor(BuildConsole console, int parallel)
+internal sealed class BuildExecutor(BuildConsole console, int parallel, Verbosity verbosity = Verbosity.Normal, Func<Exception, Exception>? explain = null)
 {
     public async Task<IReadOnlyList<TargetResult>> RunAsync(ExecutionPlan plan, CancellationToken cancel, CancellationToken hardCancel)
     {
@@ -103,7 +103,7 @@ internal sealed class BuildExecutor(BuildConsole console, int parallel)
             try { ok = condition.Evaluate(); }
             catch (Exception e)
             {
-                return new TargetResult(node.Name, ExecutionStatus.Failed, TimeSpan.Zero, console.Redactor.Redact($"condition '{condition.Text}' threw: {e.Message}"));
+                return new TargetResult(node.Name, ExecutionStatus.Failed, TimeSpan.Zero, console.Redactor.Redact($"condition '{condition.Text}' threw {Describe(e)}"));
             }
             if (!ok) return new TargetResult(node.Name, ExecutionStatus.Skipped, TimeSpan.Zero, $"condition false: {condition.Text}");
         }
@@ -136,15 +136,14 @@ internal sealed class BuildExecutor(BuildConsole console, int parallel)
             console.Write(LogLevel.Warning, "cancelled");
             return new TargetResult(node.Name, ExecutionStatus.Cancelled, clock.Elapsed, "cancelled");
         }
-        catch (UsageException e)
-        {
-            console.Write(LogLevel.Error, e.Message);
-            return new TargetResult(node.Name, ExecutionStatus.Failed, clock.Elapsed, Reason(e.Message)) { IsUsageError = true };
-        }
         catch (Exception e)
         {
-            console.Write(LogLevel.Error, e.ToString());
-            return new TargetResult(node.Name, ExecutionStatus.Failed, clock.Elapsed, Reason($"{e.GetType().Name}: {e.Message}"));
+            var shown = Explain(e);
+            var line = shown is UsageException or BuildFailedException ? OneLine(shown.Message) : Describe(e);
+            if (verbosity == Verbosity.Verbose) console.Write(LogLevel.Error, shown == e || shown.Message == e.Message ? e.ToString() : $"{line}\n{e}");
+            else if (shown is UsageException or BuildFailedException) console.Write(LogLevel.Error, line);
+            else console.Write(LogLevel.Error, $"{line} (--verbosity verbose shows the stack trace)");
+            return new TargetResult(node.Name, ExecutionStatus.Failed, clock.Elapsed, console.Redactor.Redact(line)) { IsUsageError = shown is UsageException };
         }
         finally
         {
@@ -153,10 +152,21 @@ internal sealed class BuildExecutor(BuildConsole console, int parallel)
         }
     }
 
-    /// <summary>The summary's short reason: first line, redacted here so no copy of the report carries a secret.</summary>
-    string Reason(string text)
+    Exception Explain(Exception e)
     {
-        var line = console.Redactor.Redact(text).Split('\n')[0].Trim();
-        return line.Length > 120 ? line[..117] + "..." : line;
+        if (explain == null) return e;
+        try { return explain(e); }
+        catch (Exception) { return e; }
     }
+
+    /// <summary>One line for an exception nobody explained: its type, and its message when it has one.</summary>
+    internal static string Describe(Exception e)
+    {
+        var message = OneLine(e.Message);
+        return message.Length == 0 ? e.GetType().Name : $"{e.GetType().Name}: {message}";
+    }
+
+    /// <summary>The first non-empty line of a message, trimmed.</summary>
+    static string OneLine(string text) =>
+        text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
 }

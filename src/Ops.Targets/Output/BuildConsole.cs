@@ -32,6 +32,9 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
 
     public bool IsTerminal => _terminal;
 
+    /// <summary>Quiet drops informational lines (warnings, errors and raw text such as the summary still show).</summary>
+    public Verbosity Verbosity { get; set; } = Verbosity.Normal;
+
     /// <summary>The target whose body is running on this async flow; its name prefixes every line written from there.</summary>
     public static string? Target
     {
@@ -49,6 +52,7 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
 
     public void Write(string? target, LogLevel level, string message)
     {
+        if (Verbosity == Verbosity.Quiet && level is LogLevel.Info or LogLevel.Success or LogLevel.Header) return;
         var text = Redactor.Redact(message);
         lock (_lock)
         {

@@ -3,9 +3,12 @@ using Ops.Targets.Execution;
 
 namespace Ops.Targets.Output;
 
-/// <summary>Renders the end-of-run table: target, status, duration, short reason; then one verdict line.</summary>
+/// <summary>Renders the end-of-run table: target, status, duration, reason (wrapped, never cut); then one verdict line.</summary>
 internal static class SummaryWriter
 {
+    /// <summary>The table's width when reasons are wrapped; the reason column gets at least 40 characters.</summary>
+    public const int Width = 100;
+
     public static string Render(IReadOnlyList<TargetResult> results, TimeSpan total, int exitCode)
     {
         var nameWidth = Math.Max("Target".Length, results.Select(r => r.Name.Length).DefaultIfEmpty(0).Max()) + 2;
@@ -18,7 +21,10 @@ internal static class SummaryWriter
         foreach (var r in results)
         {
             var duration = r.Status is ExecutionStatus.Succeeded or ExecutionStatus.Failed or ExecutionStatus.Cancelled ? FormatDuration(r.Duration) : "";
-            sb.AppendLine($"{r.Name.PadRight(nameWidth)}{r.Status.ToString().PadRight(statusWidth)}{duration.PadLeft(durationWidth)}  {r.Reason}".TrimEnd());
+            var indent = nameWidth + statusWidth + durationWidth + 2;
+            var lines = Wrap(r.Reason ?? "", Math.Max(40, Width - indent));
+            sb.AppendLine($"{r.Name.PadRight(nameWidth)}{r.Status.ToString().PadRight(statusWidth)}{duration.PadLeft(durationWidth)}  {lines[0]}".TrimEnd());
+            foreach (var more in lines.Skip(1)) sb.AppendLine(new string(' ', indent) + more);
         }
         sb.AppendLine(rule);
         sb.AppendLine($"{"Total".PadRight(nameWidth + statusWidth)}{FormatDuration(total).PadLeft(durationWidth)}");
@@ -42,6 +48,25 @@ internal static class SummaryWriter
             _ => "Build failed",
         };
         return $"{word}: {counts} (exit code {exitCode}).";
+    }
+
+    /// <summary>Breaks text into lines of at most <paramref name="width"/> characters at spaces; a longer word gets a line of its own.</summary>
+    internal static List<string> Wrap(string text, int width)
+    {
+        var lines = new List<string>();
+        var line = new StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            {
+                lines.Add(line.ToString());
+                line.Clear();
+            }
+            if (line.Length > 0) line.Append(' ');
+            line.Append(word);
+        }
+        lines.Add(line.ToString());
+        return lines;
     }
 
     public static string FormatDuration(TimeSpan t) =>

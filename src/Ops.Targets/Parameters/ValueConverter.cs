@@ -57,7 +57,7 @@ internal static partial class ValueConverter
         }
         if (values.Count > 1)
         {
-            error = $"takes one value, got {values.Count} ('{string.Join(' ', values)}'); targets go before the first --option";
+            error = $"takes one value, got {values.Count} ('{string.Join(' ', values)}'); name targets before the first --option or with --target";
             return false;
         }
         return TryConvertOne(t, values[0], out result, out error);
