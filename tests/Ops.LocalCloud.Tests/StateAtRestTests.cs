@@ -90,6 +90,28 @@ public sealed class StateAtRestTests : IDisposable
     }
 
     [Fact]
+    public async Task A_receipt_answered_without_waiting_for_the_disk_is_still_written_when_the_server_stops()
+    {
+        string url;
+        await using (var server = await Start())
+        {
+            var sqs = new SqsClient(Connect(server));
+            url = (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = "receipts" })).QueueUrl!;
+            await sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = "once" });
+            var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, VisibilityTimeout = 0 });
+            Assert.Single(received.Messages!);
+        }
+        await using (var server = await Start())
+        {
+            var again = await new SqsClient(Connect(server)).ReceiveMessageAsync(new ReceiveMessageRequest
+            {
+                QueueUrl = url, AttributeNames = ["ApproximateReceiveCount"],
+            });
+            Assert.Equal("2", again.Messages!.Single().Attributes!["ApproximateReceiveCount"]);
+        }
+    }
+
+    [Fact]
     public async Task A_torn_record_at_the_end_of_the_log_is_ignored_and_what_came_before_it_is_kept()
     {
         {

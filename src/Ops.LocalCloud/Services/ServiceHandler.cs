@@ -142,4 +142,10 @@ internal abstract class ServiceHandler<TState>(StateStore store) : ServiceHandle
     {
         lock (Gate) return StateStore.Serialize(State);
     });
+
+    /// <summary>Like <see cref="Persist"/> for a change a crash may undo harmlessly: written with the next flush, holding no answer back.</summary>
+    protected void PersistLazily() => store.MarkDirty(Name, () =>
+    {
+        lock (Gate) return StateStore.Serialize(State);
+    }, lazy: true);
 }

@@ -28,8 +28,10 @@ internal sealed class StateStore : IDisposable
     readonly object _gate = new();
     readonly Dictionary<string, Func<string>> _dirty = new();
     readonly Dictionary<string, string> _logged = new(); // newest snapshot per service since the last checkpoint
+    readonly Dictionary<string, string> _written = new(); // newest snapshot per service on disk (log or file)
     readonly List<(long Version, TaskCompletionSource Done)> _waiters = [];
     long _version;   // bumped by every change
+    long _required;  // the newest change a request must not be answered before (lazy changes don't count)
     long _durable;   // every change up to this version is on disk
     bool _flushing;
     Exception? _failure;
@@ -71,14 +73,19 @@ internal sealed class StateStore : IDisposable
 
     public static string Serialize<T>(T state) => JsonSerializer.Serialize(state, Json);
 
-    /// <summary>Marks a service changed; <paramref name="snapshot"/> serialises its state (taking the service's own lock).</summary>
-    public void MarkDirty(string service, Func<string> snapshot)
+    /// <summary>
+    /// Marks a service changed; <paramref name="snapshot"/> serialises its state (taking the service's own lock).
+    /// A <paramref name="lazy"/> change (one a crash may undo harmlessly, like an SQS receipt: the message is simply
+    /// delivered again) is written with the next flush but holds no answer back.
+    /// </summary>
+    public void MarkDirty(string service, Func<string> snapshot, bool lazy = false)
     {
         if (_directory == null) return;
         lock (_gate)
         {
             _dirty[service] = snapshot;
             _version++;
+            if (!lazy) _required = _version;
         }
     }
 
@@ -91,9 +98,9 @@ internal sealed class StateStore : IDisposable
         lock (_gate)
         {
             if (_failure != null) return Task.FromException(new IOException($"The local cloud could not write its state: {_failure.Message}", _failure));
-            if (_durable >= _version) return Task.CompletedTask;
+            if (_durable >= _required) return Task.CompletedTask;
             done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((_version, done));
+            _waiters.Add((_required, done));
             start = !_flushing;
             _flushing = true;
         }
@@ -158,15 +165,18 @@ internal sealed class StateStore : IDisposable
         foreach (var (service, snapshot) in pending)
         {
             var json = snapshot();
+            // A request that looked (a describe that ran the scheduler and changed nothing) costs no write.
+            if (_written.TryGetValue(service, out var last) && last == json) continue;
             snapshots.Add((service, json));
             var payload = $"{service}\t{json}";
             buffer.Write(Encoding.UTF8.GetBytes($"{Checksum(payload)}\t{payload}\n"));
         }
+        if (snapshots.Count == 0) return;
         lock (_log!)
         {
             _log.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
             _log.Flush(flushToDisk: true);
-            foreach (var (service, json) in snapshots) _logged[service] = json;
+            foreach (var (service, json) in snapshots) _logged[service] = _written[service] = json;
             if (_log.Length >= CheckpointBytes) Checkpoint();
         }
     }
@@ -220,6 +230,7 @@ internal sealed class StateStore : IDisposable
     public void Dispose()
     {
         if (_directory == null || _log == null) return;
+        lock (_gate) _required = _version; // lazy changes too
         WhenDurableAsync().GetAwaiter().GetResult();
         lock (_log)
         {

@@ -181,7 +181,9 @@ internal sealed partial class SqsService
             m.ReceiptHandle = $"{m.Id}#{Guid.NewGuid():N}";
             result.Add(m);
         }
-        if (changed || result.Count > 0) Persist();
+        // A move to the dead-letter queue must survive a crash; a receipt need not (the message is delivered again).
+        if (changed) Persist();
+        else if (result.Count > 0) PersistLazily();
         return result;
     }
 
