@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging;
 using Ops.LocalCloud.Diagnostics;
 using Ops.LocalCloud.Protocol;
 using Ops.LocalCloud.Services;
+using Ops.LocalCloud.Services.S3;
 using Ops.LocalCloud.State;
 
 namespace Ops.LocalCloud;

@@ -1,9 +1,14 @@
 using Ops.LocalCloud.Services.CloudFront;
+using Ops.LocalCloud.Services.DynamoDb;
 using Ops.LocalCloud.Services.Ec2;
+using Ops.LocalCloud.Services.Ecr;
 using Ops.LocalCloud.Services.Ecs;
+using Ops.LocalCloud.Services.ElastiCache;
 using Ops.LocalCloud.Services.ElasticBeanstalk;
 using Ops.LocalCloud.Services.Firehose;
 using Ops.LocalCloud.Services.Logs;
+using Ops.LocalCloud.Services.Rds;
+using Ops.LocalCloud.Services.Redshift;
 using Ops.LocalCloud.Services.Sns;
 using Ops.LocalCloud.Services.Sqs;
 using Ops.LocalCloud.Services.Ssm;

@@ -1,6 +1,6 @@
 using Ops.LocalCloud.State;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.DynamoDb;
 
 /// <summary>
 /// DynamoDB: tables (with global secondary indexes) and items, conditional puts, updates and deletes,

@@ -1,4 +1,4 @@
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.DynamoDb;
 
 /// <summary>What DynamoDB keeps between runs: tables by name.</summary>
 internal sealed class DynamoDbState

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.DynamoDb;
 
 /// <summary>One table: its create input (key schema, indexes, billing), when it was made, and its items by primary key.</summary>
 internal sealed class DynamoDbTable

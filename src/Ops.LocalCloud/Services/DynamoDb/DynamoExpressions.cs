@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.DynamoDb;
 
 /// <summary>
 /// DynamoDB expressions over items in the wire's AttributeValue form ({"S": "x"}, {"N": "1"}, {"M": {...}}…):

@@ -1,4 +1,4 @@
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.DynamoDb;
 
 /// <summary>DynamoDB's rules for table and index names (3–255 characters of [a-zA-Z0-9_.-]), refused in AWS's words.</summary>
 internal static class DynamoNames

@@ -1,4 +1,4 @@
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.Ecr;
 
 /// <summary>One image in a repository: its manifest (whose SHA-256 is the digest) and the tags pointing at it.</summary>
 internal sealed class EcrImage

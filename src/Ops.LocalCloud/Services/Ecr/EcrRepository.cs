@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.Ecr;
 
 /// <summary>One repository: its settings as created, lifecycle policy, tags and images.</summary>
 internal sealed class EcrRepository

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.Ecr;
 
 internal sealed partial class EcrService
 {

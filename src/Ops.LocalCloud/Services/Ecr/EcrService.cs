@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Ops.LocalCloud.State;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.Ecr;
 
 /// <summary>ECR: repositories, images (by manifest), lifecycle policies, tags and authorization tokens.</summary>
 internal sealed partial class EcrService : ServiceHandler<EcrState>

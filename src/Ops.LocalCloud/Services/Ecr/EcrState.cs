@@ -1,4 +1,4 @@
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.Ecr;
 
 /// <summary>What ECR keeps between runs: repositories by name.</summary>
 internal sealed class EcrState

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.ElastiCache;
 
 /// <summary>One cache cluster or replication group: its create input (never its AUTH token) and its lifecycle.</summary>
 internal sealed class ElastiCacheResource

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.ElastiCache;
 
 /// <summary>ElastiCache's documented rules for ids and AUTH tokens (InvalidParameterValue / InvalidParameterCombination otherwise).</summary>
 internal static class ElastiCacheRules

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.ElastiCache;
 
 internal sealed partial class ElastiCacheService
 {

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Ops.LocalCloud.State;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.ElastiCache;
 
 /// <summary>ElastiCache: cache clusters and replication groups (creating → available; modifying; deleting), subnet groups, tags.</summary>
 internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheState>

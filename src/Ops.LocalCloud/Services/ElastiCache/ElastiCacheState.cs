@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.ElastiCache;
 
 /// <summary>What ElastiCache keeps between runs: cache clusters, replication groups and subnet groups by id, tags by ARN.</summary>
 internal sealed class ElastiCacheState

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.Rds;
 
 /// <summary>One DB instance: the create input as sent (without the password) and its lifecycle.</summary>
 internal sealed class RdsInstance

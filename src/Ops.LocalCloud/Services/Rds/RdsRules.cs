@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.Rds;
 
 /// <summary>RDS's documented rules for what CreateDBInstance and the subnet-group calls accept (InvalidParameterValue otherwise).</summary>
 internal static class RdsRules

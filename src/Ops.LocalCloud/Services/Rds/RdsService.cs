@@ -1,6 +1,6 @@
 using Ops.LocalCloud.State;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.Rds;
 
 /// <summary>RDS: DB instances (creating → backing-up → available; modifying; deleting), snapshots, subnet groups, tags.</summary>
 internal sealed partial class RdsService : ServiceHandler<RdsState>

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.Rds;
 
 /// <summary>One DB snapshot: what it was taken of and its lifecycle.</summary>
 internal sealed class RdsSnapshot

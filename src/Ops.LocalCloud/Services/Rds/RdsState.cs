@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.Rds;
 
 /// <summary>What RDS keeps between runs: DB instances, snapshots and subnet groups by identifier, tags by ARN.</summary>
 internal sealed class RdsState

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.Redshift;
 
 /// <summary>One Redshift cluster: the create input as sent (without the password) and its lifecycle.</summary>
 internal sealed class RedshiftCluster

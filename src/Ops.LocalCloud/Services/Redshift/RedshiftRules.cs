@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.Redshift;
 
 /// <summary>Redshift's documented rules for cluster and snapshot identifiers, admin users and passwords (InvalidParameterValue otherwise).</summary>
 internal static class RedshiftRules

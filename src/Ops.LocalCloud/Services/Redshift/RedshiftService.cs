@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Ops.LocalCloud.State;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.Redshift;
 
 /// <summary>Redshift: clusters (creating → available; modifying; deleting), subnet groups, tags.</summary>
 internal sealed partial class RedshiftService : ServiceHandler<RedshiftState>

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.Redshift;
 
 /// <summary>What Redshift keeps between runs: clusters and subnet groups by identifier, tags by ARN.</summary>
 internal sealed class RedshiftState

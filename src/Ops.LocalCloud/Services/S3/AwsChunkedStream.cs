@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>
 /// Reads the payload out of an aws-chunked body as it streams in: "hex-size[;chunk-signature=…]\r\n bytes \r\n" repeated,

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>Private (0700/0600) directories and files, and writes that survive a crash: temp file, fsync, rename, fsync the directory.</summary>
 internal static class DurableFile

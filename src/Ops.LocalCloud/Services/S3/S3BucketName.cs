@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>S3's general-purpose bucket naming rules, checked before a name comes anywhere near the file system.</summary>
 internal static class S3BucketName

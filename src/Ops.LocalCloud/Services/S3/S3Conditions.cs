@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since on GET and HEAD, evaluated in S3's (RFC 7232's) order.</summary>
 internal static class S3Conditions

@@ -1,4 +1,4 @@
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>Orders keys as S3 lists them: by their UTF-8 bytes (code point order, which differs from UTF-16 ordinal above U+D7FF).</summary>
 internal sealed class S3KeyComparer : IComparer<string>

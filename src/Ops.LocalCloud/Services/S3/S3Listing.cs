@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>
 /// One page of a bucket listing: objects under a prefix after a position, keys sharing a delimiter-ended group rolled up into

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>
 /// Multipart uploads: each upload a private directory of part files (in the object file format) plus its description;

@@ -1,4 +1,4 @@
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>What S3 keeps about an object beside its bytes: its key, ETag, size, time, content headers and user metadata.</summary>
 internal sealed record S3ObjectHeader

@@ -1,4 +1,4 @@
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>
 /// Buckets as directories and objects as files on disk, under the state directory's <c>s3/</c> (or a private temporary

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>The byte range a GET asks for ("bytes=a-b", "bytes=a-", "bytes=-n"), resolved against the object's size.</summary>
 internal sealed record S3Range(long Start, long Length)

@@ -5,7 +5,7 @@ using System.Xml.Linq;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>
 /// S3, path-style: buckets; objects streamed to and from disk (put, get with ranges and conditions, head, copy, delete,

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>An object opened for reading: its header and an open handle on exactly that version of its bytes.</summary>
 internal sealed class S3StoredObject(S3ObjectHeader header, FileStream file) : IDisposable

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>The bucket and key a path-style request names, taken from the raw request target and percent-decoded exactly once.</summary>
 internal sealed record S3Target(string Bucket, string Key)

@@ -1,4 +1,4 @@
-namespace Ops.LocalCloud.Services;
+namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>A multipart upload in progress: where it will land and the header the finished object gets.</summary>
 internal sealed record S3Upload
