@@ -5,7 +5,11 @@ namespace Ops.LocalCloud.Tests.Conformance;
 /// <summary>The rows, by service: each arranges what it needs under its own name, makes one call, and checks the answer.</summary>
 public static partial class ConformanceTable
 {
-    public static readonly IReadOnlyList<ConformanceRow> All = [.. Sts, .. CloudFront, .. Firehose, .. Logs, .. Ecs, .. Ec2, .. Ecr, .. ElasticBeanstalk];
+    public static readonly IReadOnlyList<ConformanceRow> All =
+    [
+        .. Sts, .. CloudFront, .. Firehose, .. Logs, .. Ecs, .. Ec2, .. Ecr, .. ElasticBeanstalk,
+        .. Rds, .. Redshift, .. ElastiCache, .. DynamoDb, .. Sns, .. Sqs, .. Ssm,
+    ];
 
     static ConformanceRow Row(string service, string operation, Func<ConformanceContext, string[]> call, Func<ConformanceContext, JsonNode?, Task> expect,
         Func<ConformanceContext, Task>? arrange = null) =>
