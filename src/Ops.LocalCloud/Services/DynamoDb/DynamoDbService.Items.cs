@@ -90,9 +90,16 @@ internal sealed partial class DynamoDbService
     static JsonObject Returning(JsonObject i, JsonObject? old, JsonObject? updated) => Optional(i, "ReturnValues") switch
     {
         "ALL_OLD" when old != null => new JsonObject { ["Attributes"] = old.DeepClone() },
-        "ALL_NEW" or "UPDATED_NEW" when updated != null => new JsonObject { ["Attributes"] = updated.DeepClone() },
+        "ALL_NEW" when updated != null => new JsonObject { ["Attributes"] = updated.DeepClone() },
+        "UPDATED_NEW" when updated != null => new JsonObject { ["Attributes"] = Changed(updated, old) },
+        "UPDATED_OLD" when old != null && updated != null => new JsonObject { ["Attributes"] = Changed(old, updated) },
         _ => new JsonObject(),
     };
+
+    /// <summary>The attributes of <paramref name="side"/> that the update touched: absent from, or different in, <paramref name="other"/>.</summary>
+    static JsonObject Changed(JsonObject side, JsonObject? other) =>
+        new(side.Where(kv => other == null || !other.TryGetPropertyValue(kv.Key, out var o) || !JsonNode.DeepEquals(o, kv.Value))
+            .Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())));
 
     JsonObject Page(JsonObject i, DynamoDbTable table, List<JsonObject> items, Func<DynamoExpressions> expressions)
     {

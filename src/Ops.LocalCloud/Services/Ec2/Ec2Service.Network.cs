@@ -30,6 +30,9 @@ internal sealed partial class Ec2Service
     JsonNode? DescribeImages(JsonObject i, RequestContext c)
     {
         var ids = Strings(i, "ImageIds").ToList();
+        if (ids.FirstOrDefault(id => Ec2Network.Images.All(img => img.Id != id)) is { } unknown)
+            throw new AwsError(unknown.StartsWith("ami-", StringComparison.Ordinal) ? "InvalidAMIID.NotFound" : "InvalidAMIID.Malformed",
+                unknown.StartsWith("ami-", StringComparison.Ordinal) ? $"The image id '[{unknown}]' does not exist" : $"Invalid id: \"{unknown}\" (expecting \"ami-...\")");
         var nameFilter = Filters(i).GetValueOrDefault("name");
         return new JsonObject
         {

@@ -14,8 +14,11 @@ internal sealed partial class EcrService
         var tag = Optional(i, "imageTag");
         if (tag != null && repo.Settings["imageTagMutability"]?.ToString() == "IMMUTABLE" && repo.Images.Any(x => x.Tags.Contains(tag) && x.Digest != digest))
             throw new AwsError("ImageTagAlreadyExistsException", $"The image tag '{tag}' already exists in the '{repo.Name}' repository and cannot be overwritten because the repository is immutable.");
-        if (tag != null) foreach (var other in repo.Images) other.Tags.Remove(tag);
         var image = repo.Images.FirstOrDefault(x => x.Digest == digest);
+        if (image != null && (tag == null || image.Tags.Contains(tag)))
+            throw new AwsError("ImageAlreadyExistsException",
+                $"Image with digest '{digest}' and tag '{tag ?? "null"}' already exists in the repository with name '{repo.Name}' in registry with id '{c.Account}'");
+        if (tag != null) foreach (var other in repo.Images) other.Tags.Remove(tag);
         if (image == null) repo.Images.Add(image = new EcrImage { Digest = digest, Manifest = manifest, MediaType = Optional(i, "imageManifestMediaType") ?? "application/vnd.docker.distribution.manifest.v2+json", Pushed = c.Now });
         if (tag != null && !image.Tags.Contains(tag)) image.Tags.Add(tag);
         return new JsonObject { ["image"] = ImageObject(repo, image, c) };
@@ -33,6 +36,9 @@ internal sealed partial class EcrService
     JsonNode? DescribeImages(JsonObject i, RequestContext c) => Read(() =>
     {
         var repo = Find(Required(i, "repositoryName"));
+        if (Missing(repo, i).FirstOrDefault() is { } missing)
+            throw new AwsError("ImageNotFoundException",
+                $"The image with imageId {{imageDigest:'{(string?)missing["imageDigest"] ?? "null"}', imageTag:'{(string?)missing["imageTag"] ?? "null"}'}} does not exist within the repository with name '{repo.Name}' in the registry with id '{c.Account}'");
         return Paginate(i, Select(repo, i).Select(x => (JsonNode?)new JsonObject
         {
             ["registryId"] = c.Account, ["repositoryName"] = repo.Name, ["imageDigest"] = x.Digest,
@@ -44,25 +50,42 @@ internal sealed partial class EcrService
     JsonNode? BatchGetImage(JsonObject i, RequestContext c) => Read(() =>
     {
         var repo = Find(Required(i, "repositoryName"));
-        return new JsonObject { ["images"] = new JsonArray(Select(repo, i).Select(x => (JsonNode?)ImageObject(repo, x, c)).ToArray()), ["failures"] = new JsonArray() };
+        return new JsonObject
+        {
+            ["images"] = new JsonArray(Select(repo, i).Select(x => (JsonNode?)ImageObject(repo, x, c)).ToArray()),
+            ["failures"] = NotFoundFailures(repo, i),
+        };
     });
 
     JsonNode? BatchDeleteImage(JsonObject i, RequestContext c) => Write(() =>
     {
         var repo = Find(Required(i, "repositoryName"));
+        var before = repo.Images.Select(x => new EcrImage { Digest = x.Digest, Tags = [.. x.Tags] }).ToList();
         var deleted = new JsonArray();
         foreach (var id in (i["imageIds"] as JsonArray) ?? [])
         {
             var tag = (string?)id!["imageTag"];
             var digest = (string?)id["imageDigest"];
             var image = repo.Images.FirstOrDefault(x => (digest != null && x.Digest == digest) || (tag != null && x.Tags.Contains(tag)));
-            if (image == null) continue;
+            if (image == null) continue; // reported in failures below
             if (tag != null && digest == null && image.Tags.Count > 1) image.Tags.Remove(tag);
             else repo.Images.Remove(image);
             deleted.Add(new JsonObject { ["imageDigest"] = image.Digest, ["imageTag"] = tag });
         }
-        return new JsonObject { ["imageIds"] = deleted, ["failures"] = new JsonArray() };
+        return new JsonObject { ["imageIds"] = deleted, ["failures"] = NotFoundFailures(repo, i, before) };
     });
+
+    /// <summary>The imageIds that name no image of the repository.</summary>
+    static IEnumerable<JsonNode> Missing(EcrRepository repo, JsonObject i, IReadOnlyList<EcrImage>? images = null) =>
+        ((i["imageIds"] as JsonArray) ?? []).Where(id => !(images ?? repo.Images).Any(x =>
+            (string?)id!["imageDigest"] == x.Digest || ((string?)id["imageTag"] is { } t && x.Tags.Contains(t))))!;
+
+    /// <summary>ImageNotFound failures, as the batch operations report them per image id.</summary>
+    static JsonArray NotFoundFailures(EcrRepository repo, JsonObject i, IReadOnlyList<EcrImage>? images = null) =>
+        new(Missing(repo, i, images).Select(id => (JsonNode?)new JsonObject
+        {
+            ["imageId"] = id.DeepClone(), ["failureCode"] = "ImageNotFound", ["failureReason"] = "Requested image not found",
+        }).ToArray());
 
     /// <summary>The images named by imageIds (by digest or tag), or all of them when none are named.</summary>
     static IEnumerable<EcrImage> Select(EcrRepository repo, JsonObject i)

@@ -42,8 +42,16 @@ internal sealed partial class EcsService
     {
         var cluster = FindCluster(Required(i, "cluster"));
         cluster.CapacityProviders = Strings(i, "capacityProviders").ToList();
+        var strategy = Required<JsonArray>(i, "defaultCapacityProviderStrategy");
+        var unknown = strategy.Select(s => (string?)s?["capacityProvider"]).FirstOrDefault(p => p == null || !cluster.CapacityProviders.Contains(p));
+        if (strategy.Count > 0 && unknown != null)
+            throw new AwsError("InvalidParameterException", $"The specified capacity provider strategy cannot contain a capacity provider ('{unknown}') that is not associated with the cluster.");
+        cluster.DefaultCapacityProviderStrategy = (JsonArray)strategy.DeepClone();
         return new JsonObject { ["cluster"] = ClusterView(cluster, c) };
     });
+
+    static T Required<T>(JsonObject input, string member) where T : JsonNode =>
+        input[member] as T ?? throw new AwsError("InvalidParameterException", $"{member} is required.");
 
     static string ClusterName(string id) => id.StartsWith("arn:", StringComparison.Ordinal) ? Tail(id) : id;
 
@@ -63,6 +71,7 @@ internal sealed partial class EcsService
             ["pendingTasksCount"] = tasks.Count(t => _scheduler.LastStatus(t, c.Now) != "RUNNING"),
             ["activeServicesCount"] = cl.Services.Values.Count(s => s.Status == "ACTIVE"),
             ["capacityProviders"] = new JsonArray(cl.CapacityProviders.Select(p => (JsonNode?)p).ToArray()),
+            ["defaultCapacityProviderStrategy"] = cl.DefaultCapacityProviderStrategy?.DeepClone() ?? new JsonArray(),
             ["tags"] = Tags(ClusterArn(c, cl.Name)),
         };
     }

@@ -28,7 +28,19 @@ internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheSta
 
     JsonNode? AddTagsToResource(JsonObject i, RequestContext c) => Write(() =>
     {
-        var map = TagsOf(State.Tags, Required(i, "ResourceName"));
+        var arn = Required(i, "ResourceName");
+        var parts = arn.Split(':');
+        var (kind, id) = parts.Length == 7 && parts[0] == "arn" && parts[2] == "elasticache" ? (parts[5], parts[6]) : ("", "");
+        var missing = kind switch
+        {
+            "cluster" when !State.Clusters.ContainsKey(id) => new AwsError("CacheClusterNotFound", $"CacheCluster {id} not found.", 404),
+            "replicationgroup" when !State.Groups.ContainsKey(id) => new AwsError("ReplicationGroupNotFoundFault", $"ReplicationGroup {id} not found.", 404),
+            "subnetgroup" when !State.SubnetGroups.ContainsKey(id) => new AwsError("CacheSubnetGroupNotFoundFault", $"CacheSubnetGroup {id} not found.", 404),
+            "cluster" or "replicationgroup" or "subnetgroup" => null,
+            _ => new AwsError("InvalidARN", $"The ARN {arn} is not a valid ElastiCache resource ARN."),
+        };
+        if (missing != null) throw missing;
+        var map = TagsOf(State.Tags, arn);
         MergeTags(map, i["Tags"]);
         return new JsonObject { ["TagList"] = TagList.Of(map) };
     });

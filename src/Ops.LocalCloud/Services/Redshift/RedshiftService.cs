@@ -22,7 +22,17 @@ internal sealed partial class RedshiftService : ServiceHandler<RedshiftState>
 
     JsonNode? CreateTags(JsonObject i, RequestContext c) => Write(() =>
     {
-        MergeTags(TagsOf(State.Tags, Required(i, "ResourceName")), i["Tags"]);
+        var arn = Required(i, "ResourceName");
+        var parts = arn.Split(':');
+        var (kind, id) = parts.Length == 7 && parts[0] == "arn" && parts[2] == "redshift" ? (parts[5], parts[6]) : ("", "");
+        var exists = kind switch
+        {
+            "cluster" => State.Clusters.ContainsKey(id),
+            "subnetgroup" => State.SubnetGroups.ContainsKey(id),
+            _ => throw new AwsError("InvalidTag", $"The ARN {arn} is not valid; expected arn:aws:redshift:REGION:ACCOUNT:cluster:NAME."),
+        };
+        if (!exists) throw new AwsError("ResourceNotFoundFault", $"The resource {arn} was not found.", 404);
+        MergeTags(TagsOf(State.Tags, arn), i["Tags"]);
         return new JsonObject();
     });
 

@@ -82,6 +82,9 @@ internal sealed class SsmService : ServiceHandler<SsmState>
                 "Name" when option == "BeginsWith" => ps.Where(p => values.Any(v => p.Name.StartsWith(v, StringComparison.Ordinal))),
                 "Name" => ps.Where(p => values.Contains(p.Name)),
                 "Type" => ps.Where(p => values.Contains(p.Type)),
+                "tag-key" => ps.Where(p => values.Any(p.Tags.ContainsKey)),
+                _ when key.StartsWith("tag:", StringComparison.Ordinal) =>
+                    ps.Where(p => p.Tags.TryGetValue(key[4..], out var v) && (values.Count == 0 || values.Contains(v))),
                 _ => throw new AwsError("InvalidFilterKey", $"Filter key {key} is not supported by the local cloud."),
             };
         }
@@ -113,7 +116,13 @@ internal sealed class SsmService : ServiceHandler<SsmState>
 
     JsonNode? AddTagsToResource(JsonObject i, RequestContext c) => Write(() =>
     {
-        MergeTags(Find(Required(i, "ResourceId")).Tags, i["Tags"]);
+        var type = Required(i, "ResourceType");
+        if (type != "Parameter")
+            throw new AwsError("InvalidResourceType", $"The local cloud tags parameters only (ResourceType Parameter), not {type}.");
+        var id = Required(i, "ResourceId");
+        var parameter = State.Parameters.GetValueOrDefault(id)
+            ?? throw new AwsError("InvalidResourceId", $"The resource ID \"{id}\" is not valid. Verify the ID and try again.");
+        MergeTags(parameter.Tags, i["Tags"]);
         return new JsonObject();
     });
 
