@@ -14,6 +14,9 @@ public sealed record LocalCloudOptions
     public string Account { get; init; } = "123456789012";
     public string Region { get; init; } = "us-east-1";
 
+    /// <summary>What an acknowledged change survives (with a state directory): the process's death, or a power loss too.</summary>
+    public StateDurability Durability { get; init; } = StateDurability.Disk;
+
     /// <summary>How long resources take to move through their states.</summary>
     public LifecycleDelays Delays { get; init; } = LifecycleDelays.Realistic;
 

@@ -40,7 +40,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
     {
         Options = options;
         _secrets = new Dictionary<string, string> { [options.AccessKey] = options.SecretKey };
-        _store = new StateStore(options.StateDirectory);
+        _store = new StateStore(options.StateDirectory, options.Durability);
         _s3 = new S3Service(options.StateDirectory);
         _services = ServiceCatalog.Create(_store, options).ToDictionary(s => s.Model.SigningName);
 
@@ -155,9 +155,10 @@ public sealed class LocalCloudServer : IAsyncDisposable
             };
             var context = new RequestContext(Options.Account, scope!.Region, requestId, Options.Clock.GetUtcNow(),
                 new Uri($"http://{request.Host}"));
+            var changes = _store.BeginRequest();
             var output = await service.HandleAsync(operation, input, context, http.RequestAborted);
             // Acknowledge only what would survive a crash now.
-            await _store.WhenDurableAsync(http.RequestAborted);
+            await _store.WhenDurableAsync(changes, http.RequestAborted);
 
             http.Response.Headers["x-amzn-RequestId"] = requestId;
             switch (protocol)

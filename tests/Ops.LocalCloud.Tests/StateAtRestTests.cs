@@ -111,6 +111,24 @@ public sealed class StateAtRestTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(StateDurability.Disk)]
+    [InlineData(StateDurability.Process)]
+    public async Task An_acknowledged_change_is_in_the_log_on_disk_before_the_answer(StateDurability durability)
+    {
+        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
+        {
+            StateDirectory = _dir, Delays = LifecycleDelays.Instant, Durability = durability,
+        });
+        var sqs = new SqsClient(Connect(server));
+        var url = (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = "acknowledged" })).QueueUrl!;
+        for (var n = 0; n < 20; n++)
+        {
+            await sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = $"message-{n}" });
+            Assert.Contains($"message-{n}", Read(Path.Combine(_dir, "wal.log"))); // read at once: nothing waited for a timer
+        }
+    }
+
     [Fact]
     public async Task A_torn_record_at_the_end_of_the_log_is_ignored_and_what_came_before_it_is_kept()
     {

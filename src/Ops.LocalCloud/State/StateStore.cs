@@ -25,21 +25,25 @@ internal sealed class StateStore : IDisposable
     };
 
     readonly string? _directory;
+    readonly StateDurability _durability;
+    readonly CancellationTokenSource _stopping = new();
+    Thread? _syncer;
+    bool _unsynced; // appended to the log but not yet flushed to disk (Process durability)
     readonly object _gate = new();
     readonly Dictionary<string, Func<string>> _dirty = new();
     readonly Dictionary<string, string> _logged = new(); // newest snapshot per service since the last checkpoint
     readonly Dictionary<string, string> _written = new(); // newest snapshot per service on disk (log or file)
-    readonly List<(long Version, TaskCompletionSource Done)> _waiters = [];
+    readonly SemaphoreSlim _flushing = new(1, 1);
+    readonly AsyncLocal<RequestMark?> _request = new();
     long _version;   // bumped by every change
-    long _required;  // the newest change a request must not be answered before (lazy changes don't count)
     long _durable;   // every change up to this version is on disk
-    bool _flushing;
     Exception? _failure;
     FileStream? _log;
 
-    public StateStore(string? directory)
+    public StateStore(string? directory, StateDurability durability = StateDurability.Disk)
     {
         _directory = directory;
+        _durability = durability;
         if (directory != null)
         {
             DurableFiles.CreatePrivateDirectory(directory);
@@ -49,6 +53,33 @@ internal sealed class StateStore : IDisposable
         if (directory == null) return;
         Recover();
         _log = OpenLog();
+        if (durability == StateDurability.Process)
+        {
+            _syncer = new Thread(SyncLoop) { IsBackground = true, Name = "local-cloud state sync" };
+            _syncer.Start();
+        }
+    }
+
+    /// <summary>Process durability: flushes what was appended to the disk every 10 ms, off the request path.</summary>
+    void SyncLoop()
+    {
+        while (!_stopping.Token.WaitHandle.WaitOne(10))
+        {
+            try
+            {
+                lock (_log!)
+                {
+                    if (!_unsynced) continue;
+                    _log.Flush(flushToDisk: true);
+                    _unsynced = false;
+                }
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                lock (_gate) _failure ??= e;
+                return;
+            }
+        }
     }
 
     public string? Directory => _directory;
@@ -73,6 +104,15 @@ internal sealed class StateStore : IDisposable
 
     public static string Serialize<T>(T state) => JsonSerializer.Serialize(state, Json);
 
+    /// <summary>What one request changed: the newest version its answer must wait for (0: nothing to wait for).</summary>
+    public sealed class RequestMark
+    {
+        public long Version { get; set; }
+    }
+
+    /// <summary>Starts tracking the changes of the request running in this async flow; pass the mark to <see cref="WhenDurableAsync"/>.</summary>
+    public RequestMark BeginRequest() => _request.Value = new RequestMark();
+
     /// <summary>
     /// Marks a service changed; <paramref name="snapshot"/> serialises its state (taking the service's own lock).
     /// A <paramref name="lazy"/> change (one a crash may undo harmlessly, like an SQS receipt: the message is simply
@@ -85,44 +125,34 @@ internal sealed class StateStore : IDisposable
         {
             _dirty[service] = snapshot;
             _version++;
-            if (!lazy) _required = _version;
+            if (!lazy && _request.Value is { } mark) mark.Version = _version;
         }
     }
 
-    /// <summary>Completes once every change marked so far is on disk; the caller acknowledges its request after that.</summary>
-    public Task WhenDurableAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Completes once the changes a request made (its <paramref name="mark"/>; every change when null) are on disk; the
+    /// request is answered after that. Group commit: the first waiter writes every pending change of every request
+    /// in one append and one flush; the others find theirs already written.
+    /// </summary>
+    public async Task WhenDurableAsync(RequestMark? mark = null, CancellationToken cancellationToken = default)
     {
-        if (_directory == null) return Task.CompletedTask;
-        TaskCompletionSource done;
-        bool start;
+        if (_directory == null) return;
+        long required;
         lock (_gate)
         {
-            if (_failure != null) return Task.FromException(new IOException($"The local cloud could not write its state: {_failure.Message}", _failure));
-            if (_durable >= _required) return Task.CompletedTask;
-            done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((_required, done));
-            start = !_flushing;
-            _flushing = true;
+            ThrowIfFailed();
+            required = mark?.Version ?? _version;
+            if (_durable >= required) return;
         }
-        if (start) _ = Task.Run(FlushLoop, CancellationToken.None);
-        return done.Task.WaitAsync(cancellationToken);
-    }
-
-    /// <summary>Runs while there are changes: snapshot, append, flush, release the waiters covered.</summary>
-    void FlushLoop()
-    {
-        while (true)
+        await _flushing.WaitAsync(cancellationToken);
+        try
         {
             KeyValuePair<string, Func<string>>[] pending;
             long version;
             lock (_gate)
             {
-                if (_dirty.Count == 0)
-                {
-                    _flushing = false;
-                    Release(_version, null);
-                    return;
-                }
+                ThrowIfFailed();
+                if (_durable >= required) return; // a flush that ran while this one waited took it
                 pending = _dirty.ToArray();
                 _dirty.Clear();
                 version = _version;
@@ -130,31 +160,24 @@ internal sealed class StateStore : IDisposable
             try
             {
                 Append(pending);
-                lock (_gate) Release(version, null);
             }
             catch (Exception e)
             {
-                lock (_gate)
-                {
-                    _failure = e;
-                    _flushing = false;
-                    Release(long.MaxValue, e);
-                }
-                return;
+                lock (_gate) _failure = e;
+                throw new IOException($"The local cloud could not write its state: {e.Message}", e);
             }
+            lock (_gate) _durable = Math.Max(_durable, version);
+        }
+        finally
+        {
+            _flushing.Release();
         }
     }
 
-    /// <summary>Completes the waiters up to <paramref name="version"/> (under the gate).</summary>
-    void Release(long version, Exception? error)
+    /// <summary>After a failed write nothing is acknowledged any more: the state on disk no longer follows the state served.</summary>
+    void ThrowIfFailed()
     {
-        if (error == null) _durable = Math.Max(_durable, Math.Min(version, _version));
-        _waiters.RemoveAll(w =>
-        {
-            if (w.Version > version) return false;
-            if (error == null) w.Done.TrySetResult(); else w.Done.TrySetException(new IOException($"The local cloud could not write its state: {error.Message}", error));
-            return true;
-        });
+        if (_failure != null) throw new IOException($"The local cloud could not write its state: {_failure.Message}", _failure);
     }
 
     /// <summary>One record per service: "checksum\tservice\tjson\n"; a crash mid-append leaves a tail that recovery ignores.</summary>
@@ -175,7 +198,10 @@ internal sealed class StateStore : IDisposable
         lock (_log!)
         {
             _log.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
-            _log.Flush(flushToDisk: true);
+            // Disk: on the disk before the answer. Process: in the operating system before the answer, on the disk
+            // within 10 ms (SyncLoop); either way the bytes are out of this process when the request is answered.
+            _log.Flush(flushToDisk: _durability == StateDurability.Disk);
+            _unsynced = _durability == StateDurability.Process;
             foreach (var (service, json) in snapshots) _logged[service] = _written[service] = json;
             if (_log.Length >= CheckpointBytes) Checkpoint();
         }
@@ -230,8 +256,9 @@ internal sealed class StateStore : IDisposable
     public void Dispose()
     {
         if (_directory == null || _log == null) return;
-        lock (_gate) _required = _version; // lazy changes too
-        WhenDurableAsync().GetAwaiter().GetResult();
+        WhenDurableAsync().GetAwaiter().GetResult(); // every change, lazy ones too
+        _stopping.Cancel();
+        _syncer?.Join();
         lock (_log)
         {
             // Services not logged since the last checkpoint are already in their files.
