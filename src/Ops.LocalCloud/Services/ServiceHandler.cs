@@ -62,6 +62,13 @@ internal abstract class ServiceHandler
         (string?)input[member] is { Length: > 0 } value ? value : throw new AwsError(
             "ValidationException", $"1 validation error detected: Value null at '{char.ToLowerInvariant(member[0])}{member[1..]}' failed to satisfy constraint: Member must not be null");
 
+    /// <summary>The resource type and id of an ARN of this form: arn:aws:SERVICE:REGION:ACCOUNT:TYPE:ID; ("", "") otherwise.</summary>
+    protected static (string Kind, string Id) ArnParts(string arn, string service)
+    {
+        var parts = arn.Split(':');
+        return parts.Length == 7 && parts[0] == "arn" && parts[2] == service ? (parts[5], parts[6]) : ("", "");
+    }
+
     protected static string? Optional(JsonObject input, string member) => (string?)input[member];
     protected static long? Number(JsonObject input, string member) => input[member] is JsonValue v ? v.GetValue<long>() : null;
     protected static bool Flag(JsonObject input, string member) => input[member] is JsonValue v && v.GetValue<bool>();

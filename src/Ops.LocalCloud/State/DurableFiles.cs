@@ -24,17 +24,52 @@ internal static class DurableFiles
         ? new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = share }
         : new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = share, UnixCreateMode = PrivateFile };
 
+    /// <summary>Names starting with this are unfinished writes, never objects or state.</summary>
+    public const string TemporaryPrefix = ".tmp-";
+
+    /// <summary>A new, uniquely named temporary file in <paramref name="directory"/>, readable by this user only.</summary>
+    public static FileStream CreateTemporary(string directory)
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None, BufferSize = 81920, Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = PrivateFile;
+        return new FileStream(Path.Combine(directory, TemporaryPrefix + Guid.NewGuid().ToString("N")), options);
+    }
+
+    /// <summary>Makes a temporary file the file at <paramref name="path"/>: fsync, close, atomic rename, fsync the directory.</summary>
+    public static void Commit(FileStream temporary, string path)
+    {
+        temporary.Flush(flushToDisk: true);
+        var name = temporary.Name;
+        temporary.Dispose();
+        File.Move(name, path, overwrite: true);
+        FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    /// <summary>Removes a temporary file that was not committed; a file already gone is fine.</summary>
+    public static void Discard(FileStream temporary)
+    {
+        var name = temporary.Name;
+        temporary.Dispose();
+        File.Delete(name);
+    }
+
     /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> so that a crash leaves the old or the new file, never a mix.</summary>
     public static void WriteAtomically(string path, ReadOnlySpan<byte> content)
     {
-        var tmp = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
-        using (var stream = new FileStream(tmp, NewPrivateFile(FileMode.Create)))
+        var temporary = CreateTemporary(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        try
         {
-            stream.Write(content);
-            stream.Flush(flushToDisk: true);
+            temporary.Write(content);
+            Commit(temporary, path);
         }
-        File.Move(tmp, path, overwrite: true);
-        FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        catch
+        {
+            Discard(temporary);
+            throw;
+        }
     }
 
     /// <summary>Flushes a directory's entries (a rename or a new file in it) to disk; a no-op where the OS offers no way.</summary>

@@ -29,8 +29,7 @@ internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheSta
     JsonNode? AddTagsToResource(JsonObject i, RequestContext c) => Write(() =>
     {
         var arn = Required(i, "ResourceName");
-        var parts = arn.Split(':');
-        var (kind, id) = parts.Length == 7 && parts[0] == "arn" && parts[2] == "elasticache" ? (parts[5], parts[6]) : ("", "");
+        var (kind, id) = ArnParts(arn, "elasticache");
         var missing = kind switch
         {
             "cluster" when !State.Clusters.ContainsKey(id) => new AwsError("CacheClusterNotFound", $"CacheCluster {id} not found.", 404),

@@ -15,8 +15,7 @@ internal sealed partial class RdsService
     /// <summary>Tags go only on what exists: arn:aws:rds:REGION:ACCOUNT:(db|snapshot|subgrp):ID.</summary>
     void RequireTaggable(string arn)
     {
-        var parts = arn.Split(':');
-        var (kind, id) = parts.Length == 7 && parts[0] == "arn" && parts[2] == "rds" ? (parts[5], parts[6]) : ("", "");
+        var (kind, id) = ArnParts(arn, "rds");
         var exists = kind switch
         {
             "db" => State.Instances.ContainsKey(id),

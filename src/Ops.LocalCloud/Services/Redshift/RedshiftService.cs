@@ -23,8 +23,7 @@ internal sealed partial class RedshiftService : ServiceHandler<RedshiftState>
     JsonNode? CreateTags(JsonObject i, RequestContext c) => Write(() =>
     {
         var arn = Required(i, "ResourceName");
-        var parts = arn.Split(':');
-        var (kind, id) = parts.Length == 7 && parts[0] == "arn" && parts[2] == "redshift" ? (parts[5], parts[6]) : ("", "");
+        var (kind, id) = ArnParts(arn, "redshift");
         var exists = kind switch
         {
             "cluster" => State.Clusters.ContainsKey(id),

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 
+using Ops.LocalCloud.State;
+
 namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>
@@ -21,9 +23,9 @@ internal sealed class S3Multipart(S3ObjectStore store)
         store.RequireBucket(bucket);
         var upload = new S3Upload { UploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)), Bucket = bucket, Initiated = now, Object = target };
         var directory = UploadDirectory(upload.UploadId);
-        DurableFile.CreatePrivateDirectory(store.UploadsDirectory);   // parents would get the default mode
-        DurableFile.CreatePrivateDirectory(directory);
-        DurableFile.WriteAllBytes(Path.Combine(directory, "upload.json"), JsonSerializer.SerializeToUtf8Bytes(upload));
+        DurableFiles.CreatePrivateDirectory(store.UploadsDirectory);   // parents would get the default mode
+        DurableFiles.CreatePrivateDirectory(directory);
+        DurableFiles.WriteAtomically(Path.Combine(directory, "upload.json"), JsonSerializer.SerializeToUtf8Bytes(upload));
         return upload;
     }
 
@@ -103,6 +105,6 @@ internal sealed class S3Multipart(S3ObjectStore store)
     public void Abort(S3Upload upload)
     {
         Directory.Delete(UploadDirectory(upload.UploadId), recursive: true);
-        DurableFile.FlushDirectory(store.UploadsDirectory);
+        DurableFiles.FlushDirectory(store.UploadsDirectory);
     }
 }

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
+using Ops.LocalCloud.State;
+
 namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>
@@ -21,7 +23,7 @@ internal static class S3ObjectFile
     public static async Task<S3ObjectHeader> WriteAsync(
         string path, Func<Stream, CancellationToken, Task<string>> writeData, Func<long, string, S3ObjectHeader> header, CancellationToken cancellationToken)
     {
-        var temporary = DurableFile.CreateTemporary(Path.GetDirectoryName(path)!);
+        var temporary = DurableFiles.CreateTemporary(Path.GetDirectoryName(path)!);
         try
         {
             var etag = await writeData(temporary, cancellationToken);
@@ -32,12 +34,12 @@ internal static class S3ObjectFile
             BinaryPrimitives.WriteInt32LittleEndian(trailer, json.Length);
             Magic.CopyTo(trailer, 4);
             await temporary.WriteAsync(trailer, cancellationToken);
-            DurableFile.Commit(temporary, path);
+            DurableFiles.Commit(temporary, path);
             return result;
         }
         catch
         {
-            DurableFile.Discard(temporary);
+            DurableFiles.Discard(temporary);
             throw;
         }
     }

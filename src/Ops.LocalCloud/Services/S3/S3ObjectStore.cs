@@ -1,3 +1,5 @@
+using Ops.LocalCloud.State;
+
 namespace Ops.LocalCloud.Services.S3;
 
 /// <summary>
@@ -19,7 +21,7 @@ internal sealed class S3ObjectStore : IDisposable
         else
         {
             Root = Path.Combine(Path.GetFullPath(stateDirectory), "s3");
-            DurableFile.CreatePrivateDirectory(Root);
+            DurableFiles.CreatePrivateDirectory(Root);
         }
     }
 
@@ -52,8 +54,8 @@ internal sealed class S3ObjectStore : IDisposable
     {
         var directory = BucketDirectory(bucket);
         if (Directory.Exists(directory)) return false;
-        DurableFile.CreatePrivateDirectory(directory);
-        DurableFile.FlushDirectory(Root);
+        DurableFiles.CreatePrivateDirectory(directory);
+        DurableFiles.FlushDirectory(Root);
         return true;
     }
 
@@ -64,7 +66,7 @@ internal sealed class S3ObjectStore : IDisposable
         if (Directory.EnumerateFiles(directory).Any(f => S3ObjectFile.IsObjectFileName(Path.GetFileName(f))))
             throw new AwsError("BucketNotEmpty", $"The bucket you tried to delete is not empty: {bucket}.", 409);
         Directory.Delete(directory, recursive: true); // only unfinished temporary files can be left
-        DurableFile.FlushDirectory(Root);
+        DurableFiles.FlushDirectory(Root);
     }
 
     /// <summary>Every object's header in a bucket, in no particular order.</summary>
@@ -104,7 +106,7 @@ internal sealed class S3ObjectStore : IDisposable
         var path = ObjectPath(bucket, key);
         if (!File.Exists(path)) return;
         File.Delete(path);
-        DurableFile.FlushDirectory(Path.GetDirectoryName(path)!);
+        DurableFiles.FlushDirectory(Path.GetDirectoryName(path)!);
     }
 
     public void Dispose()
