@@ -14,7 +14,7 @@ var workers = Arg("--workers", 4);
 Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
 
 Console.WriteLine($"Ops.Bench: {seconds} s per measurement, {workers} concurrent callers, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-Console.WriteLine("Both endpoints on 127.0.0.1; LocalCloud runs in this process (sharing its cores with the callers), moto in its own.");
+Console.WriteLine("All endpoints on 127.0.0.1; the LocalClouds run in this process (sharing its cores with the callers), moto in its own.");
 
 // "LocalCloud" keeps state on disk as ./build.sh runs it: a change is acknowledged once its group commit is flushed to
 // disk (StateDurability.Disk); "process" acknowledges once the change is written to the operating system and flushes
