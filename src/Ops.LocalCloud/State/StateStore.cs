@@ -104,12 +104,6 @@ internal sealed class StateStore : IDisposable
 
     public static string Serialize<T>(T state) => JsonSerializer.Serialize(state, Json);
 
-    /// <summary>What one request changed: the newest version its answer must wait for (0: nothing to wait for).</summary>
-    public sealed class RequestMark
-    {
-        public long Version { get; set; }
-    }
-
     /// <summary>Starts tracking the changes of the request running in this async flow; pass the mark to <see cref="WhenDurableAsync"/>.</summary>
     public RequestMark BeginRequest() => _request.Value = new RequestMark();
 
