@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Ops.LocalCloud.Tests;
@@ -19,32 +18,16 @@ internal static class RawS3Request
     public static async Task<Response> SendAsync(Uri endpoint, string method, string rawTarget, byte[]? body = null, IReadOnlyDictionary<string, string>? extraHeaders = null)
     {
         body ??= [];
-        var now = DateTime.UtcNow;
-        var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var date = amzDate[..8];
-        var host = $"{endpoint.Host}:{endpoint.Port}";
-        var payloadHash = Hex(SHA256.HashData(body));
-        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["host"] = host, ["x-amz-content-sha256"] = payloadHash, ["x-amz-date"] = amzDate,
-        };
-        foreach (var (k, v) in extraHeaders ?? new Dictionary<string, string>()) headers[k.ToLowerInvariant()] = v;
         var query = rawTarget.IndexOf('?');
-        var path = query < 0 ? rawTarget : rawTarget[..query];
-        var rawQuery = query < 0 ? "" : rawTarget[(query + 1)..];
-        var canonicalQuery = string.Join('&', rawQuery.Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => p.Contains('=') ? p : p + "=").Order(StringComparer.Ordinal));
-        var signed = string.Join(';', headers.Keys);
-        var canonical = string.Join('\n', method, path, canonicalQuery, string.Concat(headers.Select(h => $"{h.Key}:{h.Value.Trim()}\n")), signed, payloadHash);
-        var scope = $"{date}/us-east-1/s3/aws4_request";
-        var toSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
-        var key = Encoding.UTF8.GetBytes("AWS4test");
-        foreach (var part in new[] { date, "us-east-1", "s3", "aws4_request" }) key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
-        var signature = Hex(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(toSign)));
+        var request = new RawSignedRequest(endpoint, "s3", method, rawTarget, body)
+        {
+            DeclaredPayloadHash = RawSignedRequest.Sha256(body),
+            Headers = extraHeaders ?? new Dictionary<string, string>(),
+        };
+        var headers = request.HeadersFor(query < 0 ? rawTarget : rawTarget[..query], query < 0 ? "" : rawTarget[(query + 1)..], $"{endpoint.Host}:{endpoint.Port}");
 
         var head = new StringBuilder($"{method} {rawTarget} HTTP/1.1\r\n");
         foreach (var (k, v) in headers) head.Append($"{k}: {v}\r\n");
-        head.Append($"authorization: AWS4-HMAC-SHA256 Credential=test/{scope}, SignedHeaders={signed}, Signature={signature}\r\n");
         head.Append($"content-length: {body.Length}\r\nconnection: close\r\n\r\n");
 
         using var client = new TcpClient();
@@ -82,6 +65,4 @@ internal static class RawS3Request
             pos += size + 2;
         }
     }
-
-    static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 }

@@ -34,36 +34,45 @@ public sealed record RawSignedRequest(Uri Endpoint, string Service, string Metho
     {
         var uri = new Uri(Endpoint, PathAndQuery);
         var message = new HttpRequestMessage(new HttpMethod(Method), uri);
+        var headers = HeadersFor(uri.AbsolutePath, uri.Query.TrimStart('?'), uri.Authority);
+        message.Content = contentOverride ?? new ByteArrayContent(Body);
+        if (ContentType != null) message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
+        foreach (var (k, v) in headers)
+            if (k is not ("host" or "content-type")) message.Headers.TryAddWithoutValidation(k, v);
+        return message;
+    }
+
+    /// <summary>
+    /// Every header to send (lower-case names; <c>authorization</c> last unless <see cref="Sign"/> is off), signed over
+    /// <paramref name="rawPath"/> and <paramref name="rawQuery"/> exactly as given, so a test can send a path no HTTP
+    /// client would leave alone.
+    /// </summary>
+    public SortedDictionary<string, string> HeadersFor(string rawPath, string rawQuery, string authority)
+    {
         var amzDate = SignedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["host"] = uri.Authority,
+            ["host"] = authority,
             ["x-amz-date"] = amzDate,
         };
         foreach (var (k, v) in Headers) headers[k.ToLowerInvariant()] = v;
         if (DeclaredPayloadHash != null) headers["x-amz-content-sha256"] = DeclaredPayloadHash;
         if (ContentType != null) headers["content-type"] = ContentType;
-
-        message.Content = contentOverride ?? new ByteArrayContent(Body);
-        if (ContentType != null) message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
-        foreach (var (k, v) in headers)
-            if (k is not ("host" or "content-type")) message.Headers.TryAddWithoutValidation(k, v);
-        if (!Sign) return message;
+        if (!Sign) return headers;
 
         var signed = headers.Keys.Where(h => SignHost || h != "host").ToList();
         var canonicalHeaders = string.Concat(signed.Select(h => $"{h}:{headers[h].Trim()}\n"));
-        var query = uri.Query.TrimStart('?');
-        var canonicalQuery = string.Join('&', query.Split('&', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
-        var canonical = string.Join('\n', Method, uri.AbsolutePath, canonicalQuery, canonicalHeaders, string.Join(';', signed),
+        var canonicalQuery = string.Join('&', rawQuery.Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Contains('=') ? p : p + "=").Order(StringComparer.Ordinal));
+        var canonical = string.Join('\n', Method, rawPath, canonicalQuery, canonicalHeaders, string.Join(';', signed),
             DeclaredPayloadHash ?? Sha256(Body));
         var date = ScopeDate ?? amzDate[..8];
         var scope = $"{date}/{Region}/{Service}/aws4_request";
         var toSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Sha256(Encoding.UTF8.GetBytes(canonical))}";
         var key = Hmac(Hmac(Hmac(Hmac(Encoding.UTF8.GetBytes("AWS4" + SecretKey), date), Region), Service), "aws4_request");
         var signature = Convert.ToHexStringLower(Hmac(key, toSign));
-        message.Headers.TryAddWithoutValidation("Authorization",
-            $"AWS4-HMAC-SHA256 Credential={AccessKey}/{scope}, SignedHeaders={string.Join(';', signed)}, Signature={signature}");
-        return message;
+        headers["authorization"] = $"AWS4-HMAC-SHA256 Credential={AccessKey}/{scope}, SignedHeaders={string.Join(';', signed)}, Signature={signature}";
+        return headers;
     }
 
     static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
