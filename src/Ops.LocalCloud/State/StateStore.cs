@@ -31,8 +31,8 @@ internal sealed class StateStore : IDisposable
     bool _unsynced; // appended to the log but not yet flushed to disk (Process durability)
     readonly object _gate = new();
     readonly Dictionary<string, Func<string>> _dirty = new();
-    readonly Dictionary<string, string> _logged = new(); // newest snapshot per service since the last checkpoint
     readonly Dictionary<string, string> _written = new(); // newest snapshot per service on disk (log or file)
+    readonly HashSet<string> _logged = []; // services whose newest snapshot is in the log, not yet in their file
     readonly SemaphoreSlim _flushing = new(1, 1);
     readonly AsyncLocal<RequestMark?> _request = new();
     long _version;   // bumped by every change
@@ -196,7 +196,11 @@ internal sealed class StateStore : IDisposable
             // within 10 ms (SyncLoop); either way the bytes are out of this process when the request is answered.
             _log.Flush(flushToDisk: _durability == StateDurability.Disk);
             _unsynced = _durability == StateDurability.Process;
-            foreach (var (service, json) in snapshots) _logged[service] = _written[service] = json;
+            foreach (var (service, json) in snapshots)
+            {
+                _written[service] = json;
+                _logged.Add(service);
+            }
             if (_log.Length >= CheckpointBytes) Checkpoint();
         }
     }
@@ -204,8 +208,8 @@ internal sealed class StateStore : IDisposable
     /// <summary>Writes the newest snapshot of each logged service to its own file, then starts an empty log (under the log's lock).</summary>
     void Checkpoint()
     {
-        foreach (var (service, json) in _logged)
-            DurableFiles.WriteAtomically(Path.Combine(_directory!, service + ".json"), Encoding.UTF8.GetBytes(json));
+        foreach (var service in _logged)
+            DurableFiles.WriteAtomically(Path.Combine(_directory!, service + ".json"), Encoding.UTF8.GetBytes(_written[service]));
         _logged.Clear();
         _log!.SetLength(0);
         _log.Flush(flushToDisk: true);
