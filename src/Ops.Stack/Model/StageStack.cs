@@ -1,0 +1,34 @@
+namespace Ops.Stack.Model;
+
+/// <summary>
+/// The resolved stack of one stage: every name, size and setting a target needs, with the stack file's
+/// overrides applied to the built-in defaults and <c>{stage}</c> expanded. Validated before any AWS call.
+/// </summary>
+public sealed record StageStack
+{
+    /// <summary>The stage's name as given to <c>--stage</c> (dev, stage, prod, or one the stack file defines).</summary>
+    public required string Stage { get; init; }
+
+    /// <summary>The project name, also the <c>Project</c> tag (IOTileCloud).</summary>
+    public required string Project { get; init; }
+
+    /// <summary>Tags on every resource: the stack's tags plus Project, Stage and ManagedBy=Ops.</summary>
+    public required IReadOnlyDictionary<string, string> Tags { get; init; }
+
+    public required QueuesSpec Queues { get; init; }
+
+    /// <summary>The DynamoDB worker-log table (<c>iotile-worker-logs-{stage}</c>): one item per processed message.</summary>
+    public required string WorkerLogTable { get; init; }
+
+    public required RepositorySpec Repository { get; init; }
+
+    public required ImageSpec Image { get; init; }
+
+    public required WorkerSpec Worker { get; init; }
+
+    public required EcsSpec Ecs { get; init; }
+
+    public required InstancesSpec Instances { get; init; }
+
+    public required LocalSpec Local { get; init; }
+}
