@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using Ops.Aws;
 using Ops.Aws.Sts;
 using Ops.LocalCloud;
+using Ops.Stack;
+using Ops.Stack.Model;
 using Ops.Targets;
 
 namespace Ops.Build;
@@ -11,8 +13,8 @@ sealed partial class Build : BuildBase
 {
     public static Task<int> Main(string[] args) => Execute<Build>(args);
 
-    [Parameter("Stage whose resources are addressed.")]
-    public DeployStage Stage = DeployStage.Dev;
+    [Parameter("Stage whose resources are addressed: dev, stage, prod, or any stage the stack file defines.")]
+    public string Stage = "dev";
 
     [Parameter("Where resources live: local (embedded local cloud, no AWS account) or aws (real AWS).")]
     public CloudKind Cloud = CloudKind.Local;
@@ -36,6 +38,12 @@ sealed partial class Build : BuildBase
     public LocalCloudSpeed LocalCloudSpeed = LocalCloudSpeed.Realistic;
 
     LocalCloudHost? _localCloud;
+
+    /// <summary>The resolved stack of --stage (built-in defaults until the stack file loader lands).</summary>
+    StageStack StageStack => StackDefaults.For(Stage);
+
+    /// <summary>The domain's view of this build's log.</summary>
+    IStackLog StackLog => new BuildStackLog(Log);
 
     LocalCloudHost LocalCloudHost => _localCloud ??= new LocalCloudHost(
         Path.Combine(TemporaryDirectory, "local-cloud"),
@@ -109,7 +117,7 @@ sealed partial class Build : BuildBase
         .Description("Print the resolved stage, cloud, region, endpoint and profile")
         .Executes(() =>
         {
-            Log.Info($"stage        {Stage.ToString().ToLowerInvariant()}");
+            Log.Info($"stage        {Stage}");
             Log.Info($"cloud        {DescribeCloud()}");
             Log.Info($"region       {Region}");
             Log.Info($"endpoint     {EndpointUrl?.ToString() ?? (Cloud == CloudKind.Aws ? "AWS's regional endpoints" : "the local cloud's, on 127.0.0.1")}");
