@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Ops.Worker.Actions;
@@ -13,7 +15,8 @@ internal sealed class SleepAction(TimeProvider clock) : IWorkerAction
 
     public Task RunAsync(JsonObject arguments, WorkerActionContext context, CancellationToken cancellationToken)
     {
-        if (arguments["ms"] is not JsonValue value || !value.TryGetValue<long>(out var ms) || ms < 0 || ms > MaxMilliseconds)
+        if (arguments["ms"] is not JsonValue { } value || value.GetValueKind() != JsonValueKind.Number
+            || !long.TryParse(value.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ms) || ms < 0 || ms > MaxMilliseconds)
             throw new WorkerActionException($"Sleep needs arguments.ms, a whole number of milliseconds from 0 to {MaxMilliseconds}, got {arguments["ms"]?.ToJsonString() ?? "nothing"}");
         return ms == 0 ? Task.CompletedTask : Task.Delay(TimeSpan.FromMilliseconds(ms), clock, cancellationToken);
     }
