@@ -167,6 +167,26 @@ public sealed class WorkerProcessTests(WorkerCloud cloud) : IClassFixture<Worker
     }
 
     [Fact]
+    public async Task On_ECS_the_worker_log_names_the_task_from_the_metadata_endpoint_and_the_region_from_its_arn()
+    {
+        var (queue, table) = (WorkerCloud.Unique("ecs"), WorkerCloud.Unique("log"));
+        var (url, _) = await cloud.CreateQueueAsync(queue, visibilityTimeoutSeconds: 30, maxReceiveCount: 3);
+        await cloud.CreateLogTableAsync(table);
+        var sent = await cloud.SendAsync(url, [Sleep(1)]);
+        using var metadata = new TaskMetadataEndpoint("arn:aws:ecs:us-east-1:123456789012:task/iotile-dev/0f3e5b8c1d2a4e6f9a7b8c9d0e1f2a3b");
+
+        using var worker = cloud.StartWorker(cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
+        {
+            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri, ["AWS_REGION"] = null,
+        }));
+        await WaitForDone(worker, sent);
+        Assert.Equal(0, await Stop(worker));
+
+        Assert.Contains("worker 0f3e5b8c1d2a4e6f9a7b8c9d0e1f2a3b started", worker.Out);
+        Assert.Equal("0f3e5b8c1d2a4e6f9a7b8c9d0e1f2a3b", Assert.Single(await cloud.LogItemsAsync(table))["server"].S);
+    }
+
+    [Fact]
     public async Task Without_OPS_WORK_QUEUE_the_worker_says_so_in_one_line_and_exits_2()
     {
         using var worker = cloud.StartWorker(cloud.WorkerEnvironment("unused", "unused-table", new Dictionary<string, string?> { ["OPS_WORK_QUEUE"] = null }));
