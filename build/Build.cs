@@ -39,9 +39,6 @@ sealed partial class Build : BuildBase
 
     LocalCloudHost? _localCloud;
 
-    /// <summary>The resolved stack of --stage (built-in defaults until the stack file loader lands).</summary>
-    StageStack StageStack => StackDefaults.For(Stage);
-
     /// <summary>The domain's view of this build's log.</summary>
     IStackLog StackLog => new BuildStackLog(Log);
 
@@ -69,6 +66,7 @@ sealed partial class Build : BuildBase
     {
         AwsConnectionException { IsConfiguration: true } e => new UsageException(e.Message),
         AwsConnectionException e => new BuildFailedException(e.Message, e),
+        StackException e => new UsageException(e.Message),
         _ => exception,
     };
 
@@ -104,6 +102,7 @@ sealed partial class Build : BuildBase
 
     Target Whoami => _ => _
         .Description("Print the account and identity the selected cloud's credentials resolve to")
+        .Requires(() => StackIsValid)
         .Executes(async ct =>
         {
             var connection = await ConnectAsync(ct);
@@ -114,10 +113,12 @@ sealed partial class Build : BuildBase
         });
 
     Target Info => _ => _
-        .Description("Print the resolved stage, cloud, region, endpoint and profile")
+        .Description("Print the resolved stage, stack file, cloud, region, endpoint and profile")
+        .Requires(() => StackIsValid)
         .Executes(() =>
         {
-            Log.Info($"stage        {Stage}");
+            Log.Info($"stage        {StageStack.Stage}");
+            Log.Info($"stack        {LoadedStack.Source ?? "built-in (no ops.stack.yml)"}");
             Log.Info($"cloud        {DescribeCloud()}");
             Log.Info($"region       {Region}");
             Log.Info($"endpoint     {EndpointUrl?.ToString() ?? (Cloud == CloudKind.Aws ? "AWS's regional endpoints" : "the local cloud's, on 127.0.0.1")}");

@@ -122,7 +122,7 @@ public static class BuildRunner
             : results.Any(r => r.Status == ExecutionStatus.Cancelled) ? ExitCodes.Cancelled
             : results.Any(r => r.Status is ExecutionStatus.Failed or ExecutionStatus.NotRun or ExecutionStatus.Cancelled) ? ExitCodes.TargetFailed
             : ExitCodes.Success;
-        console.WriteRaw(SummaryWriter.Render(results, clock.Elapsed, exitCode));
+        console.WriteSummary(SummaryWriter.Render(results, clock.Elapsed, exitCode));
 
         var salt = ContinueState.NewSalt();
         new ContinueState(

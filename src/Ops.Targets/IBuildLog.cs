@@ -6,4 +6,10 @@ public interface IBuildLog
     void Info(string message);
     void Warning(string message);
     void Error(string message);
+
+    /// <summary>
+    /// A target's machine-readable result (like <c>--output json</c>): written to standard output as given, unprefixed
+    /// (secrets still redacted); the run's summary then goes to standard error so standard output stays parseable.
+    /// </summary>
+    void Data(string text);
 }

@@ -27,7 +27,7 @@ public class BuildProjectTests
     }
 
     [Theory]
-    [InlineData("--stage qa", "--stage (from the command line): 'qa' is not one of dev, stage, prod.")]
+    [InlineData("--stage qa", "--stage 'qa' is not defined by the stack (stages: dev, stage, prod); add it under stages: in ops.stack.yml")]
     [InlineData("--cloud gcp", "--cloud (from the command line): 'gcp' is not one of local, aws.")]
     [InlineData("--region useast1", "--region 'useast1' is not an AWS region name; use one like us-east-1 or eu-west-2.")]
     [InlineData("--endpoint-url ftp://x", "--endpoint-url 'ftp://x/' must be an http:// or https:// URL, like http://127.0.0.1:4566.")]

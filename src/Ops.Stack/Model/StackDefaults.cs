@@ -10,9 +10,15 @@ public static class StackDefaults
     public static IReadOnlyList<string> Stages { get; } = ["dev", "stage", "prod"];
 
     /// <summary>The built-in stack of <paramref name="stage"/> (any name; only the counts differ for prod).</summary>
-    public static StageStack For(string stage)
+    public static StageStack For(string stage) => For(stage, stage);
+
+    /// <summary>
+    /// The built-in stack of <paramref name="stage"/>, sized like <paramref name="sizedLike"/> (prod: 6 workers on 3
+    /// m7i.large; stage: 2 workers; anything else: 1): what a stack file's <c>like: prod</c> starts from.
+    /// </summary>
+    public static StageStack For(string stage, string sizedLike)
     {
-        var prod = stage == "prod";
+        var prod = sizedLike == "prod";
         return new StageStack
         {
             Stage = stage,
@@ -35,7 +41,7 @@ public static class StackDefaults
                 Cluster = $"iotile-{stage}",
                 Service = $"iotile-worker-{stage}",
                 TaskFamily = $"iotile-worker-{stage}",
-                DesiredCount = prod ? 6 : stage == "stage" ? 2 : 1,
+                DesiredCount = prod ? 6 : sizedLike == "stage" ? 2 : 1,
                 Memory = prod ? 1024 : 512,
                 LogGroup = $"/ecs/iotile-worker-{stage}",
             },

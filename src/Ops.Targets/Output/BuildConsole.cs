@@ -76,6 +76,31 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
         }
     }
 
+    /// <summary>True once a target wrote <see cref="Data"/>: the summary then goes to standard error.</summary>
+    public bool WroteData { get; private set; }
+
+    public void Data(string text)
+    {
+        WroteData = true;
+        WriteRaw(text.EndsWith('\n') ? text : text + "\n");
+    }
+
+    /// <summary>The end-of-run summary: on standard output, or standard error once a target wrote data there.</summary>
+    public void WriteSummary(string text)
+    {
+        if (!WroteData)
+        {
+            WriteRaw(text);
+            return;
+        }
+        lock (_lock)
+        {
+            ClearProgress();
+            _error.Write(Redactor.Redact(text));
+            _error.Flush();
+        }
+    }
+
     /// <summary>Raw text (help, plan, summary) written as given, redacted.</summary>
     public void WriteRaw(string text)
     {

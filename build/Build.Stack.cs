@@ -1,0 +1,51 @@
+using Ops.Stack;
+using Ops.Stack.Model;
+using Ops.Stack.Output;
+using Ops.Targets;
+
+namespace Ops.Build;
+
+/// <summary>The stack as data: --stack and --output, the resolved stack of --stage, and the stack target.</summary>
+sealed partial class Build
+{
+    [Parameter("Stack file overriding the built-in stack (default: ops.stack.yml, .yaml or .json at the repository root, if present).", Name = "stack")]
+    public string? StackFile;
+
+    [Parameter("How describing targets (stack, describe-ecs) print: text or json.")]
+    public OutputFormat Output = OutputFormat.Text;
+
+    LoadedStack? _loadedStack;
+
+    /// <summary>Every stage's stack, loaded and validated once; a broken file or unknown stage is a usage error (exit 2).</summary>
+    LoadedStack LoadedStack => _loadedStack ??= Usage(() => StackLoader.Load(RootDirectory, StackFile));
+
+    /// <summary>The resolved stack of --stage.</summary>
+    StageStack StageStack => Usage(() => LoadedStack.For(Stage));
+
+    /// <summary>
+    /// Declare <c>.Requires(() =&gt; StackIsValid)</c> on a target that reads the stack: the file and --stage are then
+    /// checked before anything runs, so a mistake stops the build before its first AWS call.
+    /// </summary>
+    bool StackIsValid => StageStack != null;
+
+    Target Stack => _ => _
+        .Description("Print the resolved stack of --stage (--output json for JSON)")
+        .Requires(() => StackIsValid)
+        .Executes(() =>
+        {
+            if (Output == OutputFormat.Json) Log.Data(StackJson.Write(StageStack));
+            else foreach (var line in StackText.Lines(StageStack, LoadedStack.Source)) Log.Info(line);
+        });
+
+    static T Usage<T>(Func<T> load)
+    {
+        try
+        {
+            return load();
+        }
+        catch (StackException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+}

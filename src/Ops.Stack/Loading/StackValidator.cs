@@ -1,0 +1,82 @@
+using System.Globalization;
+using Ops.Stack.Model;
+
+namespace Ops.Stack.Loading;
+
+/// <summary>Checks a resolved stage against the limits and naming rules AWS enforces, and the fields' rules among each other.</summary>
+internal static class StackValidator
+{
+    /// <summary>AWS's limit of tags per resource.</summary>
+    public const int MaxTags = 50;
+
+    /// <summary>
+    /// Throws the first problem. <paramref name="origins"/> says where the file set each field; a field it did not set
+    /// came from the built-in stack and is reported at <paramref name="fallback"/> (the stage's key).
+    /// </summary>
+    public static void Check(StageStack stack, IReadOnlyDictionary<string, Origin> origins, Origin fallback)
+    {
+        Origin At(string path) => origins.TryGetValue(path, out var o) ? o : fallback.WithPath($"{fallback.Path}.{path}");
+
+        foreach (var field in StackSchema.Fields)
+        {
+            var at = At(field.Path);
+            switch (field.Get(stack))
+            {
+                case string text:
+                    if (field.Choices != null && !field.Choices.Contains(text))
+                        throw at.Error($"'{text}' is not one of {string.Join(", ", field.Choices)} — use one of them");
+                    if (field.Rule?.Check(text) is { } bad) throw at.Error(bad);
+                    break;
+                case int n when field.Choices != null:
+                    if (!field.Choices.Contains(n.ToString(CultureInfo.InvariantCulture)))
+                        throw at.Error($"{n} is not a retention CloudWatch Logs offers — use one of {string.Join(", ", field.Choices)}");
+                    break;
+                case int n:
+                    if (n < field.Min || n > field.Max)
+                    {
+                        var shown = field.Kind == FieldKind.Duration ? Durations.Format(Math.Max(n, 0)) : n.ToString(CultureInfo.InvariantCulture);
+                        throw at.Error($"{shown} is out of range {field.Range} — use a value from {field.Range}");
+                    }
+                    break;
+                case IReadOnlyDictionary<string, string> map:
+                    foreach (var (key, value) in map)
+                    {
+                        var entryAt = origins.TryGetValue($"{field.Path}.{key}", out var o) ? o : at;
+                        if (field.ReservedKeys.TryGetValue(key, out var why)) throw entryAt.Error($"{key} may not be set here — {why}; remove it");
+                        if (field.KeyRule?.Check(key) is { } badKey) throw entryAt.Error(badKey);
+                        if (field.Rule?.Check(value) is { } badValue) throw entryAt.Error(badValue);
+                    }
+                    break;
+            }
+        }
+
+        if (stack.Tags.Count > MaxTags)
+            throw At("tags").Error($"{stack.Tags.Count} tags, with Project, Stage and ManagedBy — AWS allows {MaxTags} per resource; remove {stack.Tags.Count - MaxTags}");
+        foreach (var (which, queue) in new[] { ("work", stack.Queues.Work), ("report", stack.Queues.Report) })
+        {
+            if (queue.DeadLetterName == queue.Name)
+                throw At($"queues.{which}.dead-letter").Error($"'{queue.DeadLetterName}' is the queue's own name — name the dead-letter queue differently, like {queue.Name}-dlq");
+        }
+        var names = new[]
+        {
+            ("queues.work.name", stack.Queues.Work.Name), ("queues.work.dead-letter", stack.Queues.Work.DeadLetterName),
+            ("queues.report.name", stack.Queues.Report.Name), ("queues.report.dead-letter", stack.Queues.Report.DeadLetterName),
+        };
+        foreach (var (path, name) in names)
+        {
+            var first = names.First(n => n.Item2 == name).Item1;
+            if (first != path) throw At(origins.ContainsKey(path) ? path : first).Error($"'{name}' is also {first} — give each queue its own name");
+        }
+        var work = stack.Queues.Work;
+        if (work.VisibilityTimeoutSeconds <= stack.Worker.LongestMessageSeconds)
+        {
+            var path = origins.ContainsKey("queues.work.visibility-timeout") || !origins.ContainsKey("worker.longest-message")
+                ? "queues.work.visibility-timeout" : "worker.longest-message";
+            throw At(path).Error(
+                $"visibility timeout {Durations.Format(work.VisibilityTimeoutSeconds)} is not above worker.longest-message {Durations.Format(stack.Worker.LongestMessageSeconds)}, " +
+                $"so a message still being processed would be delivered again — make queues.work.visibility-timeout longer than worker.longest-message");
+        }
+        if (stack.Ecs.MinimumHealthyPercent >= stack.Ecs.MaximumPercent)
+            throw At("ecs.minimum-healthy-percent").Error($"{stack.Ecs.MinimumHealthyPercent} is not below ecs.maximum-percent {stack.Ecs.MaximumPercent} — ECS could never replace a task; lower it");
+    }
+}
