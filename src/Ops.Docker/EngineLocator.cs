@@ -72,7 +72,7 @@ internal static class EngineLocator
             {
                 return (null, $"no answer within {PingTimeout.TotalSeconds:0} s");
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or DockerApiException or TimeoutException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
             {
                 return (null, Describe(e));
             }
