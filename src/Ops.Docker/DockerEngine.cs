@@ -95,16 +95,6 @@ public sealed partial class DockerEngine : IDisposable
         return new PushResult(digest, itemized ? uploaded.Count : null, itemized ? present.Except(uploaded).Count() : null);
     }
 
-    /// <summary>Removes dangling (untagged) images that builds leave behind; returns how many went.</summary>
-    public async Task<int> PruneDanglingImagesAsync(CancellationToken cancellationToken)
-    {
-        var pruned = await _client.Images.PruneImagesAsync(new ImagesPruneParameters
-        {
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["dangling"] = new Dictionary<string, bool> { ["true"] = true } },
-        }, cancellationToken);
-        return pruned.ImagesDeleted?.Count ?? 0;
-    }
-
     /// <summary>Calls the engine; a refused request or a lost connection becomes one line naming the engine.</summary>
     async Task Stream(string what, Func<Task> call)
     {

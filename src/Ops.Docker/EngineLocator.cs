@@ -8,8 +8,8 @@ namespace Ops.Docker;
 /// </summary>
 internal static class EngineLocator
 {
-    /// <summary>How long a ping may take before the next place is tried.</summary>
-    static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>How long a ping may take before the next place is tried (podman answers /version slowly under load: it gets its own minute).</summary>
+    static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The endpoints to try, in order, for this environment.</summary>
     public static IReadOnlyList<Uri> Candidates(IReadOnlyDictionary<string, string> environment)
@@ -54,7 +54,7 @@ internal static class EngineLocator
     {
         if (endpoint.Scheme == "unix" && !File.Exists(endpoint.LocalPath) && !Directory.Exists(endpoint.LocalPath))
             return (null, "no such socket");
-        var client = new DockerClientBuilder().WithEndpoint(endpoint).WithTimeout(Timeout.InfiniteTimeSpan).Build();
+        var client = new DockerClientBuilder().WithEndpoint(endpoint).Build();
         try
         {
             using var ping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -62,6 +62,7 @@ internal static class EngineLocator
             try
             {
                 await client.System.PingAsync(ping.Token);
+                ping.CancelAfter(TimeSpan.FromMinutes(1));
                 var version = await client.System.GetVersionAsync(ping.Token);
                 var product = version.Components?.Any(c => c.Name?.Contains("Podman", StringComparison.OrdinalIgnoreCase) == true) == true ? "podman" : "Docker";
                 var engine = new DockerEngine(client, endpoint, $"{product} {version.Version} (API {version.APIVersion}) at {endpoint}");

@@ -71,70 +71,50 @@ public sealed class ImagePublisher(AwsConnection connection, IStackLog log)
             await PrepareCommand.RunAsync(image.Prepare, repositoryRoot, log, cancellationToken);
         }
 
+        // No pruning of dangling images afterwards: with podman they are the layer cache, and without it an unchanged
+        // rebuild gets a new image id (a new 'created'), which ECR's immutable tag would then refuse.
+        log.Info($"building {image.Context} with {image.Dockerfile}");
+        string imageId;
         try
         {
-            log.Info($"building {image.Context} with {image.Dockerfile}");
-            string imageId;
-            try
-            {
-                imageId = await engine.BuildAsync(new ImageBuildRequest(context, dockerfile, $"{uri}:{tag}") { BuildArgs = image.BuildArgs }, line => log.Info("  " + line), cancellationToken);
-            }
-            catch (ImageBuildException e)
-            {
-                throw new ImagePublishException(e.Message, e);
-            }
-            log.Info($"built    {imageId}");
-
-            if (existing?.ImageDigest is { } digest)
-            {
-                var pushedConfig = await ConfigDigestAsync(ecr, stack.Repository.Name, digest, cancellationToken);
-                if (pushedConfig == imageId)
-                {
-                    log.Info($"already pushed, no layer uploaded: {uri}@{digest}");
-                    return new PublishedImage(uri, tag, digest, AlreadyPushed: true);
-                }
-                if (Immutable(repository))
-                    throw new ImagePublishException(
-                        $"ECR already holds a different image as {uri}:{tag} ({digest}, config {pushedConfig ?? "unknown"}; this build is {imageId}) and the repository's tags are immutable; " +
-                        "deploy the pushed image as it is, or commit your change so the tree gets a new tag.");
-                log.Warning($"{uri}:{tag} holds a different image ({digest}); the repository's tags are mutable, so this push moves the tag");
-            }
-
-            var auth = await AuthorizeAsync(ecr, uri, cancellationToken);
-            log.Info($"pushing  {uri}:{tag}");
-            PushResult pushed;
-            try
-            {
-                pushed = await engine.PushAsync(uri, tag, auth, line => log.Info("  " + line), cancellationToken);
-            }
-            catch (ImageBuildException e)
-            {
-                throw new ImagePublishException(e.Message, e);
-            }
-            log.Info(pushed.LayersUploaded is { } up
-                ? $"pushed   {uri}@{pushed.Digest} ({up} layer(s) uploaded, {pushed.LayersAlreadyPresent} already in the registry)"
-                : $"pushed   {uri}@{pushed.Digest} (the engine does not itemize layers; the ones the registry has are not sent again)");
-            return new PublishedImage(uri, tag, pushed.Digest, AlreadyPushed: false);
+            imageId = await engine.BuildAsync(new ImageBuildRequest(context, dockerfile, $"{uri}:{tag}") { BuildArgs = image.BuildArgs }, line => log.Info("  " + line), cancellationToken);
         }
-        finally
+        catch (ImageBuildException e)
         {
-            await PruneAsync(engine);
+            throw new ImagePublishException(e.Message, e);
         }
-    }
+        log.Info($"built    {imageId}");
 
-    /// <summary>Removes the dangling images builds leave behind; a failure here only warns, it never hides the build's outcome.</summary>
-    async Task PruneAsync(DockerEngine engine)
-    {
+        if (existing?.ImageDigest is { } digest)
+        {
+            var pushedConfig = await ConfigDigestAsync(ecr, stack.Repository.Name, digest, cancellationToken);
+            if (pushedConfig == imageId)
+            {
+                log.Info($"already pushed, no layer uploaded: {uri}@{digest}");
+                return new PublishedImage(uri, tag, digest, AlreadyPushed: true);
+            }
+            if (Immutable(repository))
+                throw new ImagePublishException(
+                    $"ECR already holds a different image as {uri}:{tag} ({digest}, config {pushedConfig ?? "unknown"}; this build is {imageId}) and the repository's tags are immutable; " +
+                    "deploy the pushed image as it is, or commit your change so the tree gets a new tag.");
+            log.Warning($"{uri}:{tag} holds a different image ({digest}); the repository's tags are mutable, so this push moves the tag");
+        }
+
+        var auth = await AuthorizeAsync(ecr, uri, cancellationToken);
+        log.Info($"pushing  {uri}:{tag}");
+        PushResult pushed;
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            var pruned = await engine.PruneDanglingImagesAsync(timeout.Token);
-            if (pruned > 0) log.Info($"removed {pruned} dangling image(s) left by builds");
+            pushed = await engine.PushAsync(uri, tag, auth, line => log.Info("  " + line), cancellationToken);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (ImageBuildException e)
         {
-            log.Warning($"could not remove dangling images at {engine.Endpoint}: {e.Message.Split('\n')[0]}");
+            throw new ImagePublishException(e.Message, e);
         }
+        log.Info(pushed.LayersUploaded is { } up
+            ? $"pushed   {uri}@{pushed.Digest} ({up} layer(s) uploaded, {pushed.LayersAlreadyPresent} already in the registry)"
+            : $"pushed   {uri}@{pushed.Digest} (the engine does not itemize layers; the ones the registry has are not sent again)");
+        return new PublishedImage(uri, tag, pushed.Digest, AlreadyPushed: false);
     }
 
     static bool Immutable(Repository repository) => repository.ImageTagMutability == "IMMUTABLE";
