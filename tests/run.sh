@@ -24,6 +24,10 @@ command -v kill >/dev/null 2>&1 || need_packages+=(procps)
 command -v cksum >/dev/null 2>&1 || need_packages+=(coreutils)
 command -v python3 >/dev/null 2>&1 || need_packages+=(python3)
 command -v aws >/dev/null 2>&1 || need_packages+=(awscli)
+command -v git >/dev/null 2>&1 || need_packages+=(git)
+command -v podman >/dev/null 2>&1 || need_packages+=(podman)
+command -v docker-registry >/dev/null 2>&1 || need_packages+=(docker-registry)
+command -v runc >/dev/null 2>&1 || need_packages+=(runc)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "Installing ${need_packages[*]}..." >&2
   apt-get update -qq && apt-get install -y -qq "${need_packages[@]}" >/dev/null
@@ -38,6 +42,23 @@ fi
 if ! command -v moto_server >/dev/null 2>&1; then
   echo "error: moto_server is not on PATH; the AWS client tests run against it. Install moto[server] (it ships with this workplace's machine image) and rerun." >&2
   exit 1
+fi
+
+# A container engine for the image tests (tests/Ops.Docker.Tests): podman's Docker-compatible API on a socket of our own,
+# its store under .nuke/temp. The tests' registries are plain HTTP on 127.0.0.1 (any port): podman must be told so
+# before the service starts, because the service reads registries.conf once.
+if [ -z "${DOCKER_HOST:-}" ]; then
+  PODMAN_DIR="$ROOT/.nuke/temp/podman"
+  mkdir -p "$PODMAN_DIR"
+  if [ -w /etc/containers/registries.conf.d ] || mkdir -p /etc/containers/registries.conf.d 2>/dev/null; then
+    printf '[[registry]]\nlocation = "127.0.0.1"\ninsecure = true\n' > /etc/containers/registries.conf.d/50-ops-local.conf
+  fi
+  podman --storage-driver=vfs --root "$PODMAN_DIR/storage" --runroot "$PODMAN_DIR/run" system service --time=0 \
+    "unix://$PODMAN_DIR/podman.sock" > "$PODMAN_DIR/service.log" 2>&1 &
+  podman_pid=$!
+  trap 'kill "$podman_pid" 2>/dev/null; wait "$podman_pid" 2>/dev/null' EXIT
+  for _ in $(seq 1 50); do [ -S "$PODMAN_DIR/podman.sock" ] && break; sleep 0.2; done
+  export DOCKER_HOST="unix://$PODMAN_DIR/podman.sock"
 fi
 
 # --- run -----------------------------------------------------------------------------------------

@@ -1,0 +1,41 @@
+using Ops.Docker;
+using Ops.Stack;
+using Ops.Stack.Images;
+using Ops.Targets;
+
+namespace Ops.Build;
+
+/// <summary>Targets for the worker image: build it from the working tree and push it to the stage's ECR repository.</summary>
+sealed partial class Build
+{
+    [Parameter("Show what would be built, pushed or changed, and change nothing.")]
+    public bool DryRun;
+
+    Target BuildDocker => _ => _
+        .Description("Build the worker image from the working tree and push it to the stage's ECR repository, tagged with the commit")
+        .Executes(async ct =>
+        {
+            try
+            {
+                var published = await new ImagePublisher(await ConnectAsync(ct), StackLog).PublishAsync(StageStack, RootDirectory, Environment, DryRun, ct);
+                if (published != null) Log.Info($"image    {published.Reference}");
+            }
+            catch (DockerEngineUnavailableException e) when (Cloud == Aws.CloudKind.Local && EndpointUrl == null)
+            {
+                Log.Info($"skipped: {e.Message}");
+                Log.Info($"the local cloud runs the fleet from the stack's local.command ({string.Join(' ', StageStack.Local.Command)}) instead of an image");
+            }
+            catch (DockerEngineUnavailableException e)
+            {
+                throw new BuildFailedException(e.Message, e);
+            }
+            catch (ImagePublishException e)
+            {
+                throw new BuildFailedException(e.Message, e);
+            }
+            catch (StackException e)
+            {
+                throw new UsageException(e.Message);
+            }
+        });
+}

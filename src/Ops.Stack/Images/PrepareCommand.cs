@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace Ops.Stack.Images;
+
+/// <summary>Runs a stack's <c>prepare</c> command (argv, no shell) in the repository root, streaming its output line by line.</summary>
+internal static class PrepareCommand
+{
+    /// <summary>Runs <paramref name="argv"/>; a missing program or a non-zero exit throws <see cref="ImagePublishException"/> naming it.</summary>
+    public static async Task RunAsync(IReadOnlyList<string> argv, string directory, IStackLog log, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(argv[0]) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in argv.Skip(1)) start.ArgumentList.Add(a);
+        var shown = string.Join(' ', argv);
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) log.Info("  " + line); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) log.Info("  " + line); };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new ImagePublishException($"image.prepare '{shown}' could not start: {argv[0]}: {e.Message}; install it or change image.prepare in the stack.");
+        }
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        process.WaitForExit(); // drains the output readers
+        if (process.ExitCode != 0)
+            throw new ImagePublishException($"image.prepare '{shown}' exited with {process.ExitCode} (its output is above); fix it, then rerun build-docker.");
+    }
+}
