@@ -45,24 +45,23 @@ public class TaskRunnerTests
         var script = cloud.Script("fail.sh", "echo starting; exit 3");
         var td = await cloud.LocalCommandDefinition("fail", script);
         await cloud.Ecs("CreateService", new JsonObject { ["cluster"] = "dev", ["serviceName"] = "fail", ["taskDefinition"] = td, ["desiredCount"] = 1, ["launchType"] = "FARGATE" });
-        var first = ((string)(await cloud.Ecs("ListTasks", new JsonObject { ["cluster"] = "dev", ["serviceName"] = "fail" }))["taskArns"]![0]!).Split('/')[^1];
 
-        var stopped = await cloud.WaitFor(first, "STOPPED");
-        Assert.Equal(3, (int)stopped["containers"]![0]!["exitCode"]!);
-        Assert.Equal("EssentialContainerExited", (string?)stopped["stopCode"]);
-
-        // Nobody calls the scheduler: the exit itself brings a replacement.
+        // No ECS call until a second task has run (ECS calls run the scheduler): the exit alone must bring the
+        // replacement. Each task that ran has its own log stream.
         var deadline = DateTime.UtcNow.AddMinutes(1);
-        List<string> all;
+        List<string> tasks;
         do
         {
-            await Task.Delay(100);
-            all = [];
-            foreach (var desired in new[] { "STOPPED", "RUNNING" })
-                all.AddRange((await cloud.Ecs("ListTasks", new JsonObject { ["cluster"] = "dev", ["serviceName"] = "fail", ["desiredStatus"] = desired }))["taskArns"]!.AsArray().Select(a => (string)a!));
+            await Task.Delay(200);
+            var streams = await AwsCli.Run(cloud.Url, "logs", "describe-log-streams", "--log-group-name", "/ecs/tests");
+            tasks = streams!["logStreams"]!.AsArray().Select(s => ((string)s!["logStreamName"]!).Split('/')[^1]).ToList();
             Assert.True(DateTime.UtcNow < deadline, "the service never started a replacement");
-        } while (all.Count < 2);
-        Assert.Contains(all, a => !a.EndsWith(first));
+        } while (tasks.Count < 2);
+
+        var stopped = await cloud.WaitFor(tasks[0], "STOPPED");
+        Assert.Equal(3, (int)stopped["containers"]![0]!["exitCode"]!);
+        Assert.Equal("EssentialContainerExited", (string?)stopped["stopCode"]);
+        Assert.Equal("service:fail", (string?)(await cloud.Describe(tasks[1]))["group"]);
         await cloud.Ecs("DeleteService", new JsonObject { ["cluster"] = "dev", ["service"] = "fail", ["force"] = true });
     }
 
