@@ -28,6 +28,7 @@ command -v git >/dev/null 2>&1 || need_packages+=(git)
 command -v podman >/dev/null 2>&1 || need_packages+=(podman)
 command -v docker-registry >/dev/null 2>&1 || need_packages+=(docker-registry)
 command -v runc >/dev/null 2>&1 || need_packages+=(runc)
+command -v setsid >/dev/null 2>&1 || need_packages+=(util-linux)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "Installing ${need_packages[*]}..." >&2
   apt-get update -qq && apt-get install -y -qq "${need_packages[@]}" >/dev/null

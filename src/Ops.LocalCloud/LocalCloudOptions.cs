@@ -23,6 +23,12 @@ public sealed record LocalCloudOptions
     /// <summary>The clock lifecycles follow (tests substitute one they advance by hand). Signatures are always checked against real time.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// With a state directory and no <see cref="LocalBackends.Tasks"/>, every ECS task runs as a real host process
+    /// (its local command, or its image's entrypoint); false keeps tasks as bookkeeping that follows the clock.
+    /// </summary>
+    public bool RunTasks { get; init; } = true;
+
     /// <summary>Real parts behind resources (worker processes, PostgreSQL, Redis, a registry); none by default.</summary>
     public LocalBackends Backends { get; init; } = new();
 }

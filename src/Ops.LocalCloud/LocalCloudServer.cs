@@ -29,6 +29,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
     readonly Dictionary<string, string> _secrets;
     readonly StateStore _store;
     readonly S3Service _s3;
+    readonly Tasks.ProcessTaskRunner? _tasks;
     int _disposed;
 
     public LocalCloudOptions Options { get; }
@@ -42,7 +43,8 @@ public sealed class LocalCloudServer : IAsyncDisposable
         _secrets = new Dictionary<string, string> { [options.AccessKey] = options.SecretKey };
         _store = new StateStore(options.StateDirectory, options.Durability);
         _s3 = new S3Service(options.StateDirectory);
-        _services = ServiceCatalog.Create(_store, options).ToDictionary(s => s.Model.SigningName);
+        _tasks = Tasks.ProcessTaskRunner.For(options);
+        _services = ServiceCatalog.Create(_store, options, _tasks).ToDictionary(s => s.Model.SigningName);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -63,12 +65,14 @@ public sealed class LocalCloudServer : IAsyncDisposable
         await server._app.StartAsync(cancellationToken);
         var address = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Url = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
+        if (server._tasks != null) await server._tasks.ActivateAsync(server.Url, cancellationToken);
         return server;
     }
 
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        if (_tasks != null) await _tasks.DisposeAsync(); // while the endpoint still answers their last calls
         await _app.StopAsync();
         await _app.DisposeAsync();
         _store.Dispose(); // writes what changed since the last flush
@@ -90,6 +94,11 @@ public sealed class LocalCloudServer : IAsyncDisposable
     /// </summary>
     async Task HandleAsync(HttpContext http)
     {
+        if (_tasks != null && http.Request.Path.StartsWithSegments(Tasks.TaskMetadataEndpoint.Prefix))
+        {
+            await _tasks.Metadata.HandleAsync(http); // as on ECS: no signature, the path's token is the container's
+            return;
+        }
         var clock = Stopwatch.StartNew();
         var requestId = Guid.NewGuid().ToString();
         var request = http.Request;

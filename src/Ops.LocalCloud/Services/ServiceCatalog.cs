@@ -17,13 +17,14 @@ using Ops.LocalCloud.State;
 
 namespace Ops.LocalCloud.Services;
 
-/// <summary>Every service the local cloud serves, wired to each other where AWS services talk (SNS → SQS).</summary>
+/// <summary>Every service the local cloud serves, wired to each other where AWS services talk (SNS → SQS; ECS task output → Logs).</summary>
 internal static class ServiceCatalog
 {
-    public static IReadOnlyList<ServiceHandler> Create(StateStore store, LocalCloudOptions options)
+    public static IReadOnlyList<ServiceHandler> Create(StateStore store, LocalCloudOptions options, Tasks.ProcessTaskRunner? processes = null)
     {
         var sqs = new SqsService(store, options.Clock);
-        var ecs = new EcsService(store, options.Delays, options.Backends.Tasks);
+        var logs = new LogsService(store);
+        var ecs = new EcsService(store, options, processes, logs);
         return
         [
             new StsService(),
@@ -37,7 +38,7 @@ internal static class ServiceCatalog
             new Ec2Service(store, options.Delays, ecs),
             new ElasticBeanstalkService(store, options.Delays),
             new EcrService(store, options.Backends.Registry),
-            new LogsService(store),
+            logs,
             new FirehoseService(store),
             new CloudFrontService(store, options.Delays),
             new DynamoDbService(store),

@@ -6,16 +6,25 @@ namespace Ops.LocalCloud.Services.Ecs;
 /// The ECS scheduler and task lifecycle: launches and stops tasks (telling the <see cref="ITaskRunner"/>),
 /// places them on container instances, derives a task's status from the clock (PROVISIONING → PENDING →
 /// RUNNING; DEACTIVATING → STOPPED), and keeps each service at its desired count, rolling deployments
-/// within minimumHealthyPercent/maximumPercent and leaving scale-in-protected tasks alone.
+/// within minimumHealthyPercent/maximumPercent and leaving scale-in-protected tasks alone. With a runner that
+/// reports (<paramref name="reports"/>: the process task runner), a task's status is what its processes did instead.
 /// Called under the ECS service's lock.
 /// </summary>
-internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, Func<EcsState> state)
+internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool reports, Func<EcsState> state)
 {
+    /// <summary>A task that ran at least this long before it stopped on its own was healthy: the service's failure count restarts.</summary>
+    static readonly TimeSpan HealthyRun = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest a service waits before replacing failed tasks again.</summary>
+    static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+
     // ---------------- task lifecycle ----------------
 
     /// <summary>A task's lastStatus at <paramref name="now"/>, each step taking the configured delay.</summary>
     public string LastStatus(EcsTask t, DateTimeOffset now)
     {
+        if (t.Reported)
+            return t.StoppedAt != null ? "STOPPED" : t.StopRequested != null ? "DEACTIVATING" : t.RunningSince != null ? "RUNNING" : "PENDING";
         if (t.StopRequested is { } stop)
             return delay > TimeSpan.Zero && now < stop + delay ? "DEACTIVATING" : "STOPPED";
         var age = now - t.Created;
@@ -26,11 +35,20 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, Func<Ecs
 
     public static string DesiredStatus(EcsTask t) => t.StopRequested == null ? "RUNNING" : "STOPPED";
 
-    /// <summary>When the task reached (or will reach) RUNNING.</summary>
-    public DateTimeOffset StartedAt(EcsTask t) => t.Created + delay * 2;
+    /// <summary>When the task reached RUNNING (null: not, or not yet).</summary>
+    public DateTimeOffset? StartedAt(EcsTask t, DateTimeOffset now)
+    {
+        if (t.Reported) return t.RunningSince;
+        var at = t.Created + delay * 2;
+        return at <= (t.StopRequested ?? now) ? at : null;
+    }
 
-    /// <summary>When a task asked to stop at <paramref name="stopRequested"/> is STOPPED.</summary>
-    public DateTimeOffset StoppedAt(DateTimeOffset stopRequested) => stopRequested + delay;
+    /// <summary>When the task was STOPPED (null: not yet).</summary>
+    public DateTimeOffset? StoppedAt(EcsTask t, DateTimeOffset now)
+    {
+        if (t.Reported) return t.StoppedAt;
+        return t.StopRequested is { } stop && LastStatus(t, now) == "STOPPED" ? stop + delay : null;
+    }
 
     public static bool IsProtected(EcsTask task, DateTimeOffset now) => task.ProtectedUntil is { } until && until > now;
 
@@ -40,7 +58,7 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, Func<Ecs
         var task = new EcsTask
         {
             Id = Guid.NewGuid().ToString("N"), TaskDefinition = taskDefinition, ContainerInstance = instance?.Id, Group = group,
-            StartedBy = startedBy, DeploymentId = deployment, LaunchType = launchType, Created = now,
+            StartedBy = startedBy, DeploymentId = deployment, LaunchType = launchType, Created = now, Reported = reports,
         };
         cluster.Tasks.Add(task);
         runner?.Started(ForRunner(cluster, task));
@@ -55,6 +73,33 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, Func<Ecs
         task.StoppedReason = reason;
         task.StopCode = code;
         runner?.Stopping(ForRunner(cluster, task), reason);
+    }
+
+    /// <summary>
+    /// The runner says the task's processes are gone. Nothing had asked it to stop: it takes the runner's code and reason,
+    /// and a service task that failed soon after starting (or never started) makes its service wait before the next
+    /// launch (0 s after the first failure, then 1 s, 2 s, 4 s… up to 5 minutes). Returns that wait, if any.
+    /// </summary>
+    public DateTimeOffset? Stopped(EcsCluster cluster, EcsTask task, Tasks.TaskExit exit)
+    {
+        if (task.StoppedAt != null) return null;
+        task.StoppedAt = exit.At;
+        task.Exits = exit.Containers.ToList();
+        task.Runner ??= exit.Runner;
+        if (task.StopRequested != null || exit.StopCode == null) 
+        {
+            task.StopRequested ??= exit.At;
+            return null;
+        }
+        task.StopRequested = exit.At;
+        task.StopCode = exit.StopCode;
+        task.StoppedReason = exit.StoppedReason;
+        if (!task.Group.StartsWith("service:", StringComparison.Ordinal) || !cluster.Services.TryGetValue(task.Group["service:".Length..], out var service)) return null;
+        var healthy = task.RunningSince is { } since && exit.At - since >= HealthyRun;
+        service.FailedTasks = healthy ? 1 : service.FailedTasks + 1;
+        var wait = service.FailedTasks <= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(Math.Pow(2, service.FailedTasks - 2), MaxBackoff.TotalSeconds));
+        service.LaunchNotBefore = exit.At + wait;
+        return wait > TimeSpan.Zero ? service.LaunchNotBefore : null;
     }
 
     LocalTask ForRunner(EcsCluster cluster, EcsTask task) => new(
@@ -103,9 +148,10 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, Func<Ecs
             var maxTotal = (int)Math.Floor(service.DesiredCount * service.MaximumPercent / 100.0);
             var minHealthy = (int)Math.Ceiling(service.DesiredCount * service.MinimumHealthyPercent / 100.0);
 
-            // Start primary tasks, within maximumPercent of all live tasks.
+            // Start primary tasks, within maximumPercent of all live tasks (none while the service backs off after failures).
             var room = Math.Min(service.DesiredCount - primaryTasks.Count, Math.Max(0, maxTotal - live.Count));
             if (oldTasks.Count == 0) room = service.DesiredCount - primaryTasks.Count;
+            if (service.LaunchNotBefore is { } notBefore && c.Now < notBefore) room = 0;
             var started = new List<string>();
             for (var n = 0; n < room; n++)
             {

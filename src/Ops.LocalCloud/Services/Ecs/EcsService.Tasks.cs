@@ -118,23 +118,41 @@ internal sealed partial class EcsService
             ["taskDefinitionArn"] = t.TaskDefinition, ["lastStatus"] = last, ["desiredStatus"] = EcsScheduler.DesiredStatus(t),
             ["group"] = t.Group, ["startedBy"] = t.StartedBy, ["launchType"] = t.LaunchType,
             ["createdAt"] = t.Created.ToString("O"),
-            ["containers"] = new JsonArray(new JsonObject
-            {
-                ["containerArn"] = c.Arn("ecs", $"container/{cluster.Name}/{t.Id}/worker"), ["lastStatus"] = last,
-                ["name"] = (string?)State.TaskDefinitionSpec(t.TaskDefinition)?["containerDefinitions"]?[0]?["name"] ?? "main",
-            }),
+            ["containers"] = ContainersView(cluster, t, last, c),
         };
+        if (t.Runner != null) o["attributes"] = new JsonArray(new JsonObject { ["name"] = "ops.runner", ["value"] = t.Runner });
         if (t.ContainerInstance != null) o["containerInstanceArn"] = c.Arn("ecs", $"container-instance/{cluster.Name}/{t.ContainerInstance}");
-        var startedAt = _scheduler.StartedAt(t);
-        if (startedAt <= (t.StopRequested ?? c.Now)) o["startedAt"] = startedAt.ToString("O");   // it got as far as RUNNING
+        if (_scheduler.StartedAt(t, c.Now) is { } startedAt) o["startedAt"] = startedAt.ToString("O");   // it got as far as RUNNING
         if (t.StopRequested is { } stop)
         {
             o["stoppingAt"] = stop.ToString("O");
             o["stoppedReason"] = t.StoppedReason;
             o["stopCode"] = t.StopCode;
-            if (last == "STOPPED") o["stoppedAt"] = _scheduler.StoppedAt(stop).ToString("O");
+            if (_scheduler.StoppedAt(t, c.Now) is { } stoppedAt) o["stoppedAt"] = stoppedAt.ToString("O");
         }
         return o;
+    }
+
+    /// <summary>One entry per container of the task definition, with its exit code or reason once the task stopped.</summary>
+    JsonArray ContainersView(EcsCluster cluster, EcsTask t, string last, RequestContext c)
+    {
+        var definitions = (State.TaskDefinitionSpec(t.TaskDefinition)?["containerDefinitions"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
+        var names = definitions.Count > 0 ? definitions.Select(d => (string?)d["name"] ?? "main").ToList() : ["main"];
+        return new JsonArray(names.Select(name =>
+        {
+            var container = new JsonObject
+            {
+                ["containerArn"] = c.Arn("ecs", $"container/{cluster.Name}/{t.Id}/{name}"), ["taskArn"] = TaskArn(c, cluster, t),
+                ["name"] = name, ["lastStatus"] = last,
+            };
+            if ((string?)definitions.FirstOrDefault(d => (string?)d["name"] == name)?["image"] is { } image) container["image"] = image;
+            if (t.Exits?.FirstOrDefault(e => e.Name == name) is { } exit)
+            {
+                if (exit.ExitCode is { } code) container["exitCode"] = code;
+                if (exit.Reason != null) container["reason"] = exit.Reason;
+            }
+            return (JsonNode?)container;
+        }).ToArray());
     }
 
     JsonObject ProtectionView(EcsCluster cluster, EcsTask t, RequestContext c)

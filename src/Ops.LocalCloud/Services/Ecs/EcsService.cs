@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ops.LocalCloud.State;
+using Ops.LocalCloud.Tasks;
 
 namespace Ops.LocalCloud.Services.Ecs;
 
@@ -11,11 +12,22 @@ namespace Ops.LocalCloud.Services.Ecs;
 internal sealed partial class EcsService : ServiceHandler<EcsState>
 {
     readonly EcsScheduler _scheduler;
+    readonly StateStore _store;
+    readonly LocalCloudOptions _options;
+    readonly ProcessTaskRunner? _processes;
     public override string Name => "ecs";
 
-    public EcsService(StateStore store, LifecycleDelays delays, ITaskRunner? runner = null) : base(store)
+    /// <summary>
+    /// ECS over <paramref name="store"/>; tasks go to the options' task backend, or to <paramref name="processes"/> (the
+    /// process task runner, which reports back through <see cref="ITaskHost"/>), or nowhere (bookkeeping by the clock).
+    /// </summary>
+    public EcsService(StateStore store, LocalCloudOptions options, ProcessTaskRunner? processes = null, ITaskLogSink? logs = null) : base(store)
     {
-        _scheduler = new EcsScheduler(delays.Task, runner, () => State);
+        _store = store;
+        _options = options;
+        _processes = options.Backends.Tasks == null ? processes : null;
+        _scheduler = new EcsScheduler(options.Delays.Task, options.Backends.Tasks ?? _processes, _processes != null, () => State);
+        if (_processes != null) _processes.Connect(this, logs ?? throw new ArgumentNullException(nameof(logs)));
 
         On("CreateCluster", CreateCluster);
         On("DescribeClusters", DescribeClusters);

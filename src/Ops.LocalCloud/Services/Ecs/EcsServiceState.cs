@@ -15,4 +15,10 @@ internal sealed class EcsServiceState
     public List<EcsDeployment> Deployments { get; set; } = [];
     public List<JsonObject> Events { get; set; } = [];
     public bool Steady { get; set; }
+
+    /// <summary>Tasks in a row that stopped on their own soon after starting (or never started): the launch backoff grows with them.</summary>
+    public int FailedTasks { get; set; }
+
+    /// <summary>No replacement is launched before this (ECS's service throttle after failing tasks).</summary>
+    public DateTimeOffset? LaunchNotBefore { get; set; }
 }
