@@ -4,14 +4,11 @@ internal sealed partial class SsmService
 {
     /// <summary>
     /// AWS's public parameters under <c>/aws/service/</c> that Ops reads (the ECS-optimised AMIs), answered as AWS does
-    /// in every account; LocalCloud's EC2 accepts any AMI id, so these are stable stand-ins in AWS's format.
+    /// in every account; each names an image LocalCloud's EC2 knows (Ec2Network).
     /// </summary>
     static readonly IReadOnlyDictionary<string, string> PublicParameters = new Dictionary<string, string>
     {
-        ["/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"] = "ami-0a1e5b2c3d4f50023",
-        ["/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"] = "ami-0a1e5b2c3d4f5a023",
-        ["/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id"] = "ami-0b2e6c3d4e5f60002",
-        ["/aws/service/ecs/optimized-ami/amazon-linux-2/arm64/recommended/image_id"] = "ami-0b2e6c3d4e5f6a002",
+        ["/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"] = "ami-0ecs0000000000001",
     };
 
     /// <summary>The public parameter <paramref name="name"/> (version 1, a String), or null when it is not one.</summary>
