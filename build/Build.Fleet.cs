@@ -43,6 +43,15 @@ sealed partial class Build
         .Description("Scale the stage's service to 0, delete it, deregister its task definitions and terminate its instances (keeps cluster, queues, repository, table)")
         .Executes(ct => FleetAsync(f => new FleetTerminator(f).TerminateAsync(ct), ct));
 
+    readonly Lock _fleetGate = new();
+    Task<AwsConnection>? _fleetConnection;
+
+    /// <summary>One connection for all fleet targets of a run: they may run in parallel, and the local cloud must start once.</summary>
+    Task<AwsConnection> FleetConnectionAsync(CancellationToken cancellationToken)
+    {
+        lock (_fleetGate) return _fleetConnection ??= ConnectAsync(cancellationToken);
+    }
+
     /// <summary>Runs one fleet operation on this build's stage and cloud; a user error exits 2, a cloud fault 1.</summary>
     async Task FleetAsync(Func<FleetContext, Task<IReadOnlyList<Change>>> operation, CancellationToken cancellationToken)
     {
@@ -50,7 +59,7 @@ sealed partial class Build
             throw new UsageException($"--output '{Output}' is not a format; use text or json.");
         var context = new FleetContext
         {
-            Connection = await ConnectAsync(cancellationToken), Stack = StageStack, Log = StackLog, DryRun = DryRun,
+            Connection = await FleetConnectionAsync(cancellationToken), Stack = StageStack, Log = StackLog, DryRun = DryRun,
             IsLocalCloud = Cloud != CloudKind.Aws, RepositoryRoot = RootDirectory,
         };
         try
