@@ -143,6 +143,14 @@ public sealed partial class EcrClient : AwsClient
     public Task<ListTagsForResourceResponse> ListTagsForResourceAsync(ListTagsForResourceRequest request, CancellationToken cancellationToken = default)
         => InvokeAsync<ListTagsForResourceRequest, ListTagsForResourceResponse>(ListTagsForResourceOperation, request, cancellationToken);
 
+    static readonly AwsOperation PutImageTagMutabilityOperation = new("PutImageTagMutability");
+    public Task<PutImageTagMutabilityResponse> PutImageTagMutabilityAsync(PutImageTagMutabilityRequest request, CancellationToken cancellationToken = default)
+        => InvokeAsync<PutImageTagMutabilityRequest, PutImageTagMutabilityResponse>(PutImageTagMutabilityOperation, request, cancellationToken);
+
+    static readonly AwsOperation PutImageScanningConfigurationOperation = new("PutImageScanningConfiguration");
+    public Task<PutImageScanningConfigurationResponse> PutImageScanningConfigurationAsync(PutImageScanningConfigurationRequest request, CancellationToken cancellationToken = default)
+        => InvokeAsync<PutImageScanningConfigurationRequest, PutImageScanningConfigurationResponse>(PutImageScanningConfigurationOperation, request, cancellationToken);
+
 }
 
 public sealed partial class CreateRepositoryRequest
@@ -737,4 +745,66 @@ public sealed partial class ListTagsForResourceResponse
     public List<Tag>? Tags { get; set; }
 
     internal ListTagsForResourceResponse ShallowCopy() => (ListTagsForResourceResponse)MemberwiseClone();
+}
+
+public sealed partial class PutImageTagMutabilityRequest
+{
+    [JsonPropertyName("registryId")]
+    public string? RegistryId { get; set; }
+
+    [JsonPropertyName("repositoryName")]
+    public string? RepositoryName { get; set; }
+
+    [JsonPropertyName("imageTagMutability")]
+    public string? ImageTagMutability { get; set; }
+
+    [JsonPropertyName("imageTagMutabilityExclusionFilters")]
+    public List<ImageTagMutabilityExclusionFilter>? ImageTagMutabilityExclusionFilters { get; set; }
+
+    internal PutImageTagMutabilityRequest ShallowCopy() => (PutImageTagMutabilityRequest)MemberwiseClone();
+}
+
+public sealed partial class PutImageTagMutabilityResponse
+{
+    [JsonPropertyName("registryId")]
+    public string? RegistryId { get; set; }
+
+    [JsonPropertyName("repositoryName")]
+    public string? RepositoryName { get; set; }
+
+    [JsonPropertyName("imageTagMutability")]
+    public string? ImageTagMutability { get; set; }
+
+    [JsonPropertyName("imageTagMutabilityExclusionFilters")]
+    public List<ImageTagMutabilityExclusionFilter>? ImageTagMutabilityExclusionFilters { get; set; }
+
+    internal PutImageTagMutabilityResponse ShallowCopy() => (PutImageTagMutabilityResponse)MemberwiseClone();
+}
+
+public sealed partial class PutImageScanningConfigurationRequest
+{
+    [JsonPropertyName("registryId")]
+    public string? RegistryId { get; set; }
+
+    [JsonPropertyName("repositoryName")]
+    public string? RepositoryName { get; set; }
+
+    [JsonPropertyName("imageScanningConfiguration")]
+    public ImageScanningConfiguration? ImageScanningConfiguration { get; set; }
+
+    internal PutImageScanningConfigurationRequest ShallowCopy() => (PutImageScanningConfigurationRequest)MemberwiseClone();
+}
+
+public sealed partial class PutImageScanningConfigurationResponse
+{
+    [JsonPropertyName("registryId")]
+    public string? RegistryId { get; set; }
+
+    [JsonPropertyName("repositoryName")]
+    public string? RepositoryName { get; set; }
+
+    [JsonPropertyName("imageScanningConfiguration")]
+    public ImageScanningConfiguration? ImageScanningConfiguration { get; set; }
+
+    internal PutImageScanningConfigurationResponse ShallowCopy() => (PutImageScanningConfigurationResponse)MemberwiseClone();
 }

@@ -63,6 +63,8 @@ internal sealed partial class DynamoDbService
             ["TableArn"] = c.Arn("dynamodb", $"table/{name}"), ["TableId"] = t.TableId ?? StableTableId(c, name, t),
             ["BillingModeSummary"] = new JsonObject { ["BillingMode"] = (string?)t.Spec["BillingMode"] ?? "PROVISIONED" },
         };
+        if (t.Spec["SSESpecification"]?["Enabled"]?.GetValue<bool>() == true)
+            d["SSEDescription"] = new JsonObject { ["Status"] = "ENABLED", ["SSEType"] = "KMS", ["KMSMasterKeyArn"] = c.Arn("kms", "key/aws/dynamodb") };
         if (t.Spec["GlobalSecondaryIndexes"] is JsonArray gsis)
             d["GlobalSecondaryIndexes"] = new JsonArray(gsis.Select(g =>
             {

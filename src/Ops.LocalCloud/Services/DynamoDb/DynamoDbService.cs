@@ -15,6 +15,8 @@ internal sealed partial class DynamoDbService : ServiceHandler<DynamoDbState>
         On("CreateTable", CreateTable);
         On("DescribeTable", DescribeTable);
         On("DeleteTable", DeleteTable);
+        On("TagResource", TagResource);
+        On("ListTagsOfResource", ListTagsOfResource);
         On("ListTables", ListTables);
         On("PutItem", PutItem);
         On("GetItem", GetItem);

@@ -28,6 +28,8 @@ internal sealed partial class EcrService : ServiceHandler<EcrState>
         On("DeleteLifecyclePolicy", DeleteLifecyclePolicy);
         On("TagResource", TagResource);
         On("ListTagsForResource", ListTagsForResource);
+        On("PutImageTagMutability", PutImageTagMutability);
+        On("PutImageScanningConfiguration", PutImageScanningConfiguration);
     }
 
     static JsonNode? GetAuthorizationToken(JsonObject i, RequestContext c) => new JsonObject

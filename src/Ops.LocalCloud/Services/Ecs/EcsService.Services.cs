@@ -19,6 +19,8 @@ internal sealed partial class EcsService
             LaunchType = Optional(i, "launchType") ?? "EC2",
             MaximumPercent = (int)(config?["maximumPercent"]?.GetValue<long>() ?? 200),
             MinimumHealthyPercent = (int)(config?["minimumHealthyPercent"]?.GetValue<long>() ?? 100),
+            CircuitBreakerEnable = config?["deploymentCircuitBreaker"]?["enable"]?.GetValue<bool>() ?? false,
+            CircuitBreakerRollback = config?["deploymentCircuitBreaker"]?["rollback"]?.GetValue<bool>() ?? false,
         };
         service.Deployments.Add(EcsScheduler.NewDeployment(TaskDefinitionArn(c, family, td.Revision), c.Now));
         cluster.Services[name] = service;
@@ -54,6 +56,11 @@ internal sealed partial class EcsService
         {
             service.MaximumPercent = (int)(config["maximumPercent"]?.GetValue<long>() ?? service.MaximumPercent);
             service.MinimumHealthyPercent = (int)(config["minimumHealthyPercent"]?.GetValue<long>() ?? service.MinimumHealthyPercent);
+            if (config["deploymentCircuitBreaker"] is JsonObject breaker)
+            {
+                service.CircuitBreakerEnable = breaker["enable"]?.GetValue<bool>() ?? false;
+                service.CircuitBreakerRollback = breaker["rollback"]?.GetValue<bool>() ?? false;
+            }
         }
         var current = service.Deployments[0].TaskDefinition;
         var next = current;
@@ -116,7 +123,7 @@ internal sealed partial class EcsService
             ["deploymentConfiguration"] = new JsonObject
             {
                 ["maximumPercent"] = s.MaximumPercent, ["minimumHealthyPercent"] = s.MinimumHealthyPercent,
-                ["deploymentCircuitBreaker"] = new JsonObject { ["enable"] = false, ["rollback"] = false },
+                ["deploymentCircuitBreaker"] = new JsonObject { ["enable"] = s.CircuitBreakerEnable, ["rollback"] = s.CircuitBreakerRollback },
             },
             ["deployments"] = deployments,
             ["events"] = new JsonArray(s.Events.Take(20).Select(e => (JsonNode?)e.DeepClone()).ToArray()),

@@ -11,6 +11,8 @@ internal sealed class EcsServiceState
     public string LaunchType { get; set; } = "EC2";
     public int MaximumPercent { get; set; } = 200;
     public int MinimumHealthyPercent { get; set; } = 100;
+    public bool CircuitBreakerEnable { get; set; }
+    public bool CircuitBreakerRollback { get; set; }
     public DateTimeOffset Created { get; set; }
     public List<EcsDeployment> Deployments { get; set; } = [];
     public List<JsonObject> Events { get; set; } = [];

@@ -4,7 +4,7 @@ using Ops.LocalCloud.State;
 namespace Ops.LocalCloud.Services.Ssm;
 
 /// <summary>SSM Parameter Store: String, StringList and SecureString parameters (sealed at rest), versions, paths, tags.</summary>
-internal sealed class SsmService : ServiceHandler<SsmState>
+internal sealed partial class SsmService : ServiceHandler<SsmState>
 {
     readonly SecretBox _secrets;
 
@@ -126,7 +126,7 @@ internal sealed class SsmService : ServiceHandler<SsmState>
         return new JsonObject();
     });
 
-    SsmParameter Find(string name) => State.Parameters.TryGetValue(name, out var p) ? p : throw NotFound(name);
+    SsmParameter Find(string name) => State.Parameters.TryGetValue(name, out var p) ? p : PublicParameter(name) ?? throw NotFound(name);
 
     /// <summary>A SecureString without WithDecryption comes back as AWS sends it: ciphertext (here a stand-in), never the value.</summary>
     JsonObject Describe(SsmParameter p, bool decrypt, RequestContext c) => new()

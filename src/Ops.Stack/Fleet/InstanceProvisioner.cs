@@ -1,0 +1,162 @@
+using System.Text;
+using Ops.Aws.Ec2;
+using GetParameterRequest = Ops.Aws.Ssm.GetParameterRequest;
+using SsmClient = Ops.Aws.Ssm.SsmClient;
+
+namespace Ops.Stack.Fleet;
+
+/// <summary>
+/// create-ec2-instances: the stage's ECS container instances — the ECS-optimised AMI from its public SSM parameter, an
+/// egress-only security group in the default VPC (or the stack's subnet's), the stack's instance profile, user data that
+/// joins the cluster, tags. Instances of the stage already pending or running count; only the missing ones are launched.
+/// </summary>
+public sealed class InstanceProvisioner(FleetContext context)
+{
+    readonly Ec2Client _ec2 = new(context.Connection);
+
+    /// <summary>Ensures the security group and the stack's instance count; returns the changes made (or that would be).</summary>
+    public async Task<IReadOnlyList<Change>> EnsureAsync(CancellationToken cancellationToken)
+    {
+        var spec = context.Stack.Instances;
+        var changes = new List<Change>();
+        var existing = await FindInstancesAsync(_ec2, context, ["pending", "running"], cancellationToken);
+        var missing = spec.Count - existing.Count;
+
+        // Read everything a launch needs before the first change.
+        string? ami = null;
+        if (missing > 0) ami = await AmiAsync(cancellationToken);
+        var vpc = await VpcAsync(cancellationToken);
+        var group = await EnsureSecurityGroupAsync(vpc, changes, cancellationToken);
+
+        if (missing < 0)
+            context.Log.Warning($"{existing.Count} instances of stage {context.Stack.Stage} are running, the stack wants {spec.Count}; none is terminated here (tasks may run on them) — terminate-ecs removes them all.");
+        if (missing <= 0)
+        {
+            if (changes.Count == 0) context.Log.Info($"instances: up to date ({existing.Count} of {spec.Count}: {string.Join(", ", existing.Select(i => i.InstanceId))})");
+            if (existing.Any(i => i.State?.Name == "pending")) await WaitRunningAsync(existing.Select(i => i.InstanceId!).ToList(), cancellationToken);
+            return changes;
+        }
+
+        var change = new Change($"instances of {context.Stack.Ecs.Cluster}", "count", existing.Count.ToString(), $"{spec.Count} ({missing} × {spec.InstanceType}, {ami}, profile {spec.InstanceProfile})");
+        changes.Add(change);
+        await Mutation.ApplyAsync(context, change, async () =>
+        {
+            var launched = await _ec2.RunInstancesAsync(new RunInstancesRequest
+            {
+                ImageId = ami, InstanceType = spec.InstanceType, MinCount = missing, MaxCount = missing,
+                IamInstanceProfile = new IamInstanceProfileSpecification { Name = spec.InstanceProfile },
+                SecurityGroupIds = [group!], SubnetId = spec.Subnet,
+                UserData = Convert.ToBase64String(Encoding.UTF8.GetBytes(UserData(context.Stack.Ecs.Cluster))),
+                TagSpecifications = [Tags("instance"), Tags("volume")],
+            }, cancellationToken);
+            var ids = launched.Instances!.Select(i => i.InstanceId!).ToList();
+            context.Log.Info($"launched {string.Join(", ", ids)}");
+            await WaitRunningAsync(existing.Select(i => i.InstanceId!).Concat(ids).ToList(), cancellationToken);
+        });
+        return changes;
+    }
+
+    /// <summary>The user data that makes the ECS agent join <paramref name="cluster"/>.</summary>
+    internal static string UserData(string cluster) => $"#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config\n";
+
+    /// <summary>The Name tag that, with Project and Stage, marks the stage's container instances.</summary>
+    internal static string NameTag(FleetContext context) => $"{context.Stack.Ecs.Cluster}-ecs";
+
+    TagSpecification Tags(string resourceType) => new()
+    {
+        ResourceType = resourceType,
+        Tags = context.Stack.Tags.Append(new("Name", NameTag(context))).Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
+    };
+
+    /// <summary>The stage's container instances in one of <paramref name="states"/>, by their Name, Project and Stage tags.</summary>
+    internal static async Task<List<Instance>> FindInstancesAsync(Ec2Client ec2, FleetContext context, IReadOnlyList<string> states, CancellationToken ct)
+    {
+        var response = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest
+        {
+            Filters =
+            [
+                new Filter { Name = "tag:Name", Values = [NameTag(context)] },
+                new Filter { Name = "tag:Project", Values = [context.Stack.Project] },
+                new Filter { Name = "tag:Stage", Values = [context.Stack.Stage] },
+                new Filter { Name = "instance-state-name", Values = states.ToList() },
+            ],
+        }, ct);
+        return (response.Reservations ?? []).SelectMany(r => r.Instances ?? []).Where(i => states.Contains(i.State?.Name ?? "")).ToList();
+    }
+
+    async Task<string> AmiAsync(CancellationToken ct)
+    {
+        var name = context.Stack.Instances.AmiParameter;
+        try
+        {
+            return (await new SsmClient(context.Connection).GetParameterAsync(new GetParameterRequest { Name = name }, ct)).Parameter!.Value!;
+        }
+        catch (Exception e) when (AwsErrors.Is(e, "ParameterNotFound"))
+        {
+            throw new StackException($"instances.ami-parameter: {name} is not a public SSM parameter in {context.Connection.Region}; use one like /aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id.");
+        }
+    }
+
+    async Task<string> VpcAsync(CancellationToken ct)
+    {
+        if (context.Stack.Instances.Subnet is { } subnet)
+        {
+            try
+            {
+                return (await _ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { SubnetIds = [subnet] }, ct)).Subnets!.Single().VpcId!;
+            }
+            catch (Exception e) when (AwsErrors.Is(e, "InvalidSubnetID.NotFound", "InvalidSubnetID.Malformed"))
+            {
+                throw new StackException($"instances.subnet: {subnet} does not exist in {context.Connection.Region}; name a subnet of your VPC, or leave it out to use the default VPC.");
+            }
+        }
+        var vpcs = (await _ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Filter { Name = "isDefault", Values = ["true"] }] }, ct)).Vpcs ?? [];
+        return vpcs.FirstOrDefault()?.VpcId
+            ?? throw new StackException($"instances.subnet: region {context.Connection.Region} has no default VPC; set instances.subnet to a subnet of your VPC.");
+    }
+
+    /// <summary>The group's id (on a dry run for a group not created yet, null); an ingress rule open to 0.0.0.0/0 is revoked.</summary>
+    async Task<string?> EnsureSecurityGroupAsync(string vpc, List<Change> changes, CancellationToken ct)
+    {
+        var name = context.Stack.Instances.SecurityGroup;
+        var resource = $"security group {name}";
+        var existing = (await _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest
+        {
+            Filters = [new Filter { Name = "group-name", Values = [name] }, new Filter { Name = "vpc-id", Values = [vpc] }],
+        }, ct)).SecurityGroups?.FirstOrDefault(g => g.GroupName == name);
+        if (existing == null)
+        {
+            var change = new Change(resource, "security group", null, $"in {vpc}, egress only");
+            changes.Add(change);
+            string? id = null;
+            await Mutation.ApplyAsync(context, change, async () =>
+                id = (await _ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest
+                {
+                    GroupName = name, VpcId = vpc, Description = $"ECS container instances of {context.Stack.Project} {context.Stack.Stage} (egress only)",
+                    TagSpecifications = [new TagSpecification { ResourceType = "security-group", Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList() }],
+                }, ct)).GroupId);
+            return id;
+        }
+        var open = (existing.IpPermissions ?? []).Where(p => p.IpRanges?.Any(r => r.CidrIp == "0.0.0.0/0") == true).ToList();
+        if (open.Count > 0)
+        {
+            var change = new Change(resource, "ingress from 0.0.0.0/0", string.Join(", ", open.Select(p => $"{p.IpProtocol} {p.FromPort}-{p.ToPort}")), "(none)");
+            changes.Add(change);
+            await Mutation.ApplyAsync(context, change, () => _ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest
+            {
+                GroupId = existing.GroupId,
+                IpPermissions = open.Select(p => new IpPermission { IpProtocol = p.IpProtocol, FromPort = p.FromPort, ToPort = p.ToPort, IpRanges = [new IpRange { CidrIp = "0.0.0.0/0" }] }).ToList(),
+            }, ct));
+        }
+        return existing.GroupId;
+    }
+
+    Task WaitRunningAsync(List<string> ids, CancellationToken ct) =>
+        Waiting.UntilAsync(context, $"{ids.Count} instance(s)", async token =>
+        {
+            var instances = ((await _ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = ids }, token)).Reservations ?? [])
+                .SelectMany(r => r.Instances ?? []).ToList();
+            var states = instances.GroupBy(i => i.State?.Name ?? "unknown").OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}");
+            return (instances.Count == ids.Count && instances.All(i => i.State?.Name == "running"), string.Join(", ", states));
+        }, ct);
+}

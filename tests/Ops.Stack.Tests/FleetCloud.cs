@@ -1,0 +1,54 @@
+using Amazon.Runtime;
+using Ops.Aws;
+using Ops.LocalCloud;
+using Ops.Stack.Fleet;
+using Ops.Stack.Model;
+
+namespace Ops.Stack.Tests;
+
+/// <summary>LocalCloud in-process (instant lifecycles) for the fleet scenarios; each test takes its own stage so they never collide.</summary>
+public sealed class FleetCloud : IAsyncLifetime
+{
+    public LocalCloudServer Server { get; private set; } = null!;
+
+    public AwsConnection Connection => new() { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = Server.Url, MaxAttempts = 2 };
+
+    /// <summary>A context for <paramref name="stack"/> on this cloud, waits short, as LocalCloud.</summary>
+    public FleetContext Context(StageStack stack, CapturedLog log, bool dryRun = false) => new()
+    {
+        Connection = Connection, Stack = stack, Log = log, DryRun = dryRun, IsLocalCloud = true,
+        RepositoryRoot = RepositoryRoot, PollInterval = TimeSpan.FromMilliseconds(100), WaitTimeout = TimeSpan.FromSeconds(60),
+    };
+
+    /// <summary>The checkout this test runs from (a git repository, so the image tag resolves).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Ops.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("no Ops.sln above the test directory");
+        }
+    }
+
+    /// <summary>The built-in stack of a fresh stage, with a local command that needs nothing prepared.</summary>
+    public static StageStack Stack(string stage) => StackDefaults.For(stage) with
+    {
+        Local = new LocalSpec { Command = ["sleep", "600"], Prepare = [] },
+    };
+
+    /// <summary>Mutating calls the server received since <paramref name="since"/> (anything but Describe/List/Get).</summary>
+    public List<string> MutationsSince(int since) => Server.Requests.Entries.Skip(since)
+        .Select(e => $"{e.Service}:{e.Operation}")
+        .Where(o => !(o.Split(':')[1].StartsWith("Describe") || o.Split(':')[1].StartsWith("List") || o.Split(':')[1].StartsWith("Get"))).ToList();
+
+    public async Task InitializeAsync() => Server = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant });
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class FleetCloudCollection : ICollectionFixture<FleetCloud>
+{
+    public const string Name = "fleet local cloud";
+}
