@@ -8,58 +8,48 @@ namespace Ops.Build;
 /// <summary>The worker fleet's targets: queues, worker-log table, repository, instances, ECS — create, describe, terminate.</summary>
 sealed partial class Build
 {
-    [Parameter("Print what would change and change nothing.")]
-    public bool DryRun;
-
-    [Parameter("Output format of describe-ecs: text or json.")]
-    public string Output = "text";
-
     Target CreateQueues => _ => _
         .Description("Create or correct the stage's work and report queues with their dead-letter queues (SSE, redrive, tags)")
+        .Requires(() => StackIsValid)
         .Executes(ct => FleetAsync(f => new QueueProvisioner(f).EnsureAsync(ct), ct));
 
     Target CreateWorkerLogTable => _ => _
         .Description("Create or correct the stage's DynamoDB worker-log table (on-demand, SSE, GSI task-index) and wait until ACTIVE")
+        .Requires(() => StackIsValid)
         .Executes(ct => FleetAsync(f => new WorkerLogTableProvisioner(f).EnsureAsync(ct), ct));
 
     Target CreateEcrRepository => _ => _
         .Description("Create or correct the worker image's ECR repository (immutable tags, scan on push, AES256, lifecycle policy)")
+        .Requires(() => StackIsValid)
         .Executes(ct => FleetAsync(f => new RepositoryProvisioner(f).EnsureAsync(ct), ct));
 
     Target CreateEc2Instances => _ => _
         .Description("Launch the stage's missing ECS container instances (ECS-optimised AMI, egress-only security group) and wait until running")
+        .Requires(() => StackIsValid)
         .Executes(ct => FleetAsync(f => new InstanceProvisioner(f).EnsureAsync(ct), ct));
 
     Target CreateEcs => _ => _
         .Description("Create or correct the stage's ECS cluster, log group, task definition (image pinned by digest) and service")
+        .Requires(() => StackIsValid)
         .DependsOn(CreateQueues, CreateWorkerLogTable, CreateEcrRepository)
         .Executes(ct => FleetAsync(f => new EcsProvisioner(f).EnsureAsync(ct), ct));
 
     Target DescribeEcs => _ => _
         .Description("Show the stage's cluster, instances, service, deployments and tasks (--output json for the documented schema)")
-        .Executes(ct => FleetAsync(async f => { await new FleetDescriber(f).PrintAsync(Output, ct); return []; }, ct));
+        .Requires(() => StackIsValid)
+        .Executes(ct => FleetAsync(async f => { await new FleetDescriber(f).PrintAsync(Output == Ops.Stack.Output.OutputFormat.Json, ct); return []; }, ct));
 
     Target TerminateEcs => _ => _
         .Description("Scale the stage's service to 0, delete it, deregister its task definitions and terminate its instances (keeps cluster, queues, repository, table)")
+        .Requires(() => StackIsValid)
         .Executes(ct => FleetAsync(f => new FleetTerminator(f).TerminateAsync(ct), ct));
-
-    readonly Lock _fleetGate = new();
-    Task<AwsConnection>? _fleetConnection;
-
-    /// <summary>One connection for all fleet targets of a run: they may run in parallel, and the local cloud must start once.</summary>
-    Task<AwsConnection> FleetConnectionAsync(CancellationToken cancellationToken)
-    {
-        lock (_fleetGate) return _fleetConnection ??= ConnectAsync(cancellationToken);
-    }
 
     /// <summary>Runs one fleet operation on this build's stage and cloud; a user error exits 2, a cloud fault 1.</summary>
     async Task FleetAsync(Func<FleetContext, Task<IReadOnlyList<Change>>> operation, CancellationToken cancellationToken)
     {
-        if (Output is not ("text" or "json"))
-            throw new UsageException($"--output '{Output}' is not a format; use text or json.");
         var context = new FleetContext
         {
-            Connection = await FleetConnectionAsync(cancellationToken), Stack = StageStack, Log = StackLog, DryRun = DryRun,
+            Connection = await ConnectAsync(cancellationToken), Stack = StageStack, Log = StackLog, DryRun = DryRun,
             IsLocalCloud = Cloud != CloudKind.Aws, RepositoryRoot = RootDirectory,
         };
         try

@@ -8,11 +8,9 @@ namespace Ops.Build;
 /// <summary>Targets for the worker image: build it from the working tree and push it to the stage's ECR repository.</summary>
 sealed partial class Build
 {
-    [Parameter("Show what would be built, pushed or changed, and change nothing.")]
-    public bool DryRun;
-
     Target BuildDocker => _ => _
         .Description("Build the worker image from the working tree and push it to the stage's ECR repository, tagged with the commit")
+        .Requires(() => StackIsValid)
         .Executes(async ct =>
         {
             try

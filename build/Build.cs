@@ -47,8 +47,22 @@ sealed partial class Build : BuildBase
         LocalCloudSpeed == LocalCloudSpeed.Instant ? LifecycleDelays.Instant : LifecycleDelays.Realistic,
         Log);
 
-    /// <summary>The connection every AWS-touching target uses: --endpoint-url, --cloud aws, or the local cloud.</summary>
-    async Task<AwsConnection> ConnectAsync(CancellationToken cancellationToken)
+    [Parameter("Print what would change and change nothing.")]
+    public bool DryRun;
+
+    readonly Lock _connectionGate = new();
+    Task<AwsConnection>? _connection;
+
+    /// <summary>
+    /// The connection every AWS-touching target uses: --endpoint-url, --cloud aws, or the local cloud. One per run:
+    /// targets may run in parallel, and the local cloud must start once.
+    /// </summary>
+    Task<AwsConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        lock (_connectionGate) return _connection ??= OpenConnectionAsync(cancellationToken);
+    }
+
+    async Task<AwsConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         try
         {

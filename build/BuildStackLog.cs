@@ -9,4 +9,6 @@ sealed class BuildStackLog(IBuildLog log) : IStackLog
     public void Info(string message) => log.Info(message);
 
     public void Warning(string message) => log.Warning(message);
+
+    public void Data(string text) => log.Data(text);
 }

@@ -5,4 +5,7 @@ public interface IStackLog
 {
     void Info(string message);
     void Warning(string message);
+
+    /// <summary>A machine-readable result (JSON), written unprefixed to stdout so it can be piped.</summary>
+    void Data(string text);
 }

@@ -14,4 +14,6 @@ internal sealed class TestLog : IStackLog
     public void Info(string message) { lock (_lines) _lines.Add(message); }
 
     public void Warning(string message) { lock (_lines) _lines.Add("warning: " + message); }
+
+    public void Data(string text) { lock (_lines) _lines.Add(text); }
 }

@@ -11,5 +11,7 @@ public sealed class CapturedLog : IStackLog
 
     public void Warning(string message) { lock (_lines) _lines.Add("WARN " + message); }
 
+    public void Data(string text) { lock (_lines) _lines.Add(text); }
+
     public string Text { get { lock (_lines) return string.Join('\n', _lines); } }
 }

@@ -53,12 +53,12 @@ public sealed class FleetDescriber(FleetContext context)
     }
 
     /// <summary>Prints the description as a readable table (<paramref name="output"/> text) or as JSON (json).</summary>
-    public async Task PrintAsync(string output, CancellationToken ct)
+    public async Task PrintAsync(bool json, CancellationToken ct)
     {
         var d = await DescribeAsync(ct);
-        if (output == "json")
+        if (json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(d, Json));
+            context.Log.Data(JsonSerializer.Serialize(d, Json));
             return;
         }
         foreach (var line in Lines(d)) context.Log.Info(line);
