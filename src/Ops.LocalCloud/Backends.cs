@@ -19,6 +19,9 @@ public sealed record LocalBackends
 
     /// <summary>A real OCI registry behind ECR repositories.</summary>
     public IRegistryBackend? Registry { get; init; }
+
+    /// <summary>Pulls and unpacks task images (set by the local cloud when it runs its registry).</summary>
+    public Tasks.IImageSource? Images { get; init; }
 }
 
 /// <summary>An ECS task as its runner sees it: its cluster and id (the last part of its ARN), what it runs, with which environment.</summary>
