@@ -48,6 +48,7 @@ sealed partial class Build : BuildBase
     LocalCloudHost LocalCloudHost => _localCloud ??= new LocalCloudHost(
         Path.Combine(TemporaryDirectory, "local-cloud"),
         LocalCloudSpeed == LocalCloudSpeed.Instant ? LifecycleDelays.Instant : LifecycleDelays.Realistic,
+        RegistryPort,
         Log);
 
     /// <summary>The connection every AWS-touching target uses: --endpoint-url, --cloud aws, or the local cloud.</summary>

@@ -24,6 +24,7 @@ command -v kill >/dev/null 2>&1 || need_packages+=(procps)
 command -v cksum >/dev/null 2>&1 || need_packages+=(coreutils)
 command -v python3 >/dev/null 2>&1 || need_packages+=(python3)
 command -v aws >/dev/null 2>&1 || need_packages+=(awscli)
+command -v docker-registry >/dev/null 2>&1 || need_packages+=(docker-registry)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "Installing ${need_packages[*]}..." >&2
   apt-get update -qq && apt-get install -y -qq "${need_packages[@]}" >/dev/null

@@ -70,7 +70,7 @@ public sealed class DockerRegistryProcess : IRegistryBackend, IAsyncDisposable
         if (port == 0) port = FreePort();
         else if (!PortIsFree(port))
             throw new RegistryUnavailableException(
-                $"Port {port} on 127.0.0.1 is in use by another program, so the registry behind ECR cannot start there; set LocalCloudOptions.RegistryPort (--registry-port) to a free port, or stop what listens on {port}.");
+                $"Port {port} on 127.0.0.1 is in use by another program, so the registry behind ECR cannot start there; set LocalCloudOptions.RegistryPort (--registry-port) to a free port, or stop what listens on {port}.", portTaken: true);
 
         await File.WriteAllTextAsync(configPath, Config(storage, port), cancellationToken);
         if (File.Exists(logPath)) File.Move(logPath, logPath + ".1", overwrite: true);
