@@ -45,6 +45,7 @@ sealed partial class Build : BuildBase
     LocalCloudHost LocalCloudHost => _localCloud ??= new LocalCloudHost(
         Path.Combine(TemporaryDirectory, "local-cloud"),
         LocalCloudSpeed == LocalCloudSpeed.Instant ? LifecycleDelays.Instant : LifecycleDelays.Realistic,
+        RegistryPort,
         Log);
 
     [Parameter("Print what would change and change nothing.")]

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Ops.Aws;
 using Ops.LocalCloud;
+using Ops.LocalCloud.Registry;
 using Ops.Targets;
 
 namespace Ops.Build;
@@ -10,8 +11,9 @@ namespace Ops.Build;
 /// The local cloud for <c>--cloud local</c>: reuses the instance already serving the state directory
 /// (a <c>./build.sh local-cloud</c> in another terminal, or a concurrent run), otherwise starts one
 /// in-process on a free port. State lives in <c>.nuke/temp/local-cloud/</c>, so runs see the same cloud.
+/// ECR is backed by a docker-registry on <c>registryPort</c> when docker-registry is installed.
 /// </summary>
-sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, IBuildLog log) : ILocalCloud, IAsyncDisposable
+sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int registryPort, IBuildLog log) : ILocalCloud, IAsyncDisposable
 {
     sealed record ServerInfo(string Url, int Pid);
 
@@ -54,13 +56,21 @@ sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, IBuil
     {
         try
         {
-            _server = await LocalCloudServer.StartAsync(new LocalCloudOptions { Port = port, StateDirectory = stateDirectory, Delays = delays }, cancellationToken);
+            _server = await LocalCloudServer.StartAsync(new LocalCloudOptions
+            {
+                Port = port, StateDirectory = stateDirectory, Delays = delays, RunRegistry = true, RegistryPort = registryPort,
+            }, cancellationToken);
+        }
+        catch (RegistryUnavailableException e) when (e.PortTaken)
+        {
+            throw new UsageException(e.Message.Replace("LocalCloudOptions.RegistryPort (--registry-port)", "--registry-port", StringComparison.Ordinal));
         }
         catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
             throw new UsageException($"Port {port} on 127.0.0.1 is in use; pass --port with a free port, or stop what listens there.");
         }
         File.WriteAllText(InfoPath, JsonSerializer.Serialize(new ServerInfo(_server.Url.ToString(), Environment.ProcessId)));
+        log.Info(_server.RegistryStatus);
         return _server;
     }
 

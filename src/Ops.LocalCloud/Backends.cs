@@ -20,7 +20,7 @@ public sealed record LocalBackends
     /// <summary>A real OCI registry behind ECR repositories.</summary>
     public IRegistryBackend? Registry { get; init; }
 
-    /// <summary>Where the built-in task runner pulls and unpacks container images from (tasks with an image and no local command).</summary>
+    /// <summary>Pulls and unpacks task images for the built-in task runner (set by the local cloud when it runs its registry).</summary>
     public Tasks.IImageSource? Images { get; init; }
 }
 

@@ -31,6 +31,15 @@ public sealed record LocalCloudOptions
 
     /// <summary>Real parts behind resources (worker processes, PostgreSQL, Redis, a registry); none by default.</summary>
     public LocalBackends Backends { get; init; } = new();
+
+    /// <summary>
+    /// Runs a real docker-registry behind ECR (with a state directory, when docker-registry is on PATH and
+    /// <see cref="LocalBackends.Registry"/> is not given); off by default so embedders and tests opt in.
+    /// </summary>
+    public bool RunRegistry { get; init; }
+
+    /// <summary>The loopback port of that registry (repository URIs are <c>127.0.0.1:port/name</c>); 0 picks a free port.</summary>
+    public int RegistryPort { get; init; } = 5100;
 }
 
 /// <summary>Per resource type, how long each lifecycle step takes (zero in tests, a few seconds in demos).</summary>

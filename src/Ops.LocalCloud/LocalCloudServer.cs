@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Ops.LocalCloud.Diagnostics;
 using Ops.LocalCloud.Protocol;
+using Ops.LocalCloud.Registry;
 using Ops.LocalCloud.Services;
 using Ops.LocalCloud.Services.S3;
 using Ops.LocalCloud.State;
@@ -30,15 +31,34 @@ public sealed class LocalCloudServer : IAsyncDisposable
     readonly StateStore _store;
     readonly S3Service _s3;
     readonly Tasks.ProcessTaskRunner? _tasks;
+    readonly DockerRegistryProcess? _registry;
     int _disposed;
 
+    /// <summary>The options it runs with; <see cref="LocalCloudOptions.Backends"/> includes the parts it started itself (the registry, the image source).</summary>
     public LocalCloudOptions Options { get; }
+
+    /// <summary>The real parts behind resources, as <see cref="Options"/> holds them.</summary>
+    public LocalBackends Backends => Options.Backends;
+
+    /// <summary>What backs ECR, for a user to read: "registry: docker-registry at 127.0.0.1:5100" or "registry: none (why)".</summary>
+    public string RegistryStatus { get; }
     public Uri Url { get; private set; } = null!;
     public RequestLog Requests { get; } = new();
     public FaultInjector Faults { get; } = new();
 
-    LocalCloudServer(LocalCloudOptions options)
+    LocalCloudServer(LocalCloudOptions options, DockerRegistryProcess? registry, string registryStatus)
     {
+        _registry = registry;
+        RegistryStatus = registryStatus;
+        if (registry != null)
+            options = options with
+            {
+                Backends = options.Backends with
+                {
+                    Registry = registry,
+                    Images = options.Backends.Images ?? (OperatingSystem.IsWindows() ? null : new Tasks.RegistryImageSource(registry.Client, registry.Host, options.StateDirectory!)),
+                },
+            };
         Options = options;
         _secrets = new Dictionary<string, string> { [options.AccessKey] = options.SecretKey };
         _store = new StateStore(options.StateDirectory, options.Durability);
@@ -59,14 +79,47 @@ public sealed class LocalCloudServer : IAsyncDisposable
         _app.Run(HandleAsync);
     }
 
+    /// <summary>
+    /// Starts the endpoint (and, when <see cref="LocalCloudOptions.RunRegistry"/> asks and it can, a docker-registry behind ECR).
+    /// Throws <see cref="RegistryUnavailableException"/> when the registry's port is taken or it does not start.
+    /// </summary>
     public static async Task<LocalCloudServer> StartAsync(LocalCloudOptions options, CancellationToken cancellationToken = default)
     {
-        var server = new LocalCloudServer(options);
-        await server._app.StartAsync(cancellationToken);
+        var (registry, status) = await StartRegistryAsync(options, cancellationToken);
+        LocalCloudServer server;
+        try
+        {
+            server = new LocalCloudServer(options, registry, status);
+        }
+        catch
+        {
+            if (registry != null) await registry.DisposeAsync();
+            throw;
+        }
+        try
+        {
+            await server._app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
         var address = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Url = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
         if (server._tasks != null) await server._tasks.ActivateAsync(server.Url, cancellationToken);
         return server;
+    }
+
+    static async Task<(DockerRegistryProcess?, string)> StartRegistryAsync(LocalCloudOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Backends.Registry != null) return (null, "registry: supplied by the host (LocalBackends.Registry)");
+        if (!options.RunRegistry) return (null, "registry: none (not requested)");
+        if (options.StateDirectory == null) return (null, "registry: none (it needs a state directory for its storage)");
+        if (DockerRegistryProcess.FindExecutable() is not { } executable)
+            return (null, "registry: none (docker-registry not on PATH; install the docker-registry package for a real ECR)");
+        var registry = await DockerRegistryProcess.StartAsync(executable, options.StateDirectory, options.RegistryPort, cancellationToken);
+        return (registry, $"registry: docker-registry at {registry.Host} (storage in {Path.Combine(options.StateDirectory, "registry")})");
     }
 
     public async ValueTask DisposeAsync()
@@ -77,6 +130,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
         await _app.DisposeAsync();
         _store.Dispose(); // writes what changed since the last flush
         _s3.Dispose(); // removes its temporary directory when there is no state directory
+        if (_registry != null) await _registry.DisposeAsync();
     }
 
     /// <summary>The largest request body a service other than S3 reads (AWS's own limits are far lower; SQS's handler checks its 1 MiB).</summary>

@@ -10,19 +10,43 @@ internal sealed partial class EcrService
     {
         var repo = Find(Required(i, "repositoryName"));
         var manifest = Required(i, "imageManifest");
-        var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(manifest)));
+        var digest = DigestOf(manifest);
         var tag = Optional(i, "imageTag");
+        var image = CheckPut(repo, digest, tag, c);
+        if (tag != null) foreach (var other in repo.Images) other.Tags.Remove(tag);
+        if (image == null) repo.Images.Add(image = new EcrImage { Digest = digest, Manifest = manifest, MediaType = Optional(i, "imageManifestMediaType") ?? "application/vnd.docker.distribution.manifest.v2+json", Pushed = c.Now });
+        if (tag != null && !image.Tags.Contains(tag)) image.Tags.Add(tag);
+        return new JsonObject { ["image"] = ImageObject(repo, image, c) };
+    });
+
+    /// <summary>ECR's refusals of a PutImage: a moved tag in an IMMUTABLE repository, or an image already there under that tag. Returns the image with that digest, if any.</summary>
+    static EcrImage? CheckPut(EcrRepository repo, string digest, string? tag, RequestContext c)
+    {
         if (tag != null && repo.Settings["imageTagMutability"]?.ToString() == "IMMUTABLE" && repo.Images.Any(x => x.Tags.Contains(tag) && x.Digest != digest))
             throw new AwsError("ImageTagAlreadyExistsException", $"The image tag '{tag}' already exists in the '{repo.Name}' repository and cannot be overwritten because the repository is immutable.");
         var image = repo.Images.FirstOrDefault(x => x.Digest == digest);
         if (image != null && (tag == null || image.Tags.Contains(tag)))
             throw new AwsError("ImageAlreadyExistsException",
                 $"Image with digest '{digest}' and tag '{tag ?? "null"}' already exists in the repository with name '{repo.Name}' in registry with id '{c.Account}'");
-        if (tag != null) foreach (var other in repo.Images) other.Tags.Remove(tag);
-        if (image == null) repo.Images.Add(image = new EcrImage { Digest = digest, Manifest = manifest, MediaType = Optional(i, "imageManifestMediaType") ?? "application/vnd.docker.distribution.manifest.v2+json", Pushed = c.Now });
-        if (tag != null && !image.Tags.Contains(tag)) image.Tags.Add(tag);
-        return new JsonObject { ["image"] = ImageObject(repo, image, c) };
-    });
+        return image;
+    }
+
+    static string DigestOf(string manifest) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(manifest)));
+
+    /// <summary>What ECR reports as an image's size: its layers (compressed) and config, or the images of a list.</summary>
+    static long SizeOf(EcrImage image)
+    {
+        try
+        {
+            var json = JsonNode.Parse(image.Manifest);
+            var parts = ((json?["layers"] as JsonArray) ?? (json?["manifests"] as JsonArray) ?? []).Append(json?["config"]);
+            return parts.Sum(p => p?["size"] is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return image.Manifest.Length;
+        }
+    }
 
     JsonNode? ListImages(JsonObject i, RequestContext c) => Read(() =>
     {
@@ -42,7 +66,7 @@ internal sealed partial class EcrService
         return Paginate(i, Select(repo, i).Select(x => (JsonNode?)new JsonObject
         {
             ["registryId"] = c.Account, ["repositoryName"] = repo.Name, ["imageDigest"] = x.Digest,
-            ["imageTags"] = new JsonArray(x.Tags.Select(t => (JsonNode?)t).ToArray()), ["imageSizeInBytes"] = x.Manifest.Length,
+            ["imageTags"] = new JsonArray(x.Tags.Select(t => (JsonNode?)t).ToArray()), ["imageSizeInBytes"] = SizeOf(x),
             ["imagePushedAt"] = x.Pushed.ToString("O"), ["imageManifestMediaType"] = x.MediaType,
         }), "imageDetails", "nextToken", "maxResults", 100);
     });
