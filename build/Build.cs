@@ -152,6 +152,8 @@ sealed partial class Build : BuildBase
             throw new UsageException($"--region '{Region}' is not an AWS region name; use one like us-east-1 or eu-west-2.");
         if (EndpointUrl != null && EndpointUrl.Scheme is not ("http" or "https"))
             throw new UsageException($"--endpoint-url '{EndpointUrl}' must be an http:// or https:// URL, like http://127.0.0.1:4566.");
+        if (RegistryPort is < 0 or > 65535)
+            throw new UsageException($"--registry-port {RegistryPort} is not a TCP port; use 1 to 65535 (0 picks a free one), like 5100.");
         if (Port is < 1 or > 65535)
             throw new UsageException($"--port {Port} is not a TCP port; use 1 to 65535, like 4566.");
         if (AwsProfile != null && (AwsProfile.Length == 0 || AwsProfile.Any(char.IsWhiteSpace)))

@@ -8,6 +8,9 @@ RESULTS="$ROOT/.nuke/temp/test-results"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # No test may reach for real AWS credentials, a developer's profiles, or the instance metadata service.
 export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+# Builds started by tests run their local cloud's registry on a free port, so parallel tests and a developer's own
+# ./build.sh local-cloud (port 5100) never meet.
+export OPS_REGISTRY_PORT=0
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_ENDPOINT_URL \
       AWS_REGION AWS_DEFAULT_REGION AWS_MAX_ATTEMPTS AWS_RETRY_MODE
 

@@ -35,6 +35,16 @@ public abstract class EcrTests(ITestCloud moto)
         await _ecr.DeleteLifecyclePolicyAsync(new DeleteLifecyclePolicyRequest { RepositoryName = name });
         await AwsAssert.ErrorCode("LifecyclePolicyNotFoundException", () => _ecr.GetLifecyclePolicyAsync(new GetLifecyclePolicyRequest { RepositoryName = name }));
 
+        var immutable = await _ecr.PutImageTagMutabilityAsync(new PutImageTagMutabilityRequest { RepositoryName = name, ImageTagMutability = "IMMUTABLE" });
+        Assert.Equal("IMMUTABLE", immutable.ImageTagMutability);
+        var scanning = await _ecr.PutImageScanningConfigurationAsync(new PutImageScanningConfigurationRequest
+        {
+            RepositoryName = name, ImageScanningConfiguration = new ImageScanningConfiguration { ScanOnPush = false },
+        });
+        Assert.False(scanning.ImageScanningConfiguration!.ScanOnPush);
+        var settings = (await _ecr.DescribeRepositoriesAsync(new DescribeRepositoriesRequest { RepositoryNames = [name] })).Repositories![0];
+        Assert.Equal(("IMMUTABLE", false), (settings.ImageTagMutability, settings.ImageScanningConfiguration!.ScanOnPush));
+
         await _ecr.TagResourceAsync(new TagResourceRequest { ResourceArn = repo.RepositoryArn, Tags = [new Tag { Key = "Stage", Value = "dev" }] });
         Assert.Contains((await _ecr.ListTagsForResourceAsync(new ListTagsForResourceRequest { ResourceArn = repo.RepositoryArn })).Tags!, t => t.Key == "Stage");
 

@@ -120,19 +120,22 @@ public sealed class ImagePublisherTests(RegistryFixture registry) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task A_different_image_under_an_immutable_tag_is_a_clear_error_and_pushes_nothing()
+    public async Task A_tag_ECR_already_holds_is_not_rebuilt_even_where_a_rebuild_would_differ()
     {
         await CreateRepository();
-        await Publish(new TestLog());
+        var first = await Publish(new TestLog());
         var sha = await ImageTag.ForWorkingTreeAsync(_repo, CancellationToken.None);
         await RecordInEcr(sha);
 
-        // Same commit, different bytes in the build (the prepare step's output is not in git).
-        var stack = Stack() with { Image = Stack().Image with { Prepare = ["sh", "-c", "echo other > workers/prepared.txt"] } };
+        // Same commit on another machine: the prepare step's output (not in git) differs, so a rebuild would give another
+        // image. The tag names this tree and is immutable, so the image ECR holds is the answer: nothing runs, nothing is pushed.
+        var stack = Stack() with { Image = Stack().Image with { Prepare = ["sh", "-c", "echo prepare ran again; echo other > workers/prepared.txt"] } };
         var before = registry.AccessLog().Length;
-        var e = await Assert.ThrowsAsync<ImagePublishException>(() => Publish(new TestLog(), stack));
-        Assert.Contains("different image", e.Message);
-        Assert.Contains("immutable", e.Message);
+        var log = new TestLog();
+        var again = await Publish(log, stack);
+        Assert.Equal(first! with { AlreadyPushed = true }, again);
+        Assert.DoesNotContain(log.Lines, l => l.Contains("prepare ran again"));
+        Assert.DoesNotContain(log.Lines, l => l.StartsWith("building"));
         Assert.DoesNotContain(registry.AccessLog().Skip(before), l => l.Contains("\"PUT "));
     }
 

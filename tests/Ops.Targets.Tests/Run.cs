@@ -29,7 +29,8 @@ public static class Run
             RootDirectory = (root ?? own!).Path,
             Out = TextWriter.Synchronized(output),
             Error = TextWriter.Synchronized(error),
-            Environment = env ?? new Dictionary<string, string>(),
+            // A local cloud's registry on a free port: tests run in parallel, and a developer may be serving 5100.
+            Environment = new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { ["OPS_REGISTRY_PORT"] = "0" },
             IsTerminal = terminal,
             Cancellation = cancel,
             HardCancellation = hardCancel,

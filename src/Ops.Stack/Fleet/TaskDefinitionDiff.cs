@@ -36,9 +36,17 @@ internal static class TaskDefinitionDiff
         void CompareMap(string what, IReadOnlyDictionary<string, string> old, IReadOnlyDictionary<string, string> @new)
         {
             foreach (var key in old.Keys.Union(@new.Keys).Order(StringComparer.Ordinal))
-                Compare($"{what} {key}", old.GetValueOrDefault(key), @new.GetValueOrDefault(key));
+            {
+                var (before, after) = (old.GetValueOrDefault(key), @new.GetValueOrDefault(key));
+                // A value whose name says it is secret is never printed, only that it changed (secrets belong in SSM, not here).
+                if (LooksSecret(key) && before != after) (before, after) = (before == null ? null : "(old value)", after == null ? null : "(new value)");
+                Compare($"{what} {key}", before, after);
+            }
         }
     }
+
+    static bool LooksSecret(string name) =>
+        System.Text.RegularExpressions.Regex.IsMatch(name, "PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE|CREDENTIAL|API_?KEY|AUTH", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     static Dictionary<string, string> Pairs(List<EcsKeyValuePair>? pairs) =>
         (pairs ?? []).Where(p => p.Name != null).GroupBy(p => p.Name!).ToDictionary(g => g.Key, g => g.Last().Value ?? "");

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using Ops.Aws;
 using Ops.Aws.Ecr;
@@ -9,7 +8,9 @@ namespace Ops.Stack.Images;
 
 /// <summary>
 /// Builds the stage's worker image from the working tree and publishes it to the stage's ECR repository under the
-/// tree's <see cref="ImageTag"/>: prepare, build, then push unless ECR already holds that tag with the same image.
+/// tree's <see cref="ImageTag"/>: prepare, build, push. A tag ECR already holds is not built again: the tag names the
+/// tree's content (commit, or commit plus a hash of the changes) and ECR's tags are immutable, so the image under it is this
+/// tree's image — which also makes a re-run of a pipeline for the same commit a no-op on any machine.
 /// </summary>
 public sealed class ImagePublisher(AwsConnection connection, IStackLog log)
 {
@@ -49,6 +50,13 @@ public sealed class ImagePublisher(AwsConnection connection, IStackLog log)
         var repository = await FindRepositoryAsync(ecr, stack, cancellationToken);
         var uri = repository.RepositoryUri!;
         var existing = await FindImageAsync(ecr, stack.Repository.Name, tag, cancellationToken);
+        if (existing?.ImageDigest is { } pushedDigest)
+        {
+            log.Info($"image    {uri}:{tag}");
+            log.Info($"{(dryRun ? "would build and push nothing" : "already pushed, no layer uploaded")}: {uri}@{pushedDigest} " +
+                     "(ECR holds this tree's tag, and a tag names one image: it is not rebuilt)");
+            return dryRun ? null : new PublishedImage(uri, tag, pushedDigest, AlreadyPushed: true);
+        }
 
         using var engine = await DockerEngine.LocateAsync(environment, cancellationToken);
         log.Info($"engine   {engine.Description}");
@@ -59,9 +67,7 @@ public sealed class ImagePublisher(AwsConnection connection, IStackLog log)
             if (image.Prepare.Count > 0) log.Info($"would run {string.Join(' ', image.Prepare)} in {repositoryRoot}");
             var args = image.BuildArgs.Count == 0 ? "" : $" with build args {string.Join(", ", image.BuildArgs.Keys.Order(StringComparer.Ordinal))}";
             log.Info($"would build {image.Context} with {image.Dockerfile}{args}");
-            log.Info(existing?.ImageDigest is { } have
-                ? $"would push nothing if the build gives the image ECR already holds as {tag} ({uri}@{have}), else {(Immutable(repository) ? "stop: the tag is immutable" : "overwrite the tag")}"
-                : $"would push {uri}:{tag} (ECR has no image tagged {tag} yet)");
+            log.Info($"would push {uri}:{tag} (ECR has no image tagged {tag} yet)");
             return null;
         }
 
@@ -71,8 +77,7 @@ public sealed class ImagePublisher(AwsConnection connection, IStackLog log)
             await PrepareCommand.RunAsync(image.Prepare, repositoryRoot, log, cancellationToken);
         }
 
-        // No pruning of dangling images afterwards: with podman they are the layer cache, and without it an unchanged
-        // rebuild gets a new image id (a new 'created'), which ECR's immutable tag would then refuse.
+        // No pruning of dangling images afterwards: with podman they are the layer cache of the next build.
         log.Info($"building {image.Context} with {image.Dockerfile}");
         string imageId;
         try
@@ -84,21 +89,6 @@ public sealed class ImagePublisher(AwsConnection connection, IStackLog log)
             throw new ImagePublishException(e.Message, e);
         }
         log.Info($"built    {imageId}");
-
-        if (existing?.ImageDigest is { } digest)
-        {
-            var pushedConfig = await ConfigDigestAsync(ecr, stack.Repository.Name, digest, cancellationToken);
-            if (pushedConfig == imageId)
-            {
-                log.Info($"already pushed, no layer uploaded: {uri}@{digest}");
-                return new PublishedImage(uri, tag, digest, AlreadyPushed: true);
-            }
-            if (Immutable(repository))
-                throw new ImagePublishException(
-                    $"ECR already holds a different image as {uri}:{tag} ({digest}, config {pushedConfig ?? "unknown"}; this build is {imageId}) and the repository's tags are immutable; " +
-                    "deploy the pushed image as it is, or commit your change so the tree gets a new tag.");
-            log.Warning($"{uri}:{tag} holds a different image ({digest}); the repository's tags are mutable, so this push moves the tag");
-        }
 
         var auth = await AuthorizeAsync(ecr, uri, cancellationToken);
         log.Info($"pushing  {uri}:{tag}");
@@ -116,8 +106,6 @@ public sealed class ImagePublisher(AwsConnection connection, IStackLog log)
             : $"pushed   {uri}@{pushed.Digest} (the engine does not itemize layers; the ones the registry has are not sent again)");
         return new PublishedImage(uri, tag, pushed.Digest, AlreadyPushed: false);
     }
-
-    static bool Immutable(Repository repository) => repository.ImageTagMutability == "IMMUTABLE";
 
     async Task<Repository> FindRepositoryAsync(EcrClient ecr, StageStack stack, CancellationToken cancellationToken)
     {
@@ -140,26 +128,6 @@ public sealed class ImagePublisher(AwsConnection connection, IStackLog log)
             return found.ImageDetails?.FirstOrDefault();
         }
         catch (AmazonServiceException e) when (e.ErrorCode == "ImageNotFoundException")
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The config digest in the manifest ECR holds under <paramref name="digest"/>: the image id of the image it describes.</summary>
-    static async Task<string?> ConfigDigestAsync(EcrClient ecr, string repository, string digest, CancellationToken cancellationToken)
-    {
-        var got = await ecr.BatchGetImageAsync(new BatchGetImageRequest
-        {
-            RepositoryName = repository,
-            ImageIds = [new ImageIdentifier { ImageDigest = digest }],
-            AcceptedMediaTypes = ["application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.manifest.v1+json"],
-        }, cancellationToken);
-        if (got.Images?.FirstOrDefault()?.ImageManifest is not { } manifest) return null;
-        try
-        {
-            return (string?)JsonNode.Parse(manifest)?["config"]?["digest"];
-        }
-        catch (System.Text.Json.JsonException)
         {
             return null;
         }

@@ -50,6 +50,20 @@ public static partial class ConformanceTable
             return Done;
         }, EcrRepository),
         Error("ecr", "DescribeRepositories", x => ["ecr", "describe-repositories", "--repository-names", x.Name], "RepositoryNotFoundException"),
+        Row("ecr", "PutImageTagMutability", x => ["ecr", "put-image-tag-mutability", "--repository-name", x.Name, "--image-tag-mutability", "IMMUTABLE"], async (x, r) =>
+        {
+            Assert.Equal((x.Name, "IMMUTABLE"), ((string?)r!["repositoryName"], (string?)r["imageTagMutability"]));
+            var repo = (await x.Aws("ecr", "describe-repositories", "--repository-names", x.Name))!["repositories"]![0]!;
+            Assert.Equal("IMMUTABLE", (string?)repo["imageTagMutability"]);
+        }, EcrRepository),
+        Error("ecr", "PutImageTagMutability", x => ["ecr", "put-image-tag-mutability", "--repository-name", x.Name, "--image-tag-mutability", "IMMUTABLE"], "RepositoryNotFoundException"),
+        Row("ecr", "PutImageScanningConfiguration", x => ["ecr", "put-image-scanning-configuration", "--repository-name", x.Name, "--image-scanning-configuration", "scanOnPush=true"], async (x, r) =>
+        {
+            Assert.Equal((x.Name, true), ((string?)r!["repositoryName"], (bool?)r["imageScanningConfiguration"]!["scanOnPush"]));
+            var repo = (await x.Aws("ecr", "describe-repositories", "--repository-names", x.Name))!["repositories"]![0]!;
+            Assert.True((bool?)repo["imageScanningConfiguration"]!["scanOnPush"]);
+        }, EcrRepository),
+        Error("ecr", "PutImageScanningConfiguration", x => ["ecr", "put-image-scanning-configuration", "--repository-name", x.Name, "--image-scanning-configuration", "scanOnPush=true"], "RepositoryNotFoundException"),
         Row("ecr", "DeleteRepository", x => ["ecr", "delete-repository", "--repository-name", x.Name, "--force"], async (x, r) =>
         {
             Assert.Equal((x.Name, EcrArn + x.Name), ((string?)r!["repository"]!["repositoryName"], (string?)r["repository"]!["repositoryArn"]));

@@ -114,11 +114,8 @@ internal sealed partial class DynamoDbService
         var scanned = items.Take(limit).ToList();
         var filter = Optional(i, "FilterExpression");
         var matched = filter == null ? scanned : scanned.Where(item => expressions().Evaluate(filter, item)).ToList();
-        var result = new JsonObject
-        {
-            ["Items"] = new JsonArray(matched.Select(x => (JsonNode?)x.DeepClone()).ToArray()),
-            ["Count"] = matched.Count, ["ScannedCount"] = scanned.Count,
-        };
+        var result = new JsonObject { ["Count"] = matched.Count, ["ScannedCount"] = scanned.Count };
+        if (Optional(i, "Select") != "COUNT") result["Items"] = new JsonArray(matched.Select(x => (JsonNode?)x.DeepClone()).ToArray());
         if (items.Count > limit)
         {
             var last = scanned[^1];
