@@ -185,54 +185,60 @@ public sealed class FleetEndToEndTests(EndToEndCloud cloud)
         using (await Docker.DockerEngine.LocateAsync(environment, default)) { }
 
         var checkout = await WorkerCheckoutAsync();
-        var files = WorkerFiles().Select(f => $"\"{f}\"");
-        var stack = EndToEndCloud.Load("e2eimage", $$"""
-            stages:
-              e2eimage:
-                repository: {name: e2eimage-worker}
-                image:
-                  build-args: {BASE: scratch}
-                  prepare: [sh, -c, 'mkdir -p workers/app && cp "$@" workers/app/', sh, {{string.Join(", ", files)}}]
-                ecs: {desired-count: 2}
-                local: {command: []}
-            """);
-        var log = new CapturedLog();
-        await cloud.ProvisionAsync(stack, log, checkout, ecs: false);
-
-        var published = await new ImagePublisher(cloud.Connection, log).PublishAsync(stack, checkout, environment, dryRun: false, default);
-        Assert.NotNull(published);
-        Assert.Equal(cloud.Server.Backends.Registry!.RepositoryUri("123456789012", "us-east-1", stack.Repository.Name), published.RepositoryUri);
-        Assert.StartsWith("127.0.0.1:", published.RepositoryUri);
-        using (var ecr = new EcrClient(cloud.Connection))
+        try
         {
-            var detail = (await ecr.DescribeImagesAsync(new DescribeImagesRequest { RepositoryName = stack.Repository.Name, ImageIds = [new ImageIdentifier { ImageTag = published.Tag }] })).ImageDetails!.Single();
-            Assert.Equal(published.Digest, detail.ImageDigest);
+            var files = WorkerFiles().Select(f => $"\"{f}\"");
+            var stack = EndToEndCloud.Load("e2eimage", $$"""
+                stages:
+                  e2eimage:
+                    repository: {name: e2eimage-worker}
+                    image:
+                      build-args: {BASE: scratch}
+                      prepare: [sh, -c, 'mkdir -p workers/app && cp "$@" workers/app/', sh, {{string.Join(", ", files)}}]
+                    ecs: {desired-count: 2}
+                    local: {command: []}
+                """);
+            var log = new CapturedLog();
+            await cloud.ProvisionAsync(stack, log, checkout, ecs: false);
+
+            var published = await new ImagePublisher(cloud.Connection, log).PublishAsync(stack, checkout, environment, dryRun: false, default);
+            Assert.NotNull(published);
+            Assert.Equal(cloud.Server.Backends.Registry!.RepositoryUri("123456789012", "us-east-1", stack.Repository.Name), published.RepositoryUri);
+            Assert.StartsWith("127.0.0.1:", published.RepositoryUri);
+            using (var ecr = new EcrClient(cloud.Connection))
+            {
+                var detail = (await ecr.DescribeImagesAsync(new DescribeImagesRequest { RepositoryName = stack.Repository.Name, ImageIds = [new ImageIdentifier { ImageTag = published.Tag }] })).ImageDetails!.Single();
+                Assert.Equal(published.Digest, detail.ImageDigest);
+            }
+
+            await new EcsProvisioner(cloud.Context(stack, log, checkout)).EnsureAsync(default);
+            var definition = (await AwsCli.Run(cloud.Server.Url, "ecs", "describe-task-definition", "--task-definition", stack.Ecs.TaskFamily))!["taskDefinition"]!["containerDefinitions"]![0]!;
+            Assert.Equal(published.Reference, definition["image"]!.ToString());
+            var tasks = await cloud.WaitForRunningAsync(stack.Ecs, 2);
+            Assert.All(tasks, t => Assert.Equal("image-process", EndToEndCloud.Runner(t)));
+
+            var url = await cloud.QueueUrlAsync(stack.Queues.Work.Name);
+            var sent = await cloud.SendAsync(url, Enumerable.Range(0, 20).Select(i => Sleep(i * 10)).ToList());
+            var items = await WaitAllDone(stack.WorkerLogTable, sent);
+            AssertEachProcessedOnce(sent, items);
+            var taskIds = tasks.Select(EndToEndCloud.TaskId).ToHashSet();
+            Assert.True(items.Select(i => i["server"].S).ToHashSet().IsSubsetOf(taskIds), "an item's server is not a task of the service");
+            Assert.Equal(0, await cloud.QueueDepthAsync(url));
+
+            var before = cloud.Server.Requests.Entries.Count;
+            var again = new CapturedLog();
+            Assert.Empty(await new EcsProvisioner(cloud.Context(stack, again, checkout)).EnsureAsync(default));
+            Assert.Empty(cloud.MutationsSince(before));
+            Assert.Contains($"image {published.RepositoryUri}:{published.Tag} is {published.Digest}", again.Text);
+            Assert.Contains($"ecs {stack.Ecs.Cluster}/{stack.Ecs.Service}: up to date", again.Text);
+
+            var pids = cloud.TaskPids();
+            await TerminateAndCheck(stack, taskIds.Select(t => pids[t]).ToList(), checkout);
         }
-
-        await new EcsProvisioner(cloud.Context(stack, log, checkout)).EnsureAsync(default);
-        var definition = (await AwsCli.Run(cloud.Server.Url, "ecs", "describe-task-definition", "--task-definition", stack.Ecs.TaskFamily))!["taskDefinition"]!["containerDefinitions"]![0]!;
-        Assert.Equal(published.Reference, definition["image"]!.ToString());
-        var tasks = await cloud.WaitForRunningAsync(stack.Ecs, 2);
-        Assert.All(tasks, t => Assert.Equal("image-process", EndToEndCloud.Runner(t)));
-
-        var url = await cloud.QueueUrlAsync(stack.Queues.Work.Name);
-        var sent = await cloud.SendAsync(url, Enumerable.Range(0, 20).Select(i => Sleep(i * 10)).ToList());
-        var items = await WaitAllDone(stack.WorkerLogTable, sent);
-        AssertEachProcessedOnce(sent, items);
-        var taskIds = tasks.Select(EndToEndCloud.TaskId).ToHashSet();
-        Assert.True(items.Select(i => i["server"].S).ToHashSet().IsSubsetOf(taskIds), "an item's server is not a task of the service");
-        Assert.Equal(0, await cloud.QueueDepthAsync(url));
-
-        var before = cloud.Server.Requests.Entries.Count;
-        var again = new CapturedLog();
-        Assert.Empty(await new EcsProvisioner(cloud.Context(stack, again, checkout)).EnsureAsync(default));
-        Assert.Empty(cloud.MutationsSince(before));
-        Assert.Contains($"image {published.RepositoryUri}:{published.Tag} is {published.Digest}", again.Text);
-        Assert.Contains($"ecs {stack.Ecs.Cluster}/{stack.Ecs.Service}: up to date", again.Text);
-
-        var pids = cloud.TaskPids();
-        await TerminateAndCheck(stack, taskIds.Select(t => pids[t]).ToList(), checkout);
-        Directory.Delete(checkout, recursive: true);
+        finally
+        {
+            Directory.Delete(checkout, recursive: true);
+        }
     }
 
     /// <summary>A git checkout with this repository's own workers/Dockerfile (workers/app ignored, as here): what build-docker builds.</summary>
