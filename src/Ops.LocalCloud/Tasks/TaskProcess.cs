@@ -10,6 +10,8 @@ namespace Ops.LocalCloud.Tasks;
 /// </summary>
 internal sealed class TaskProcess
 {
+    const string PullError = "CannotPullContainerError: ";
+
     readonly ProcessTaskRunner _runner;
     readonly LocalTask _task;
     readonly CancellationTokenSource _stop = new();
@@ -58,7 +60,8 @@ internal sealed class TaskProcess
         }
         catch (ImagePullException e)
         {
-            await FailAsync($"CannotPullContainerError: {e.Message}");
+            // The registry's image source already words its reasons as ECS does; a bare reason gets ECS's prefix once.
+            await FailAsync(e.Message.StartsWith(PullError, StringComparison.Ordinal) ? e.Message : PullError + e.Message);
             return;
         }
         catch (TaskStartException e)
