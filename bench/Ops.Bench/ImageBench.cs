@@ -35,8 +35,8 @@ static class ImageBench
                 {
                     Delays = LifecycleDelays.Instant, StateDirectory = state, RunRegistry = true, RegistryPort = 0,
                 });
-                if (!server.RegistryStatus.StartsWith("docker-registry", StringComparison.Ordinal))
-                    throw new BenchException($"the local cloud has no registry behind ECR ({server.RegistryStatus}); install docker-registry (apt-get install docker-registry)");
+                if (!server.RegistryStatus.StartsWith("registry: docker-registry", StringComparison.Ordinal))
+                    throw new BenchException($"the local cloud has no real registry behind ECR ({server.RegistryStatus}); install docker-registry (apt-get install docker-registry)");
                 var stack = StackDefaults.For("bench");
                 stack = stack with { Image = stack.Image with { BuildArgs = new Dictionary<string, string> { ["BASE"] = "scratch" } } };
                 var connection = BenchEnvironment.Connection(server.Url);
