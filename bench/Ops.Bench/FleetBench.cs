@@ -128,6 +128,10 @@ static class FleetBench
         var perSecond = messages / (last - first).TotalSeconds;
         Console.WriteLine($"  {messages} messages in {(last - first).TotalSeconds:0.00} s: {perSecond:0} msgs/s, {perSecond / workers:0} per worker; " +
                           $"{items.Count} log items ({items.Count - messages} redeliveries); servers: {items.Select(i => i["server"].S).Distinct().Count()}");
+        var window = log.Where(e => e.At >= first && e.At <= last).ToList();
+        Console.WriteLine("  median time in LocalCloud per call: " + string.Join(", ", new[] { ("sqs", "ReceiveMessage"), ("dynamodb", "PutItem"), ("sqs", "DeleteMessage"), ("dynamodb", "UpdateItem") }
+            .Select(o => (o.Item2, Calls: window.Where(e => IsOk(e, o.Item1, o.Item2)).Select(e => e.Duration.TotalMilliseconds).ToList()))
+            .Where(o => o.Calls.Count > 0).Select(o => $"{o.Item2} {Spread.Of(o.Calls).Median:0.0} ms")));
         return (perSecond, items.Count);
     }
 
