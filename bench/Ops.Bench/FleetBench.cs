@@ -130,8 +130,8 @@ static class FleetBench
                           $"{items.Count} log items ({items.Count - messages} redeliveries); servers: {items.Select(i => i["server"].S).Distinct().Count()}");
         var window = log.Where(e => e.At >= first && e.At <= last).ToList();
         Console.WriteLine("  median time in LocalCloud per call: " + string.Join(", ", new[] { ("sqs", "ReceiveMessage"), ("dynamodb", "PutItem"), ("sqs", "DeleteMessage"), ("dynamodb", "UpdateItem") }
-            .Select(o => (o.Item2, Calls: window.Where(e => IsOk(e, o.Item1, o.Item2)).Select(e => e.Duration.TotalMilliseconds).ToList()))
-            .Where(o => o.Calls.Count > 0).Select(o => $"{o.Item2} {Spread.Of(o.Calls).Median:0.0} ms")));
+            .Select(o => (Operation: o.Item2, Calls: window.Where(e => IsOk(e, o.Item1, o.Item2)).Select(e => e.Duration.TotalMilliseconds).ToList()))
+            .Where(o => o.Calls.Count > 0).Select(o => $"{o.Operation} {Spread.Of(o.Calls).Median:0.0} ms")));
         return (perSecond, items.Count);
     }
 
