@@ -9,6 +9,27 @@ using Ops.LocalCloud;
 
 // Throughput of the same client calls against LocalCloud and moto, one after the other in one run.
 // Usage: dotnet run -c Release --project bench/Ops.Bench -- [--seconds N] [--workers N]
+// The worker fleet on LocalCloud (FleetBench.cs): ... -- fleet [--messages 2000] [--counts 1,3,10] [--starts 10]
+// Building and pushing the worker image through podman (ImageBench.cs): ... -- images [--runs 3]
+if (args.FirstOrDefault() is "fleet" or "images")
+{
+    using var cancel = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+    try
+    {
+        return args[0] == "fleet" ? await FleetBench.RunAsync(args, cancel.Token) : await ImageBench.RunAsync(args, cancel.Token);
+    }
+    catch (BenchException e)
+    {
+        Console.Error.WriteLine($"ops-bench: {e.Message}");
+        return 1;
+    }
+    catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("ops-bench: interrupted");
+        return 130;
+    }
+}
 var seconds = Arg("--seconds", 5);
 var workers = Arg("--workers", 4);
 Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
