@@ -115,19 +115,14 @@ public static partial class ConformanceTable
             }, CreateDynamoTableWithItems),
         Row("dynamodb", "Scan",
             x => ["dynamodb", "scan", "--table-name", x.Name, "--filter-expression", "#s = :ok", "--expression-attribute-names", """{"#s":"state"}""",
-                "--expression-attribute-values", """{":ok":{"S":"ok"}}"""], (_, r) =>
+                "--expression-attribute-values", """{":ok":{"S":"ok"}}"""], async (x, r) =>
             {
                 Assert.Equal((2, 3), ((int)r!["Count"]!, (int)r["ScannedCount"]!));
                 Assert.Equal(["d1/1", "d2/1"], DynamoKeys(r["Items"]).Order());
-                return Done;
-            }, CreateDynamoTableWithItems),
-        Row("dynamodb", "Scan",
-            x => ["dynamodb", "scan", "--table-name", x.Name, "--select", "COUNT"], (_, r) =>
-            {
-                // Select=COUNT answers the counts only, as DynamoDB does (a worker-log count must not fetch every item).
-                Assert.Equal((3, 3), ((int)r!["Count"]!, (int)r["ScannedCount"]!));
-                Assert.Null(r["Items"]);
-                return Done;
+                // Select=COUNT answers the counts only, as DynamoDB does (counting worker-log items must not fetch them all).
+                var counted = await x.Aws("dynamodb", "scan", "--table-name", x.Name, "--select", "COUNT");
+                Assert.Equal((3, 3), ((int)counted!["Count"]!, (int)counted["ScannedCount"]!));
+                Assert.Null(counted["Items"]);
             }, CreateDynamoTableWithItems),
         Error("dynamodb", "Scan", x => ["dynamodb", "scan", "--table-name", x.Name], "ResourceNotFoundException"),
         Row("dynamodb", "TagResource", x => ["dynamodb", "tag-resource", "--resource-arn", DynamoArn + x.Name, "--tags", "Key=Stage,Value=dev"], async (x, r) =>
