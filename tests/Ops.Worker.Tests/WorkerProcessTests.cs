@@ -160,7 +160,9 @@ public sealed class WorkerProcessTests(WorkerCloud cloud) : IClassFixture<Worker
         }
         Assert.Equal(0, await Stop(worker));
 
-        Assert.Contains("retrying in", worker.Err);
+        // The faults really hit the worker's calls (most are absorbed by the SDK's own retries; the worker retries the rest,
+        // so whether "retrying in" is printed depends on the dice — what must hold is that nothing is lost).
+        Assert.Contains(cloud.Server.Requests.Entries, e => e.Status == 503);
         var done = (await cloud.LogItemsAsync(table)).Where(i => i["status"].S == "done").Select(i => i["message_id"].S).ToHashSet();
         Assert.Equal(sent.Order(), done.Order());
         Assert.Equal(0, await cloud.CountAsync(url));
