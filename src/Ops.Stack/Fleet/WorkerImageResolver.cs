@@ -90,27 +90,13 @@ internal sealed class WorkerImageResolver(FleetContext context)
     async Task PrepareAsync(IReadOnlyList<string> prepare, CancellationToken ct)
     {
         context.Log.Info($"local.prepare: {string.Join(' ', prepare)}");
-        var start = new ProcessStartInfo(prepare[0]) { WorkingDirectory = context.RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in prepare.Skip(1)) start.ArgumentList.Add(a);
-        Process process;
         try
         {
-            process = Process.Start(start)!;
+            await PrepareCommand.RunAsync("local.prepare", prepare, context.RepositoryRoot, "create-ecs", context.Log, ct);
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (PrepareCommandException e)
         {
-            throw new StackException($"local.prepare: cannot start {prepare[0]} ({e.Message}); install it or fix local.prepare in the stack.");
-        }
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync(ct);
-            var error = process.StandardError.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            if (process.ExitCode != 0)
-            {
-                var last = ((await error) + (await output)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(5);
-                throw new FleetException($"local.prepare ({string.Join(' ', prepare)}) exited {process.ExitCode}: {string.Join(" | ", last)}");
-            }
+            throw new FleetException(e.Message);
         }
     }
 }

@@ -74,7 +74,14 @@ public sealed class ImagePublisher(AwsConnection connection, IStackLog log)
         if (image.Prepare.Count > 0)
         {
             log.Info($"prepare  {string.Join(' ', image.Prepare)}");
-            await PrepareCommand.RunAsync(image.Prepare, repositoryRoot, log, cancellationToken);
+            try
+            {
+                await PrepareCommand.RunAsync("image.prepare", image.Prepare, repositoryRoot, "build-docker", log, cancellationToken);
+            }
+            catch (PrepareCommandException e)
+            {
+                throw new ImagePublishException(e.Message, e);
+            }
         }
 
         // No pruning of dangling images afterwards: with podman they are the layer cache of the next build.
