@@ -84,6 +84,8 @@ static class ImageBench
         var image = await new ImagePublisher(connection, log).PublishAsync(stack, root, environment, dryRun: false, cancellationToken)
                     ?? throw new BenchException("the publisher published nothing");
         var total = clock.Elapsed;
+        // A tag ECR already holds is neither prepared nor built: the whole run is the check, counted as its push phase.
+        if (image.AlreadyPushed && log.FirstAt("building ") == null) return (image, new Phases(total, TimeSpan.Zero, TimeSpan.Zero, total));
         var building = log.FirstAt("building ") ?? throw new BenchException("the publisher logged no 'building' line");
         var built = log.FirstAt("built ") ?? throw new BenchException("the publisher logged no 'built' line");
         var prepare = log.FirstAt("prepare ") is { } p ? building - p : TimeSpan.Zero;
