@@ -27,7 +27,7 @@ public class ConnectionErrorTests
     [Fact]
     public async Task A_refused_connection_names_the_endpoint_and_how_to_start_one()
     {
-        var port = MotoServer.FreePort();
+        var port = LoopbackPort.Free();
         var e = await Fails(To(new Uri($"http://127.0.0.1:{port}")));
         Assert.Equal($"Connection refused by http://127.0.0.1:{port}/ (STS GetCallerIdentity): nothing listens there; start the endpoint (./build.sh local-cloud, moto_server) or fix --endpoint-url.", e.Message);
         Assert.False(e.IsConfiguration);

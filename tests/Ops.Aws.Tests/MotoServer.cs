@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Amazon.Runtime;
 
 namespace Ops.Aws.Tests;
@@ -8,9 +5,9 @@ namespace Ops.Aws.Tests;
 /// <summary>A real moto_server on a free loopback port for the whole test collection (moto is an AWS emulator written by others).</summary>
 public sealed class MotoServer : IAsyncLifetime, ITestCloud
 {
-    Process? _process;
-    public Uri Endpoint { get; private set; } = null!;
-    readonly System.Text.StringBuilder _log = new();
+    MotoProcess? _moto;
+
+    public Uri Endpoint => _moto?.Endpoint ?? throw new InvalidOperationException("moto_server has not started");
 
     public AwsConnection Connection => new()
     {
@@ -20,53 +17,15 @@ public sealed class MotoServer : IAsyncLifetime, ITestCloud
         MaxAttempts = 2,
     };
 
-    public async Task InitializeAsync()
-    {
-        var port = FreePort();
-        Endpoint = new Uri($"http://127.0.0.1:{port}");
-        var info = new ProcessStartInfo("moto_server", ["-H", "127.0.0.1", "-p", port.ToString()])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        _process = Process.Start(info) ?? throw new InvalidOperationException("moto_server did not start");
-        _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+    public async Task InitializeAsync() => _moto = await MotoProcess.StartAsync();
 
-        using var http = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                if ((await http.GetAsync(new Uri(Endpoint, "/moto-api/data.json"))).StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException) { }
-            if (_process.HasExited || DateTime.UtcNow > deadline)
-                throw new InvalidOperationException($"moto_server did not come up on {Endpoint}:\n{Log}");
-            await Task.Delay(200);
-        }
-    }
-
-    public string Log { get { lock (_log) return _log.ToString(); } }
+    public string Log => _moto?.Log ?? "";
 
     public bool IsMoto => true;
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
-        _process?.Dispose();
-        return Task.CompletedTask;
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (_moto != null) await _moto.DisposeAsync();
     }
 
     /// <summary>Waiter timing for an emulator that answers at once.</summary>

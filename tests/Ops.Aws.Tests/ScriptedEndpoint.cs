@@ -19,7 +19,7 @@ public sealed class ScriptedEndpoint : IDisposable
     public ScriptedEndpoint(Func<Recorded, int, Reply> script)
     {
         _script = script;
-        var port = MotoServer.FreePort();
+        var port = LoopbackPort.Free();
         Url = new Uri($"http://127.0.0.1:{port}/");
         _listener.Prefixes.Add(Url.ToString());
         _listener.Start();

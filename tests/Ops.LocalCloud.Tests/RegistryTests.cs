@@ -27,18 +27,11 @@ public sealed class RegistryTests : IAsyncLifetime
     {
         var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
         {
-            StateDirectory = _state, Delays = LifecycleDelays.Instant, RunRegistry = true, RegistryPort = port ?? FreePort(),
+            StateDirectory = _state, Delays = LifecycleDelays.Instant, RunRegistry = true, RegistryPort = port ?? LoopbackPort.Free(),
         });
         _servers.Add(server);
         Assert.StartsWith("registry: docker-registry at 127.0.0.1:", server.RegistryStatus); // fails when docker-registry is not installed (tests/run.sh installs it)
         return server;
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     static DockerRegistryProcess Registry(LocalCloudServer server) => (DockerRegistryProcess)server.Backends.Registry!;
@@ -245,7 +238,7 @@ public sealed class RegistryTests : IAsyncLifetime
     [Fact]
     public async Task A_registry_left_behind_on_the_state_directory_is_stopped_at_the_next_start()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await StartAsync(port); // stands for a local cloud killed with -9: its registry still runs, its pid file stays
         var leftover = RegistryPid(_state);
 

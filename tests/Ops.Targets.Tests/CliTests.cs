@@ -113,7 +113,7 @@ public class CliTests
     [Fact]
     public async Task A_refused_endpoint_is_one_line_exit_1_and_the_summary_keeps_the_fix()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var run = await Run.Build(new OpsBuild(), $"whoami --endpoint-url http://127.0.0.1:{port}");
         Assert.Equal(1, run.ExitCode);
         var line = $"[whoami]  error: Connection refused by http://127.0.0.1:{port}/ (STS GetCallerIdentity): nothing listens there; start the endpoint (./build.sh local-cloud, moto_server) or fix --endpoint-url.";
@@ -187,12 +187,5 @@ public class CliTests
         Assert.Equal(ExecutionStatus.Succeeded, run.Status("serve"));
         Assert.Contains("[serve]  stopped", run.Out);
         Assert.Contains("Build succeeded", run.Out);
-    }
-
-    static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
     }
 }

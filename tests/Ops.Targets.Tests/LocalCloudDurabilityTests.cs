@@ -17,13 +17,13 @@ public class LocalCloudDurabilityTests
     public async Task Every_acknowledged_write_survives_kill_9_of_the_local_cloud()
     {
         using var root = new TestRoot();
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var endpoint = new Uri($"http://127.0.0.1:{port}");
         var connection = new AwsConnection { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = endpoint, MaxAttempts = 1 };
         var acknowledged = new ConcurrentBag<string>();
         string queueUrl;
 
-        using (var server = Start(root, port))
+        using (var server = LocalCloudProcess.Start(root, port))
         {
             await server.WaitForOutput("press Ctrl+C to stop", TimeSpan.FromSeconds(60));
             var sqs = new SqsClient(connection);
@@ -66,7 +66,7 @@ public class LocalCloudDurabilityTests
         }
         Assert.True(acknowledged.Count >= 200);
 
-        using (var server = Start(root, port))
+        using (var server = LocalCloudProcess.Start(root, port))
         {
             await server.WaitForOutput("press Ctrl+C to stop", TimeSpan.FromSeconds(60));
             var sqs = new SqsClient(connection);
@@ -90,16 +90,5 @@ public class LocalCloudDurabilityTests
             server.Signal("TERM");
             await server.WaitForExit(TimeSpan.FromSeconds(30));
         }
-    }
-
-    static ChildProcess Start(TestRoot root, int port) =>
-        new("dotnet", [Path.Combine(AppContext.BaseDirectory, "_build.dll"), "local-cloud", "--port", port.ToString(), "--local-cloud-speed", "instant"],
-            root.Path, new Dictionary<string, string> { ["OPS_ROOT"] = root.Path });
-
-    static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
     }
 }

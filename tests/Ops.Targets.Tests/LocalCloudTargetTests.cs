@@ -7,9 +7,8 @@ public class LocalCloudTargetTests
     public async Task The_aws_cli_talks_to_the_foreground_local_cloud_which_stops_cleanly_on_SIGTERM_with_a_report()
     {
         using var root = new TestRoot();
-        var port = FreePort();
-        using var server = new ChildProcess("dotnet", [Path.Combine(AppContext.BaseDirectory, "_build.dll"), "local-cloud", "--port", port.ToString(), "--local-cloud-speed", "instant"],
-            root.Path, new Dictionary<string, string> { ["OPS_ROOT"] = root.Path });
+        var port = LoopbackPort.Free();
+        using var server = LocalCloudProcess.Start(root, port);
         await server.WaitForOutput("press Ctrl+C to stop", TimeSpan.FromSeconds(60));
         Assert.Contains($"local cloud listening on http://127.0.0.1:{port}/", server.Out);
 
@@ -30,12 +29,5 @@ public class LocalCloudTargetTests
         Assert.Matches(@"rds\s+CreateDBInstance\s+1 call\(s\)", server.Out);
         Assert.DoesNotContain("correct-horse", server.Out + File.ReadAllText(root.Nuke("temp/local-cloud/rds.json")));
         Assert.Contains("iotile-worker-dev", File.ReadAllText(root.Nuke("temp/local-cloud/sqs.json")));
-    }
-
-    static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
     }
 }

@@ -12,14 +12,14 @@ public class LocalCloudTaskReaperTests
     public async Task Task_processes_left_by_a_killed_local_cloud_are_reaped_and_their_tasks_replaced_at_the_next_start()
     {
         using var root = new TestRoot();
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var endpoint = new Uri($"http://127.0.0.1:{port}");
         var script = Path.Combine(root.Path, "tree.sh");
         await File.WriteAllTextAsync(script, "sleep 300 &\necho \"child=$!\"\necho \"leader=$$\"\nwait\n");
         string first;
         List<int> orphans;
 
-        using (var server = Start(root, port))
+        using (var server = LocalCloudProcess.Start(root, port))
         {
             await server.WaitForOutput("press Ctrl+C to stop", TimeSpan.FromSeconds(60));
             await AwsCli.Run(endpoint, "ecs", "create-cluster", "--cluster-name", "dev");
@@ -47,7 +47,7 @@ public class LocalCloudTaskReaperTests
         }
         Assert.All(orphans, pid => Assert.True(Alive(pid), $"task process {pid} died with the local cloud; the test needs it left behind"));
 
-        using (var server = Start(root, port))
+        using (var server = LocalCloudProcess.Start(root, port))
         {
             await server.WaitForOutput("press Ctrl+C to stop", TimeSpan.FromSeconds(60));
             Assert.All(orphans, pid => Assert.False(Alive(pid), $"task process {pid} left by the killed local cloud was not reaped"));
@@ -94,15 +94,4 @@ public class LocalCloudTaskReaperTests
     }
 
     static bool Alive(int pid) => File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].StartsWith('Z');
-
-    static ChildProcess Start(TestRoot root, int port) =>
-        new("dotnet", [Path.Combine(AppContext.BaseDirectory, "_build.dll"), "local-cloud", "--port", port.ToString(), "--local-cloud-speed", "instant"],
-            root.Path, new Dictionary<string, string> { ["OPS_ROOT"] = root.Path });
-
-    static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-    }
 }
