@@ -96,7 +96,7 @@ internal sealed class LayerUnpacker
         layer.Seek(0, SeekOrigin.Begin);
         if (read >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) return new GZipStream(layer, CompressionMode.Decompress);
         if (read == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)
-            throw new ImagePullException($"CannotPullContainerError: layer {layerName} is zstd-compressed, which the local cloud cannot unpack; push the image with gzip layers (podman push --compression-format gzip).");
+            throw new ImagePullException($"layer {layerName} is zstd-compressed, which the local cloud cannot unpack; push the image with gzip layers (podman push --compression-format gzip).");
         return layer;
     }
 
@@ -149,7 +149,7 @@ internal sealed class LayerUnpacker
         var path = Path.Combine(ResolveDirectory(parts.Take(parts.Count - 1), entryName, layerName), parts[^1]);
         var info = new FileInfo(path);
         if (info.LinkTarget != null || !info.Exists)
-            throw new ImagePullException($"CannotPullContainerError: layer {layerName}: hard link {entryName} names {linkName}, which is not a regular file of the image.");
+            throw new ImagePullException($"layer {layerName}: hard link {entryName} names {linkName}, which is not a regular file of the image.");
         return path;
     }
 
@@ -174,7 +174,7 @@ internal sealed class LayerUnpacker
     static UnixFileMode Mode(UnixFileMode mode) => mode & (UnixFileMode)0x1FF;
 
     static ImagePullException Escape(string entryName, string layerName) =>
-        new($"CannotPullContainerError: layer {layerName} has an entry that escapes the image root ({entryName}); the image is refused.");
+        new($"layer {layerName} has an entry that escapes the image root ({entryName}); the image is refused.");
 
     [DllImport("libc", EntryPoint = "link", SetLastError = true)]
     static extern int Link([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string path);

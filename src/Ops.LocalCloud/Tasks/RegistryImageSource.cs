@@ -67,7 +67,7 @@ internal sealed class RegistryImageSource : IImageSource
         var json = ParseJson(manifest.Body, image);
         if (json["manifests"] is not JsonArray entries) return manifest;
         var amd64 = entries.FirstOrDefault(m => (string?)m?["platform"]?["os"] == "linux" && (string?)m?["platform"]?["architecture"] == "amd64")
-            ?? throw new ImagePullException($"CannotPullContainerError: pull image manifest has been retried 1 time(s): no matching manifest for linux/amd64 in the manifest list entries of {image}");
+            ?? throw new ImagePullException($"pull image manifest has been retried 1 time(s): no matching manifest for linux/amd64 in the manifest list entries of {image}");
         var digest = (string?)amd64["digest"] ?? throw Unresolved(image, "its manifest list has an entry without a digest");
         var platform = await ManifestAsync(image, reference.Repository, digest, cancellationToken);
         return platform.Digest == digest ? platform : throw Unresolved(image, $"the registry's manifest {digest} hashes to {platform.Digest}");
@@ -142,7 +142,7 @@ internal sealed class RegistryImageSource : IImageSource
         }
         var actual = "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
         if (actual != digest)
-            throw new ImagePullException($"CannotPullContainerError: failed to copy blob {digest} of {image}: the registry sent bytes hashing to {actual}");
+            throw new ImagePullException($"failed to copy blob {digest} of {image}: the registry sent bytes hashing to {actual}");
     }
 
     /// <summary>The image unpacked earlier for this manifest digest, or null.</summary>
@@ -170,5 +170,5 @@ internal sealed class RegistryImageSource : IImageSource
     }
 
     static ImagePullException Unresolved(string image, string why, Exception? inner = null) =>
-        new($"CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref {image}: {why}", inner);
+        new($"pull image manifest has been retried 1 time(s): failed to resolve ref {image}: {why}", inner);
 }

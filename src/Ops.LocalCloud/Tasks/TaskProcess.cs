@@ -10,8 +10,6 @@ namespace Ops.LocalCloud.Tasks;
 /// </summary>
 internal sealed class TaskProcess
 {
-    const string PullError = "CannotPullContainerError: ";
-
     readonly ProcessTaskRunner _runner;
     readonly LocalTask _task;
     readonly CancellationTokenSource _stop = new();
@@ -60,8 +58,7 @@ internal sealed class TaskProcess
         }
         catch (ImagePullException e)
         {
-            // The registry's image source already words its reasons as ECS does; a bare reason gets ECS's prefix once.
-            await FailAsync(e.Message.StartsWith(PullError, StringComparison.Ordinal) ? e.Message : PullError + e.Message);
+            await FailAsync(e.Message); // worded as ECS's stop reason by ImagePullException
             return;
         }
         catch (TaskStartException e)
