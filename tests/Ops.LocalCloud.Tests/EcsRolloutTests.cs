@@ -90,7 +90,9 @@ public class EcsRolloutTests
         foreach (var id in crashed) Assert.Equal(1, (int)(await cloud.Describe(id))["containers"]![0]!["exitCode"]!);
         Assert.Equal(("RUNNING", "RUNNING"), ((string?)(await cloud.Describe(old))["lastStatus"], (string?)(await cloud.Describe(old))["desiredStatus"]));
 
-        // Clearing the protection stops the old task within that call: its process gets SIGTERM with no further ECS call.
+        // Clearing the protection stops the old task within that call: its process gets SIGTERM with no further ECS call
+        // (and nothing left for the scheduler to wake up for but the hour-long protection).
+        await Task.Delay(EcsScheduler.SteadyRun + TimeSpan.FromSeconds(1));
         await AwsCli.Run(cloud.Url, "ecs", "update-task-protection", "--cluster", "dev", "--tasks", old, "--no-protection-enabled");
         await cloud.WaitForLog(old, "got SIGTERM");
         var stopped = await cloud.WaitFor(old, "STOPPED");
@@ -153,6 +155,7 @@ public class EcsRolloutTests
         Assert.Equal([(second, "PRIMARY", "IN_PROGRESS", td), ((string)during["deployments"]![1]!["id"]!, "ACTIVE", "COMPLETED", td)],
             during["deployments"]!.AsArray().Select(d => ((string)d!["id"]!, (string?)d["status"], (string?)d["rolloutState"], (string?)d["taskDefinition"])));
         Assert.Equal("RUNNING", (string?)(await cloud.Describe(old))["desiredStatus"]);
+        await Task.Delay(EcsScheduler.SteadyRun + TimeSpan.FromSeconds(1));   // nothing left for the scheduler to wake up for but the 5-minute protection
 
         var off = await http.PutAsync(agent + "/task-protection/v1/state", new StringContent("""{"ProtectionEnabled":false}"""));
         Assert.True(off.IsSuccessStatusCode, await off.Content.ReadAsStringAsync());
