@@ -21,7 +21,7 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
     static RolloutOptions Options(bool force = false, TimeSpan? drainTimeout = null, int pid = 0) => new()
     {
         Strategy = "kill-ack", DrainTimeout = drainTimeout ?? TimeSpan.FromSeconds(60), UpdateTimeout = TimeSpan.FromSeconds(30), Force = force,
-        DrainPoll = TimeSpan.FromMilliseconds(100), UpdatePoll = TimeSpan.FromMilliseconds(100),
+        DrainPoll = TimeSpan.FromMilliseconds(100), UpdatePoll = TimeSpan.FromMilliseconds(100), Settle = TimeSpan.FromMilliseconds(300),
         Pid = pid == 0 ? Environment.ProcessId : pid,
     };
 
@@ -122,6 +122,10 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
         Assert.Equal("drained", record.Phase);
         Assert.All(record.Tasks.Values, t => Assert.Equal("acknowledged", t.State));
         Assert.EndsWith("iotile-worker-ro1:1", record.FromTaskDefinition);
+        var described = await new FleetDescriber(cloud.Context(stack, new CapturedLog())).DescribeAsync(default);
+        Assert.All(described.Tasks, t => Assert.Equal(new TaskDrainSummary("acknowledged", rolloutId, t.Drain!.Since, false, null), t.Drain));
+        Assert.Contains("\"drain\": {", System.Text.Json.JsonSerializer.Serialize(described, FleetDescriber.Json));
+        Assert.Contains(FleetDescriber.Lines(described), l => l.StartsWith(ids[0]) && l.Contains("acknowledged"));
 
         var completed = (await new WorkerUpdater(session).UpdateAsync(default))!;
         Assert.Equal("completed", completed.Phase);

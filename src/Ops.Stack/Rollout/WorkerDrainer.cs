@@ -76,7 +76,7 @@ public sealed class WorkerDrainer(RolloutSession session)
                 record.Tasks[t.Id] = new TaskDrain { Revision = t.Revision };
                 if (!first) Log.Info($"new task {t.Id} (rev {Rev(t.Revision)}) joined the service during the drain: it gets its own kill message");
             }
-            await SendKillsAsync(record, queueUrl, ct);
+            if (DateTimeOffset.UtcNow < deadline) await SendKillsAsync(record, queueUrl, ct);
 
             var changed = await ReadAcknowledgementsAsync(record, running, tasks, ct);
             var pending = record.Tasks.Where(t => !t.Value.IsDone).ToList();

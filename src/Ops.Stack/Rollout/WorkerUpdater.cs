@@ -140,6 +140,7 @@ public sealed class WorkerUpdater(RolloutSession session)
         var deadline = DateTimeOffset.UtcNow + session.Options.UpdateTimeout;
         var lastProgress = DateTimeOffset.MinValue;
         string? last = null;
+        DateTimeOffset? steadySince = null;
         while (true)
         {
             var service = await tasks.ServiceAsync(ct);
@@ -156,7 +157,13 @@ public sealed class WorkerUpdater(RolloutSession session)
             if (failed.Count >= threshold)
                 return (false, await CauseAsync($"{failed.Count} task(s) of {LiveTask.RevisionOf(to)} stopped on their own", to, since, tasks, ct), false);
             var running = mine?.RunningCount ?? 0;
-            if (deployments.Count == 1 && primary?.TaskDefinition == to && running == desired) return (true, null, false);
+            if (deployments.Count == 1 && primary?.TaskDefinition == to && running == desired)
+            {
+                // A worker that exits a second after starting was "running" too: done once it has stayed so for the settle time.
+                steadySince ??= DateTimeOffset.UtcNow;
+                if (DateTimeOffset.UtcNow - steadySince >= session.Options.Settle) return (true, null, false);
+            }
+            else steadySince = null;
 
             var now = DateTimeOffset.UtcNow;
             if (now >= deadline)
@@ -165,18 +172,16 @@ public sealed class WorkerUpdater(RolloutSession session)
             var status = $"new rev {WorkerDrainer.Rev(LiveTask.RevisionOf(to))}: {running}/{desired} running, old: {old} task(s) stopping";
             if (status != last || now - lastProgress >= session.Options.ProgressEvery)
             {
+                var protectedNote = "";
+                if (old > 0 && record.Strategy == "task-protection")
                 {
-                    var protectedNote = "";
-                    if (old > 0 && record.Strategy == "task-protection")
-                    {
-                        var oldTasks = (await tasks.RunningAsync(ct)).Where(t => t.TaskDefinitionArn != to).Select(t => t.Id).ToList();
-                        var held = await tasks.ProtectedAsync(oldTasks, ct);
-                        if (held.Count > 0) protectedNote = $"; protected: {string.Join(", ", held.Keys)}";
-                    }
-                    Log.Info(status + protectedNote + (failed.Count > 0 ? $"; {failed.Count} failed (rollback at {threshold})" : ""));
-                    lastProgress = now;
-                    last = status;
+                    var oldTasks = (await tasks.RunningAsync(ct)).Where(t => t.TaskDefinitionArn != to).Select(t => t.Id).ToList();
+                    var held = await tasks.ProtectedAsync(oldTasks, ct);
+                    if (held.Count > 0) protectedNote = $"; protected: {string.Join(", ", held.Keys)}";
                 }
+                Log.Info(status + protectedNote + (failed.Count > 0 ? $"; {failed.Count} failed (rollback at {threshold})" : ""));
+                lastProgress = now;
+                last = status;
             }
             await Task.Delay(session.Options.UpdatePoll, ct);
         }
