@@ -61,6 +61,8 @@ public sealed class WorkerDrainer(RolloutSession session)
             record.FromTaskDefinition = service.TaskDefinition;
             Log.Info($"rollout {record.RolloutId}: draining {running.Count} task(s) of service {_context.Stack.Ecs.Service} with kill-ack (timeout {Format(session.Options.DrainTimeout)})");
         }
+        // The image update-ecs will pin, resolved now so nothing slow sits between the last acknowledgement and the update.
+        await session.ImageAsync(ct);
         await session.SaveAsync(record, ct);
         var queueUrl = await QueueUrlAsync(ct);
         var started = DateTimeOffset.UtcNow;

@@ -45,7 +45,7 @@ public sealed class WorkerUpdater(RolloutSession session)
 
         if (_context.DryRun)
         {
-            var image = await new WorkerImageResolver(_context).ResolveAsync(ct);
+            var image = await session.ImageAsync(ct);
             Log.Info(action switch
             {
                 ResumeAction.ContinueUpdate => $"would resume rollout {newest!.RolloutId} (phase updating) and wait for {LiveTask.RevisionOf(newest.ToTaskDefinition)}",
@@ -96,7 +96,7 @@ public sealed class WorkerUpdater(RolloutSession session)
                     }
                     else Log.Info($"rollout {record.RolloutId}: task-protection — ECS stops old tasks only once they hold no message");
                 }
-                var image = await new WorkerImageResolver(_context).ResolveAsync(ct);
+                var image = await session.ImageAsync(ct);
                 var provisioner = new EcsProvisioner(_context);
                 var registered = await provisioner.RegisterAsync(provisioner.ContainerDefinition(image), ct);
                 record.Phase = RolloutPhase.Updating;
