@@ -30,7 +30,9 @@ public sealed class WorkerUpdater(RolloutSession session)
         var open = newest != null && !RolloutPhase.IsTerminal(newest.Phase);
         var strategy = open ? newest!.Strategy : session.Options.Strategy;
         var action = ResumePlan.ForUpdate(newest, strategy, session.Options.Force);
-        if (action == ResumeAction.RefuseNotDrained)
+        if (action == ResumeAction.RefuseNotDrained && _context.DryRun)
+            Log.Info("dry run: no drained rollout yet — deploy-worker drains first; update-ecs alone would refuse (kill-ack) until then");
+        else if (action == ResumeAction.RefuseNotDrained)
         {
             if (open)
             {
