@@ -96,22 +96,23 @@ internal sealed class WorkQueue
             MessageCallAttempts, cancellationToken);
 
     /// <summary>
-    /// Puts a message that is not this worker's back on the queue for another consumer: visibility 0, unless one more
+    /// Puts a message that is not this worker's back on the queue for another consumer: visible again after
+    /// <paramref name="hideSeconds"/> (0: at once), unless one more
     /// receive would move it to the dead-letter queue (every receive counts towards maxReceiveCount, including those of
     /// workers that only put it back); then a copy of its body is sent and the original deleted, which starts the count afresh.
     /// Returns whether a copy was sent.
     /// </summary>
-    public async Task<bool> PutBackAsync(Message message, CancellationToken cancellationToken)
+    public async Task<bool> PutBackAsync(Message message, int hideSeconds, CancellationToken cancellationToken)
     {
         var received = message.Attributes?.GetValueOrDefault("ApproximateReceiveCount") is { } c
             && int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1;
         if (MaxReceiveCount is not { } max || received < max - 1)
         {
-            await ExtendVisibilityAsync(message, 0, cancellationToken).ConfigureAwait(false);
+            await ExtendVisibilityAsync(message, hideSeconds, cancellationToken).ConfigureAwait(false);
             return false;
         }
         await _retry.RunAsync($"SQS SendMessage (copy of {message.MessageId})",
-            ct => _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = Url, MessageBody = message.Body }, ct),
+            ct => _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = Url, MessageBody = message.Body, DelaySeconds = hideSeconds }, ct),
             MessageCallAttempts, cancellationToken).ConfigureAwait(false);
         await DeleteAsync(message, cancellationToken).ConfigureAwait(false);
         return true;

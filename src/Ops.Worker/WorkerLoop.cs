@@ -24,7 +24,8 @@ internal sealed class WorkerLoop(
 
     readonly CancellationTokenSource _stopReceiving = new();
     readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    readonly HashSet<string> _putBack = [];
+    /// <summary>How often this worker has put back each message that was not its own (bounded; see <see cref="PutBackAsync"/>).</summary>
+    readonly Dictionary<string, int> _putBack = [];
     Task[] _consumers = [];
     CancellationToken _stopping;
     Exception? _fatal;
@@ -237,16 +238,22 @@ internal sealed class WorkerLoop(
 
     async Task PutBackAsync(Message message, string line, CancellationToken aborting)
     {
-        // One line per message: a kill message for another task may come back to this worker many times before its target takes it.
-        bool first;
+        // One line per message: a kill message for another task may come back to this worker many times before its target
+        // takes it. The first put-back makes it visible at once; when the same message comes back to this worker again it
+        // is hidden for 1 s, then 2, 4, 8 s: a queue that serves the oldest message first (LocalCloud) would otherwise hand
+        // it straight back and starve the work behind it.
+        int times;
         lock (_putBack)
         {
             if (_putBack.Count >= 10_000) _putBack.Clear();
-            first = _putBack.Add(message.MessageId ?? "?");
+            var id = message.MessageId ?? "?";
+            _putBack[id] = times = _putBack.GetValueOrDefault(id) + 1;
         }
+        var first = times == 1;
+        var hideSeconds = first ? 0 : 1 << Math.Min(times - 2, 3);
         try
         {
-            var copied = await queue.PutBackAsync(message, aborting).ConfigureAwait(false);
+            var copied = await queue.PutBackAsync(message, hideSeconds, aborting).ConfigureAwait(false);
             if (first || copied) output.Info(copied ? $"{line}; sent as a fresh copy, its receive count was near the dead-letter limit" : line);
         }
         catch (Exception e) when (!aborting.IsCancellationRequested)
