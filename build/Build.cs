@@ -87,6 +87,7 @@ sealed partial class Build : BuildBase
 
     protected override async ValueTask OnBuildFinishedAsync()
     {
+        await ReleaseRolloutAsync();
         if (_localCloud != null) await _localCloud.DisposeAsync();
     }
 

@@ -1,11 +1,11 @@
 namespace Ops.Worker;
 
 /// <summary>
-/// Sees every parsed message before it is dispatched to a handler, and may take it over: the seam where the drain protocol
-/// (a kill/drain message, DRAIN-PROTOCOL.md) is answered. None is registered yet, so every message is work.
+/// Sees every parsed message before it is dispatched to a handler, and may take it over: a control message gets no
+/// worker-log item of its own and is never counted as work (the drain protocol's kill messages, <see cref="KillMessageHandler"/>).
 /// </summary>
 internal interface IControlMessageHandler
 {
     /// <summary>A decision when <paramref name="message"/> is a control message this handler answers; null to let it through as work.</summary>
-    Task<ControlDecision?> TryHandleAsync(WorkMessage message, WorkerActionContext context, CancellationToken cancellationToken);
+    ControlDecision? TryHandle(WorkMessage message, string messageId);
 }

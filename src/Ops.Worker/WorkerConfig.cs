@@ -27,6 +27,12 @@ internal sealed partial record WorkerConfig
     /// <summary>AWS_ENDPOINT_URL: an AWS-compatible endpoint for every service (LocalCloud); null on AWS.</summary>
     public Uri? EndpointUrl { get; init; }
 
+    /// <summary>OPS_DRAIN: kill-ack (default) or task-protection.</summary>
+    public DrainStrategy Drain { get; init; } = DrainStrategy.KillAck;
+
+    /// <summary>ECS_AGENT_URI: the agent endpoint serving task-protection/v1/state; null outside ECS.</summary>
+    public Uri? AgentUri { get; init; }
+
     /// <summary>Reads and validates the settings; throws <see cref="WorkerConfigException"/> naming the first bad variable.</summary>
     public static WorkerConfig FromEnvironment(IReadOnlyDictionary<string, string> environment)
     {
@@ -52,8 +58,21 @@ internal sealed partial record WorkerConfig
                 throw new WorkerConfigException($"AWS_ENDPOINT_URL '{url}' is not an http(s) URL; set it to the endpoint (like http://127.0.0.1:4566) or unset it to use AWS.");
         }
 
+        var drain = Get("OPS_DRAIN") switch
+        {
+            null or "kill-ack" => DrainStrategy.KillAck,
+            "task-protection" => DrainStrategy.TaskProtection,
+            var other => throw new WorkerConfigException($"OPS_DRAIN '{other}' is not a drain strategy; set it to kill-ack or task-protection (the stack's worker.drain), or unset it (default kill-ack)."),
+        };
+        Uri? agent = null;
+        if (Get("ECS_AGENT_URI") is { } agentText
+            && (!Uri.TryCreate(agentText, UriKind.Absolute, out agent) || (agent.Scheme != "http" && agent.Scheme != "https")))
+            throw new WorkerConfigException($"ECS_AGENT_URI '{agentText}' is not an http(s) URL; ECS sets it, so unset it outside ECS.");
+
         return new WorkerConfig
         {
+            Drain = drain,
+            AgentUri = agent,
             Stage = stage,
             WorkQueue = queue,
             ReportQueue = report,

@@ -48,6 +48,27 @@ internal sealed class WorkerLog(IAmazonDynamoDB dynamo, RetryPolicy retry, strin
         return entry;
     }
 
+    /// <summary>
+    /// Writes the drain's item (docs/drain-protocol.md): task <c>apps.sqsworker.worker.WorkerShutDownAction</c>, status
+    /// <c>ShutDown-0</c>, the kill message's arguments and id, and the seconds from receiving it to the acknowledgement.
+    /// </summary>
+    public Task WriteShutDownAsync(string arguments, TimeSpan executionTime, string messageId, CancellationToken cancellationToken)
+    {
+        var item = new Dictionary<string, AttributeValue>
+        {
+            ["worker_uuid"] = new() { S = workerUuid },
+            ["timestamp"] = new() { S = timestamps.Next() },
+            ["task"] = new() { S = KillMessage.Task },
+            ["status"] = new() { S = "ShutDown-0" },
+            ["arguments"] = new() { S = arguments },
+            ["execution_time"] = new() { N = executionTime.TotalSeconds.ToString("0.000000", CultureInfo.InvariantCulture) },
+            ["message_id"] = new() { S = messageId },
+            ["server"] = new() { S = server },
+        };
+        return retry.RunAsync($"DynamoDB PutItem {table}",
+            ct => dynamo.PutItemAsync(new PutItemRequest { TableName = table, Item = item }, ct), Attempts, cancellationToken);
+    }
+
     /// <summary>Records the outcome: <c>done</c> or <c>error: …</c>, and how long the work took.</summary>
     public Task FinishAsync(WorkerLogEntry entry, string status, TimeSpan executionTime, CancellationToken cancellationToken) =>
         retry.RunAsync($"DynamoDB UpdateItem {table}",

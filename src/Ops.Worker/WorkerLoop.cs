@@ -4,14 +4,17 @@ using Ops.Aws.Sqs;
 namespace Ops.Worker;
 
 /// <summary>
-/// The receive loop: long-polls the work queue, lets control handlers see each message, dispatches the rest to their
-/// handler, records each in the worker log, and deletes a message only after its work succeeded.
+/// The receive loop: long-polls the work queue, lets control handlers take over kill messages, dispatches the rest to their
+/// handler, records each in the worker log, and deletes a message only after its work succeeded. A drain (a kill message
+/// for this task) stops every loop for good: the messages held are finished, the drain recorded, then the worker idles.
 /// </summary>
 internal sealed class WorkerLoop(
     WorkQueue queue,
     WorkerActionRegistry actions,
     WorkerLog log,
     IReadOnlyList<IControlMessageHandler> controls,
+    TaskProtection protection,
+    AckRecord ack,
     WorkerOutput output,
     WorkerActionContextFactory contexts,
     TimeProvider clock)
@@ -20,27 +23,52 @@ internal sealed class WorkerLoop(
     const int MaxStatusLength = 1000;
 
     readonly CancellationTokenSource _stopReceiving = new();
+    readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly HashSet<string> _putBack = [];
+    Task[] _consumers = [];
+    CancellationToken _stopping;
     Exception? _fatal;
     long _succeeded;
     long _failed;
+    int _held;
+    int _draining;
+    int _drained;
 
     public long Succeeded => Interlocked.Read(ref _succeeded);
     public long Failed => Interlocked.Read(ref _failed);
 
+    /// <summary>True once a kill message for this worker was answered: it never receives again.</summary>
+    public bool Drained => Volatile.Read(ref _drained) == 1;
+
     /// <summary>
     /// Runs <paramref name="concurrency"/> receive loops until <paramref name="stopping"/> (each finishes its current message first)
-    /// or an error no retry can fix, which is returned (null after a clean stop). <paramref name="aborting"/> abandons messages in progress.
+    /// or an error no retry can fix, which is returned (null after a clean stop). After a drain it returns only at
+    /// <paramref name="stopping"/>. <paramref name="aborting"/> abandons messages in progress.
     /// </summary>
     public async Task<Exception?> RunAsync(int concurrency, CancellationToken stopping, CancellationToken aborting)
     {
+        _stopping = stopping;
         using var receiving = CancellationTokenSource.CreateLinkedTokenSource(stopping, _stopReceiving.Token);
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => ConsumeAsync(receiving.Token, aborting))).ConfigureAwait(false);
+        _consumers = Enumerable.Range(0, concurrency).Select(i => ConsumeAsync(i, receiving.Token, aborting)).ToArray();
+        _started.SetResult();
+        await Task.WhenAll(_consumers).ConfigureAwait(false);
+        if (Volatile.Read(ref _draining) == 1 && !stopping.IsCancellationRequested)
+        {
+            // Never receive again: ECS would replace an exited task with one of the old revision, which would take work.
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, clock, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+            }
+        }
         return _fatal;
     }
 
-    async Task ConsumeAsync(CancellationToken receiving, CancellationToken aborting)
+    async Task ConsumeAsync(int consumer, CancellationToken receiving, CancellationToken aborting)
     {
-        await Task.Yield();
+        await _started.Task.ConfigureAwait(false);
         while (!receiving.IsCancellationRequested)
         {
             Message? message;
@@ -59,12 +87,23 @@ internal sealed class WorkerLoop(
                 await _stopReceiving.CancelAsync().ConfigureAwait(false);
                 return;
             }
-            if (message != null) await ProcessAsync(message, aborting).ConfigureAwait(false);
+            if (message == null) continue;
+            Interlocked.Increment(ref _held);
+            await protection.HoldAsync(aborting).ConfigureAwait(false);
+            try
+            {
+                await ProcessAsync(message, consumer, aborting).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _held);
+            }
+            await protection.ReleaseAsync(aborting).ConfigureAwait(false);
         }
     }
 
     /// <summary>One received message, start to end; never throws for the message's own faults, only when <paramref name="aborting"/>.</summary>
-    internal async Task ProcessAsync(Message message, CancellationToken aborting)
+    internal async Task ProcessAsync(Message message, int consumer, CancellationToken aborting)
     {
         var started = clock.GetTimestamp();
         await using var extender = VisibilityExtender.Start(queue, message, output, clock);
@@ -72,6 +111,11 @@ internal sealed class WorkerLoop(
         var receiveCount = message.Attributes?.GetValueOrDefault("ApproximateReceiveCount") is { } c
             && int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1;
         var parsed = WorkMessageParser.Parse(message.Body, out var parseError);
+        if (parsed != null && Control(parsed, messageId) is { } control)
+        {
+            await ControlAsync(message, control, consumer, started, extender, aborting).ConfigureAwait(false);
+            return;
+        }
         var task = parsed?.Task ?? "unknown";
         var context = contexts.Create(messageId, receiveCount);
 
@@ -79,11 +123,8 @@ internal sealed class WorkerLoop(
 
         string status;
         var delete = false;
-        ControlDecision? control = null;
         if (parsed == null)
             status = $"error: {parseError}";
-        else if ((control = await ControlAsync(parsed, context, aborting).ConfigureAwait(false)) != null)
-            (status, delete) = (control.Status, control.Delete);
         else if (actions.Find(parsed) is not { } action)
             status = $"error: no handler for {task}; this worker handles {string.Join(", ", actions.Names)}";
         else
@@ -109,17 +150,7 @@ internal sealed class WorkerLoop(
         await extender.DisposeAsync().ConfigureAwait(false);
         var elapsed = clock.GetElapsedTime(started);
 
-        if (delete)
-        {
-            try
-            {
-                await queue.DeleteAsync(message, aborting).ConfigureAwait(false);
-            }
-            catch (Exception e) when (!aborting.IsCancellationRequested)
-            {
-                output.Warn($"{task} {messageId}: could not delete it ({TransientErrors.Describe(e)}); it will be delivered again after the visibility timeout");
-            }
-        }
+        if (delete) await DeleteAsync(message, task, aborting).ConfigureAwait(false);
         status = Truncate(status.ReplaceLineEndings(" "), MaxStatusLength);
         if (entry != null)
         {
@@ -133,12 +164,107 @@ internal sealed class WorkerLoop(
             }
         }
         if (status == "done") Interlocked.Increment(ref _succeeded);
-        else if (control == null) Interlocked.Increment(ref _failed);
+        else Interlocked.Increment(ref _failed);
         var retry = receiveCount > 1 ? $" (receive {receiveCount})" : "";
         output.Info(status == "done"
             ? $"{task} {messageId} done in {elapsed.TotalMilliseconds:0} ms{retry}"
             : $"{task} {messageId} {status} after {elapsed.TotalMilliseconds:0} ms{retry}{(delete ? "" : "; left on the queue")}");
-        if (control?.StopReceiving == true) await _stopReceiving.CancelAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A control message: no worker-log item of its own, not counted as work.</summary>
+    async Task ControlAsync(Message message, ControlDecision control, int consumer, long started, VisibilityExtender extender, CancellationToken aborting)
+    {
+        var messageId = message.MessageId ?? "?";
+        switch (control.Action)
+        {
+            case ControlAction.Delete:
+                await extender.DisposeAsync().ConfigureAwait(false);
+                output.Info(control.Line);
+                await DeleteAsync(message, KillMessage.Task, aborting).ConfigureAwait(false);
+                return;
+            case ControlAction.PutBack:
+                await extender.DisposeAsync().ConfigureAwait(false);
+                await PutBackAsync(message, control.Line, aborting).ConfigureAwait(false);
+                return;
+            case ControlAction.Drain when Interlocked.CompareExchange(ref _draining, 1, 0) != 0:
+                // A duplicate for this task, received by another loop while the first one drains: leave it to circulate until it expires.
+                await extender.DisposeAsync().ConfigureAwait(false);
+                await PutBackAsync(message, $"ignored kill message {messageId} (this worker is already draining; put back)", aborting).ConfigureAwait(false);
+                return;
+            case ControlAction.Drain:
+                await DrainAsync(message, control, consumer, started, extender, aborting).ConfigureAwait(false);
+                return;
+        }
+    }
+
+    /// <summary>The drain protocol's rule 5: stop receiving, finish what is held, write ShutDown-0 and the acknowledgement, delete the kill message.</summary>
+    async Task DrainAsync(Message message, ControlDecision control, int consumer, long started, VisibilityExtender extender, CancellationToken aborting)
+    {
+        var kill = control.Kill!;
+        var messageId = message.MessageId ?? "?";
+        var finishedBefore = Succeeded + Failed;
+        var rollout = kill.RolloutId is { } id ? $"rollout {id}" : "old-style, no rollout id";
+        output.Info($"drain: {control.Line} for {contexts.Server} ({rollout}) — finishing {Volatile.Read(ref _held) - 1} message(s)");
+        await _stopReceiving.CancelAsync().ConfigureAwait(false);
+        // The other loops finish their current message and leave; the kill message stays hidden meanwhile (the extender).
+        await Task.WhenAll(_consumers.Where((_, i) => i != consumer)).ConfigureAwait(false);
+        var finished = (int)(Succeeded + Failed - finishedBefore);
+
+        try
+        {
+            await log.WriteShutDownAsync(kill.Arguments.ToJsonString(), clock.GetElapsedTime(started), messageId, aborting).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!aborting.IsCancellationRequested)
+        {
+            output.Warn($"drain: could not write the ShutDown-0 item to the worker log {log.Table} ({TransientErrors.Describe(e)})" +
+                        (control.Acknowledge ? "; the acknowledgement record still tells the rollout" : ""));
+        }
+        if (control.Acknowledge && !await ack.WriteAsync(kill, messageId, finished, _stopping).ConfigureAwait(false))
+        {
+            // Stopped first: the task is going away, which the rollout counts as drained; the kill message comes back and expires.
+            await extender.DisposeAsync().ConfigureAwait(false);
+            Volatile.Write(ref _drained, 1);
+            return;
+        }
+        var elapsed = clock.GetElapsedTime(started);
+        await extender.DisposeAsync().ConfigureAwait(false);
+        await DeleteAsync(message, KillMessage.Task, aborting).ConfigureAwait(false);
+        Volatile.Write(ref _drained, 1);
+        output.Info(control.Acknowledge
+            ? $"drain: acknowledged {rollout} after {elapsed.TotalSeconds:0.0} s ({finished} message(s) finished); idle until stopped"
+            : $"drain: recorded ShutDown-0 for the {rollout} kill message after {elapsed.TotalSeconds:0.0} s ({finished} message(s) finished); idle until stopped");
+    }
+
+    async Task PutBackAsync(Message message, string line, CancellationToken aborting)
+    {
+        // One line per message: a kill message for another task may come back to this worker many times before its target takes it.
+        bool first;
+        lock (_putBack)
+        {
+            if (_putBack.Count >= 10_000) _putBack.Clear();
+            first = _putBack.Add(message.MessageId ?? "?");
+        }
+        try
+        {
+            await queue.ExtendVisibilityAsync(message, 0, aborting).ConfigureAwait(false);
+            if (first) output.Info(line);
+        }
+        catch (Exception e) when (!aborting.IsCancellationRequested)
+        {
+            output.Warn($"{line}: could not put it back ({TransientErrors.Describe(e)}); it becomes visible again after the visibility timeout ({queue.VisibilityTimeoutSeconds}s)");
+        }
+    }
+
+    async Task DeleteAsync(Message message, string task, CancellationToken aborting)
+    {
+        try
+        {
+            await queue.DeleteAsync(message, aborting).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!aborting.IsCancellationRequested)
+        {
+            output.Warn($"{task} {message.MessageId}: could not delete it ({TransientErrors.Describe(e)}); it will be delivered again after the visibility timeout");
+        }
     }
 
     async Task<WorkerLogEntry?> StartLogAsync(string task, string arguments, string messageId, CancellationToken aborting)
@@ -154,10 +280,10 @@ internal sealed class WorkerLoop(
         }
     }
 
-    async Task<ControlDecision?> ControlAsync(WorkMessage message, WorkerActionContext context, CancellationToken aborting)
+    ControlDecision? Control(WorkMessage message, string messageId)
     {
         foreach (var control in controls)
-            if (await control.TryHandleAsync(message, context, aborting).ConfigureAwait(false) is { } decision)
+            if (control.TryHandle(message, messageId) is { } decision)
                 return decision;
         return null;
     }

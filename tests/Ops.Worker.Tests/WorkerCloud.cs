@@ -80,6 +80,51 @@ public sealed class WorkerCloud : IAsyncLifetime
         });
     }
 
+    /// <summary>The rollout table as docs/drain-protocol.md describes it (hash pk, range sk): where workers write acknowledgements.</summary>
+    internal async Task CreateRolloutTableAsync(string name)
+    {
+        await Dynamo.CreateTableAsync(new CreateTableRequest
+        {
+            TableName = name,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            AttributeDefinitions = [new AttributeDefinition("pk", ScalarAttributeType.S), new AttributeDefinition("sk", ScalarAttributeType.S)],
+            KeySchema = [new KeySchemaElement("pk", KeyType.HASH), new KeySchemaElement("sk", KeyType.RANGE)],
+        });
+    }
+
+    /// <summary>The acknowledgement record of <paramref name="task"/> in <paramref name="rolloutId"/>, or null.</summary>
+    internal async Task<Dictionary<string, AttributeValue>?> AckAsync(string table, string rolloutId, string task)
+    {
+        var result = await Dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = table, ConsistentRead = true,
+            Key = new Dictionary<string, AttributeValue> { ["pk"] = new() { S = "ack#" + rolloutId }, ["sk"] = new() { S = task } },
+        });
+        return result.Item is { Count: > 0 } item ? item : null;
+    }
+
+    /// <summary>A kill message body in the drain protocol's new shape (a null field is left out).</summary>
+    public static string KillBody(DateTimeOffset timestamp, string? rolloutId, string? targetTask, string? targetRevision, DateTimeOffset? expiresAt, string? ackTable)
+    {
+        var arguments = new JsonObject { ["timestamp"] = timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffff+00:00") };
+        if (rolloutId != null) arguments["rollout_id"] = rolloutId;
+        if (targetTask != null) arguments["target_task"] = targetTask;
+        if (targetRevision != null) arguments["target_revision"] = targetRevision;
+        if (expiresAt is { } e) arguments["expires_at"] = e.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffff+00:00");
+        if (ackTable != null) arguments["ack_table"] = ackTable;
+        return new JsonObject { ["module"] = "apps.sqsworker.worker", ["class"] = "WorkerShutDownAction", ["arguments"] = arguments }.ToJsonString();
+    }
+
+    /// <summary>Visible and in-flight messages, apart.</summary>
+    internal async Task<(int Visible, int InFlight)> CountsAsync(string queueUrl)
+    {
+        var a = (await Sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest
+        {
+            QueueUrl = queueUrl, AttributeNames = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        })).Attributes!;
+        return (int.Parse(a["ApproximateNumberOfMessages"]), int.Parse(a["ApproximateNumberOfMessagesNotVisible"]));
+    }
+
     /// <summary>Every item of the worker-log table.</summary>
     internal async Task<List<Dictionary<string, AttributeValue>>> LogItemsAsync(string table)
     {
@@ -140,7 +185,7 @@ public sealed class WorkerCloud : IAsyncLifetime
     public ChildProcess StartWorker(Dictionary<string, string> environment)
     {
         // ChildProcess adds to the inherited environment; a variable the test removed must not leak in from the test host.
-        foreach (var name in new[] { "OPS_STAGE", "OPS_WORK_QUEUE", "OPS_WORKER_LOG_TABLE", "AWS_REGION", "AWS_ENDPOINT_URL" })
+        foreach (var name in new[] { "OPS_STAGE", "OPS_WORK_QUEUE", "OPS_WORKER_LOG_TABLE", "AWS_REGION", "AWS_ENDPOINT_URL", "OPS_DRAIN", "ECS_AGENT_URI", "ECS_CONTAINER_METADATA_URI_V4" })
             environment.TryAdd(name, "");
         return new ChildProcess("dotnet", [WorkerDll], Path.GetTempPath(), environment);
     }

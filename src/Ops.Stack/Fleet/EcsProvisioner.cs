@@ -80,13 +80,8 @@ public sealed class EcsProvisioner(FleetContext context)
             taskDefinition = $"(new revision of {ecs.TaskFamily})";
             await Mutation.ApplyAsync(context, found, async () =>
             {
-                var registered = (await _ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest
-                {
-                    Family = ecs.TaskFamily, ContainerDefinitions = [wanted], Cpu = Cpu, Memory = Memory,
-                    RequiresCompatibilities = context.IsLocalCloud ? null : ["EC2"], Tags = EcsTags(),
-                }, cancellationToken)).TaskDefinition!;
+                var registered = await RegisterAsync(wanted, cancellationToken);
                 taskDefinition = registered.TaskDefinitionArn;
-                context.Log.Info($"registered {ecs.TaskFamily}:{registered.Revision}");
             });
         }
 
@@ -120,6 +115,19 @@ public sealed class EcsProvisioner(FleetContext context)
         return changes;
     }
 
+    /// <summary>Registers a new revision of the family with <paramref name="container"/> (create-ecs and update-ecs alike) and says so.</summary>
+    internal async Task<TaskDefinition> RegisterAsync(ContainerDefinition container, CancellationToken cancellationToken)
+    {
+        var ecs = context.Stack.Ecs;
+        var registered = (await _ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest
+        {
+            Family = ecs.TaskFamily, ContainerDefinitions = [container], Cpu = Cpu, Memory = Memory,
+            RequiresCompatibilities = context.IsLocalCloud ? null : ["EC2"], Tags = EcsTags(),
+        }, cancellationToken)).TaskDefinition!;
+        context.Log.Info($"registered {ecs.TaskFamily}:{registered.Revision}");
+        return registered;
+    }
+
     string Cpu => context.Stack.Ecs.Cpu.ToString();
 
     string Memory => context.Stack.Ecs.Memory.ToString();
@@ -151,6 +159,7 @@ public sealed class EcsProvisioner(FleetContext context)
             ["OPS_WORK_QUEUE"] = stack.Queues.Work.Name,
             ["OPS_REPORT_QUEUE"] = stack.Queues.Report.Name,
             ["OPS_WORKER_LOG_TABLE"] = stack.WorkerLogTable,
+            ["OPS_DRAIN"] = stack.Worker.Drain,
         };
         return environment;
     }

@@ -9,6 +9,7 @@ internal static class StackSchema
     static readonly NameRule EcrName = NameRule.Of("^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$",
         "ECR repository name", "2–256 lowercase letters and digits, separated by single . _ - or /", "iotile-cloud-server");
     static readonly NameRule TableName = NameRule.Of("^[A-Za-z0-9_.-]{3,255}$", "DynamoDB table name", "3–255 letters, digits, _ - and .", "iotile-worker-logs-{stage}");
+    static readonly NameRule RolloutTable = NameRule.Of("^[A-Za-z0-9_.-]{3,255}$", "DynamoDB table name", "3–255 letters, digits, _ - and .", "iotile-rollouts-{stage}");
     static readonly NameRule EcsName = NameRule.Of("^[A-Za-z0-9_-]{1,255}$", "ECS name", "1–255 letters, digits, - and _", "iotile-worker-{stage}");
     static readonly NameRule LogGroup = NameRule.Of("^[A-Za-z0-9._/#-]{1,512}$", "CloudWatch Logs group name", "1–512 letters, digits and . _ - / #", "/ecs/iotile-worker-{stage}");
     static readonly NameRule TagKey = NameRule.Of(@"^(?![aA][wW][sS]:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$", "tag key",
@@ -35,6 +36,7 @@ internal static class StackSchema
         ["OPS_WORK_QUEUE"] = "Ops sets it from queues.work.name",
         ["OPS_REPORT_QUEUE"] = "Ops sets it from queues.report.name",
         ["OPS_WORKER_LOG_TABLE"] = "Ops sets it from worker-log-table",
+        ["OPS_DRAIN"] = "Ops sets it from worker.drain",
         ["AWS_ACCESS_KEY_ID"] = "credentials never go in the stack file; the task role gives the workers theirs",
         ["AWS_SECRET_ACCESS_KEY"] = "credentials never go in the stack file; the task role gives the workers theirs",
         ["AWS_SESSION_TOKEN"] = "credentials never go in the stack file; the task role gives the workers theirs",
@@ -76,6 +78,9 @@ internal static class StackSchema
         new("instances.instance-profile", FieldKind.Text, s => s.Instances.InstanceProfile, (s, v) => s with { Instances = s.Instances with { InstanceProfile = (string)v! } }) { Rule = InstanceProfile },
         new("instances.security-group", FieldKind.Text, s => s.Instances.SecurityGroup, (s, v) => s with { Instances = s.Instances with { SecurityGroup = (string)v! } }) { Rule = SecurityGroup },
         new("instances.subnet", FieldKind.OptionalText, s => s.Instances.Subnet, (s, v) => s with { Instances = s.Instances with { Subnet = (string?)v } }) { Rule = Subnet },
+        new("rollout.table", FieldKind.Text, s => s.Rollout.Table, (s, v) => s with { Rollout = s.Rollout with { Table = (string)v! } }) { Rule = RolloutTable },
+        new("rollout.drain-timeout", FieldKind.Duration, s => s.Rollout.DrainTimeoutSeconds, (s, v) => s with { Rollout = s.Rollout with { DrainTimeoutSeconds = (int)v! } }) { Min = 10, Max = 43200 },
+        new("rollout.update-timeout", FieldKind.Duration, s => s.Rollout.UpdateTimeoutSeconds, (s, v) => s with { Rollout = s.Rollout with { UpdateTimeoutSeconds = (int)v! } }) { Min = 10, Max = 43200 },
         new("local.command", FieldKind.List, s => s.Local.Command, (s, v) => s with { Local = s.Local with { Command = (IReadOnlyList<string>)v! } }),
         new("local.directory", FieldKind.Text, s => s.Local.Directory, (s, v) => s with { Local = s.Local with { Directory = (string)v! } }) { Rule = RelativePath },
         new("local.prepare", FieldKind.List, s => s.Local.Prepare, (s, v) => s with { Local = s.Local with { Prepare = (IReadOnlyList<string>)v! } }),

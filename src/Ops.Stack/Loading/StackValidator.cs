@@ -76,6 +76,8 @@ internal static class StackValidator
                 $"visibility timeout {Durations.Format(work.VisibilityTimeoutSeconds)} is not above worker.longest-message {Durations.Format(stack.Worker.LongestMessageSeconds)}, " +
                 $"so a message still being processed would be delivered again — make queues.work.visibility-timeout longer than worker.longest-message");
         }
+        if (stack.Rollout.Table == stack.WorkerLogTable)
+            throw At(origins.ContainsKey("rollout.table") ? "rollout.table" : "worker-log-table").Error($"'{stack.Rollout.Table}' is also worker-log-table — the rollout needs its own table, like iotile-rollouts-{stack.Stage}");
         if (stack.Ecs.MinimumHealthyPercent >= stack.Ecs.MaximumPercent)
             throw At("ecs.minimum-healthy-percent").Error($"{stack.Ecs.MinimumHealthyPercent} is not below ecs.maximum-percent {stack.Ecs.MaximumPercent} — ECS could never replace a task; lower it");
     }

@@ -56,6 +56,7 @@ public static class StackDefaults
                 Command = ["dotnet", ".nuke/temp/worker/Ops.Worker.dll"],
                 Prepare = ["dotnet", "publish", "src/Ops.Worker/Ops.Worker.csproj", "-c", "Release", "-o", ".nuke/temp/worker", "--nologo", "-v", "quiet"],
             },
+            Rollout = new RolloutSpec { Table = $"iotile-rollouts-{stage}" },
         };
     }
 }

@@ -31,4 +31,7 @@ public sealed record StageStack
     public required InstancesSpec Instances { get; init; }
 
     public required LocalSpec Local { get; init; }
+
+    /// <summary>The drain-aware rollout: its table and timeouts.</summary>
+    public required RolloutSpec Rollout { get; init; }
 }

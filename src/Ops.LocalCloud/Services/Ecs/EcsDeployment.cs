@@ -9,5 +9,11 @@ internal sealed class EcsDeployment
     public DateTimeOffset Created { get; set; }
     public DateTimeOffset Updated { get; set; }
     public string RolloutState { get; set; } = "IN_PROGRESS";
-    public string RolloutStateReason { get; set; } = "ECS deployment in progress.";
+    public string RolloutStateReason { get; set; } = "";
+
+    /// <summary>Tasks of this deployment that stopped on their own while it was IN_PROGRESS (ECS's <c>failedTasks</c>).</summary>
+    public int FailedTasks { get; set; }
+
+    /// <summary>The deployment the circuit breaker started to roll back to the last completed one (it is never rolled back itself).</summary>
+    public bool Rollback { get; set; }
 }

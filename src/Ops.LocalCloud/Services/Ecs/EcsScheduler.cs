@@ -78,28 +78,89 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
     /// <summary>
     /// The runner says the task's processes are gone. Nothing had asked it to stop: it takes the runner's code and reason,
     /// and a service task that failed soon after starting (or never started) makes its service wait before the next
-    /// launch (0 s after the first failure, then 1 s, 2 s, 4 s… up to 5 minutes). Returns that wait, if any.
+    /// launch (0 s after the first failure, then 1 s, 2 s, 4 s… up to 5 minutes). A task of the PRIMARY deployment
+    /// while it is IN_PROGRESS counts as one of its failedTasks, and trips the circuit breaker at its threshold.
     /// </summary>
-    public DateTimeOffset? Stopped(EcsCluster cluster, EcsTask task, Tasks.TaskExit exit)
+    public void Stopped(EcsCluster cluster, EcsTask task, Tasks.TaskExit exit, RequestContext c)
     {
-        if (task.StoppedAt != null) return null;
+        if (task.StoppedAt != null) return;
         task.StoppedAt = exit.At;
         task.Exits = exit.Containers.ToList();
         task.Runner ??= exit.Runner;
-        if (task.StopRequested != null || exit.StopCode == null) 
+        if (task.StopRequested != null || exit.StopCode == null)
         {
             task.StopRequested ??= exit.At;
-            return null;
+            return;
         }
         task.StopRequested = exit.At;
         task.StopCode = exit.StopCode;
         task.StoppedReason = exit.StoppedReason;
-        if (!task.Group.StartsWith("service:", StringComparison.Ordinal) || !cluster.Services.TryGetValue(task.Group["service:".Length..], out var service)) return null;
+        if (!task.Group.StartsWith("service:", StringComparison.Ordinal) || !cluster.Services.TryGetValue(task.Group["service:".Length..], out var service)) return;
         var healthy = task.RunningSince is { } since && exit.At - since >= HealthyRun;
         service.FailedTasks = healthy ? 1 : service.FailedTasks + 1;
         var wait = service.FailedTasks <= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(Math.Pow(2, service.FailedTasks - 2), MaxBackoff.TotalSeconds));
         service.LaunchNotBefore = exit.At + wait;
-        return wait > TimeSpan.Zero ? service.LaunchNotBefore : null;
+
+        var primary = service.Deployments[0];
+        if (task.DeploymentId != primary.Id || primary.RolloutState != "IN_PROGRESS") return;
+        primary.FailedTasks++;
+        primary.Updated = c.Now;
+        if (service.CircuitBreakerEnable && primary.FailedTasks >= FailureThreshold(service.DesiredCount)) Trip(service, primary, c);
+    }
+
+    /// <summary>ECS's circuit-breaker threshold: half the desired count (rounded up), at least 3 and at most 200.</summary>
+    public static int FailureThreshold(int desiredCount) => Math.Clamp((int)Math.Ceiling(desiredCount * 0.5), 3, 200);
+
+    /// <summary>
+    /// The circuit breaker trips: the deployment is FAILED and launches nothing more; with rollback on (and not itself a
+    /// rollback) a new PRIMARY deployment of the last COMPLETED deployment's task definition replaces it.
+    /// </summary>
+    static void Trip(EcsServiceState service, EcsDeployment failed, RequestContext c)
+    {
+        failed.RolloutState = "FAILED";
+        failed.RolloutStateReason = "ECS deployment circuit breaker: tasks failed to start.";
+        failed.Updated = c.Now;
+        AddEvent(service, c, $"(service {service.Name}) (deployment {failed.Id}) deployment failed: tasks failed to start.");
+        if (!service.CircuitBreakerRollback || failed.Rollback) return;
+        var (toId, toTaskDefinition) = LastCompleted(service, failed);
+        if (toId == null || toTaskDefinition == null)
+        {
+            AddEvent(service, c, $"(service {service.Name}) (deployment {failed.Id}) was not rolled back: the service has no deployment that completed.");
+            return;
+        }
+        foreach (var d in service.Deployments) d.Status = "ACTIVE";
+        var back = NewDeployment(toTaskDefinition, c.Now);
+        back.Rollback = true;
+        back.RolloutStateReason = $"ECS deployment circuit breaker: rolling back to deploymentId {toId}.";
+        service.Deployments.Insert(0, back);
+        service.Steady = false;
+        service.FailedTasks = 0;
+        service.LaunchNotBefore = null;
+        AddEvent(service, c, $"(service {service.Name}) (deployment {failed.Id}) rolling back to deployment {toId} (task definition {toTaskDefinition}).");
+    }
+
+    /// <summary>The last deployment that completed (kept on the service; for older state, a COMPLETED deployment still listed).</summary>
+    static (string? Id, string? TaskDefinition) LastCompleted(EcsServiceState service, EcsDeployment failed)
+    {
+        if (service.LastCompletedDeployment != null && service.LastCompletedTaskDefinition != null)
+            return (service.LastCompletedDeployment, service.LastCompletedTaskDefinition);
+        var listed = service.Deployments.FirstOrDefault(d => d != failed && d.RolloutState == "COMPLETED");
+        return (listed?.Id, listed?.TaskDefinition);
+    }
+
+    /// <summary>The next moment the scheduler has something to do without a request: a service's launch backoff ends, or a service task's protection expires.</summary>
+    public DateTimeOffset? NextWake(DateTimeOffset now)
+    {
+        DateTimeOffset? next = null;
+        foreach (var cluster in state().Clusters.Values)
+        {
+            foreach (var service in cluster.Services.Values)
+                if (service.Status != "INACTIVE" && service.LaunchNotBefore is { } at && at > now && (next == null || at < next)) next = at;
+            foreach (var task in cluster.Tasks)
+                if (task.StopRequested == null && task.ProtectedUntil is { } until && until > now && task.Group.StartsWith("service:", StringComparison.Ordinal) && (next == null || until < next))
+                    next = until;
+        }
+        return next;
     }
 
     LocalTask ForRunner(EcsCluster cluster, EcsTask task) => new(
@@ -117,11 +178,11 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
     // ---------------- services ----------------
 
     /// <summary>A new PRIMARY deployment of <paramref name="taskDefinition"/>.</summary>
-    public static EcsDeployment NewDeployment(string taskDefinition, DateTimeOffset now) => new()
+    public static EcsDeployment NewDeployment(string taskDefinition, DateTimeOffset now)
     {
-        Id = "ecs-svc/" + Random.Shared.NextInt64(1_000_000_000_000_000, 9_999_999_999_999_999), TaskDefinition = taskDefinition,
-        Created = now, Updated = now,
-    };
+        var id = "ecs-svc/" + Random.Shared.NextInt64(1_000_000_000_000_000, 9_999_999_999_999_999);
+        return new EcsDeployment { Id = id, TaskDefinition = taskDefinition, Created = now, Updated = now, RolloutStateReason = $"ECS deployment {id} in progress." };
+    }
 
     /// <summary>Adds a service event (newest first, the last 100 kept).</summary>
     public static void AddEvent(EcsServiceState service, RequestContext c, string message)
@@ -148,10 +209,12 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
             var maxTotal = (int)Math.Floor(service.DesiredCount * service.MaximumPercent / 100.0);
             var minHealthy = (int)Math.Ceiling(service.DesiredCount * service.MinimumHealthyPercent / 100.0);
 
-            // Start primary tasks, within maximumPercent of all live tasks (none while the service backs off after failures).
+            // Start primary tasks, within maximumPercent of all live tasks (none while the service backs off after failures,
+            // none for a deployment the circuit breaker failed).
+            var failed = primary.RolloutState == "FAILED";
             var room = Math.Min(service.DesiredCount - primaryTasks.Count, Math.Max(0, maxTotal - live.Count));
             if (oldTasks.Count == 0) room = service.DesiredCount - primaryTasks.Count;
-            if (service.LaunchNotBefore is { } notBefore && c.Now < notBefore) room = 0;
+            if ((service.LaunchNotBefore is { } notBefore && c.Now < notBefore) || failed) room = 0;
             var started = new List<string>();
             for (var n = 0; n < room; n++)
             {
@@ -168,10 +231,11 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
             }
             if (started.Count > 0) AddEvent(service, c, $"(service {service.Name}) has started {started.Count} tasks: {string.Join(' ', started.Select(id => $"(task {id})"))}.");
 
-            // Stop old-deployment tasks while enough tasks stay running (minimumHealthyPercent); protected ones wait.
+            // Stop old-deployment tasks while enough tasks stay running (minimumHealthyPercent); protected ones wait. A
+            // failed deployment leaves the old tasks serving.
             var running = live.Count(t => LastStatus(t, c.Now) == "RUNNING");
             var stopped = new List<string>();
-            foreach (var old in oldTasks.OrderBy(t => LastStatus(t, c.Now) == "RUNNING"))
+            foreach (var old in failed ? Enumerable.Empty<EcsTask>() : oldTasks.OrderBy(t => LastStatus(t, c.Now) == "RUNNING"))
             {
                 if (IsProtected(old, c.Now)) continue;
                 var isRunning = LastStatus(old, c.Now) == "RUNNING";
@@ -180,25 +244,31 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
                 if (isRunning) running--;
                 stopped.Add(old.Id);
             }
-            // Scale in: more primary tasks than desired.
-            foreach (var extra in primaryTasks.Where(t => t.StopRequested == null && !IsProtected(t, c.Now)).Skip(service.DesiredCount).ToList())
+            // Scale in: more primary tasks than desired; unprotected ones go, those not yet running first.
+            var excess = primaryTasks.Count(t => t.StopRequested == null) - service.DesiredCount;
+            foreach (var extra in primaryTasks.Where(t => t.StopRequested == null && !IsProtected(t, c.Now))
+                         .OrderBy(t => LastStatus(t, c.Now) == "RUNNING").Take(Math.Max(0, excess)).ToList())
             {
                 Stop(cluster, extra, $"Scaling activity initiated by (deployment {primary.Id})", "ServiceSchedulerInitiated", c.Now);
                 stopped.Add(extra.Id);
             }
             if (stopped.Count > 0) AddEvent(service, c, $"(service {service.Name}) has stopped {stopped.Count} running tasks: {string.Join(' ', stopped.Select(id => $"(task {id})"))}.");
 
-            // Old deployments with no tasks left are done; the primary completes at desired count.
+            // Old deployments with no tasks left are done (a FAILED one stays listed until the deployment after it
+            // completes); the primary completes at desired count.
             var remaining = ServiceTasks(cluster, service).ToList();
-            service.Deployments.RemoveAll(d => d != primary && remaining.All(t => t.DeploymentId != d.Id));
+            service.Deployments.RemoveAll(d => d != primary && d.RolloutState != "FAILED" && remaining.All(t => t.DeploymentId != d.Id));
             var primaryRunning = remaining.Count(t => t.DeploymentId == primary.Id && LastStatus(t, c.Now) == "RUNNING");
-            if (service.Deployments.Count == 1 && primaryRunning == service.DesiredCount && remaining.All(t => t.DeploymentId == primary.Id))
+            if (!failed && primaryRunning == service.DesiredCount && remaining.All(t => t.DeploymentId == primary.Id))
             {
+                service.Deployments.RemoveAll(d => d != primary);
                 if (primary.RolloutState != "COMPLETED")
                 {
                     primary.RolloutState = "COMPLETED";
-                    primary.RolloutStateReason = "ECS deployment completed.";
+                    primary.RolloutStateReason = $"ECS deployment {primary.Id} completed.";
                     primary.Updated = c.Now;
+                    service.LastCompletedDeployment = primary.Id;
+                    service.LastCompletedTaskDefinition = primary.TaskDefinition;
                 }
                 if (!service.Steady)
                 {

@@ -11,6 +11,7 @@ namespace Ops.LocalCloud.Services.Ecs;
 internal sealed partial class EcsService : ITaskHost
 {
     ITimer? _wake;
+    DateTimeOffset? _wakeAt;
 
     public void TaskStarted(string cluster, string taskId, string runner, DateTimeOffset at) => Apply(c =>
     {
@@ -22,7 +23,7 @@ internal sealed partial class EcsService : ITaskHost
     public void TaskStopped(string cluster, string taskId, TaskExit exit) => Apply(c =>
     {
         if (!State.Clusters.TryGetValue(cluster, out var cl) || cl.Tasks.FirstOrDefault(t => t.Id == taskId) is not { } task) return;
-        if (_scheduler.Stopped(cl, task, exit) is { } wakeAt) WakeAt(wakeAt, c.Now);
+        _scheduler.Stopped(cl, task, exit, c);
     });
 
     public void Resume() => Apply(c =>
@@ -96,6 +97,8 @@ internal sealed partial class EcsService : ITaskHost
             {
                 if (_scheduler.LastStatus(task, c.Now) == "STOPPED") return new TaskProtection(arn, false, null, "TASK_NOT_VALID");
                 task.ProtectedUntil = on ? c.Now.AddMinutes(expiresInMinutes) : null;
+                _scheduler.ReconcileAll(c);   // a task that is no longer protected may be stopped at once, as ECS does within seconds
+                ScheduleWake(c.Now);
                 Persist();
             }
             var active = EcsScheduler.IsProtected(task, c.Now);
@@ -113,6 +116,7 @@ internal sealed partial class EcsService : ITaskHost
             var c = Context();
             change(c);
             _scheduler.ReconcileAll(c);
+            ScheduleWake(c.Now);
             Persist();
         }
         _ = FlushAsync();
@@ -130,10 +134,16 @@ internal sealed partial class EcsService : ITaskHost
         }
     }
 
-    /// <summary>Runs the scheduler at <paramref name="at"/> (a service's backoff ends), unless a run is due sooner.</summary>
-    void WakeAt(DateTimeOffset at, DateTimeOffset now)
+    /// <summary>
+    /// With task processes running (no request needs to come), runs the scheduler again when it next has work of its
+    /// own: a service's launch backoff ends or a service task's protection expires. Called under the lock.
+    /// </summary>
+    void ScheduleWake(DateTimeOffset now)
     {
+        if (_processes == null || _scheduler.NextWake(now) is not { } at) return;
+        if (_wakeAt is { } due && due > now && due <= at) return;   // a run is already due sooner
         _wake?.Dispose();
+        _wakeAt = at;
         _wake = _options.Clock.CreateTimer(_ => Apply(_ => { }), null, at - now + TimeSpan.FromMilliseconds(10), Timeout.InfiniteTimeSpan);
     }
 

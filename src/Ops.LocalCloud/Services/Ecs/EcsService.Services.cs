@@ -74,6 +74,8 @@ internal sealed partial class EcsService
             foreach (var d in service.Deployments) d.Status = "ACTIVE";
             service.Deployments.Insert(0, EcsScheduler.NewDeployment(next, c.Now));
             service.Steady = false;
+            service.FailedTasks = 0;          // a new deployment launches at once, whatever the one before it did
+            service.LaunchNotBefore = null;
         }
         _scheduler.Reconcile(cluster, c);
         return new JsonObject { ["service"] = ServiceView(cluster, service, c) };
@@ -109,7 +111,7 @@ internal sealed partial class EcsService
                 ["desiredCount"] = d.Status == "PRIMARY" ? s.DesiredCount : tasks.Count,
                 ["runningCount"] = tasks.Count(t => _scheduler.LastStatus(t, c.Now) == "RUNNING"),
                 ["pendingCount"] = tasks.Count(t => _scheduler.LastStatus(t, c.Now) != "RUNNING"),
-                ["failedTasks"] = 0, ["createdAt"] = d.Created.ToString("O"), ["updatedAt"] = d.Updated.ToString("O"),
+                ["failedTasks"] = d.FailedTasks, ["createdAt"] = d.Created.ToString("O"), ["updatedAt"] = d.Updated.ToString("O"),
                 ["launchType"] = s.LaunchType, ["rolloutState"] = d.RolloutState, ["rolloutStateReason"] = d.RolloutStateReason,
             };
         }).ToArray());

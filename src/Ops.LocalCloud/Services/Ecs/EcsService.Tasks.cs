@@ -10,9 +10,12 @@ internal sealed partial class EcsService
         var cluster = ClusterOf(i);
         var (family, td) = State.FindTaskDefinition(Required(i, "taskDefinition"));
         var launchType = Optional(i, "launchType") ?? "EC2";
+        var count = Number(i, "count") ?? 1;
+        if (count is < 1 or > 10)
+            throw new AwsError("InvalidParameterException", $"The count parameter must be between 1 and 10 (you can run up to 10 tasks per call); got {count}.");
         var tasks = new JsonArray();
         var failures = new JsonArray();
-        for (var n = 0; n < (Number(i, "count") ?? 1); n++)
+        for (var n = 0; n < count; n++)
         {
             var instance = launchType == "FARGATE" ? null : EcsScheduler.Place(cluster);
             if (launchType != "FARGATE" && instance == null) { failures.Add(Failure(null, "RESOURCE:CPU")); continue; }
@@ -74,29 +77,47 @@ internal sealed partial class EcsService
         return Paginate(i, tasks.Select(t => (JsonNode?)TaskArn(c, cluster, t)), "taskArns", "nextToken", "maxResults", 100);
     });
 
+    /// <summary>
+    /// Task scale-in protection for up to 10 service tasks (a standalone or stopped task is a TASK_NOT_VALID failure),
+    /// for 1–2880 minutes (default 120). Clearing it lets the scheduler stop the task at once if a deployment or a
+    /// scale-in waits for it.
+    /// </summary>
     JsonNode? UpdateTaskProtection(JsonObject i, RequestContext c) => Write(c, () =>
     {
         var cluster = FindCluster(Required(i, "cluster"));
+        var ids = Strings(i, "tasks").ToList();
+        if (ids.Count is < 1 or > 10)
+            throw new AwsError("InvalidParameterException", $"The tasks parameter must list between 1 and 10 task IDs or ARNs; got {ids.Count}.");
         var enabled = Flag(i, "protectionEnabled");
         var minutes = Number(i, "expiresInMinutes") ?? 120;
+        if (enabled && minutes is < 1 or > 2880)
+            throw new AwsError("InvalidParameterException", $"The expiresInMinutes parameter must be between 1 and 2880 (48 hours); got {minutes}.");
         var result = new JsonArray();
         var failures = new JsonArray();
-        foreach (var id in Strings(i, "tasks"))
+        foreach (var id in ids)
         {
             var task = cluster.Tasks.FirstOrDefault(t => t.Id == Tail(id));
-            if (task == null || _scheduler.LastStatus(task, c.Now) == "STOPPED") { failures.Add(Failure(id, "TASK_NOT_VALID")); continue; }
+            if (task == null || _scheduler.LastStatus(task, c.Now) == "STOPPED" || !task.Group.StartsWith("service:", StringComparison.Ordinal))
+            {
+                failures.Add(Failure(task == null ? id : TaskArn(c, cluster, task), "TASK_NOT_VALID"));
+                continue;
+            }
             task.ProtectedUntil = enabled ? c.Now.AddMinutes(minutes) : null;
             result.Add(ProtectionView(cluster, task, c));
         }
+        _scheduler.Reconcile(cluster, c);
         return new JsonObject { ["protectedTasks"] = result, ["failures"] = failures };
     });
 
     JsonNode? GetTaskProtection(JsonObject i, RequestContext c) => Write(c, () =>
     {
         var cluster = FindCluster(Required(i, "cluster"));
+        var ids = Strings(i, "tasks").ToList();
+        if (ids.Count > 100)
+            throw new AwsError("InvalidParameterException", $"The tasks parameter can list at most 100 task IDs or ARNs; got {ids.Count}.");
         var result = new JsonArray();
         var failures = new JsonArray();
-        foreach (var id in Strings(i, "tasks"))
+        foreach (var id in ids)
         {
             var task = cluster.Tasks.FirstOrDefault(t => t.Id == Tail(id));
             if (task == null) failures.Add(Failure(id, "TASK_NOT_VALID")); else result.Add(ProtectionView(cluster, task, c));

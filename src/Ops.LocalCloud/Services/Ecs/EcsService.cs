@@ -74,6 +74,7 @@ internal sealed partial class EcsService : ServiceHandler<EcsState>
         {
             if (c != null) _scheduler.ReconcileAll(c);
             var result = body();
+            if (c != null) ScheduleWake(c.Now);
             Persist();
             return result;
         }

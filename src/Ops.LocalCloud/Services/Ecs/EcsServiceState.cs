@@ -23,4 +23,10 @@ internal sealed class EcsServiceState
 
     /// <summary>No replacement is launched before this (ECS's service throttle after failing tasks).</summary>
     public DateTimeOffset? LaunchNotBefore { get; set; }
+
+    /// <summary>The id of the last deployment that reached COMPLETED: what the circuit breaker rolls back to.</summary>
+    public string? LastCompletedDeployment { get; set; }
+
+    /// <summary>The task definition of <see cref="LastCompletedDeployment"/>.</summary>
+    public string? LastCompletedTaskDefinition { get; set; }
 }

@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Ops.Worker;
+
+/// <summary>A kill message's fields (docs/drain-protocol.md): the original shutdown body plus the rollout's additions, each null when absent or unreadable.</summary>
+/// <param name="Timestamp">When the rollout sent it; the only field an old worker reads.</param>
+/// <param name="RolloutId">The rollout asking; null marks the old shape (sent by the old invoke task).</param>
+/// <param name="TargetTask">The task id the message is for.</param>
+/// <param name="TargetRevision">That task's <c>Family:Revision</c>.</param>
+/// <param name="ExpiresAt">After this the message is void.</param>
+/// <param name="AckTable">The DynamoDB table the acknowledgement goes to.</param>
+/// <param name="Arguments">The message's <c>arguments</c> as sent, for the worker-log item.</param>
+internal sealed record KillMessage(
+    DateTimeOffset? Timestamp, string? RolloutId, string? TargetTask, string? TargetRevision, DateTimeOffset? ExpiresAt, string? AckTable, JsonObject Arguments)
+{
+    public const string Module = "apps.sqsworker.worker";
+    public const string Class = "WorkerShutDownAction";
+
+    /// <summary>The worker-log <c>task</c> of a kill message and of the drain's <c>ShutDown-0</c> item.</summary>
+    public const string Task = Module + "." + Class;
+
+    /// <summary>True when <c>module</c> and <c>class</c> name the shutdown action.</summary>
+    public static bool Is(WorkMessage message) => message.Module == Module && message.Class == Class;
+
+    /// <summary>Reads the fields of a message <see cref="Is"/> accepted.</summary>
+    public static KillMessage From(WorkMessage message)
+    {
+        var a = message.Arguments;
+        return new KillMessage(Time(a, "timestamp"), Text(a, "rollout_id"), Text(a, "target_task"), Text(a, "target_revision"),
+            Time(a, "expires_at"), Text(a, "ack_table"), a);
+    }
+
+    /// <summary>True for the old invoke task's body: no rollout id.</summary>
+    public bool IsOldShape => RolloutId == null;
+
+    static string? Text(JsonObject o, string field) =>
+        o[field] is JsonValue v && v.TryGetValue<string>(out var s) && s.Trim().Length > 0 ? s.Trim() : null;
+
+    /// <summary>ISO 8601 with an offset, or without one (the old workers' <c>utcnow().isoformat()</c>), read as UTC.</summary>
+    static DateTimeOffset? Time(JsonObject o, string field) =>
+        Text(o, field) is { } s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+            ? t : null;
+}

@@ -1,0 +1,17 @@
+namespace Ops.Worker;
+
+/// <summary>The drain protocol's rules 1–5 (docs/drain-protocol.md): what this worker does with a kill message, the first rule that applies winning.</summary>
+internal static class KillRules
+{
+    public static KillVerdict Decide(KillMessage kill, WorkerIdentity me, DateTimeOffset now)
+    {
+        if (kill.ExpiresAt is { } expires && expires < now) return KillVerdict.Expired;
+        // An old-shape message whose age cannot be read cannot be shown to be meant for this worker: a stale drain must never halt it.
+        if (kill.IsOldShape) return kill.Timestamp is { } sent && sent >= me.StartedAt ? KillVerdict.OldDrain : KillVerdict.OldBeforeStart;
+        if (kill.Timestamp is { } timestamp && timestamp < me.StartedAt)
+            return kill.TargetTask == null || kill.TargetTask == me.Server ? KillVerdict.StaleDelete : KillVerdict.StalePutBack;
+        if (kill.TargetTask != null && kill.TargetTask != me.Server) return KillVerdict.NotMine;
+        if (kill.TargetRevision != null && kill.TargetRevision != me.Revision) return KillVerdict.NotMine;
+        return KillVerdict.Mine;
+    }
+}
