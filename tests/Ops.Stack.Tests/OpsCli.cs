@@ -11,7 +11,7 @@ public static class OpsCli
     {
         ["AWS_ACCESS_KEY_ID"] = "test", ["AWS_SECRET_ACCESS_KEY"] = "test", ["AWS_REGION"] = "us-east-1", ["AWS_DEFAULT_REGION"] = "us-east-1",
         ["AWS_EC2_METADATA_DISABLED"] = "true", ["AWS_CONFIG_FILE"] = "/dev/null", ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
-        ["AWS_PROFILE"] = "", ["NO_COLOR"] = "1",
+        ["NO_COLOR"] = "1",
     };
 
     /// <summary>

@@ -102,10 +102,14 @@ public sealed class RolloutStage
 
     public Task<string> WorkQueueUrlAsync() => _cloud.QueueUrlAsync(Stack.Queues.Work.Name);
 
-    /// <summary>A steady stream of Sleep messages (50–300 ms) on the work queue, two every 100 ms, started.</summary>
+    /// <summary>
+    /// A steady stream of Sleep messages (50–300 ms) on the work queue, started: one every 200 ms, what one worker keeps up
+    /// with, so the queue does not grow behind the kill messages (SQS keeps no order: a kill put back for its target can
+    /// wait behind a backlog, and a stream above the fleet's capacity makes one without end).
+    /// </summary>
     public async Task<SteadyLoad> StartLoadAsync()
     {
-        var load = new SteadyLoad(Connection, await WorkQueueUrlAsync(), TimeSpan.FromMilliseconds(100));
+        var load = new SteadyLoad(Connection, await WorkQueueUrlAsync(), TimeSpan.FromMilliseconds(200), batch: 1);
         load.Start();
         return load;
     }
