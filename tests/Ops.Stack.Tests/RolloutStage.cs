@@ -189,7 +189,7 @@ public sealed class RolloutStage
     public async Task<string?> WaitForPhaseAsync(ChildProcess run, TimeSpan timeout, params string[] phases)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        while (DateTime.UtcNow < deadline && EndToEndCloud.Alive(run.Id))
         {
             var phase = (await NewestRecordAsync())?.GetValueOrDefault("phase")?.S;
             if (phase != null && phases.Contains(phase)) return phase;
@@ -272,6 +272,33 @@ public sealed class RolloutStage
     /// <summary>ECS UpdateService calls LocalCloud served since <paramref name="since"/>.</summary>
     public int UpdateServiceCallsSince(DateTimeOffset since) =>
         _cloud.Server.Requests.Entries.Count(e => e.At >= since && e.Service == "ecs" && e.Operation == "UpdateService");
+
+    /// <summary>The lines of the tasks' awslogs streams that contain <paramref name="text"/> (for failure messages).</summary>
+    public async Task<string> WorkerLinesAsync(IEnumerable<string> tasks, string text)
+    {
+        using var logs = new Ops.Aws.CloudWatchLogs.CloudWatchLogsClient(Connection);
+        var lines = new List<string>();
+        foreach (var task in tasks)
+        {
+            try
+            {
+                var events = await logs.GetLogEventsAsync(new Ops.Aws.CloudWatchLogs.GetLogEventsRequest
+                {
+                    LogGroupName = Stack.Ecs.LogGroup, LogStreamName = $"{Fleet.EcsProvisioner.StreamPrefix}/{Stack.Ecs.ContainerName}/{task}", StartFromHead = true,
+                });
+                lines.AddRange((events.Events ?? []).Select(e => e.Message ?? "").Where(m => m.Contains(text)).Select(m => $"  {task}: {m}"));
+            }
+            catch (Amazon.Runtime.AmazonServiceException e)
+            {
+                lines.Add($"  {task}: no log ({e.ErrorCode})");
+            }
+        }
+        // A kill message put back (rule 4) counts as a receive: after queues.work.max-receive-count it lands in the dead-letter queue.
+        using var sqs = new SqsClient(Connection);
+        var dlq = (await sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = Stack.Queues.Work.DeadLetterName })).QueueUrl!;
+        var dead = (await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = dlq, MaxNumberOfMessages = 10, VisibilityTimeout = 0 })).Messages ?? [];
+        return $"\nworker lines with '{text}':\n{string.Join('\n', lines)}\nin the dead-letter queue: {string.Join("\n  ", dead.Select(m => $"{m.MessageId} {m.Body}"))}";
+    }
 
     /// <summary>describe-ecs --output json, parsed.</summary>
     public async Task<JsonNode> DescribeJsonAsync()
