@@ -42,7 +42,7 @@ static class RolloutBench
             Console.WriteLine();
             Console.WriteLine($"{"workers",7} {"strategy",-15} {"wall s",7} {"drain s",8} {"overhead ms",11} {"(req log) ms",12} {"update s",8} {"sent",6} {"processed",9} {"dup",4}  load after");
             foreach (var row in results)
-                Console.WriteLine($"{row.Workers,7} {row.Strategy,-15} {row.Wall,7:0.0} {row.Drain,8:0.0} {row.Overhead,11:0} {row.OverheadLog,12:0} {row.Update,8:0.0} {row.Sent,6} {row.Processed,9} {row.Duplicates,4}  {row.Load}");
+                Console.WriteLine($"{row.Workers,7} {row.Strategy,-15} {row.Wall,7:0.0} {row.Drain,8:0.0} {row.Overhead,11:0} {row.OverheadLog,12:0} {row.Update,8:0.0} {row.Sent,6} {row.Processed,9} {row.Duplicates,4}  {row.Load}{(row.Failure is { } f ? "  " + f : "")}");
             Console.WriteLine("wall: deploy-worker start to exit. drain: rollout start to the last acknowledgement (kill-ack) or to the last old task stopped (task-protection).");
             Console.WriteLine("overhead: the record's drained_at → update_called_at; (req log): the last ack record's acked_at → the UpdateService request in LocalCloud's log.");
             Console.WriteLine("update: UpdateService → the record's finished_at. dup: messages delivered more than once.");
@@ -55,7 +55,11 @@ static class RolloutBench
     }
 
     /// <summary>One line of the table.</summary>
-    sealed record Row(int Workers, string Strategy, double Wall, double Drain, double Overhead, double OverheadLog, double Update, int Sent, int Processed, int Duplicates, string Load);
+    sealed record Row(int Workers, string Strategy, double Wall, double Drain, double Overhead, double OverheadLog, double Update, int Sent, int Processed, int Duplicates, string Load)
+    {
+        /// <summary>Why the rollout did not complete, when it did not.</summary>
+        public string? Failure { get; init; }
+    }
 
     static async Task<Row> MeasureAsync(string root, string worker, string state, int workers, string strategy, double rate, CancellationToken cancellationToken)
     {
@@ -72,7 +76,7 @@ static class RolloutBench
                 worker: {drain: {{strategy}}, longest-message: 20s}
                 queues:
                   work: {visibility-timeout: 30s}
-                rollout: {drain-timeout: 5m, update-timeout: 5m}
+                rollout: {drain-timeout: 1m, update-timeout: 3m}
                 ecs:
                   desired-count: {{workers}}
                   stop-timeout: 30s
@@ -99,7 +103,31 @@ static class RolloutBench
         await Task.Delay(2000, cancellationToken);
 
         var clock = Stopwatch.StartNew();
-        var output = await CliAsync(root, [.. Args("deploy-worker"), "--skip", "build-docker"], cancellationToken);
+        string output;
+        try
+        {
+            output = await CliAsync(root, [.. Args("deploy-worker"), "--skip", "build-docker"], cancellationToken);
+        }
+        catch (BenchException e)
+        {
+            // A failed rollout is a figure too: how far the drain got, and where the kill messages went.
+            var failedAfter = clock.Elapsed.TotalSeconds;
+            await stopLoad.CancelAsync();
+            await load;
+            var dlqUrl = (await sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = $"iotile-worker-{StageName}-dlq" }, cancellationToken)).QueueUrl!;
+            var dead = (await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = dlqUrl, AttributeNames = ["ApproximateNumberOfMessages"] }, cancellationToken)).Attributes!["ApproximateNumberOfMessages"];
+            using var table = AwsConnectionFactory.CreateDynamoDb(connection);
+            var newest = (await table.QueryAsync(new QueryRequest
+            {
+                TableName = $"iotile-rollouts-{StageName}", KeyConditionExpression = "pk = :pk", ScanIndexForward = false, Limit = 1, ConsistentRead = true,
+                ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = "rollout" } },
+            }, cancellationToken)).Items.Single();
+            var acked = newest.TryGetValue("tasks", out var map) ? map.M.Values.Count(t => t.M["state"].S != "pending") : 0;
+            var failure = $"failed in phase {newest["phase"].S}: {acked}/{workers} drained, {dead} message(s) in the dead-letter queue";
+            Console.WriteLine($"  {failure} ({e.Message.Split(" | ").FirstOrDefault(l => l.Contains("error")) ?? "see above"})");
+            await CliAsync(root, Args("terminate-ecs"), cancellationToken);
+            return new Row(workers, strategy, failedAfter, double.NaN, double.NaN, double.NaN, double.NaN, sent.Count, 0, 0, BenchEnvironment.LoadAverage()) { Failure = failure };
+        }
         var wall = clock.Elapsed.TotalSeconds;
         await Task.Delay(2000, cancellationToken);
         await stopLoad.CancelAsync();
