@@ -114,6 +114,7 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
         var fresh = running.Select(EndToEndCloud.TaskId).ToList();
 
         // Kill messages that must not halt a worker of the new revision, sent while the load goes on.
+        await Task.Delay(1000); // so that "now" is after every new worker started
         var now = DateTimeOffset.UtcNow;
         var startedAt = RolloutStage.Time(record["started_at"].S);
         var table = stage.RolloutTable;
@@ -127,8 +128,8 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
             RolloutStage.KillMessage(staleRollout, fresh[0], RolloutStage.Revision(to), startedAt, now.AddSeconds(40), table),
             // For a new task but the old revision: not its message.
             RolloutStage.KillMessage(otherRollout, fresh[^1], RolloutStage.Revision(from), now, now.AddSeconds(40), table),
-            // Aimed right at a new worker, but expired.
-            RolloutStage.KillMessage(otherRollout, fresh[0], RolloutStage.Revision(to), now.AddMinutes(-2), now.AddSeconds(-1), table),
+            // Aimed right at a new worker, sent after it started, but expired.
+            RolloutStage.KillMessage(otherRollout, fresh[0], RolloutStage.Revision(to), now.AddMilliseconds(-300), now.AddMilliseconds(-100), table),
             // The old invoke task's shape, sent before the new workers started.
             RolloutStage.KillMessage(null, null, null, startedAt, null, null),
         };
