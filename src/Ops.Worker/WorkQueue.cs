@@ -13,8 +13,9 @@ internal sealed class WorkQueue
     readonly SqsClient _sqs;
     readonly RetryPolicy _retry;
 
-    WorkQueue(SqsClient sqs, RetryPolicy retry, string name, string url, int visibilityTimeoutSeconds, int waitSeconds)
+    WorkQueue(SqsClient sqs, RetryPolicy retry, string name, string url, int visibilityTimeoutSeconds, int? maxReceiveCount, int waitSeconds)
     {
+        MaxReceiveCount = maxReceiveCount;
         _sqs = sqs;
         _retry = retry;
         Name = name;
@@ -31,6 +32,9 @@ internal sealed class WorkQueue
 
     public int WaitSeconds { get; }
 
+    /// <summary>The redrive policy's maxReceiveCount: the receive after which SQS moves a message to the dead-letter queue (null: no redrive).</summary>
+    public int? MaxReceiveCount { get; }
+
     /// <summary>Finds the queue by name and reads its visibility timeout; a queue that does not exist is a configuration error.</summary>
     public static async Task<WorkQueue> OpenAsync(SqsClient sqs, RetryPolicy retry, string name, int waitSeconds, CancellationToken cancellationToken)
     {
@@ -46,11 +50,26 @@ internal sealed class WorkQueue
             throw new WorkerConfigException($"OPS_WORK_QUEUE: the queue {name} does not exist; create it (./build.sh create-queues --stage <stage>) or fix the name.");
         }
         var attributes = await retry.RunAsync($"SQS GetQueueAttributes {name}",
-            ct => sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = url, AttributeNames = ["VisibilityTimeout"] }, ct),
+            ct => sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = url, AttributeNames = ["VisibilityTimeout", "RedrivePolicy"] }, ct),
             attempts: null, cancellationToken).ConfigureAwait(false);
         var visibility = attributes.Attributes?.GetValueOrDefault("VisibilityTimeout") is { } text
             && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : 30;
-        return new WorkQueue(sqs, retry, name, url, visibility, waitSeconds);
+        int? maxReceiveCount = null;
+        if (attributes.Attributes?.GetValueOrDefault("RedrivePolicy") is { Length: > 0 } redrive)
+        {
+            try
+            {
+                using var policy = System.Text.Json.JsonDocument.Parse(redrive);
+                if (policy.RootElement.TryGetProperty("maxReceiveCount", out var max))
+                    maxReceiveCount = max.ValueKind == System.Text.Json.JsonValueKind.Number ? max.GetInt32()
+                        : int.TryParse(max.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // An unreadable policy: treat the queue as having none; put-backs then always use visibility 0.
+            }
+        }
+        return new WorkQueue(sqs, retry, name, url, visibility, maxReceiveCount, waitSeconds);
     }
 
     /// <summary>One long poll: a message, or null when none arrived within the wait. Retries transient faults until the token is cancelled.</summary>
@@ -75,6 +94,28 @@ internal sealed class WorkQueue
         _retry.RunAsync($"SQS DeleteMessage {message.MessageId}",
             ct => _sqs.DeleteMessageAsync(new DeleteMessageRequest { QueueUrl = Url, ReceiptHandle = message.ReceiptHandle }, ct),
             MessageCallAttempts, cancellationToken);
+
+    /// <summary>
+    /// Puts a message that is not this worker's back on the queue for another consumer: visibility 0, unless one more
+    /// receive would move it to the dead-letter queue (every receive counts towards maxReceiveCount, including those of
+    /// workers that only put it back); then a copy of its body is sent and the original deleted, which starts the count afresh.
+    /// Returns whether a copy was sent.
+    /// </summary>
+    public async Task<bool> PutBackAsync(Message message, CancellationToken cancellationToken)
+    {
+        var received = message.Attributes?.GetValueOrDefault("ApproximateReceiveCount") is { } c
+            && int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1;
+        if (MaxReceiveCount is not { } max || received < max - 1)
+        {
+            await ExtendVisibilityAsync(message, 0, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+        await _retry.RunAsync($"SQS SendMessage (copy of {message.MessageId})",
+            ct => _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = Url, MessageBody = message.Body }, ct),
+            MessageCallAttempts, cancellationToken).ConfigureAwait(false);
+        await DeleteAsync(message, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
 
     /// <summary>Hides the message from other workers for another <paramref name="seconds"/> from now.</summary>
     public Task ExtendVisibilityAsync(Message message, int seconds, CancellationToken cancellationToken) =>

@@ -246,8 +246,8 @@ internal sealed class WorkerLoop(
         }
         try
         {
-            await queue.ExtendVisibilityAsync(message, 0, aborting).ConfigureAwait(false);
-            if (first) output.Info(line);
+            var copied = await queue.PutBackAsync(message, aborting).ConfigureAwait(false);
+            if (first || copied) output.Info(copied ? $"{line}; sent as a fresh copy, its receive count was near the dead-letter limit" : line);
         }
         catch (Exception e) when (!aborting.IsCancellationRequested)
         {

@@ -152,4 +152,61 @@ public class EcsTests(LocalCloudFixture cloud)
         Assert.Equal(0, code);
         Assert.Empty(error);
     }
+
+    [Fact]
+    public async Task Scale_in_stops_unprotected_tasks_and_keeps_a_protected_one()
+    {
+        var cluster = await ClusterWithInstances(1);
+        var td = await Revision(LocalCloudFixture.Unique("worker"), "worker:1");
+        await _ecs.CreateServiceAsync(new CreateServiceRequest { Cluster = cluster, ServiceName = "worker", TaskDefinition = td, DesiredCount = 3 });
+        var tasks = await _ecs.ListTasksItemsAsync(new ListTasksRequest { Cluster = cluster, ServiceName = "worker" }).ToListAsync();
+        var kept = tasks[^1];
+        await _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = [kept], ProtectionEnabled = true });
+
+        await _ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = cluster, Service = "worker", DesiredCount = 1 });
+        var left = await _ecs.ListTasksItemsAsync(new ListTasksRequest { Cluster = cluster, ServiceName = "worker" }).ToListAsync();
+        Assert.Equal([kept], left);
+        var stopped = await _ecs.ListTasksItemsAsync(new ListTasksRequest { Cluster = cluster, ServiceName = "worker", DesiredStatus = "STOPPED" }).ToListAsync();
+        Assert.Equal(tasks.Take(2).Order(), stopped.Order());
+    }
+
+    [Fact]
+    public async Task Protection_and_run_task_counts_are_validated_as_ecs_does()
+    {
+        var cluster = await ClusterWithInstances(1);
+        var family = LocalCloudFixture.Unique("worker");
+        var td = await Revision(family, "worker:1");
+        await _ecs.CreateServiceAsync(new CreateServiceRequest { Cluster = cluster, ServiceName = "worker", TaskDefinition = td, DesiredCount = 1 });
+        var task = (await _ecs.ListTasksAsync(new ListTasksRequest { Cluster = cluster, ServiceName = "worker" })).TaskArns!.Single();
+
+        foreach (var minutes in new[] { "0", "2881" })
+        {
+            var (code, _, error) = await cloud.Cli("ecs", "update-task-protection", "--cluster", cluster, "--tasks", task, "--protection-enabled", "--expires-in-minutes", minutes);
+            Assert.NotEqual(0, code);
+            Assert.Contains("(InvalidParameterException)", error);
+            Assert.Contains("between 1 and 2880", error);
+        }
+        Assert.False((await _ecs.GetTaskProtectionAsync(new GetTaskProtectionRequest { Cluster = cluster, Tasks = [task] })).ProtectedTasks!.Single().ProtectionEnabled);
+        var longest = await _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = [task], ProtectionEnabled = true, ExpiresInMinutes = 2880 });
+        Assert.True(longest.ProtectedTasks!.Single().ProtectionEnabled);
+        var cleared = await _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = [task], ProtectionEnabled = false, ExpiresInMinutes = 0 });
+        Assert.False(cleared.ProtectedTasks!.Single().ProtectionEnabled);   // expiresInMinutes only matters when enabling
+
+        var eleven = Enumerable.Repeat(task, 11).ToList();
+        await AwsAssert.ErrorCode("InvalidParameterException", () => _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = eleven, ProtectionEnabled = true }));
+
+        var standalone = (await _ecs.RunTaskAsync(new RunTaskRequest { Cluster = cluster, TaskDefinition = family })).Tasks!.Single().TaskArn!;
+        var refused = await _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = [standalone], ProtectionEnabled = true });
+        Assert.Empty(refused.ProtectedTasks!);
+        Assert.Equal((standalone, "TASK_NOT_VALID"), (refused.Failures!.Single().Arn, refused.Failures!.Single().Reason));
+
+        foreach (var count in new[] { "0", "11" })
+        {
+            var (code, _, error) = await cloud.Cli("ecs", "run-task", "--cluster", cluster, "--task-definition", family, "--count", count);
+            Assert.NotEqual(0, code);
+            Assert.Contains("(InvalidParameterException)", error);
+        }
+        var ten = await _ecs.RunTaskAsync(new RunTaskRequest { Cluster = cluster, TaskDefinition = family, Count = 10 });
+        Assert.Equal(10, ten.Tasks!.Count);
+    }
 }

@@ -157,6 +157,12 @@ public class StackLoaderTests
         "ops.stack.yml:2:19: defaults.queues.work.name: unknown placeholder {stag} — only {stage} is expanded")]
     [InlineData("defaults:\n  ecs:\n    environment: {AWS_SECRET_ACCESS_KEY: x}\n",
         "ops.stack.yml:3:19: defaults.ecs.environment.AWS_SECRET_ACCESS_KEY: AWS_SECRET_ACCESS_KEY may not be set here — credentials never go in the stack file; the task role gives the workers theirs; remove it")]
+    [InlineData("defaults:\n  rollout: {drain-timeout: 5s}\n",
+        "ops.stack.yml:2:13: defaults.rollout.drain-timeout: 5s is out of range 10s–12h — use a value from 10s–12h")]
+    [InlineData("defaults:\n  rollout: {table: \"iotile-worker-logs-{stage}\"}\n",
+        "ops.stack.yml:2:13: defaults.rollout.table: 'iotile-worker-logs-dev' is also worker-log-table — the rollout needs its own table, like iotile-rollouts-dev")]
+    [InlineData("defaults:\n  ecs:\n    environment: {OPS_DRAIN: kill-ack}\n",
+        "ops.stack.yml:3:19: defaults.ecs.environment.OPS_DRAIN: OPS_DRAIN may not be set here — Ops sets it from worker.drain; remove it")]
     [InlineData("defaults:\n  worker: {drain: kill}\n",
         "ops.stack.yml:2:12: defaults.worker.drain: 'kill' is not one of kill-ack, task-protection — use one of them")]
     [InlineData("defaults:\n  queues: {work: {visibility-timeout: 15 minutes}}\n",

@@ -46,10 +46,36 @@ public sealed class FleetDescriber(FleetContext context)
                     t.HealthStatus, t.Attributes?.FirstOrDefault(a => a.Name == "ops.runner")?.Value, t.StoppedReason, container?.ExitCode));
             }
         tasks = tasks.OrderBy(t => t.DesiredStatus == "RUNNING" ? 0 : 1).ThenByDescending(t => t.StartedAt).ToList();
+        tasks = await WithDrainAsync(tasks, ct);
 
         return new FleetDescription(context.Stack.Stage,
             new ClusterSummary(cluster.ClusterName ?? ecs.Cluster, cluster.Status ?? "", cluster.RegisteredContainerInstancesCount ?? 0, cluster.ActiveServicesCount ?? 0, cluster.RunningTasksCount ?? 0, cluster.PendingTasksCount ?? 0),
             instances, serviceSummary, tasks);
+    }
+
+    /// <summary>Each task's drain: its state in the newest rollout record (acknowledgements not yet recorded count) and its scale-in protection now.</summary>
+    async Task<List<TaskSummary>> WithDrainAsync(List<TaskSummary> tasks, CancellationToken ct)
+    {
+        if (tasks.Count == 0) return tasks;
+        using var store = new Rollout.RolloutStore(context);
+        var record = await store.ExistsAsync(ct) ? await store.NewestAsync(ct) : null;
+        var acked = record is { Phase: Rollout.RolloutPhase.Draining } ? (await store.AcksAsync(record.RolloutId, ct)).ToDictionary(a => a.TaskId, a => a.AckedAt) : [];
+        var live = tasks.Where(t => t.DesiredStatus == "RUNNING").Select(t => t.Id).ToList();
+        var held = await new Rollout.ServiceTasks(context, _ecs).ProtectedAsync(live, ct);
+        return tasks.Select(t =>
+        {
+            var isProtected = held.TryGetValue(t.Id, out var until);
+            string state;
+            DateTimeOffset? since = null;
+            if (record != null && record.Tasks.TryGetValue(t.Id, out var drain))
+            {
+                state = drain.State;
+                since = drain.AckedAt ?? drain.KillSentAt;
+                if (state == Rollout.TaskDrainState.Pending && acked.TryGetValue(t.Id, out var at)) (state, since) = (Rollout.TaskDrainState.Acknowledged, at);
+            }
+            else state = isProtected ? Rollout.TaskDrainState.Protected : "none";
+            return t with { Drain = new TaskDrainSummary(state, record?.RolloutId, since, isProtected, isProtected ? until : null) };
+        }).ToList();
     }
 
     /// <summary>Prints the description as a readable table (<paramref name="output"/> text) or as JSON (json).</summary>
@@ -83,10 +109,12 @@ public sealed class FleetDescriber(FleetContext context)
         }
         else yield return "service   (none)";
         if (d.Tasks.Count == 0) yield return "tasks     (none)";
-        else yield return $"{"TASK",-32}  {"STATUS",-8}  {"DESIRED",-8}  {"DEFINITION",-24}  {"STARTED",-20}  {"HEALTH",-8}  {"RUNNER",-13}  {"DIGEST",-19}  STOPPED";
+        else yield return $"{"TASK",-32}  {"STATUS",-8}  {"DESIRED",-8}  {"DEFINITION",-24}  {"STARTED",-20}  {"HEALTH",-8}  {"RUNNER",-13}  {"DIGEST",-19}  {"DRAIN",-12}  STOPPED";
         foreach (var t in d.Tasks)
-            yield return $"{t.Id,-32}  {t.LastStatus,-8}  {t.DesiredStatus,-8}  {t.TaskDefinition,-24}  {t.StartedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") ?? "-",-20}  {t.Health ?? "-",-8}  {t.Runner ?? "-",-13}  {(t.ImageDigest is { } g ? g[..Math.Min(19, g.Length)] : "-"),-19}  {t.StoppedReason}{(t.ExitCode is { } x ? $" (exit {x})" : "")}";
+            yield return $"{t.Id,-32}  {t.LastStatus,-8}  {t.DesiredStatus,-8}  {t.TaskDefinition,-24}  {t.StartedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") ?? "-",-20}  {t.Health ?? "-",-8}  {t.Runner ?? "-",-13}  {(t.ImageDigest is { } g ? g[..Math.Min(19, g.Length)] : "-"),-19}  {DrainText(t.Drain),-12}  {t.StoppedReason}{(t.ExitCode is { } x ? $" (exit {x})" : "")}";
     }
+
+    static string DrainText(TaskDrainSummary? d) => d == null ? "-" : d.Protected && d.State != "protected" ? $"{d.State}+protected" : d.State;
 
     async Task<string?> ImageOfAsync(string? taskDefinition, Dictionary<string, string?> cache, CancellationToken ct)
     {

@@ -19,6 +19,9 @@ public sealed record RolloutOptions
     /// <summary>How often the update reads the service (1 s).</summary>
     public TimeSpan UpdatePoll { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long the new deployment must run the desired count, with no task failing, before the update counts as done (5 s).</summary>
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>At most this often a progress line while nothing changes (5 s).</summary>
     public TimeSpan ProgressEvery { get; init; } = TimeSpan.FromSeconds(5);
 

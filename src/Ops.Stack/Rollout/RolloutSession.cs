@@ -25,6 +25,14 @@ public sealed class RolloutSession : IAsyncDisposable
     /// <summary>False on a dry run against a stage that never had a rollout (no table: no rollout in progress).</summary>
     public bool TableExists { get; }
 
+    Task<WorkerImage>? _image;
+
+    /// <summary>
+    /// The image update-ecs pins, resolved once per run; the drain resolves it before it starts, so a slow local.prepare
+    /// (or an ECR lookup) never sits between the last acknowledgement and the update.
+    /// </summary>
+    internal Task<WorkerImage> ImageAsync(CancellationToken ct) => _image ??= new WorkerImageResolver(Context).ResolveAsync(ct);
+
     /// <summary>The lease (null on a dry run).</summary>
     public RolloutLease? Lease { get; private set; }
 

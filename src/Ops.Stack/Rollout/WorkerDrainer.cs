@@ -61,6 +61,8 @@ public sealed class WorkerDrainer(RolloutSession session)
             record.FromTaskDefinition = service.TaskDefinition;
             Log.Info($"rollout {record.RolloutId}: draining {running.Count} task(s) of service {_context.Stack.Ecs.Service} with kill-ack (timeout {Format(session.Options.DrainTimeout)})");
         }
+        // The image update-ecs will pin, resolved now so nothing slow sits between the last acknowledgement and the update.
+        await session.ImageAsync(ct);
         await session.SaveAsync(record, ct);
         var queueUrl = await QueueUrlAsync(ct);
         var started = DateTimeOffset.UtcNow;
@@ -76,7 +78,7 @@ public sealed class WorkerDrainer(RolloutSession session)
                 record.Tasks[t.Id] = new TaskDrain { Revision = t.Revision };
                 if (!first) Log.Info($"new task {t.Id} (rev {Rev(t.Revision)}) joined the service during the drain: it gets its own kill message");
             }
-            await SendKillsAsync(record, queueUrl, ct);
+            if (DateTimeOffset.UtcNow < deadline) await SendKillsAsync(record, queueUrl, ct);
 
             var changed = await ReadAcknowledgementsAsync(record, running, tasks, ct);
             var pending = record.Tasks.Where(t => !t.Value.IsDone).ToList();

@@ -30,7 +30,9 @@ public sealed class WorkerUpdater(RolloutSession session)
         var open = newest != null && !RolloutPhase.IsTerminal(newest.Phase);
         var strategy = open ? newest!.Strategy : session.Options.Strategy;
         var action = ResumePlan.ForUpdate(newest, strategy, session.Options.Force);
-        if (action == ResumeAction.RefuseNotDrained)
+        if (action == ResumeAction.RefuseNotDrained && _context.DryRun)
+            Log.Info("dry run: no drained rollout yet — deploy-worker drains first; update-ecs alone would refuse (kill-ack) until then");
+        else if (action == ResumeAction.RefuseNotDrained)
         {
             if (open)
             {
@@ -45,7 +47,7 @@ public sealed class WorkerUpdater(RolloutSession session)
 
         if (_context.DryRun)
         {
-            var image = await new WorkerImageResolver(_context).ResolveAsync(ct);
+            var image = await session.ImageAsync(ct);
             Log.Info(action switch
             {
                 ResumeAction.ContinueUpdate => $"would resume rollout {newest!.RolloutId} (phase updating) and wait for {LiveTask.RevisionOf(newest.ToTaskDefinition)}",
@@ -96,7 +98,7 @@ public sealed class WorkerUpdater(RolloutSession session)
                     }
                     else Log.Info($"rollout {record.RolloutId}: task-protection — ECS stops old tasks only once they hold no message");
                 }
-                var image = await new WorkerImageResolver(_context).ResolveAsync(ct);
+                var image = await session.ImageAsync(ct);
                 var provisioner = new EcsProvisioner(_context);
                 var registered = await provisioner.RegisterAsync(provisioner.ContainerDefinition(image), ct);
                 record.Phase = RolloutPhase.Updating;
@@ -140,6 +142,7 @@ public sealed class WorkerUpdater(RolloutSession session)
         var deadline = DateTimeOffset.UtcNow + session.Options.UpdateTimeout;
         var lastProgress = DateTimeOffset.MinValue;
         string? last = null;
+        DateTimeOffset? steadySince = null;
         while (true)
         {
             var service = await tasks.ServiceAsync(ct);
@@ -156,7 +159,13 @@ public sealed class WorkerUpdater(RolloutSession session)
             if (failed.Count >= threshold)
                 return (false, await CauseAsync($"{failed.Count} task(s) of {LiveTask.RevisionOf(to)} stopped on their own", to, since, tasks, ct), false);
             var running = mine?.RunningCount ?? 0;
-            if (deployments.Count == 1 && primary?.TaskDefinition == to && running == desired) return (true, null, false);
+            if (deployments.Count == 1 && primary?.TaskDefinition == to && running == desired)
+            {
+                // A worker that exits a second after starting was "running" too: done once it has stayed so for the settle time.
+                steadySince ??= DateTimeOffset.UtcNow;
+                if (DateTimeOffset.UtcNow - steadySince >= session.Options.Settle) return (true, null, false);
+            }
+            else steadySince = null;
 
             var now = DateTimeOffset.UtcNow;
             if (now >= deadline)
@@ -165,18 +174,16 @@ public sealed class WorkerUpdater(RolloutSession session)
             var status = $"new rev {WorkerDrainer.Rev(LiveTask.RevisionOf(to))}: {running}/{desired} running, old: {old} task(s) stopping";
             if (status != last || now - lastProgress >= session.Options.ProgressEvery)
             {
+                var protectedNote = "";
+                if (old > 0 && record.Strategy == "task-protection")
                 {
-                    var protectedNote = "";
-                    if (old > 0 && record.Strategy == "task-protection")
-                    {
-                        var oldTasks = (await tasks.RunningAsync(ct)).Where(t => t.TaskDefinitionArn != to).Select(t => t.Id).ToList();
-                        var held = await tasks.ProtectedAsync(oldTasks, ct);
-                        if (held.Count > 0) protectedNote = $"; protected: {string.Join(", ", held.Keys)}";
-                    }
-                    Log.Info(status + protectedNote + (failed.Count > 0 ? $"; {failed.Count} failed (rollback at {threshold})" : ""));
-                    lastProgress = now;
-                    last = status;
+                    var oldTasks = (await tasks.RunningAsync(ct)).Where(t => t.TaskDefinitionArn != to).Select(t => t.Id).ToList();
+                    var held = await tasks.ProtectedAsync(oldTasks, ct);
+                    if (held.Count > 0) protectedNote = $"; protected: {string.Join(", ", held.Keys)}";
                 }
+                Log.Info(status + protectedNote + (failed.Count > 0 ? $"; {failed.Count} failed (rollback at {threshold})" : ""));
+                lastProgress = now;
+                last = status;
             }
             await Task.Delay(session.Options.UpdatePoll, ct);
         }

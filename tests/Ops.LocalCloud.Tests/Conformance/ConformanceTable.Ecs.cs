@@ -208,7 +208,9 @@ public static partial class ConformanceTable
         {
             var s = r!["services"]!.AsArray().Single()!;
             Assert.Equal((x.Name, "ACTIVE", 1, 1, 0), ((string?)s["serviceName"], (string?)s["status"], (int)s["desiredCount"]!, (int)s["runningCount"]!, (int)s["pendingCount"]!));
-            Assert.Equal("COMPLETED", (string?)s["deployments"]![0]!["rolloutState"]);
+            var d = s["deployments"]!.AsArray().Single()!;
+            Assert.Equal(("COMPLETED", $"ECS deployment {d["id"]} completed.", 0, 1, 0),
+                ((string?)d["rolloutState"], (string?)d["rolloutStateReason"], (int)d["failedTasks"]!, (int)d["runningCount"]!, (int)d["pendingCount"]!));
             var f = r["failures"]!.AsArray().Single()!;
             Assert.Equal(($"{EcsArn}service/{x.Name}/nosuch", "MISSING"), ((string?)f["arn"], (string?)f["reason"]));
             return Done;
@@ -218,13 +220,23 @@ public static partial class ConformanceTable
             Assert.Equal([$"{EcsArn}service/{x.Name}/{x.Name}"], AsStrings(r!["serviceArns"]));
             return Done;
         }, EcsService),
-        Row("ecs", "UpdateService", x => ["ecs", "update-service", "--cluster", x.Name, "--service", x.Name, "--desired-count", "2"], (x, r) =>
+        Row("ecs", "UpdateService", x => ["ecs", "update-service", "--cluster", x.Name, "--service", x.Name, "--desired-count", "2", "--force-new-deployment",
+            "--deployment-configuration", "deploymentCircuitBreaker={enable=true,rollback=true},maximumPercent=200,minimumHealthyPercent=100"], (x, r) =>
         {
             var s = r!["service"]!;
             Assert.Equal((x.Name, 2), ((string?)s["serviceName"], (int)s["desiredCount"]!));
-            Assert.Equal(2, (int)s["deployments"]!.AsArray().Single()!["desiredCount"]!);
+            Assert.True((bool)s["deploymentConfiguration"]!["deploymentCircuitBreaker"]!["enable"]! && (bool)s["deploymentConfiguration"]!["deploymentCircuitBreaker"]!["rollback"]!);
+            // Forced with the same task definition: a new deployment replaced the task (lifecycles are instant here).
+            var d = s["deployments"]!.AsArray().Single()!;
+            Assert.NotEqual(x["deployment"], (string?)d["id"]);
+            Assert.Equal(("PRIMARY", "COMPLETED", $"{EcsArn}task-definition/{x.Name}:1", 2, 2, 0),
+                ((string?)d["status"], (string?)d["rolloutState"], (string?)d["taskDefinition"], (int)d["desiredCount"]!, (int)d["runningCount"]!, (int)d["failedTasks"]!));
             return Done;
-        }, EcsService),
+        }, async x =>
+        {
+            await EcsService(x);
+            x.Values["deployment"] = (string)(await x.Aws("ecs", "describe-services", "--cluster", x.Name, "--services", x.Name))!["services"]![0]!["deployments"]![0]!["id"]!;
+        }),
         Error("ecs", "UpdateService", x => ["ecs", "update-service", "--cluster", x.Name, "--service", x.Name, "--desired-count", "2"], "ServiceNotFoundException", EcsCluster),
         Row("ecs", "DeleteService", x => ["ecs", "delete-service", "--cluster", x.Name, "--service", x.Name, "--force"], async (x, r) =>
         {
@@ -247,6 +259,8 @@ public static partial class ConformanceTable
                 return Done;
             }, EcsClusterAndTaskDefinition),
         Error("ecs", "RunTask", x => ["ecs", "run-task", "--cluster", x.Name, "--task-definition", x.Name, "--launch-type", "FARGATE", .. EcsNetwork], "ClusterNotFoundException"),
+        Error("ecs", "RunTask", x => ["ecs", "run-task", "--cluster", x.Name, "--task-definition", x.Name, "--launch-type", "FARGATE", "--count", "11", .. EcsNetwork],
+            "InvalidParameterException", EcsClusterAndTaskDefinition),
         Row("ecs", "StartTask", x => ["ecs", "start-task", "--cluster", x.Name, "--task-definition", x.Name, "--container-instances", x["instance"], "--started-by", "conformance", .. EcsNetwork],
             (x, r) =>
             {
@@ -292,6 +306,8 @@ public static partial class ConformanceTable
                 Assert.Empty(r["failures"]!.AsArray());
                 return Done;
             }, EcsServiceTask),
+        Error("ecs", "UpdateTaskProtection", x => ["ecs", "update-task-protection", "--cluster", x.Name, "--tasks", x["task"], "--protection-enabled", "--expires-in-minutes", "2881"],
+            "InvalidParameterException", EcsServiceTask),
         Row("ecs", "GetTaskProtection", x => ["ecs", "get-task-protection", "--cluster", x.Name, "--tasks", x["task"]], (x, r) =>
         {
             var p = r!["protectedTasks"]!.AsArray().Single()!;

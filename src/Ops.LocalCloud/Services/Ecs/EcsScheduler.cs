@@ -15,6 +15,12 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
     /// <summary>A task that ran at least this long before it stopped on its own was healthy: the service's failure count restarts.</summary>
     static readonly TimeSpan HealthyRun = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a task run by the process task runner must have been RUNNING before its deployment can complete (ECS
+    /// completes a deployment only once the service is steady): a task that exits sooner still counts as failed.
+    /// </summary>
+    public static readonly TimeSpan SteadyRun = TimeSpan.FromSeconds(3);
+
     /// <summary>The longest a service waits before replacing failed tasks again.</summary>
     static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
 
@@ -148,7 +154,10 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
         return (listed?.Id, listed?.TaskDefinition);
     }
 
-    /// <summary>The next moment the scheduler has something to do without a request: a service's launch backoff ends, or a service task's protection expires.</summary>
+    /// <summary>
+    /// The next moment the scheduler has something to do without a request: a service's launch backoff ends, a service
+    /// task's protection expires, or a service task has run long enough for its deployment to complete.
+    /// </summary>
     public DateTimeOffset? NextWake(DateTimeOffset now)
     {
         DateTimeOffset? next = null;
@@ -156,9 +165,11 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
         {
             foreach (var service in cluster.Services.Values)
                 if (service.Status != "INACTIVE" && service.LaunchNotBefore is { } at && at > now && (next == null || at < next)) next = at;
-            foreach (var task in cluster.Tasks)
-                if (task.StopRequested == null && task.ProtectedUntil is { } until && until > now && task.Group.StartsWith("service:", StringComparison.Ordinal) && (next == null || until < next))
-                    next = until;
+            foreach (var task in cluster.Tasks.Where(t => t.StopRequested == null && t.Group.StartsWith("service:", StringComparison.Ordinal)))
+            {
+                if (task.ProtectedUntil is { } until && until > now && (next == null || until < next)) next = until;
+                if (task.RunningSince is { } since && since + SteadyRun > now && (next == null || since + SteadyRun < next)) next = since + SteadyRun;
+            }
         }
         return next;
     }
@@ -258,7 +269,7 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
             // completes); the primary completes at desired count.
             var remaining = ServiceTasks(cluster, service).ToList();
             service.Deployments.RemoveAll(d => d != primary && d.RolloutState != "FAILED" && remaining.All(t => t.DeploymentId != d.Id));
-            var primaryRunning = remaining.Count(t => t.DeploymentId == primary.Id && LastStatus(t, c.Now) == "RUNNING");
+            var primaryRunning = remaining.Count(t => t.DeploymentId == primary.Id && LastStatus(t, c.Now) == "RUNNING" && (!t.Reported || c.Now - t.RunningSince >= SteadyRun));
             if (!failed && primaryRunning == service.DesiredCount && remaining.All(t => t.DeploymentId == primary.Id))
             {
                 service.Deployments.RemoveAll(d => d != primary);

@@ -136,16 +136,21 @@ internal sealed partial class EcsService : ITaskHost
 
     /// <summary>
     /// With task processes running (no request needs to come), runs the scheduler again when it next has work of its
-    /// own: a service's launch backoff ends or a service task's protection expires. Called under the lock.
+    /// own (see <see cref="EcsScheduler.NextWake"/>). Called under the lock.
     /// </summary>
     void ScheduleWake(DateTimeOffset now)
     {
         if (_processes == null || _scheduler.NextWake(now) is not { } at) return;
-        if (_wakeAt is { } due && due > now && due <= at) return;   // a run is already due sooner
+        if (_wakeAt is { } pending && pending > now && pending <= at) return;   // a run is already due sooner
+        var due = at - now + TimeSpan.FromMilliseconds(10);
+        if (due > MaxWake) due = MaxWake;   // far-off moments (a 48-hour protection, a clock moved by hand) are looked at again hourly
         _wake?.Dispose();
-        _wakeAt = at;
-        _wake = _options.Clock.CreateTimer(_ => Apply(_ => { }), null, at - now + TimeSpan.FromMilliseconds(10), Timeout.InfiniteTimeSpan);
+        _wakeAt = now + due;
+        _wake = _options.Clock.CreateTimer(_ => Apply(_ => { }), null, due, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>The longest the scheduler sleeps between runs when it has something to do later.</summary>
+    static readonly TimeSpan MaxWake = TimeSpan.FromHours(1);
 
     /// <summary>What a request would know, for changes no request made.</summary>
     RequestContext Context() => new(_options.Account, _options.Region, Guid.NewGuid().ToString(), _options.Clock.GetUtcNow(), _processes?.Url ?? new Uri("http://127.0.0.1/"));
