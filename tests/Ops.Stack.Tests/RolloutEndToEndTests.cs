@@ -200,7 +200,8 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
 
         // Once the busy worker finishes and acknowledges, a re-run resumes the same rollout and deploys.
         var rerun = await stage.RunAsync(stage.DeployArgs());
-        var (done, _) = await AssertDeployedAsync(stage, rerun, from, tasks);
+        var (done, _) = await AssertDeployedAsync(stage, rerun, from, tasks, drainedByThisRun: false);
+        Assert.Contains($"acknowledged {busy}", rerun.Text); // the idle one was acknowledged by the first run
         Assert.Equal(record["rollout_id"].S, done["rollout_id"].S);
         var items = await stage.AssertAllProcessedAsync(load, [longOne]);
         RolloutStage.AssertNoWorkAfter(items, await QuietSinceAsync(stage, done, tasks), "acknowledged its drain");
