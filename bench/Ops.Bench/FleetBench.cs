@@ -57,7 +57,7 @@ static class FleetBench
     }
 
     /// <summary>Publishes Ops.Worker once in Release; returns the path of its dll.</summary>
-    static async Task<string> PublishWorkerAsync(string root, string output, CancellationToken cancellationToken)
+    internal static async Task<string> PublishWorkerAsync(string root, string output, CancellationToken cancellationToken)
     {
         Console.WriteLine($"publishing Ops.Worker (Release) to {output}");
         await ChildCommand.RunAsync(["dotnet", "publish", "src/Ops.Worker/Ops.Worker.csproj", "-c", "Release", "-o", output, "--nologo", "-v", "quiet"], root, cancellationToken);

@@ -11,13 +11,19 @@ using Ops.LocalCloud;
 // Usage: dotnet run -c Release --project bench/Ops.Bench -- [--seconds N] [--workers N]
 // The worker fleet on LocalCloud (FleetBench.cs): ... -- fleet [--messages 2000] [--counts 1,3,10] [--starts 10]
 // Building and pushing the worker image through podman (ImageBench.cs): ... -- images [--runs 3]
-if (args.FirstOrDefault() is "fleet" or "images")
+// deploy-worker under a steady load (RolloutBench.cs): ... -- rollout [--counts 3,10,50] [--strategies kill-ack,task-protection] [--rate 1]
+if (args.FirstOrDefault() is "fleet" or "images" or "rollout")
 {
     using var cancel = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
     try
     {
-        return args[0] == "fleet" ? await FleetBench.RunAsync(args, cancel.Token) : await ImageBench.RunAsync(args, cancel.Token);
+        return args[0] switch
+        {
+            "fleet" => await FleetBench.RunAsync(args, cancel.Token),
+            "rollout" => await RolloutBench.RunAsync(args, cancel.Token),
+            _ => await ImageBench.RunAsync(args, cancel.Token),
+        };
     }
     catch (BenchException e)
     {
