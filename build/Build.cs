@@ -51,6 +51,9 @@ sealed partial class Build : BuildBase
     [Parameter("Print what would change and change nothing.")]
     public bool DryRun;
 
+    /// <summary>Attempts per AWS call (the first and its retries) unless AWS_MAX_ATTEMPTS says otherwise.</summary>
+    const int DefaultMaxAttempts = 10;
+
     readonly Lock _connectionGate = new();
     Task<AwsConnection>? _connection;
 
@@ -67,7 +70,10 @@ sealed partial class Build : BuildBase
     {
         try
         {
-            return await new AwsConnectionFactory(LocalCloudHost, Environment).ConnectAsync(new AwsSettings(Cloud, EndpointUrl, Region, AwsProfile, AwsTimeout), cancellationToken);
+            var connection = await new AwsConnectionFactory(LocalCloudHost, Environment).ConnectAsync(new AwsSettings(Cloud, EndpointUrl, Region, AwsProfile, AwsTimeout), cancellationToken);
+            // A rollout polls for minutes: the SDK's 3 attempts per call would let a short burst of throttling or 5xx end it.
+            // AWS_MAX_ATTEMPTS, when set, still decides.
+            return Environment.ContainsKey("AWS_MAX_ATTEMPTS") ? connection : connection with { MaxAttempts = connection.MaxAttempts ?? DefaultMaxAttempts };
         }
         catch (InvalidOperationException e)
         {

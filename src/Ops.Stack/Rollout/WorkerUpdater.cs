@@ -65,7 +65,16 @@ public sealed class WorkerUpdater(RolloutSession session)
                 record = newest!;
                 Log.Info($"resuming rollout {record.RolloutId} (phase {record.Phase}, started {WorkerDrainer.Clock(record.StartedAt)})");
                 var primary = service.Deployments?.FirstOrDefault(d => d.Status == "PRIMARY");
-                if (primary?.TaskDefinition == record.ToTaskDefinition) Log.Info($"service {ServiceName} already deploys {LiveTask.RevisionOf(record.ToTaskDefinition)}: waiting for it");
+                if (primary?.TaskDefinition == record.ToTaskDefinition)
+                {
+                    // The earlier run died after UpdateService but before recording it: the deployment's creation is when it was called.
+                    if (record.UpdateCalledAt == null)
+                    {
+                        record.UpdateCalledAt = primary.CreatedAt ?? DateTimeOffset.UtcNow;
+                        await session.SaveAsync(record, ct);
+                    }
+                    Log.Info($"service {ServiceName} already deploys {LiveTask.RevisionOf(record.ToTaskDefinition)}: waiting for it");
+                }
                 else if (primary?.TaskDefinition == record.FromTaskDefinition && record.UpdateCalledAt != null && service.Deployments?.Count == 1)
                     return await RollbackAsync(record, $"the deployment of {LiveTask.RevisionOf(record.ToTaskDefinition)} was already rolled back by ECS before this run", ecsRolledBack: true, ct);
                 else await CallUpdateAsync(record, ct);
