@@ -65,7 +65,7 @@ public sealed class WorkerUpdater(RolloutSession session)
                 record = newest!;
                 Log.Info($"resuming rollout {record.RolloutId} (phase {record.Phase}, started {WorkerDrainer.Clock(record.StartedAt)})");
                 var primary = service.Deployments?.FirstOrDefault(d => d.Status == "PRIMARY");
-                if (primary?.TaskDefinition == record.ToTaskDefinition)
+                if (primary != null && primary.TaskDefinition == record.ToTaskDefinition)
                 {
                     // The earlier run died after UpdateService but before recording it: the deployment's creation is when it was called.
                     if (record.UpdateCalledAt == null)
