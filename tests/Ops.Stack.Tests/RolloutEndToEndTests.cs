@@ -94,6 +94,38 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
         Assert.True(running.IsSupersetOf(fresh), $"a worker of the new revision stopped: running {string.Join(", ", running)}, expected {string.Join(", ", fresh)}");
     }
 
+    /// <summary>
+    /// A worker that is not Ops.Worker: workers/python/drain_worker.py, written from docs/drain-protocol.md alone, run by the
+    /// stack's local.command. deploy-worker drains it by its acknowledgement records and replaces it, and no message is lost.
+    /// </summary>
+    [Theory]
+    [InlineData(KillAck)]
+    [InlineData(TaskProtection)]
+    public async Task A_Python_worker_written_from_the_protocol_doc_is_drained_and_replaced_under_load_with_every_message_processed(string strategy)
+    {
+        var script = Path.Combine(FleetCloud.RepositoryRoot, "workers", "python", "drain_worker.py");
+        Assert.True(File.Exists(script), $"{script} is missing");
+        var stage = new RolloutStage(cloud, output, StageName("ropy", strategy), strategy, command: $"[python3, \"{script}\"]");
+        var first = (await stage.CreateAsync()).Select(EndToEndCloud.TaskId).ToList();
+        var from = (await stage.ServiceAsync()).TaskDefinition!;
+        await using var load = await stage.StartLoadAsync();
+        await Task.Delay(1000);
+
+        var run = await stage.RunAsync(stage.DeployArgs());
+        var (record, _) = await AssertDeployedAsync(stage, run, from, first);
+        if (strategy == KillAck)
+        {
+            // Acknowledged through the Python worker's own records, not only through the worker log.
+            var acks = await stage.AcksAsync(record["rollout_id"].S);
+            Assert.True(acks.Keys.ToHashSet().SetEquals(first), $"acknowledgement records {string.Join(", ", acks.Keys)} ≠ tasks {string.Join(", ", first)}\n{run}");
+            Assert.All(first, task => Assert.Contains($"acknowledged {task} (rev", run.Text));
+        }
+        var quiet = await QuietSinceAsync(stage, record, first);
+        var items = await stage.AssertAllProcessedAsync(load);
+        RolloutStage.AssertNoWorkAfter(items, quiet, "a drained Python worker");
+        await stage.TerminateAsync();
+    }
+
     [Theory]
     [InlineData(KillAck)]
     [InlineData(TaskProtection)]

@@ -22,10 +22,13 @@ public sealed class RolloutStage
     readonly EndToEndCloud _cloud;
     readonly ITestOutputHelper _output;
     readonly string _extra;
+    readonly string _command;
 
     /// <summary>A stage named <paramref name="name"/> draining with <paramref name="strategy"/>; <paramref name="ecsEnvironment"/> goes into ecs.environment.</summary>
-    public RolloutStage(EndToEndCloud cloud, ITestOutputHelper output, string name, string strategy, int desiredCount = 2, string extra = "")
+    /// <remarks><paramref name="command"/>: the workers' local.command as a YAML flow list (default: the test's Ops.Worker build).</remarks>
+    public RolloutStage(EndToEndCloud cloud, ITestOutputHelper output, string name, string strategy, int desiredCount = 2, string extra = "", string? command = null)
     {
+        _command = command ?? $"[dotnet, \"{EndToEndCloud.WorkerDll}\"]";
         _cloud = cloud;
         _output = output;
         _extra = extra;
@@ -62,7 +65,7 @@ public sealed class RolloutStage
             stages:
               {{Name}}:
                 repository: {name: {{Name}}-worker}
-                local: {command: [dotnet, "{{EndToEndCloud.WorkerDll}}"], prepare: []}
+                local: {command: {{_command}}, prepare: []}
                 worker: {drain: {{Strategy}}, longest-message: 20s}
                 queues:
                   work: {visibility-timeout: 30s}
