@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -20,10 +19,7 @@ public sealed class FakeEcsAgent : IDisposable
         TaskArn = taskArn;
         Family = family;
         Revision = revision;
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        var port = LoopbackPort.Free();
         MetadataUri = $"http://127.0.0.1:{port}/v4/container-1";
         AgentUri = $"http://127.0.0.1:{port}/agent";
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -23,10 +22,7 @@ public sealed class TaskMetadataEndpoint : IDisposable
     public TaskMetadataEndpoint(string taskArn, string family = "iotile-worker-dev", string revision = "7", int failFirstPuts = 0)
     {
         (_taskArn, _family, _revision, _failuresLeft) = (taskArn, family, revision, failFirstPuts);
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        var port = LoopbackPort.Free();
         Uri = $"http://127.0.0.1:{port}/v4/container-1";
         AgentUri = $"http://127.0.0.1:{port}/agent";
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
