@@ -54,7 +54,7 @@ public sealed class RolloutStage
     /// <summary>The stage as the tool loads it.</summary>
     public StageStack Stack => EndToEndCloud.Load(Name, File.ReadAllText(StackPath));
 
-    /// <summary>Test calls retry more than the tool's default: the fault-injection test throttles them too.</summary>
+    /// <summary>Test calls retry as much as the build's own (10 attempts): the fault-injection test throttles them too.</summary>
     public AwsConnection Connection => _cloud.Connection with { MaxAttempts = 10 };
 
     /// <summary>Writes the stack file; <paramref name="environment"/> adds to ecs.environment (a changed stack is a new revision).</summary>
