@@ -11,4 +11,6 @@ sealed class BuildStackLog(IBuildLog log) : IStackLog
     public void Warning(string message) => log.Warning(message);
 
     public void Data(string text) => log.Data(text);
+
+    public void Redact(string secret) => log.Redact(secret);
 }

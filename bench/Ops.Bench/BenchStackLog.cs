@@ -21,12 +21,20 @@ sealed class BenchStackLog(bool verbose) : IStackLog
 
     public void Data(string text) => Add(text, verbose);
 
+    readonly List<string> _secrets = [];
+
+    public void Redact(string secret) { lock (_lines) if (secret.Length > 0) _secrets.Add(secret); }
+
     /// <summary>When the first line starting with <paramref name="prefix"/> was logged.</summary>
     public TimeSpan? FirstAt(string prefix) => Lines.Where(l => l.Line.StartsWith(prefix, StringComparison.Ordinal)).Select(l => (TimeSpan?)l.At).FirstOrDefault();
 
     void Add(string line, bool print)
     {
-        lock (_lines) _lines.Add((_clock.Elapsed, line));
+        lock (_lines)
+        {
+            line = _secrets.Aggregate(line, (l, s) => l.Replace(s, "****", StringComparison.Ordinal));
+            _lines.Add((_clock.Elapsed, line));
+        }
         if (print) Console.WriteLine($"    {line}");
     }
 }

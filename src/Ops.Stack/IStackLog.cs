@@ -8,4 +8,7 @@ public interface IStackLog
 
     /// <summary>A machine-readable result (JSON), written unprefixed to stdout so it can be piped.</summary>
     void Data(string text);
+
+    /// <summary>Hides a secret value (a password read from or generated for SSM) in every later line of output.</summary>
+    void Redact(string secret);
 }

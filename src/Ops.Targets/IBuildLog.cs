@@ -12,4 +12,10 @@ public interface IBuildLog
     /// (secrets still redacted); the run's summary then goes to standard error so standard output stays parseable.
     /// </summary>
     void Data(string text);
+
+    /// <summary>
+    /// Hides <paramref name="secret"/> (a password read or generated at run time) as <c>****</c> in every line written
+    /// from now on, by any target.
+    /// </summary>
+    void Redact(string secret);
 }

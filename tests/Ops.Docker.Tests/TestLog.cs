@@ -16,4 +16,6 @@ internal sealed class TestLog : IStackLog
     public void Warning(string message) { lock (_lines) _lines.Add("warning: " + message); }
 
     public void Data(string text) { lock (_lines) _lines.Add(text); }
+
+    public void Redact(string secret) => throw new InvalidOperationException("image operations handle no secrets; a call here means one would have been printed");
 }

@@ -18,6 +18,9 @@ internal enum FieldKind
     /// <summary>A mapping of names to strings; a later section adds or replaces single entries.</summary>
     Map,
 
-    /// <summary>A sequence of strings (an argv); a later section replaces it whole.</summary>
+    /// <summary>A sequence of strings (an argv, a list of names); a later section replaces it whole.</summary>
     List,
+
+    /// <summary>true or false.</summary>
+    Flag,
 }

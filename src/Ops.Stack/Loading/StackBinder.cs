@@ -57,6 +57,7 @@ internal sealed partial class StackBinder(string file, string stage, Dictionary<
             FieldKind.Duration => field.Set(stack, ReadDuration(value, at)),
             FieldKind.Map => field.Set(stack, ReadMap((IReadOnlyDictionary<string, string>)field.Get(stack)!, field, value, at)),
             FieldKind.List => field.Set(stack, ReadList(value, at)),
+            FieldKind.Flag => field.Set(stack, ReadFlag(value, at)),
             _ => throw new InvalidOperationException($"Unknown field kind {field.Kind}."),
         };
     }
@@ -74,6 +75,14 @@ internal sealed partial class StackBinder(string file, string stage, Dictionary<
         if (value is YamlScalarNode { Style: not ScalarStyle.Plain } || !int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
             throw at.Error($"expected a whole number, got {StackFile.Describe(value)} — write it without quotes, like 6");
         return n;
+    }
+
+    static bool ReadFlag(YamlNode value, Origin at)
+    {
+        var text = RequiredScalar(value, at, "true or false");
+        return value is YamlScalarNode { Style: ScalarStyle.Plain } && text is "true" or "false"
+            ? text == "true"
+            : throw at.Error($"expected true or false, got {StackFile.Describe(value)} — write true or false without quotes");
     }
 
     static int ReadDuration(YamlNode value, Origin at)

@@ -38,6 +38,10 @@ internal static class StackValidator
                         throw at.Error($"{shown} is out of range {field.Range} — use a value from {field.Range}");
                     }
                     break;
+                case IReadOnlyList<string> list when field.Rule != null:
+                    foreach (var item in list)
+                        if (field.Rule.Check(item) is { } badItem) throw at.Error(badItem);
+                    break;
                 case IReadOnlyDictionary<string, string> map:
                     foreach (var (key, value) in map)
                     {

@@ -57,6 +57,43 @@ public static class StackDefaults
                 Prepare = ["dotnet", "publish", "src/Ops.Worker/Ops.Worker.csproj", "-c", "Release", "-o", ".nuke/temp/worker", "--nologo", "-v", "quiet"],
             },
             Rollout = new RolloutSpec { Table = $"iotile-rollouts-{stage}" },
+            SecurityGroups = new SecurityGroupsSpec
+            {
+                Web = $"iotile-web-{stage}", Database = $"iotile-db-{stage}", Cache = $"iotile-cache-{stage}", Warehouse = $"iotile-redshift-{stage}",
+            },
+            Database = new DatabaseSpec
+            {
+                Identifier = $"iotile-db-{stage}", InstanceClass = prod ? "db.m7g.large" : "db.t4g.micro", StorageGb = prod ? 100 : 20, MultiAz = prod,
+            },
+            Redshift = new WarehouseSpec { Cluster = $"iotile-redshift-{stage}", PasswordSecret = "RedshiftPassword", Nodes = prod ? 2 : 1 },
+            TimeSeries = new WarehouseSpec { Cluster = $"iotile-streamtimeseries-{stage}", PasswordSecret = "StreamTimeSeriesPassword", Nodes = prod ? 2 : 1 },
+            Redis = new CacheSpec { ReplicationGroup = $"iotile-redis-{stage}", NodeType = prod ? "cache.m7g.large" : "cache.t4g.micro", Nodes = prod ? 2 : 1 },
+            Firehose = new FirehoseSpec { Stream = $"iotile-streamtimeseries-{stage}", Role = $"iotile-firehose-{stage}" },
+            Topics = new TopicsSpec
+            {
+                Staff = $"iotile-staff-notifications-{stage}", Web = $"iotile-web-notifications-{stage}", Cache = $"iotile-redis-notifications-{stage}",
+            },
+            Tables = new TablesSpec { FilterLog = $"iotile-filter-log-{stage}", Devices = $"iotile-devices-{stage}" },
+            Buckets = new BucketsSpec { Statics = $"iotile-statics-{stage}", Uploads = $"iotile-uploads-{stage}", Firehose = $"iotile-firehose-{stage}" },
+            Statics = new StaticsSpec { Build = ["python3", "web/manage.py", "collectstatic", "--noinput"] },
+            Web = new WebSpec { Environment = $"iotile-cloud-{stage}", InstanceType = prod ? "m7i.large" : "t3.medium" },
+            Secrets = new SecretsSpec
+            {
+                Prefix = $"iotilecloud.{stage}.",
+                Generated = GeneratedSecrets,
+                Required = prod || sizedLike == "stage" ? [.. GeneratedSecrets, .. ThirdPartySecrets] : GeneratedSecrets,
+            },
         };
     }
+
+    /// <summary>Secrets Ops makes up when missing: Django's keys, the data stores' passwords and the Redis auth token.</summary>
+    static readonly string[] GeneratedSecrets =
+        ["SecretKey", "JwtSecretKey", "RdsPassword", "RedshiftPassword", "StreamTimeSeriesPassword", "RedisAuthToken"];
+
+    /// <summary>The third-party keys IOTile's web tier reads, which only a person can set (secrets-set).</summary>
+    static readonly string[] ThirdPartySecrets =
+    [
+        "GoogleApiKey", "RecaptchaSiteKey", "RecaptchaSecretKey", "DropboxPublicKey", "DropboxPrivateKey", "S3ImagePublicKey",
+        "S3ImagePrivateKey", "SearchAccessKey", "SearchSecretAccessKey", "SentryDns", "TwilioAuthToken", "TwilioSID",
+    ];
 }

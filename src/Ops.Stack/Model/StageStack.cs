@@ -34,4 +34,40 @@ public sealed record StageStack
 
     /// <summary>The drain-aware rollout: its table and timeouts.</summary>
     public required RolloutSpec Rollout { get; init; }
+
+    /// <summary>Security groups of the web tier and the data stores.</summary>
+    public required SecurityGroupsSpec SecurityGroups { get; init; }
+
+    /// <summary>RDS PostgreSQL.</summary>
+    public required DatabaseSpec Database { get; init; }
+
+    /// <summary>The analytics Redshift cluster (create-redshift-cluster).</summary>
+    public required WarehouseSpec Redshift { get; init; }
+
+    /// <summary>The stream-timeseries Redshift cluster Firehose loads (create-streamtimeseries-redshift).</summary>
+    public required WarehouseSpec TimeSeries { get; init; }
+
+    /// <summary>ElastiCache Redis.</summary>
+    public required CacheSpec Redis { get; init; }
+
+    /// <summary>The Firehose delivery stream.</summary>
+    public required FirehoseSpec Firehose { get; init; }
+
+    /// <summary>SNS topics.</summary>
+    public required TopicsSpec Topics { get; init; }
+
+    /// <summary>DynamoDB tables besides the worker-log and rollout tables.</summary>
+    public required TablesSpec Tables { get; init; }
+
+    /// <summary>S3 buckets.</summary>
+    public required BucketsSpec Buckets { get; init; }
+
+    /// <summary>Web statics: build, upload, invalidate.</summary>
+    public required StaticsSpec Statics { get; init; }
+
+    /// <summary>The Elastic Beanstalk web tier.</summary>
+    public required WebSpec Web { get; init; }
+
+    /// <summary>Secrets in SSM Parameter Store.</summary>
+    public required SecretsSpec Secrets { get; init; }
 }

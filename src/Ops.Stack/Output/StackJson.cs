@@ -25,6 +25,7 @@ public static class StackJson
                 null => null,
                 string s => JsonValue.Create(s),
                 int n => JsonValue.Create(n),
+                bool b => JsonValue.Create(b),
                 IReadOnlyDictionary<string, string> map => new JsonObject(map.OrderBy(e => e.Key, StringComparer.Ordinal)
                     .Select(e => KeyValuePair.Create(e.Key, (JsonNode?)JsonValue.Create(e.Value)))),
                 IReadOnlyList<string> list => new JsonArray(list.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray()),

@@ -39,6 +39,7 @@ public static class StackText
         null => "(none)",
         int n when field.Kind == FieldKind.Duration => Durations.Format(n),
         int n => n.ToString(CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
         string s => s,
         IReadOnlyDictionary<string, string> { Count: 0 } => "(none)",
         IReadOnlyDictionary<string, string> map => string.Join("  ", map.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}")),

@@ -79,6 +79,8 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
     /// <summary>True once a target wrote <see cref="Data"/>: the summary then goes to standard error.</summary>
     public bool WroteData { get; private set; }
 
+    public void Redact(string secret) => Redactor.Add([secret]);
+
     public void Data(string text)
     {
         WroteData = true;

@@ -4,12 +4,13 @@ namespace Ops.Targets.Output;
 internal sealed class SecretRedactor
 {
     public const string Mask = "****";
-    string[] _secrets = [];
+    readonly Lock _gate = new();
+    volatile string[] _secrets = [];
 
-    /// <summary>Adds values to hide; longest first so a secret containing another is hidden whole.</summary>
+    /// <summary>Adds values to hide (safe from parallel targets); longest first so a secret containing another is hidden whole.</summary>
     public void Add(IEnumerable<string> values)
     {
-        _secrets = _secrets.Concat(values.Where(v => !string.IsNullOrEmpty(v)))
+        lock (_gate) _secrets = _secrets.Concat(values.Where(v => !string.IsNullOrEmpty(v)))
             .Distinct(StringComparer.Ordinal)
             .OrderByDescending(v => v.Length)
             .ToArray();
