@@ -93,7 +93,15 @@ internal sealed class WorkerLoop(
             await protection.HoldAsync(aborting).ConfigureAwait(false);
             try
             {
-                await ProcessAsync(message, consumer, aborting).ConfigureAwait(false);
+                if (receiving.IsCancellationRequested)
+                {
+                    // SIGTERM (or a drain) arrived while this receive or the protection call was in flight: the message is
+                    // not started; it goes back for another worker at once.
+                    await queue.PutBackAsync(message, 0, aborting).ConfigureAwait(false);
+                    output.Info($"put back {message.MessageId}: received as the worker was told to stop");
+                }
+                else
+                    await ProcessAsync(message, consumer, aborting).ConfigureAwait(false);
             }
             finally
             {

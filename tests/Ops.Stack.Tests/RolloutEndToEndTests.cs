@@ -23,7 +23,8 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
 
     /// <summary>
     /// The tasks that drained in a rollout and from when each must be idle: with kill-ack its acknowledgement record's
-    /// acked_at (every task of the record must have one), with task-protection the moment ECS began stopping it.
+    /// acked_at (every task of the record must have one), with task-protection the moment its worker saw SIGTERM (or ECS
+    /// began stopping it, when the worker logged no SIGTERM).
     /// </summary>
     async Task<Dictionary<string, DateTimeOffset>> QuietSinceAsync(RolloutStage stage, Dictionary<string, AttributeValue> record, IReadOnlyCollection<string> oldTasks)
     {
@@ -42,7 +43,11 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
             foreach (var task in oldTasks)
             {
                 var stopped = await cloud.WaitForTaskAsync(stage.Stack.Ecs.Cluster, task, "STOPPED");
-                quiet[task] = stopped.StoppingAt ?? stopped.StoppedAt!.Value;
+                var stopping = stopped.StoppingAt ?? stopped.StoppedAt!.Value;
+                // The worker learns of the stop when SIGTERM arrives, a moment after ECS records it.
+                var sigterm = await stage.SigtermSeenAtAsync(task);
+                quiet[task] = sigterm is { } seen && seen > stopping ? seen : stopping;
+                output.WriteLine($"task {task}: stopping at {stopping:O}, worker saw SIGTERM at {sigterm?.ToString("O") ?? "(no line)"}");
             }
         }
         return quiet;

@@ -276,6 +276,30 @@ public sealed class RolloutStage
     public int UpdateServiceCallsSince(DateTimeOffset since) =>
         _cloud.Server.Requests.Entries.Count(e => e.At >= since && e.Service == "ecs" && e.Operation == "UpdateService");
 
+    /// <summary>
+    /// When the task's worker logged that it got SIGTERM (its own clock, rounded up to the next millisecond), or null when
+    /// it never did (killed, or no log). ECS records a task as stopping a moment before the signal reaches the process, and
+    /// a receive already under way in that moment may still start its message; from this line on the worker takes none.
+    /// </summary>
+    public async Task<DateTimeOffset?> SigtermSeenAtAsync(string task)
+    {
+        using var logs = new Ops.Aws.CloudWatchLogs.CloudWatchLogsClient(Connection);
+        try
+        {
+            var events = await logs.GetLogEventsAsync(new Ops.Aws.CloudWatchLogs.GetLogEventsRequest
+            {
+                LogGroupName = Stack.Ecs.LogGroup, LogStreamName = $"{Fleet.EcsProvisioner.StreamPrefix}/{Stack.Ecs.ContainerName}/{task}", StartFromHead = true,
+            });
+            var line = (events.Events ?? []).Select(e => e.Message ?? "").FirstOrDefault(m => m.Contains(" SIGTERM received", StringComparison.Ordinal));
+            return line != null && DateTimeOffset.TryParse(line.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at.AddMilliseconds(1) : null;
+        }
+        catch (Amazon.Runtime.AmazonServiceException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The lines of the tasks' awslogs streams that contain <paramref name="text"/> (for failure messages).</summary>
     public async Task<string> WorkerLinesAsync(IEnumerable<string> tasks, string text)
     {
