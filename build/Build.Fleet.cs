@@ -52,6 +52,8 @@ sealed partial class Build
         {
             Connection = await ConnectAsync(cancellationToken), Stack = StageStack, Log = StackLog, DryRun = DryRun,
             IsLocalCloud = Cloud != CloudKind.Aws, RepositoryRoot = RootDirectory,
+            // The local cloud's lifecycles take seconds, not minutes: poll it often so a wait ends soon after the resource is ready.
+            PollInterval = Cloud != CloudKind.Aws ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5),
         };
         try
         {

@@ -97,23 +97,7 @@ public sealed class InstanceProvisioner(FleetContext context)
         }
     }
 
-    async Task<string> VpcAsync(CancellationToken ct)
-    {
-        if (context.Stack.Instances.Subnet is { } subnet)
-        {
-            try
-            {
-                return (await _ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { SubnetIds = [subnet] }, ct)).Subnets!.Single().VpcId!;
-            }
-            catch (Exception e) when (AwsErrors.Is(e, "InvalidSubnetID.NotFound", "InvalidSubnetID.Malformed"))
-            {
-                throw new StackException($"instances.subnet: {subnet} does not exist in {context.Connection.Region}; name a subnet of your VPC, or leave it out to use the default VPC.");
-            }
-        }
-        var vpcs = (await _ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Filter { Name = "isDefault", Values = ["true"] }] }, ct)).Vpcs ?? [];
-        return vpcs.FirstOrDefault()?.VpcId
-            ?? throw new StackException($"instances.subnet: region {context.Connection.Region} has no default VPC; set instances.subnet to a subnet of your VPC.");
-    }
+    Task<string> VpcAsync(CancellationToken ct) => StageVpc.ResolveAsync(_ec2, context, ct);
 
     /// <summary>The group's id (on a dry run for a group not created yet, null); an ingress rule open to 0.0.0.0/0 is revoked.</summary>
     async Task<string?> EnsureSecurityGroupAsync(string vpc, List<Change> changes, CancellationToken ct)

@@ -121,6 +121,8 @@ internal sealed partial class RdsService
             ["MasterUsername"] = s["MasterUsername"]?.DeepClone(),
             ["DBName"] = s["DBName"]?.DeepClone(),
             ["AllocatedStorage"] = s["AllocatedStorage"]?.DeepClone() ?? 20,
+            ["BackupRetentionPeriod"] = s["BackupRetentionPeriod"]?.DeepClone() ?? 1,
+            ["CopyTagsToSnapshot"] = s["CopyTagsToSnapshot"]?.DeepClone() ?? false,
             ["InstanceCreateTime"] = db.Life.Created.ToString("O"),
             ["MultiAZ"] = s["MultiAZ"]?.DeepClone() ?? false,
             ["StorageEncrypted"] = s["StorageEncrypted"]?.DeepClone() ?? false,

@@ -13,8 +13,10 @@ internal sealed partial class RedshiftService
         if (State.Clusters.ContainsKey(id)) throw new AwsError("ClusterAlreadyExists", "Cluster already exists");
         var spec = i.DeepClone().AsObject();
         spec.Remove("MasterUserPassword");
+        spec.Remove("Tags");
         if (spec["ClusterSubnetGroupName"] is JsonValue group) spec["ClusterSubnetGroupName"] = ((string)group!).ToLowerInvariant();
         State.Clusters[id] = new RedshiftCluster { Spec = spec, Life = new Lifecycle { Created = c.Now } };
+        if (i["Tags"] is JsonArray tags) MergeTags(TagsOf(State.Tags, c.Arn("redshift", $"cluster:{id}")), tags);
         return new JsonObject { ["Cluster"] = Describe(id, State.Clusters[id], c) };
     });
 
@@ -74,6 +76,9 @@ internal sealed partial class RedshiftService
         ["NumberOfNodes"] = cl.Spec["NumberOfNodes"]?.DeepClone() ?? 1,
         ["AutomatedSnapshotRetentionPeriod"] = cl.Spec["AutomatedSnapshotRetentionPeriod"]?.DeepClone() ?? 1,
         ["ClusterSubnetGroupName"] = cl.Spec["ClusterSubnetGroupName"]?.DeepClone(),
+        // New clusters have not been publicly accessible by default since 2025.
+        ["PubliclyAccessible"] = cl.Spec["PubliclyAccessible"]?.DeepClone() ?? false,
+        ["VpcSecurityGroups"] = new JsonArray(Strings(cl.Spec, "VpcSecurityGroupIds").Select(g => (JsonNode?)new JsonObject { ["VpcSecurityGroupId"] = g, ["Status"] = "active" }).ToArray()),
         ["ClusterCreateTime"] = cl.Life.Created.ToString("O"),
         ["Endpoint"] = new JsonObject { ["Address"] = $"{id}.local-cloud.internal", ["Port"] = cl.Spec["Port"]?.DeepClone() ?? 5439 },
         ["ClusterNamespaceArn"] = c.Arn("redshift", $"namespace:{id}"),
