@@ -84,5 +84,44 @@ internal static class StackValidator
             throw At(origins.ContainsKey("rollout.table") ? "rollout.table" : "worker-log-table").Error($"'{stack.Rollout.Table}' is also worker-log-table — the rollout needs its own table, like iotile-rollouts-{stack.Stage}");
         if (stack.Ecs.MinimumHealthyPercent >= stack.Ecs.MaximumPercent)
             throw At("ecs.minimum-healthy-percent").Error($"{stack.Ecs.MinimumHealthyPercent} is not below ecs.maximum-percent {stack.Ecs.MaximumPercent} — ECS could never replace a task; lower it");
+
+        Distinct(At, origins, "security group", "give each group its own name",
+            ("instances.security-group", stack.Instances.SecurityGroup), ("security-groups.web", stack.SecurityGroups.Web),
+            ("security-groups.database", stack.SecurityGroups.Database), ("security-groups.cache", stack.SecurityGroups.Cache),
+            ("security-groups.warehouse", stack.SecurityGroups.Warehouse));
+        Distinct(At, origins, "Redshift cluster", "give each cluster its own identifier",
+            ("redshift.cluster", stack.Redshift.Cluster), ("timeseries.cluster", stack.TimeSeries.Cluster));
+        Distinct(At, origins, "bucket", "give each bucket its own name",
+            ("buckets.statics", stack.Buckets.Statics), ("buckets.uploads", stack.Buckets.Uploads), ("buckets.firehose", stack.Buckets.Firehose));
+        Distinct(At, origins, "DynamoDB table", "give each table its own name",
+            ("worker-log-table", stack.WorkerLogTable), ("rollout.table", stack.Rollout.Table),
+            ("tables.filter-log", stack.Tables.FilterLog), ("tables.devices", stack.Tables.Devices));
+        Distinct(At, origins, "SNS topic", "give each topic its own name",
+            ("topics.staff", stack.Topics.Staff), ("topics.web", stack.Topics.Web), ("topics.cache", stack.Topics.Cache));
+        foreach (var (list, entries) in new[] { ("secrets.required", stack.Secrets.Required), ("secrets.generated", stack.Secrets.Generated) })
+            if (entries.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw At(list).Error($"'{twice.Key}' is listed twice — list each secret once");
+        var known = stack.Secrets.Required.Concat(stack.Secrets.Generated).ToHashSet(StringComparer.Ordinal);
+        foreach (var (path, secret) in new[]
+                 {
+                     ("database.password-secret", stack.Database.PasswordSecret), ("redshift.password-secret", stack.Redshift.PasswordSecret),
+                     ("timeseries.password-secret", stack.TimeSeries.PasswordSecret), ("redis.auth-secret", stack.Redis.AuthSecret),
+                 })
+        {
+            if (!stack.Secrets.Generated.Contains(secret))
+                throw At(path).Error(known.Contains(secret)
+                    ? $"'{secret}' is required but not in secrets.generated — Ops makes this password itself; add {secret} to secrets.generated"
+                    : $"'{secret}' is not in secrets.generated — add it there (Ops generates it into SSM), or name one that is");
+        }
+    }
+
+    /// <summary>Fails on the first value in <paramref name="named"/> that an earlier one already has.</summary>
+    static void Distinct(Func<string, Origin> at, IReadOnlyDictionary<string, Origin> origins, string what, string fix, params (string Path, string Value)[] named)
+    {
+        foreach (var (path, value) in named)
+        {
+            var first = named.First(n => n.Value == value).Path;
+            if (first != path) throw at(origins.ContainsKey(path) ? path : first).Error($"'{value}' is also {first} — {fix} ({what} names must differ)");
+        }
     }
 }
