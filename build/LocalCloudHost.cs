@@ -71,6 +71,7 @@ sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int r
         }
         File.WriteAllText(InfoPath, JsonSerializer.Serialize(new ServerInfo(_server.Url.ToString(), Environment.ProcessId)));
         log.Info(_server.RegistryStatus);
+        log.Info(_server.DataStoreStatus);
         return _server;
     }
 

@@ -32,6 +32,9 @@ command -v podman >/dev/null 2>&1 || need_packages+=(podman)
 command -v docker-registry >/dev/null 2>&1 || need_packages+=(docker-registry)
 command -v runc >/dev/null 2>&1 || need_packages+=(runc)
 command -v setsid >/dev/null 2>&1 || need_packages+=(util-linux)
+# Real data stores behind the local cloud's RDS, Redshift and ElastiCache (tests/Ops.LocalCloud.Tests/RealDataStoreTests.cs).
+command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_packages+=(postgresql)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "Installing ${need_packages[*]}..." >&2
   apt-get update -qq && apt-get install -y -qq "${need_packages[@]}" >/dev/null

@@ -14,6 +14,9 @@ public sealed record LocalBackends
     /// <summary>A real database behind RDS instances (PostgreSQL).</summary>
     public IDatabaseBackend? Databases { get; init; }
 
+    /// <summary>A real database behind Redshift clusters (PostgreSQL speaks Redshift's wire protocol).</summary>
+    public IDatabaseBackend? Warehouses { get; init; }
+
     /// <summary>A real cache behind ElastiCache clusters and replication groups (Redis).</summary>
     public ICacheBackend? Caches { get; init; }
 
@@ -37,18 +40,43 @@ public interface ITaskRunner
 /// <summary>Where a provisioned data store answers.</summary>
 public sealed record BackendEndpoint(string Address, int Port);
 
-/// <summary>Provisions a database for an RDS instance (the master password is handed over, never stored by the local cloud).</summary>
+/// <summary>
+/// Provisions a database for an RDS instance or a Redshift cluster. The master password is handed over, never stored by
+/// the local cloud. Called under the service's lock: slow work (initdb, starting a server) runs in the background, and
+/// <see cref="Pending"/> says when it is done.
+/// </summary>
 public interface IDatabaseBackend
 {
-    BackendEndpoint Provision(string instanceId, string engine, string? masterUser, string? masterPassword, string? databaseName);
-    void Deprovision(string instanceId);
+    /// <summary>Starts a new database; null when this backend does not serve <paramref name="engine"/>.</summary>
+    BackendEndpoint? Provision(string instanceId, string engine, string? masterUser, string? masterPassword, string? databaseName);
+
+    /// <summary>Starts again a database provisioned before the local cloud restarted; null when there is none.</summary>
+    BackendEndpoint? Resume(string instanceId) => null;
+
+    /// <summary>Null when the database serves (or is not this backend's); else the status to show: creating, failed.</summary>
+    string? Pending(string instanceId) => null;
+
+    /// <summary>Changes the master user's password (ModifyDBInstance, ModifyCluster).</summary>
+    void SetPassword(string instanceId, string password) { }
+
+    /// <summary>Stops and removes the database; with <paramref name="keepAs"/> (a final snapshot's id) its data is kept under that name first.</summary>
+    void Deprovision(string instanceId, string? keepAs);
 }
 
-/// <summary>Provisions a cache for an ElastiCache cluster or replication group.</summary>
+/// <summary>Provisions a cache for an ElastiCache cluster or replication group (the AUTH token handed over, never stored by the local cloud).</summary>
 public interface ICacheBackend
 {
-    BackendEndpoint Provision(string id);
-    void Deprovision(string id);
+    /// <summary>Starts a new cache; null when this backend cannot.</summary>
+    BackendEndpoint? Provision(string id, string? authToken);
+
+    /// <summary>Starts again a cache provisioned before the local cloud restarted; null when there is none.</summary>
+    BackendEndpoint? Resume(string id) => null;
+
+    /// <summary>Null when the cache serves (or is not this backend's); else the status to show: creating, create-failed.</summary>
+    string? Pending(string id) => null;
+
+    /// <summary>Stops and removes the cache; with <paramref name="keepAs"/> (a final snapshot's name) its data is kept first.</summary>
+    void Deprovision(string id, string? keepAs);
 }
 
 /// <summary>Says where images of an ECR repository are pushed and pulled.</summary>

@@ -38,6 +38,12 @@ public sealed record LocalCloudOptions
     /// </summary>
     public bool RunRegistry { get; init; }
 
+    /// <summary>
+    /// With a state directory, runs real PostgreSQL behind RDS instances and Redshift clusters and real Redis behind
+    /// ElastiCache when their programs are installed (and the backends are not given); false keeps them bookkeeping.
+    /// </summary>
+    public bool RunDataStores { get; init; } = true;
+
     /// <summary>The loopback port of that registry (repository URIs are <c>127.0.0.1:port/name</c>); 0 picks a free port.</summary>
     public int RegistryPort { get; init; } = 5100;
 }

@@ -32,6 +32,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
     readonly S3Service _s3;
     readonly Tasks.ProcessTaskRunner? _tasks;
     readonly DockerRegistryProcess? _registry;
+    readonly DataStores.LocalDataStores _dataStores;
     int _disposed;
 
     /// <summary>The options it runs with; <see cref="LocalCloudOptions.Backends"/> includes the parts it started itself (the registry, the image source).</summary>
@@ -42,6 +43,12 @@ public sealed class LocalCloudServer : IAsyncDisposable
 
     /// <summary>What backs ECR, for a user to read: "registry: docker-registry at 127.0.0.1:5100" or "registry: none (why)".</summary>
     public string RegistryStatus { get; }
+
+    /// <summary>What backs RDS, Redshift and ElastiCache, for a user to read (real servers or simulated, and why).</summary>
+    public string DataStoreStatus => _dataStores.Status;
+
+    /// <summary>Real data-store servers that failed (also shown as their resource's failed status).</summary>
+    public IReadOnlyList<string> DataStoreProblems => _dataStores.Problems;
     public Uri Url { get; private set; } = null!;
     public RequestLog Requests { get; } = new();
     public FaultInjector Faults { get; } = new();
@@ -59,6 +66,16 @@ public sealed class LocalCloudServer : IAsyncDisposable
                     Images = options.Backends.Images ?? (OperatingSystem.IsWindows() ? null : new Tasks.RegistryImageSource(registry.Client, registry.Host, options.StateDirectory!)),
                 },
             };
+        _dataStores = DataStores.LocalDataStores.Start(options);
+        options = options with
+        {
+            Backends = options.Backends with
+            {
+                Databases = options.Backends.Databases ?? _dataStores.Databases,
+                Warehouses = options.Backends.Warehouses ?? _dataStores.Warehouses,
+                Caches = options.Backends.Caches ?? _dataStores.Caches,
+            },
+        };
         Options = options;
         _secrets = new Dictionary<string, string> { [options.AccessKey] = options.SecretKey };
         _store = new StateStore(options.StateDirectory, options.Durability);
@@ -108,6 +125,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
         var address = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Url = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
         if (server._tasks != null) await server._tasks.ActivateAsync(server.Url, cancellationToken);
+        foreach (var service in server._services.Values.OfType<Services.IResumesBackends>()) service.ResumeBackends();
         return server;
     }
 
@@ -129,6 +147,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _store.Dispose(); // writes what changed since the last flush
+        await _dataStores.DisposeAsync(); // after the store: the state already says where each server's data is
         _s3.Dispose(); // removes its temporary directory when there is no state directory
         if (_registry != null) await _registry.DisposeAsync();
     }

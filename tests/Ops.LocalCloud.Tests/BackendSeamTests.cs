@@ -16,13 +16,13 @@ public class BackendSeamTests
         public readonly ConcurrentQueue<string> Calls = new();
         public void Started(LocalTask task) => Calls.Enqueue($"started {task.TaskId} {task.ContainerDefinitions[0]!["image"]}");
         public void Stopping(LocalTask task, string reason) => Calls.Enqueue($"stopping {task.TaskId} {reason}");
-        public BackendEndpoint Provision(string instanceId, string engine, string? masterUser, string? masterPassword, string? databaseName)
+        public BackendEndpoint? Provision(string instanceId, string engine, string? masterUser, string? masterPassword, string? databaseName)
         {
             Calls.Enqueue($"db {instanceId} {engine} {masterUser} {(masterPassword != null ? "with password" : "no password")}");
             return new BackendEndpoint("127.0.0.1", 55432);
         }
-        public void Deprovision(string id) => Calls.Enqueue($"deprovision {id}");
-        public BackendEndpoint Provision(string id)
+        public void Deprovision(string id, string? keepAs) => Calls.Enqueue($"deprovision {id}");
+        public BackendEndpoint? Provision(string id, string? authToken)
         {
             Calls.Enqueue($"cache {id}");
             return new BackendEndpoint("127.0.0.1", 56379);

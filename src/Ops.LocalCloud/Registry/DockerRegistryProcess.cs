@@ -67,8 +67,8 @@ public sealed class DockerRegistryProcess : IRegistryBackend, IAsyncDisposable
         Directory.CreateDirectory(storage);
         await StopLeftoverAsync(pidPath, configPath, cancellationToken);
 
-        if (port == 0) port = FreePort();
-        else if (!PortIsFree(port))
+        if (port == 0) port = DataStores.LoopbackPorts.Free();
+        else if (!DataStores.LoopbackPorts.IsFree(port))
             throw new RegistryUnavailableException(
                 $"Port {port} on 127.0.0.1 is in use by another program, so the registry behind ECR cannot start there; set LocalCloudOptions.RegistryPort (--registry-port) to a free port, or stop what listens on {port}.", portTaken: true);
 
@@ -199,27 +199,6 @@ public sealed class DockerRegistryProcess : IRegistryBackend, IAsyncDisposable
                 // exited between the timeout and the kill
             }
         }
-    }
-
-    static bool PortIsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

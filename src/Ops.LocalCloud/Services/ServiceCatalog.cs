@@ -32,7 +32,7 @@ internal static class ServiceCatalog
             sqs,
             new SnsService(store, sqs),
             new RdsService(store, options.Delays, options.Backends.Databases),
-            new RedshiftService(store, options.Delays),
+            new RedshiftService(store, options.Delays, options.Backends.Warehouses),
             new ElastiCacheService(store, options.Delays, options.Backends.Caches),
             ecs,
             new Ec2Service(store, options.Delays, ecs),

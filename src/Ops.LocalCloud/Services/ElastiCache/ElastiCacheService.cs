@@ -4,7 +4,7 @@ using Ops.LocalCloud.State;
 namespace Ops.LocalCloud.Services.ElastiCache;
 
 /// <summary>ElastiCache: cache clusters and replication groups (creating → available; modifying; deleting), subnet groups, tags.</summary>
-internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheState>
+internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheState>, IResumesBackends
 {
     readonly TimeSpan _delay;
     readonly ICacheBackend? _backend;
@@ -53,8 +53,11 @@ internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheSta
         var spec = i.DeepClone().AsObject();
         if (spec.Remove("AuthToken")) spec["AuthTokenEnabled"] = true; // the token reaches the backend at most, never the state
         if (spec["CacheSubnetGroupName"] is JsonValue group) spec["CacheSubnetGroupName"] = ((string)group!).ToLowerInvariant();
-        if (_backend?.Provision(id) is { } endpoint)
+        // Clusters and replication groups may share an id: the backend knows them apart by kind.
+        var key = (member == "ReplicationGroup" ? "rg-" : "cc-") + id;
+        if (_backend?.Provision(key, Optional(i, "AuthToken")) is { } endpoint)
         {
+            spec["LocalBackendId"] = key;
             spec["LocalAddress"] = endpoint.Address;
             spec["Port"] = endpoint.Port;
         }
@@ -113,12 +116,31 @@ internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheSta
         foreach (var r in set.Values) r.Pending.ApplyIfDue(r.Spec, now);
         foreach (var gone in set.Where(kv => kv.Value.Life.Gone(now, _delay)).Select(kv => kv.Key).ToList())
         {
+            var key = (string?)set[gone].Spec["LocalBackendId"];
             set.Remove(gone);
-            _backend?.Deprovision(gone);
+            if (key != null) _backend?.Deprovision(key, null);
         }
     }
 
     static string Address(ElastiCacheResource r, string fallback) => (string?)r.Spec["LocalAddress"] ?? fallback;
 
-    string Status(ElastiCacheResource r, RequestContext c) => r.Life.Status(c.Now, _delay, ["creating", "available"], "modifying", "deleting");
+    /// <summary>The lifecycle's status, held at the backend's while a real Redis is still starting (or has failed).</summary>
+    string Status(ElastiCacheResource r, RequestContext c)
+    {
+        var status = r.Life.Status(c.Now, _delay, ["creating", "available"], "modifying", "deleting");
+        return status == "available" && (string?)r.Spec["LocalBackendId"] is { } key && _backend?.Pending(key) is { } pending ? pending : status;
+    }
+
+    /// <summary>Starts the real caches kept in the state (the local cloud restarted); their endpoints may move.</summary>
+    public void ResumeBackends() => Write(() =>
+    {
+        if (_backend == null) return null;
+        foreach (var r in State.Clusters.Values.Concat(State.Groups.Values).Where(r => r.Life.Deleted == null))
+            if ((string?)r.Spec["LocalBackendId"] is { } key && _backend.Resume(key) is { } endpoint)
+            {
+                r.Spec["LocalAddress"] = endpoint.Address;
+                r.Spec["Port"] = endpoint.Port;
+            }
+        return null;
+    });
 }

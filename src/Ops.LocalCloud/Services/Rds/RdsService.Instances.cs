@@ -49,6 +49,8 @@ internal sealed partial class RdsService
     JsonNode? ModifyDBInstance(JsonObject i, RequestContext c) => Change(i, c, (id, db) =>
     {
         var now = Flag(i, "ApplyImmediately");
+        // The password always applies at once (AWS applies it asynchronously whatever ApplyImmediately says).
+        if (Optional(i, "MasterUserPassword") is { } password) _backend?.SetPassword(id, password);
         var rename = Optional(i, "NewDBInstanceIdentifier") is { } newId ? Identifiers.Lowered(newId, "NewDBInstanceIdentifier", 63) : null;
         if (rename != null && rename != id && State.Instances.ContainsKey(rename)) throw new AwsError("DBInstanceAlreadyExists", $"DB instance {rename} already exists");
         if (Optional(i, "DBSubnetGroupName")?.ToLowerInvariant() is { } g && !State.SubnetGroups.ContainsKey(g))
@@ -95,6 +97,7 @@ internal sealed partial class RdsService
         if (final != null && State.Snapshots.ContainsKey(final))
             throw new AwsError("DBSnapshotAlreadyExists", $"Cannot create the snapshot because a snapshot with the identifier {final} already exists.");
         if (final != null) State.Snapshots[final] = NewSnapshot(id, db, c);
+        if (final != null) db.Spec["LocalFinalSnapshot"] = final; // where the backend keeps the data when the deletion completes
         db.Life.Deleted = c.Now;
         return new JsonObject { ["DBInstance"] = Describe(id, db, c) };
     });
@@ -108,6 +111,13 @@ internal sealed partial class RdsService
         return change(id, db);
     });
 
+    /// <summary>The lifecycle's status, held at the backend's while a real database is still starting (or has failed).</summary>
+    string Status(string id, RdsInstance db, RequestContext c)
+    {
+        var status = db.Life.Status(c.Now, _delay, ["creating", "backing-up", "available"], "modifying", "deleting");
+        return status is "available" or "backing-up" && _backend?.Pending(id) is { } pending ? pending : status;
+    }
+
     JsonObject Describe(string id, RdsInstance db, RequestContext c)
     {
         var s = db.Spec;
@@ -117,7 +127,7 @@ internal sealed partial class RdsService
             ["DBInstanceClass"] = s["DBInstanceClass"]?.DeepClone(),
             ["Engine"] = s["Engine"]?.DeepClone(),
             ["EngineVersion"] = s["EngineVersion"]?.DeepClone() ?? "16.3",
-            ["DBInstanceStatus"] = db.Life.Status(c.Now, _delay, ["creating", "backing-up", "available"], "modifying", "deleting"),
+            ["DBInstanceStatus"] = Status(id, db, c),
             ["MasterUsername"] = s["MasterUsername"]?.DeepClone(),
             ["DBName"] = s["DBName"]?.DeepClone(),
             ["AllocatedStorage"] = s["AllocatedStorage"]?.DeepClone() ?? 20,

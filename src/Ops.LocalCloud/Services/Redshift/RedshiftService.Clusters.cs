@@ -14,6 +14,11 @@ internal sealed partial class RedshiftService
         var spec = i.DeepClone().AsObject();
         spec.Remove("MasterUserPassword");
         spec.Remove("Tags");
+        if (_backend?.Provision(id, "redshift", Optional(i, "MasterUsername"), Optional(i, "MasterUserPassword"), Optional(i, "DBName") ?? "dev") is { } endpoint)
+        {
+            spec["LocalAddress"] = endpoint.Address;
+            spec["Port"] = endpoint.Port;
+        }
         if (spec["ClusterSubnetGroupName"] is JsonValue group) spec["ClusterSubnetGroupName"] = ((string)group!).ToLowerInvariant();
         State.Clusters[id] = new RedshiftCluster { Spec = spec, Life = new Lifecycle { Created = c.Now } };
         if (i["Tags"] is JsonArray tags) MergeTags(TagsOf(State.Tags, c.Arn("redshift", $"cluster:{id}")), tags);
@@ -33,7 +38,11 @@ internal sealed partial class RedshiftService
 
     JsonNode? ModifyCluster(JsonObject i, RequestContext c) => Change(i, c, (id, cl) =>
     {
-        if (Optional(i, "MasterUserPassword") is { } password) RedshiftRules.Password(password);
+        if (Optional(i, "MasterUserPassword") is { } password)
+        {
+            RedshiftRules.Password(password);
+            _backend?.SetPassword(id, password);
+        }
         if (Optional(i, "NewClusterIdentifier") is { } newId) RedshiftRules.ClusterIdentifier(newId, "NewClusterIdentifier");
         foreach (var (k, v) in i)
         {
@@ -52,6 +61,7 @@ internal sealed partial class RedshiftService
         if (Optional(i, "FinalClusterSnapshotIdentifier") is { } final) RedshiftRules.SnapshotIdentifier(final, "FinalClusterSnapshotIdentifier");
         if (!Flag(i, "SkipFinalClusterSnapshot") && Optional(i, "FinalClusterSnapshotIdentifier") == null)
             throw new AwsError("InvalidParameterCombination", "FinalClusterSnapshotIdentifier is required unless SkipFinalClusterSnapshot is true.");
+        if (!Flag(i, "SkipFinalClusterSnapshot")) cl.Spec["LocalFinalSnapshot"] = Optional(i, "FinalClusterSnapshotIdentifier");
         cl.Life.Deleted = c.Now;
         return new JsonObject { ["Cluster"] = Describe(id, cl, c) };
     });
@@ -69,7 +79,8 @@ internal sealed partial class RedshiftService
     {
         ["ClusterIdentifier"] = id,
         ["NodeType"] = cl.Spec["NodeType"]?.DeepClone(),
-        ["ClusterStatus"] = cl.Life.Status(c.Now, _delay, ["creating", "available"], "modifying", "deleting"),
+        ["ClusterStatus"] = cl.Life.Status(c.Now, _delay, ["creating", "available"], "modifying", "deleting") is "available" && _backend?.Pending(id) is { } pending
+            ? pending : cl.Life.Status(c.Now, _delay, ["creating", "available"], "modifying", "deleting"),
         ["MasterUsername"] = cl.Spec["MasterUsername"]?.DeepClone(),
         ["DBName"] = cl.Spec["DBName"]?.DeepClone() ?? "dev",
         ["Encrypted"] = cl.Spec["Encrypted"]?.DeepClone() ?? false,
@@ -80,7 +91,7 @@ internal sealed partial class RedshiftService
         ["PubliclyAccessible"] = cl.Spec["PubliclyAccessible"]?.DeepClone() ?? false,
         ["VpcSecurityGroups"] = new JsonArray(Strings(cl.Spec, "VpcSecurityGroupIds").Select(g => (JsonNode?)new JsonObject { ["VpcSecurityGroupId"] = g, ["Status"] = "active" }).ToArray()),
         ["ClusterCreateTime"] = cl.Life.Created.ToString("O"),
-        ["Endpoint"] = new JsonObject { ["Address"] = $"{id}.local-cloud.internal", ["Port"] = cl.Spec["Port"]?.DeepClone() ?? 5439 },
+        ["Endpoint"] = new JsonObject { ["Address"] = (string?)cl.Spec["LocalAddress"] ?? $"{id}.local-cloud.internal", ["Port"] = cl.Spec["Port"]?.DeepClone() ?? 5439 },
         ["ClusterNamespaceArn"] = c.Arn("redshift", $"namespace:{id}"),
         ["PendingModifiedValues"] = cl.Pending.Describe(Resize),
         ["Tags"] = TagList.Of(State.Tags.GetValueOrDefault(c.Arn("redshift", $"cluster:{id}"))),

@@ -4,14 +4,16 @@ using Ops.LocalCloud.State;
 namespace Ops.LocalCloud.Services.Redshift;
 
 /// <summary>Redshift: clusters (creating → available; modifying; deleting), subnet groups, tags.</summary>
-internal sealed partial class RedshiftService : ServiceHandler<RedshiftState>
+internal sealed partial class RedshiftService : ServiceHandler<RedshiftState>, IResumesBackends
 {
     readonly TimeSpan _delay;
+    readonly IDatabaseBackend? _backend;
     public override string Name => "redshift";
 
-    public RedshiftService(StateStore store, LifecycleDelays delays) : base(store)
+    public RedshiftService(StateStore store, LifecycleDelays delays, IDatabaseBackend? backend = null) : base(store)
     {
         _delay = delays.Warehouse;
+        _backend = backend;
         On("CreateCluster", CreateCluster);
         On("DescribeClusters", DescribeClusters);
         On("ModifyCluster", ModifyCluster);
@@ -35,10 +37,28 @@ internal sealed partial class RedshiftService : ServiceHandler<RedshiftState>
         return new JsonObject();
     });
 
-    /// <summary>Removes clusters whose deletion has run its course.</summary>
+    /// <summary>Removes clusters whose deletion has run its course (and their databases).</summary>
     void Sweep(DateTimeOffset now)
     {
         foreach (var cluster in State.Clusters.Values) cluster.Pending.ApplyIfDue(cluster.Spec, now);
-        foreach (var gone in State.Clusters.Where(kv => kv.Value.Life.Gone(now, _delay)).Select(kv => kv.Key).ToList()) State.Clusters.Remove(gone);
+        foreach (var gone in State.Clusters.Where(kv => kv.Value.Life.Gone(now, _delay)).Select(kv => kv.Key).ToList())
+        {
+            var keepAs = (string?)State.Clusters[gone].Spec["LocalFinalSnapshot"];
+            State.Clusters.Remove(gone);
+            _backend?.Deprovision(gone, keepAs);
+        }
     }
+
+    /// <summary>Starts the real databases of the clusters kept in the state (the local cloud restarted); their endpoints may move.</summary>
+    public void ResumeBackends() => Write(() =>
+    {
+        if (_backend == null) return null;
+        foreach (var (id, cluster) in State.Clusters.Where(kv => kv.Value.Life.Deleted == null))
+            if (_backend.Resume(id) is { } endpoint)
+            {
+                cluster.Spec["LocalAddress"] = endpoint.Address;
+                cluster.Spec["Port"] = endpoint.Port;
+            }
+        return null;
+    });
 }

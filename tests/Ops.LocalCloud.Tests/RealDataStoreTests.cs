@@ -1,0 +1,213 @@
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Npgsql;
+using Ops.Aws;
+using StackExchange.Redis;
+using ElastiCache = Ops.Aws.ElastiCache;
+using Rds = Ops.Aws.Rds;
+using Redshift = Ops.Aws.Redshift;
+
+namespace Ops.LocalCloud.Tests;
+
+/// <summary>
+/// With a state directory and PostgreSQL and Redis installed (tests/run.sh installs them), RDS instances and Redshift
+/// clusters are real PostgreSQL and ElastiCache groups real Redis: data written through their endpoints with Npgsql and
+/// StackExchange.Redis survives a restart of the local cloud, the password or token is required, and neither is in any file.
+/// </summary>
+public sealed class RealDataStoreTests : IDisposable
+{
+    const string Password = "Real-Db-Password-4711";
+    const string Token = "Real-Redis-Auth-Token-0815-xyz";
+    readonly string _state = Directory.CreateTempSubdirectory("localcloud-real-").FullName;
+
+    static AwsConnection Connect(LocalCloudServer server) => new() { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = server.Url };
+
+    Task<LocalCloudServer> StartAsync() => LocalCloudServer.StartAsync(new LocalCloudOptions { StateDirectory = _state, Delays = LifecycleDelays.Instant });
+
+    static void RequireBinaries(LocalCloudServer server) =>
+        Assert.True(server.DataStoreStatus.Contains("PostgreSQL (", StringComparison.Ordinal) && server.DataStoreStatus.Contains("Redis (", StringComparison.Ordinal),
+            $"{server.DataStoreStatus} — install postgresql and redis-server (tests/run.sh does) to run these tests");
+
+    static async Task<Rds.DBInstance> WaitAvailableAsync(Rds.RdsClient rds, string id)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var db = (await rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = id })).DBInstances!.Single();
+            if (db.DBInstanceStatus == "available") return db;
+            Assert.NotEqual("failed", db.DBInstanceStatus);
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{id} never became available");
+    }
+
+    static string ConnectionString(string host, int port, string user, string password, string database) =>
+        new NpgsqlConnectionStringBuilder { Host = host, Port = port, Username = user, Password = password, Database = database, Pooling = false, Timeout = 10 }.ConnectionString;
+
+    [Fact]
+    public async Task A_row_written_through_the_RDS_endpoint_is_read_back_after_a_restart_and_a_final_snapshot_keeps_the_data()
+    {
+        int port;
+        await using (var server = await StartAsync())
+        {
+            RequireBinaries(server);
+            var rds = new Rds.RdsClient(Connect(server));
+            await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage
+            {
+                DBInstanceIdentifier = "app-db", DBInstanceClass = "db.t4g.micro", Engine = "postgres", MasterUsername = "iotile",
+                MasterUserPassword = Password, DBName = "iotile", AllocatedStorage = 20,
+            });
+            var db = await WaitAvailableAsync(rds, "app-db");
+            Assert.Equal("127.0.0.1", db.Endpoint!.Address);
+            port = db.Endpoint.Port!.Value;
+            await using var connection = new NpgsqlConnection(ConnectionString("127.0.0.1", port, "iotile", Password, "iotile"));
+            await connection.OpenAsync();
+            await using (var create = new NpgsqlCommand("create table marker(v text); insert into marker values ('kept across restarts')", connection))
+                await create.ExecuteNonQueryAsync();
+            await using var wrong = new NpgsqlConnection(ConnectionString("127.0.0.1", port, "iotile", "not-the-password", "iotile"));
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => wrong.OpenAsync());
+            Assert.Equal("28P01", refused.SqlState); // invalid_password
+        }
+        Assert.False(await ListensAsync(port), "postgres still listens after the local cloud stopped");
+
+        await using (var server = await StartAsync())
+        {
+            var rds = new Rds.RdsClient(Connect(server));
+            var db = await WaitAvailableAsync(rds, "app-db");
+            await using (var connection = new NpgsqlConnection(ConnectionString("127.0.0.1", db.Endpoint!.Port!.Value, "iotile", Password, "iotile")))
+            {
+                await connection.OpenAsync();
+                await using var read = new NpgsqlCommand("select v from marker", connection);
+                Assert.Equal("kept across restarts", await read.ExecuteScalarAsync());
+            }
+            await rds.ModifyDBInstanceAsync(new Rds.ModifyDBInstanceMessage { DBInstanceIdentifier = "app-db", MasterUserPassword = Password + "-2", ApplyImmediately = true });
+            await using (var changed = new NpgsqlConnection(ConnectionString("127.0.0.1", db.Endpoint.Port!.Value, "iotile", Password + "-2", "iotile")))
+                await RetryAsync(() => changed.OpenAsync());
+            await rds.DeleteDBInstanceAsync(new Rds.DeleteDBInstanceMessage { DBInstanceIdentifier = "app-db", FinalDBSnapshotIdentifier = "app-db-final" });
+            port = db.Endpoint.Port!.Value;
+            for (var i = 0; i < 100 && (await rds.DescribeDBInstancesAsync()).DBInstances!.Count > 0; i++) await Task.Delay(100);
+        }
+        Assert.False(await ListensAsync(port), "postgres of a deleted instance still listens");
+        Assert.True(Directory.Exists(Path.Combine(_state, "snapshots", "rds", "app-db-final", "pgdata")), "the final snapshot kept no data");
+        Assert.False(Directory.Exists(Path.Combine(_state, "rds", "app-db")), "the deleted instance's data is still there");
+        AssertNowhereInState(Password);
+    }
+
+    [Fact]
+    public async Task A_Redshift_cluster_is_PostgreSQL_on_its_endpoint_with_the_master_user()
+    {
+        await using var server = await StartAsync();
+        RequireBinaries(server);
+        var redshift = new Redshift.RedshiftClient(Connect(server));
+        await redshift.CreateClusterAsync(new Redshift.CreateClusterMessage
+        {
+            ClusterIdentifier = "warehouse", NodeType = "ra3.large", ClusterType = "single-node", MasterUsername = "loader", MasterUserPassword = "Warehouse-Pass1", Encrypted = true,
+        });
+        Redshift.Cluster cluster;
+        do
+        {
+            await Task.Delay(100);
+            cluster = (await redshift.DescribeClustersAsync(new Redshift.DescribeClustersMessage { ClusterIdentifier = "warehouse" })).Clusters!.Single();
+            Assert.NotEqual("failed", cluster.ClusterStatus);
+        } while (cluster.ClusterStatus != "available");
+        await using var connection = new NpgsqlConnection(ConnectionString(cluster.Endpoint!.Address!, cluster.Endpoint.Port!.Value, "loader", "Warehouse-Pass1", "dev"));
+        await connection.OpenAsync();
+        await using var insert = new NpgsqlCommand("create table stream_data(device text, value int); insert into stream_data values ('d1', 7); select sum(value) from stream_data", connection);
+        Assert.Equal(7L, await insert.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_key_written_through_the_ElastiCache_endpoint_needs_the_token_and_survives_a_restart()
+    {
+        int port;
+        await using (var server = await StartAsync())
+        {
+            RequireBinaries(server);
+            var cache = new ElastiCache.ElastiCacheClient(Connect(server));
+            await cache.CreateReplicationGroupAsync(new ElastiCache.CreateReplicationGroupMessage
+            {
+                ReplicationGroupId = "sessions", ReplicationGroupDescription = "cache", Engine = "redis", CacheNodeType = "cache.t4g.micro",
+                NumCacheClusters = 1, TransitEncryptionEnabled = true, AtRestEncryptionEnabled = true, AuthToken = Token,
+            });
+            var endpoint = await PrimaryAsync(cache, "sessions");
+            port = endpoint.Port!.Value;
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { { "127.0.0.1", port } }, Password = Token, AbortOnConnectFail = true });
+            await redis.GetDatabase().StringSetAsync("marker", "kept");
+            await using var anonymous = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { { "127.0.0.1", port } }, AbortOnConnectFail = false });
+            var denied = await Assert.ThrowsAnyAsync<RedisException>(() => anonymous.GetDatabase().StringGetAsync("marker"));
+            Assert.Contains("NOAUTH", denied.ToString());
+        }
+        Assert.False(await ListensAsync(port), "redis-server still listens after the local cloud stopped");
+
+        await using (var server = await StartAsync())
+        {
+            var endpoint = await PrimaryAsync(new ElastiCache.ElastiCacheClient(Connect(server)), "sessions");
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { { "127.0.0.1", endpoint.Port!.Value } }, Password = Token });
+            Assert.Equal("kept", (string?)await redis.GetDatabase().StringGetAsync("marker"));
+        }
+        AssertNowhereInState(Token);
+    }
+
+    [Fact]
+    public async Task Without_real_data_stores_requested_the_endpoints_stay_simulated()
+    {
+        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { StateDirectory = _state, Delays = LifecycleDelays.Instant, RunDataStores = false });
+        Assert.Equal("data stores: simulated (not requested)", server.DataStoreStatus);
+        var rds = new Rds.RdsClient(Connect(server));
+        await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "sim", DBInstanceClass = "db.t4g.micro", Engine = "postgres", MasterUsername = "u", MasterUserPassword = Password });
+        Assert.Equal("sim.local-cloud.internal", (await WaitAvailableAsync(rds, "sim")).Endpoint!.Address);
+        Assert.False(Directory.Exists(Path.Combine(_state, "rds")));
+    }
+
+    static async Task<ElastiCache.Endpoint> PrimaryAsync(ElastiCache.ElastiCacheClient cache, string id)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var group = (await cache.DescribeReplicationGroupsAsync(new ElastiCache.DescribeReplicationGroupsMessage { ReplicationGroupId = id })).ReplicationGroups!.Single();
+            Assert.NotEqual("create-failed", group.Status);
+            if (group.Status == "available") return group.NodeGroups![0].PrimaryEndpoint!;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{id} never became available");
+    }
+
+    static async Task RetryAsync(Func<Task> attempt)
+    {
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                await attempt();
+                return;
+            }
+            catch (PostgresException) when (i < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    static async Task<bool> ListensAsync(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    void AssertNowhereInState(string secret)
+    {
+        var files = Directory.EnumerateFiles(_state, "*", SearchOption.AllDirectories).ToList();
+        Assert.NotEmpty(files);
+        var needle = System.Text.Encoding.UTF8.GetBytes(secret);
+        foreach (var file in files)
+            Assert.True(File.ReadAllBytes(file).AsSpan().IndexOf(needle) < 0, $"{file} holds the secret");
+    }
+
+    public void Dispose() => Directory.Delete(_state, recursive: true);
+}
