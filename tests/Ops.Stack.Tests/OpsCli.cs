@@ -21,17 +21,20 @@ public static class OpsCli
     static readonly Lazy<Task> Built = new(BuildAsync);
 
     /// <summary>Starts <c>./build.sh &lt;args&gt;</c> in the repository root.</summary>
-    public static async Task<ChildProcess> StartAsync(IEnumerable<string> args)
+    public static async Task<ChildProcess> StartAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         await Built.Value;
-        return new ChildProcess(Path.Combine(FleetCloud.RepositoryRoot, "build.sh"), args, FleetCloud.RepositoryRoot, Environment);
+        var env = new Dictionary<string, string>(Environment);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) env[k] = v;
+        return new ChildProcess(Path.Combine(FleetCloud.RepositoryRoot, "build.sh"), args, FleetCloud.RepositoryRoot, env);
     }
 
     /// <summary>Runs <c>./build.sh &lt;args&gt;</c> to its end (<paramref name="timeout"/>, default 4 minutes).</summary>
-    public static async Task<CliRun> RunAsync(IEnumerable<string> args, TimeSpan? timeout = null)
+    public static async Task<CliRun> RunAsync(IEnumerable<string> args, TimeSpan? timeout = null, string? stdin = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var list = args.ToList();
-        using var process = await StartAsync(list);
+        using var process = await StartAsync(list, environment);
+        if (stdin != null) process.WriteInputAndClose(stdin);
         var code = await process.WaitForExit(timeout ?? TimeSpan.FromMinutes(4));
         return new CliRun(string.Join(' ', list), code, process.Out, process.Err);
     }

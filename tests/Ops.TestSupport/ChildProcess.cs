@@ -48,6 +48,13 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Writes <paramref name="text"/> to the process's standard input and closes it (end of input).</summary>
+    public void WriteInputAndClose(string text)
+    {
+        _process.StandardInput.Write(text);
+        _process.StandardInput.Close();
+    }
+
     public void Signal(string signal) => Process.Start("kill", ["-" + signal, Id.ToString()])!.WaitForExit();
 
     public async Task<int> WaitForExit(TimeSpan timeout)

@@ -68,6 +68,53 @@ public sealed class SecretStore(FleetContext context)
     }
 
     /// <summary>
+    /// Stores <paramref name="value"/> as secret <paramref name="name"/> (SecureString; a new one tagged, an existing one
+    /// overwritten) and returns its new version. The value is redacted first; it goes nowhere but this call.
+    /// </summary>
+    public async Task<long> SetAsync(string name, string value, CancellationToken cancellationToken)
+    {
+        context.Log.Redact(value);
+        try
+        {
+            // AWS refuses Tags together with Overwrite: a new parameter is created with tags, an existing one overwritten.
+            return (await _ssm.PutParameterAsync(new PutParameterRequest
+            {
+                Name = ParameterName(name), Value = value, Type = "SecureString", Overwrite = false,
+                Description = $"{context.Stack.Project} {context.Stack.Stage}: {name}",
+                Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
+            }, cancellationToken)).Version ?? 1;
+        }
+        catch (AmazonServiceException e) when (AwsErrors.Is(e, "ParameterAlreadyExists"))
+        {
+            return (await _ssm.PutParameterAsync(new PutParameterRequest
+            {
+                Name = ParameterName(name), Value = value, Type = "SecureString", Overwrite = true,
+            }, cancellationToken)).Version ?? 0;
+        }
+    }
+
+    /// <summary>Every secret under the stage's prefix and every one the stack names, with metadata only (DescribeParameters never returns values).</summary>
+    public async Task<IReadOnlyList<SecretListing>> ListAsync(CancellationToken cancellationToken)
+    {
+        var secrets = context.Stack.Secrets;
+        var found = new Dictionary<string, ParameterMetadata>(StringComparer.Ordinal);
+        await foreach (var parameter in _ssm.DescribeParametersItemsAsync(new DescribeParametersRequest
+        {
+            ParameterFilters = [new ParameterStringFilter { Key = "Name", Option = "BeginsWith", Values = [secrets.Prefix] }],
+        }, cancellationToken))
+            if (parameter.Name is { } full && full.StartsWith(secrets.Prefix, StringComparison.Ordinal))
+                found[full[secrets.Prefix.Length..]] = parameter;
+        var names = secrets.Required.Concat(secrets.Generated).Concat(found.Keys).Distinct(StringComparer.Ordinal);
+        return names.Select(name =>
+        {
+            var role = secrets.Generated.Contains(name) ? "generated" : secrets.Required.Contains(name) ? "required" : "not in the stack";
+            return found.TryGetValue(name, out var meta)
+                ? new SecretListing(name, ParameterName(name), role, true, meta.Type, meta.LastModifiedDate, meta.Version)
+                : new SecretListing(name, ParameterName(name), role, false, null, null, null);
+        }).OrderBy(l => l.Role == "not in the stack").ThenBy(l => l.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
     /// A random string of letters and digits with at least one upper-case letter, one lower-case letter and one digit
     /// (Redshift's password rule), and no character any AWS password or token rule forbids.
     /// </summary>
