@@ -3,7 +3,7 @@ using Ops.Targets;
 
 namespace Ops.Build;
 
-/// <summary>The data and messaging targets: security groups, RDS, the two Redshift clusters, Redis, SNS topics, DynamoDB tables.</summary>
+/// <summary>The data and messaging targets: security groups, RDS, the two Redshift clusters, Redis, SNS topics, DynamoDB tables, S3 buckets.</summary>
 sealed partial class Build
 {
     Target CreateSecurityGroups => _ => _
@@ -39,6 +39,11 @@ sealed partial class Build
         .Requires(() => StackIsValid)
         .DependsOn(CreateSecurityGroups, CreateTopics)
         .Executes(ct => FleetAsync(f => new RedisProvisioner(f).EnsureAsync(ct), ct));
+
+    Target CreateBuckets => _ => _
+        .Description("Create or correct the stage's statics, uploads (objects expire) and Firehose buckets: AES256, public access blocked, tagged")
+        .Requires(() => StackIsValid)
+        .Executes(ct => FleetAsync(f => new BucketsProvisioner(f).EnsureAsync(ct), ct));
 
     Target CreateDynamodbTables => _ => _
         .Description("Create or correct the stage's filter-log and devices DynamoDB tables (on demand, SSE, deletion protection)")

@@ -194,4 +194,42 @@ public sealed class StoresLocalCloudTests(FleetCloud cloud)
         Assert.Matches("^[A-Za-z0-9]{50}$", values[0]!);
         Assert.Null(await new SecretStore(cloud.Context(stack, new CapturedLog())).GetAsync("NotThere", default));
     }
+
+    [Fact]
+    public async Task Buckets_are_encrypted_private_tagged_uploads_expire_and_a_changed_setting_is_put_back()
+    {
+        var stack = FleetCloud.Stack("bk1");
+        var log = new CapturedLog();
+        await new BucketsProvisioner(cloud.Context(stack, log)).EnsureAsync(default);
+        foreach (var bucket in new[] { "iotile-statics-bk1", "iotile-uploads-bk1", "iotile-firehose-bk1" })
+        {
+            var block = (await Cli("s3api", "get-public-access-block", "--bucket", bucket))!["PublicAccessBlockConfiguration"]!;
+            Assert.True((bool)block["BlockPublicAcls"]! && (bool)block["BlockPublicPolicy"]! && (bool)block["IgnorePublicAcls"]! && (bool)block["RestrictPublicBuckets"]!);
+            var sse = (await Cli("s3api", "get-bucket-encryption", "--bucket", bucket))!["ServerSideEncryptionConfiguration"]!["Rules"]![0]!;
+            Assert.Equal("AES256", sse["ApplyServerSideEncryptionByDefault"]!["SSEAlgorithm"]!.ToString());
+            var tags = (await Cli("s3api", "get-bucket-tagging", "--bucket", bucket))!["TagSet"]!.AsArray();
+            Assert.Contains(tags, t => t!["Key"]!.ToString() == "Stage" && t["Value"]!.ToString() == "bk1");
+        }
+        var rule = (await Cli("s3api", "get-bucket-lifecycle-configuration", "--bucket", "iotile-uploads-bk1"))!["Rules"]![0]!;
+        Assert.Equal(30, (int)rule["Expiration"]!["Days"]!);
+        var (code, _, err) = await AwsCli.Try(cloud.Server.Url, "s3api", "get-bucket-lifecycle-configuration", "--bucket", "iotile-statics-bk1");
+        Assert.NotEqual(0, code);
+        Assert.Contains("NoSuchLifecycleConfiguration", err);
+
+        var before = cloud.Server.Requests.Entries.Count;
+        var again = new CapturedLog();
+        Assert.Empty(await new BucketsProvisioner(cloud.Context(stack, again)).EnsureAsync(default));
+        Assert.Empty(cloud.MutationsSince(before));
+        Assert.Contains("up to date", again.Text);
+
+        await Cli("s3api", "delete-public-access-block", "--bucket", "iotile-statics-bk1");
+        var shorter = stack with { Buckets = stack.Buckets with { UploadsExpiryDays = 7 } };
+        var fix = new CapturedLog();
+        await new BucketsProvisioner(cloud.Context(shorter, fix)).EnsureAsync(default);
+        Assert.Contains("bucket iotile-statics-bk1: public access block (none) → all blocked", fix.Text);
+        Assert.Contains("bucket iotile-uploads-bk1: lifecycle expiry days 30 → 7", fix.Text);
+        rule = (await Cli("s3api", "get-bucket-lifecycle-configuration", "--bucket", "iotile-uploads-bk1"))!["Rules"]![0]!;
+        Assert.Equal(7, (int)rule["Expiration"]!["Days"]!);
+        Assert.True((await new BucketsProvisioner(cloud.Context(shorter, new CapturedLog())).StatusAsync(default)).All(r => r.Healthy && r.Drift.Count == 0));
+    }
 }

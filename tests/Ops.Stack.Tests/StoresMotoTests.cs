@@ -41,10 +41,17 @@ public sealed class StoresMotoTests(MotoCloud moto)
         var password = (await AwsCli.Run(moto.Url, "ssm", "get-parameter", "--name", "iotilecloud.ms1.RdsPassword", "--with-decryption"))!["Parameter"]!["Value"]!.ToString();
         Assert.DoesNotContain(password, log.Text);
 
+        await new BucketsProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default);
+        var block = (await AwsCli.Run(moto.Url, "s3api", "get-public-access-block", "--bucket", "iotile-uploads-ms1"))!["PublicAccessBlockConfiguration"]!;
+        Assert.True((bool)block["RestrictPublicBuckets"]!);
+        var rule = (await AwsCli.Run(moto.Url, "s3api", "get-bucket-lifecycle-configuration", "--bucket", "iotile-uploads-ms1"))!["Rules"]![0]!;
+        Assert.Equal(30, (int)rule["Expiration"]!["Days"]!);
+
         // A second run against moto: the groups, topics and tables are up to date (moto keeps them as AWS does).
         Assert.Empty(await new SecurityGroupsProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default));
         Assert.Empty(await new TopicsProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default));
         Assert.Empty(await new TablesProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default));
         Assert.Empty(await new RdsInstanceProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default));
+        Assert.Empty(await new BucketsProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default));
     }
 }

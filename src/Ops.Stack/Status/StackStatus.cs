@@ -19,6 +19,7 @@ public sealed class StackStatus(FleetContext context)
             (f, ct) => new QueueProvisioner(f).EnsureAsync(ct)),
         new DryRunStatus(context, "dynamodb-table", [context.Stack.WorkerLogTable], (f, ct) => new WorkerLogTableProvisioner(f).EnsureAsync(ct)),
         new TablesProvisioner(context),
+        new BucketsProvisioner(context),
         new RdsInstanceProvisioner(context),
         new WarehouseProvisioner(context, context.Stack.Redshift),
         new WarehouseProvisioner(context, context.Stack.TimeSeries),

@@ -69,6 +69,28 @@ internal sealed class S3ObjectStore : IDisposable
         DurableFiles.FlushDirectory(Root);
     }
 
+    /// <summary>A bucket setting (encryption, tagging, lifecycle…) as it was put, or null; kept beside the objects under a name no object has.</summary>
+    public string? ReadSetting(string bucket, string name)
+    {
+        RequireBucket(bucket);
+        var file = Path.Combine(BucketDirectory(bucket), ".setting-" + name);
+        return File.Exists(file) ? File.ReadAllText(file) : null;
+    }
+
+    public void WriteSetting(string bucket, string name, string document)
+    {
+        RequireBucket(bucket);
+        var file = Path.Combine(BucketDirectory(bucket), ".setting-" + name);
+        File.WriteAllText(file + ".tmp", document);
+        File.Move(file + ".tmp", file, overwrite: true);
+    }
+
+    public void DeleteSetting(string bucket, string name)
+    {
+        RequireBucket(bucket);
+        File.Delete(Path.Combine(BucketDirectory(bucket), ".setting-" + name));
+    }
+
     /// <summary>Every object's header in a bucket, in no particular order.</summary>
     public IEnumerable<S3ObjectHeader> Objects(string bucket)
     {

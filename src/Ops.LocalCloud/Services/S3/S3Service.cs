@@ -11,13 +11,14 @@ namespace Ops.LocalCloud.Services.S3;
 /// S3, path-style: buckets; objects streamed to and from disk (put, get with ranges and conditions, head, copy, delete,
 /// multi-delete); multipart uploads; list v1/v2. Bucket and key come from the raw request target, decoded once.
 /// </summary>
-internal sealed class S3Service : IDisposable
+internal sealed partial class S3Service : IDisposable
 {
     const string Ns = "http://s3.amazonaws.com/doc/2006-03-01/";
     const int MaximumXmlBody = 2 * 1024 * 1024;
 
     static readonly string[] StoredHeaders = ["Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"];
 
+    /// <summary>Sub-resources not served (those of <see cref="S3BucketSetting"/> are, on a bucket).</summary>
     static readonly string[] UnsupportedSubresources =
     [
         "acl", "tagging", "torrent", "retention", "legal-hold", "restore", "select", "attributes", "policy", "policyStatus", "cors", "lifecycle",
@@ -48,7 +49,8 @@ internal sealed class S3Service : IDisposable
         var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
         var (bucket, key) = S3Target.Parse(raw);
         var query = request.Query;
-        if (UnsupportedSubresources.FirstOrDefault(query.ContainsKey) is { } sub && !(sub == "uploads" && request.Method == "POST" && key.Length > 0))
+        if (UnsupportedSubresources.FirstOrDefault(query.ContainsKey) is { } sub && !(sub == "uploads" && request.Method == "POST" && key.Length > 0)
+            && !(key.Length == 0 && S3BucketSetting.All.Any(s => s.Name == sub)))
             throw NotImplemented(request, $"the '{sub}' subresource");
 
         if (bucket.Length == 0)
@@ -63,6 +65,9 @@ internal sealed class S3Service : IDisposable
         {
             switch (request.Method)
             {
+                case "PUT" or "GET" or "DELETE" when S3BucketSetting.Of(query) is { } setting:
+                    await BucketSettingAsync(http, bucket, setting, body, cancellationToken);
+                    return;
                 case "PUT": await CreateBucketAsync(http, bucket, body, cancellationToken); return;
                 case "HEAD": _store.RequireBucket(bucket); http.Response.StatusCode = 200; return;
                 case "DELETE": _store.DeleteBucket(bucket); http.Response.StatusCode = 204; return;
