@@ -45,6 +45,12 @@ sealed partial class Build
         .Requires(() => StackIsValid)
         .Executes(ct => FleetAsync(f => new BucketsProvisioner(f).EnsureAsync(ct), ct));
 
+    Target CreateFirehoseStream => _ => _
+        .Description("Create the stage's Firehose stream: records land in the Firehose bucket, then COPY into the stream-timeseries Redshift cluster")
+        .Requires(() => StackIsValid)
+        .DependsOn(CreateBuckets, CreateStreamtimeseriesRedshift)
+        .Executes(ct => FleetAsync(f => new FirehoseProvisioner(f).EnsureAsync(ct), ct));
+
     Target CreateDynamodbTables => _ => _
         .Description("Create or correct the stage's filter-log and devices DynamoDB tables (on demand, SSE, deletion protection)")
         .Requires(() => StackIsValid)

@@ -232,4 +232,37 @@ public sealed class StoresLocalCloudTests(FleetCloud cloud)
         Assert.Equal(7, (int)rule["Expiration"]!["Days"]!);
         Assert.True((await new BucketsProvisioner(cloud.Context(shorter, new CapturedLog())).StatusAsync(default)).All(r => r.Healthy && r.Drift.Count == 0));
     }
+
+    [Fact]
+    public async Task The_firehose_stream_loads_the_timeseries_cluster_through_the_firehose_bucket_and_never_shows_the_password()
+    {
+        var stack = FleetCloud.Stack("fh1");
+        var missing = await Assert.ThrowsAsync<FleetException>(() => new FirehoseProvisioner(cloud.Context(stack, new CapturedLog())).EnsureAsync(default));
+        Assert.Contains("run ./build.sh create-streamtimeseries-redshift --stage fh1 first", missing.Message);
+
+        await new SecurityGroupsProvisioner(cloud.Context(stack, new CapturedLog())).EnsureAsync(default);
+        await new BucketsProvisioner(cloud.Context(stack, new CapturedLog())).EnsureAsync(default);
+        await new WarehouseProvisioner(cloud.Context(stack, new CapturedLog()), stack.TimeSeries).EnsureAsync(default);
+        var log = new CapturedLog();
+        await new FirehoseProvisioner(cloud.Context(stack, log)).EnsureAsync(default);
+        var stream = (await Cli("firehose", "describe-delivery-stream", "--delivery-stream-name", "iotile-streamtimeseries-fh1"))!["DeliveryStreamDescription"]!;
+        var redshift = stream["Destinations"]![0]!["RedshiftDestinationDescription"]!;
+        var cluster = (await Cli("redshift", "describe-clusters", "--cluster-identifier", "iotile-streamtimeseries-fh1"))!["Clusters"]![0]!["Endpoint"]!;
+        Assert.Equal($"jdbc:redshift://{cluster["Address"]}:{cluster["Port"]}/iotile", redshift["ClusterJDBCURL"]!.ToString());
+        Assert.Equal("stream_data", redshift["CopyCommand"]!["DataTableName"]!.ToString());
+        Assert.Equal("arn:aws:iam::123456789012:role/iotile-firehose-fh1", redshift["RoleARN"]!.ToString());
+        Assert.Equal("arn:aws:s3:::iotile-firehose-fh1", redshift["S3DestinationDescription"]!["BucketARN"]!.ToString());
+        Assert.Null(redshift["Password"]);
+        var password = await SecretAsync(stack, "StreamTimeSeriesPassword");
+        Assert.DoesNotContain(password, log.Text);
+        Assert.DoesNotContain(password, stream.ToJsonString());
+
+        var before = cloud.Server.Requests.Entries.Count;
+        Assert.Empty(await new FirehoseProvisioner(cloud.Context(stack, new CapturedLog())).EnsureAsync(default));
+        Assert.Empty(cloud.MutationsSince(before));
+        var moved = stack with { Firehose = stack.Firehose with { Table = "other_table" } };
+        var drift = await Assert.ThrowsAsync<FleetException>(() => new FirehoseProvisioner(cloud.Context(moved, new CapturedLog())).EnsureAsync(default));
+        Assert.Contains("table: stream_data → other_table", drift.Message);
+        Assert.Contains("table: stream_data → other_table", (await new FirehoseProvisioner(cloud.Context(moved, new CapturedLog())).StatusAsync(default)).Single().Drift);
+    }
 }

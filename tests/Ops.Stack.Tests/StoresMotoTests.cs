@@ -7,7 +7,7 @@ namespace Ops.Stack.Tests;
 public sealed class StoresMotoTests(MotoCloud moto)
 {
     [Fact]
-    public async Task Groups_topics_tables_rds_redshift_and_redis_are_created_on_moto_as_the_stack_says()
+    public async Task Groups_topics_tables_buckets_rds_redshift_redis_and_firehose_are_created_on_moto_as_the_stack_says()
     {
         var stack = FleetCloud.Stack("ms1");
         await new SecurityGroupsProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default);
@@ -47,11 +47,17 @@ public sealed class StoresMotoTests(MotoCloud moto)
         var rule = (await AwsCli.Run(moto.Url, "s3api", "get-bucket-lifecycle-configuration", "--bucket", "iotile-uploads-ms1"))!["Rules"]![0]!;
         Assert.Equal(30, (int)rule["Expiration"]!["Days"]!);
 
+        await new WarehouseProvisioner(moto.Context(stack, new CapturedLog()), stack.TimeSeries).EnsureAsync(default);
+        await new FirehoseProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default);
+        var stream = (await AwsCli.Run(moto.Url, "firehose", "describe-delivery-stream", "--delivery-stream-name", "iotile-streamtimeseries-ms1"))!["DeliveryStreamDescription"]!;
+        Assert.Equal("stream_data", stream["Destinations"]![0]!["RedshiftDestinationDescription"]!["CopyCommand"]!["DataTableName"]!.ToString());
+
         // A second run against moto: the groups, topics and tables are up to date (moto keeps them as AWS does).
         Assert.Empty(await new SecurityGroupsProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default));
         Assert.Empty(await new TopicsProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default));
         Assert.Empty(await new TablesProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default));
         Assert.Empty(await new RdsInstanceProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default));
         Assert.Empty(await new BucketsProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default));
+        Assert.Empty(await new FirehoseProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default));
     }
 }

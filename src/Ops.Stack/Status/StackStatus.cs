@@ -24,6 +24,7 @@ public sealed class StackStatus(FleetContext context)
         new WarehouseProvisioner(context, context.Stack.Redshift),
         new WarehouseProvisioner(context, context.Stack.TimeSeries),
         new RedisProvisioner(context),
+        new FirehoseProvisioner(context),
         new DryRunStatus(context, "ecr-repository", [context.Stack.Repository.Name], (f, ct) => new RepositoryProvisioner(f).EnsureAsync(ct)),
         new FleetStatus(context),
     ];
