@@ -45,6 +45,9 @@ sealed partial class Build
         .Requires(() => StackIsValid)
         .Executes(ct => FleetAsync(f => new FleetTerminator(f).TerminateAsync(ct), ct));
 
+    /// <summary>Changes the fleet and store targets of this run made (or, on a dry run, would make): up's summary.</summary>
+    int _changesMade;
+
     /// <summary>Runs one fleet operation on this build's stage and cloud; a user error exits 2, a cloud fault 1.</summary>
     async Task FleetAsync(Func<FleetContext, Task<IReadOnlyList<Change>>> operation, CancellationToken cancellationToken)
     {
@@ -58,6 +61,7 @@ sealed partial class Build
         try
         {
             var changes = await operation(context);
+            Interlocked.Add(ref _changesMade, changes.Count);
             if (DryRun && changes.Count > 0) Log.Info($"dry run: {changes.Count} change(s) not made");
         }
         catch (StackException e)

@@ -13,7 +13,7 @@ public sealed class StoresCliTests(FleetCloud cloud)
     static readonly Lazy<string> StackFile = new(() =>
     {
         var file = Path.Combine(Directory.CreateTempSubdirectory("ops-stores-").FullName, "ops.stack.yml");
-        File.WriteAllText(file, "stages:\n  cli1: {}\n  bad1: {}\n  bad2: {}\n");
+        File.WriteAllText(file, "defaults:\n  local: {command: [sleep, \"600\"], prepare: []}\nstages:\n  cli1: {}\n  bad1: {}\n  bad2: {}\n  up1: {}\n  up2: {}\n  updry: {}\n");
         return file;
     });
 
@@ -89,5 +89,67 @@ public sealed class StoresCliTests(FleetCloud cloud)
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains("defaults.database.password-secret: 'Typo' is not in secrets.generated", run.Err);
         Assert.Equal(before, cloud.Server.Requests.Entries.Count);
+    }
+
+    [Fact]
+    public async Task Up_creates_the_stage_a_second_up_makes_no_mutating_call_and_status_is_healthy()
+    {
+        var first = await Run("up", "--stage", "up1");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Matches(@"stage up1 is up: \d+ change\(s\) made", first.Out);
+
+        var before = cloud.Server.Requests.Entries.Count;
+        var second = await Run("up", "--stage", "up1");
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("stage up1 is up: nothing to change", second.Out);
+        Assert.Empty(cloud.MutationsSince(before));
+
+        var status = await Run("status", "--stage", "up1", "--output", "json");
+        var rows = JsonNode.Parse(status.Out)!["resources"]!.AsArray();
+        // Everything up creates is there and healthy; only SecretKey and JwtSecretKey wait for the web tier's create.
+        var unhealthy = rows.Where(r => !(bool)r!["healthy"]! || r["drift"]!.AsArray().Count > 0).Select(r => r!["name"]!.ToString()).ToList();
+        Assert.Equal(new[] { "iotilecloud.up1.JwtSecretKey", "iotilecloud.up1.SecretKey" }, unhealthy.Order());
+    }
+
+    [Fact]
+    public async Task Up_dry_run_on_an_empty_stage_lists_what_it_would_create_and_makes_no_mutating_call()
+    {
+        var before = cloud.Server.Requests.Entries.Count;
+        var dry = await Run("up", "--stage", "updry", "--dry-run");
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Empty(cloud.MutationsSince(before));
+        foreach (var line in new[] { "would change rds instance iotile-db-updry: create", "would change bucket iotile-uploads-updry: create", "would change sns topic iotile-staff-notifications-updry: create",
+                     "would change redis replication group iotile-redis-updry: create", "would change firehose stream iotile-streamtimeseries-updry: create", "would change queue iotile-worker-updry: create" })
+            Assert.Contains(line, dry.Out);
+        Assert.Matches(@"stage updry: \d+ change\(s\) would be made \(dry run\)", dry.Out);
+    }
+
+    [Fact]
+    public async Task A_parallel_up_under_throttling_and_5xx_on_every_service_succeeds_with_no_duplicate_resource()
+    {
+        cloud.Server.Faults.Add(new Ops.LocalCloud.Diagnostics.FaultRule { Fraction = 0.15, Throttle = true });
+        cloud.Server.Faults.Add(new Ops.LocalCloud.Diagnostics.FaultRule { Fraction = 0.15 / 0.85, ServerError = 503 });
+        var before = cloud.Server.Requests.Entries.Count;
+        CliRun run;
+        try
+        {
+            run = await Run("up", "--stage", "up2", "--parallel", "4");
+        }
+        finally
+        {
+            cloud.Server.Faults.Clear();
+        }
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(cloud.Server.Requests.Entries.Skip(before), e => e.Status == 503); // the injected faults did hit it
+        var groups = (await AwsCli.Run(cloud.Server.Url, "ec2", "describe-security-groups"))!["SecurityGroups"]!.AsArray()
+            .Select(g => g!["GroupName"]!.ToString()).Where(n => n.EndsWith("-up2", StringComparison.Ordinal)).ToList();
+        Assert.Equal(5, groups.Count);
+        Assert.Equal(groups.Count, groups.Distinct().Count());
+        var topics = (await AwsCli.Run(cloud.Server.Url, "sns", "list-topics"))!["Topics"]!.AsArray().Select(t => t!["TopicArn"]!.ToString()).Where(a => a.EndsWith("-up2", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, topics.Count);
+        var parameters = (await AwsCli.Run(cloud.Server.Url, "ssm", "describe-parameters", "--parameter-filters", "Key=Name,Option=BeginsWith,Values=iotilecloud.up2."))!["Parameters"]!.AsArray();
+        Assert.Equal(4, parameters.Count); // the four store passwords, each once
+        var again = await Run("up", "--stage", "up2");
+        Assert.Contains("stage up2 is up: nothing to change", again.Out);
     }
 }
