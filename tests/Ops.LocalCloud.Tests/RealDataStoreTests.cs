@@ -158,6 +158,25 @@ public sealed class RealDataStoreTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_state, "rds")));
     }
 
+    [Fact]
+    public async Task As_root_a_state_directory_the_postgres_user_cannot_reach_keeps_databases_simulated_and_says_why()
+    {
+        // _state is a mkdtemp directory (0700): a state directory inside it is out of the postgres user's reach.
+        var nested = Path.Combine(_state, "project", ".nuke", "temp", "local-cloud");
+        Directory.CreateDirectory(nested);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_state, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { StateDirectory = nested, Delays = LifecycleDelays.Instant });
+        var rds = new Rds.RdsClient(Connect(server));
+        await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "far", DBInstanceClass = "db.t4g.micro", Engine = "postgres", MasterUsername = "u", MasterUserPassword = Password });
+        var db = await WaitAvailableAsync(rds, "far");
+        if (Environment.UserName == "root")
+        {
+            Assert.Contains($"RDS and Redshift simulated (PostgreSQL runs as the postgres user, who cannot reach the state directory through {_state}; chmod o+x it", server.DataStoreStatus);
+            Assert.Equal("far.local-cloud.internal", db.Endpoint!.Address);
+        }
+        else Assert.Equal("127.0.0.1", db.Endpoint!.Address); // not root: PostgreSQL runs as this user and reaches it
+    }
+
     static async Task<ElastiCache.Endpoint> PrimaryAsync(ElastiCache.ElastiCacheClient cache, string id)
     {
         for (var i = 0; i < 300; i++)

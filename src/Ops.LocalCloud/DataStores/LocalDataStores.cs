@@ -27,7 +27,9 @@ internal sealed class LocalDataStores : IAsyncDisposable
         if (!run) { Status = "data stores: simulated (not requested)"; return; }
         if (stateDirectory == null) { Status = "data stores: simulated (real servers need a state directory)"; return; }
         var parts = new List<string>();
-        if (binaries.HasPostgres)
+        if (binaries.HasPostgres && UnreachableParent(stateDirectory) is { } closed)
+            parts.Add($"RDS and Redshift simulated (PostgreSQL runs as the postgres user, who cannot reach the state directory through {closed}; chmod o+x it for real databases)");
+        else if (binaries.HasPostgres)
         {
             Databases = new PostgresServers(stateDirectory, "rds", binaries, _problems.Enqueue);
             Warehouses = new PostgresServers(stateDirectory, "redshift", binaries, _problems.Enqueue);
@@ -43,6 +45,19 @@ internal sealed class LocalDataStores : IAsyncDisposable
         }
         else parts.Add("ElastiCache simulated (install redis-server for real caches)");
         Status = "data stores: " + string.Join("; ", parts);
+    }
+
+    /// <summary>
+    /// As root, the first directory above the state directory that other users cannot search (PostgreSQL, running as
+    /// postgres, could not reach its data through it), or null. The state directory and what is below it are the local
+    /// cloud's own and are opened for searching when a server starts.
+    /// </summary>
+    static string? UnreachableParent(string stateDirectory)
+    {
+        if (OperatingSystem.IsWindows() || !ServerBinaries.IsRoot) return null;
+        for (var dir = new DirectoryInfo(Path.GetFullPath(stateDirectory)).Parent; dir != null; dir = dir.Parent)
+            if (dir.Exists && !dir.UnixFileMode.HasFlag(UnixFileMode.OtherExecute)) return dir.FullName;
+        return null;
     }
 
     public static LocalDataStores Start(LocalCloudOptions options) => new(options.StateDirectory, ServerBinaries.Find(), options.RunDataStores);
