@@ -143,6 +143,10 @@ public sealed partial class ElasticBeanstalkClient : AwsClient
     public Task<ListAvailableSolutionStacksResultMessage> ListAvailableSolutionStacksAsync(ListAvailableSolutionStacksRequest? request = null, CancellationToken cancellationToken = default)
         => InvokeAsync<ListAvailableSolutionStacksRequest, ListAvailableSolutionStacksResultMessage>(ListAvailableSolutionStacksOperation, request ?? new ListAvailableSolutionStacksRequest(), cancellationToken);
 
+    static readonly AwsOperation DescribeConfigurationSettingsOperation = new("DescribeConfigurationSettings", ResultWrapper: "DescribeConfigurationSettingsResult");
+    public Task<ConfigurationSettingsDescriptions> DescribeConfigurationSettingsAsync(DescribeConfigurationSettingsMessage request, CancellationToken cancellationToken = default)
+        => InvokeAsync<DescribeConfigurationSettingsMessage, ConfigurationSettingsDescriptions>(DescribeConfigurationSettingsOperation, request, cancellationToken);
+
     static readonly WaiterDefinition EnvironmentExistsWaiter = new("EnvironmentExists", 20, 20,
     [
         new(WaiterState.Success, WaiterMatcher.PathAll, "Environments[].Status", "\"Ready\""),
@@ -1025,6 +1029,63 @@ public sealed partial class SolutionStackDescription
     public List<string>? PermittedFileTypes { get; set; }
 
     internal SolutionStackDescription ShallowCopy() => (SolutionStackDescription)MemberwiseClone();
+}
+
+public sealed partial class DescribeConfigurationSettingsMessage
+{
+    [JsonPropertyName("ApplicationName")]
+    public string? ApplicationName { get; set; }
+
+    [JsonPropertyName("TemplateName")]
+    public string? TemplateName { get; set; }
+
+    [JsonPropertyName("EnvironmentName")]
+    public string? EnvironmentName { get; set; }
+
+    internal DescribeConfigurationSettingsMessage ShallowCopy() => (DescribeConfigurationSettingsMessage)MemberwiseClone();
+}
+
+public sealed partial class ConfigurationSettingsDescriptions
+{
+    [JsonPropertyName("ConfigurationSettings"), ListShape(null, false)]
+    public List<ConfigurationSettingsDescription>? ConfigurationSettings { get; set; }
+
+    internal ConfigurationSettingsDescriptions ShallowCopy() => (ConfigurationSettingsDescriptions)MemberwiseClone();
+}
+
+public sealed partial class ConfigurationSettingsDescription
+{
+    [JsonPropertyName("SolutionStackName")]
+    public string? SolutionStackName { get; set; }
+
+    [JsonPropertyName("PlatformArn")]
+    public string? PlatformArn { get; set; }
+
+    [JsonPropertyName("ApplicationName")]
+    public string? ApplicationName { get; set; }
+
+    [JsonPropertyName("TemplateName")]
+    public string? TemplateName { get; set; }
+
+    [JsonPropertyName("Description")]
+    public string? Description { get; set; }
+
+    [JsonPropertyName("EnvironmentName")]
+    public string? EnvironmentName { get; set; }
+
+    [JsonPropertyName("DeploymentStatus")]
+    public string? DeploymentStatus { get; set; }
+
+    [JsonPropertyName("DateCreated")]
+    public global::System.DateTimeOffset? DateCreated { get; set; }
+
+    [JsonPropertyName("DateUpdated")]
+    public global::System.DateTimeOffset? DateUpdated { get; set; }
+
+    [JsonPropertyName("OptionSettings"), ListShape(null, false)]
+    public List<ConfigurationOptionSetting>? OptionSettings { get; set; }
+
+    internal ConfigurationSettingsDescription ShallowCopy() => (ConfigurationSettingsDescription)MemberwiseClone();
 }
 
 public sealed partial class CreateStorageLocationRequest

@@ -75,7 +75,7 @@ public static class StackDefaults
             },
             Tables = new TablesSpec { FilterLog = $"iotile-filter-log-{stage}", Devices = $"iotile-devices-{stage}" },
             Buckets = new BucketsSpec { Statics = $"iotile-statics-{stage}", Uploads = $"iotile-uploads-{stage}", Firehose = $"iotile-firehose-{stage}" },
-            Statics = new StaticsSpec { Build = ["python3", "web/manage.py", "collectstatic", "--noinput"] },
+            Statics = new StaticsSpec { Build = ["python3", "web/manage.py", "collectstatic", "--noinput", "--clear"] },
             Web = new WebSpec { Environment = $"iotile-cloud-{stage}", InstanceType = prod ? "m7i.large" : "t3.medium" },
             Secrets = new SecretsSpec
             {

@@ -21,7 +21,7 @@ public sealed record WebSpec
     /// <summary>The path the load balancer's health check asks (<c>/health</c>).</summary>
     public string HealthPath { get; init; } = "/health";
 
-    /// <summary>Environment variables of the web process (Ops adds OPS_STAGE and one <c>SECRET_&lt;NAME&gt;_PARAMETER</c> per secret).</summary>
+    /// <summary>Environment variables of the web process (Ops adds the reserved OPS_* variables: docs/web.md).</summary>
     public IReadOnlyDictionary<string, string> EnvironmentVariables { get; init; } = new Dictionary<string, string>();
 
     /// <summary>How long create waits for the environment to be Ready (30m).</summary>
