@@ -72,6 +72,7 @@ sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int r
         File.WriteAllText(InfoPath, JsonSerializer.Serialize(new ServerInfo(_server.Url.ToString(), Environment.ProcessId)));
         log.Info(_server.RegistryStatus);
         log.Info(_server.DataStoreStatus);
+        log.Info(_server.WebStatus);
         return _server;
     }
 

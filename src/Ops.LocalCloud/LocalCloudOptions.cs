@@ -44,6 +44,13 @@ public sealed record LocalCloudOptions
     /// </summary>
     public bool RunDataStores { get; init; } = true;
 
+    /// <summary>
+    /// With a state directory, each Elastic Beanstalk environment with a version runs that version's Procfile <c>web:</c>
+    /// process on a loopback port (its CNAME), and its health follows that process's answers; false keeps environments
+    /// bookkeeping that follows the clock.
+    /// </summary>
+    public bool RunWebProcesses { get; init; } = true;
+
     /// <summary>The loopback port of that registry (repository URIs are <c>127.0.0.1:port/name</c>); 0 picks a free port.</summary>
     public int RegistryPort { get; init; } = 5100;
 }

@@ -33,6 +33,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
     readonly Tasks.ProcessTaskRunner? _tasks;
     readonly DockerRegistryProcess? _registry;
     readonly DataStores.LocalDataStores _dataStores;
+    readonly Web.WebProcesses? _web;
     int _disposed;
 
     /// <summary>The options it runs with; <see cref="LocalCloudOptions.Backends"/> includes the parts it started itself (the registry, the image source).</summary>
@@ -49,6 +50,9 @@ public sealed class LocalCloudServer : IAsyncDisposable
 
     /// <summary>Real data-store servers that failed (also shown as their resource's failed status).</summary>
     public IReadOnlyList<string> DataStoreProblems => _dataStores.Problems;
+
+    /// <summary>What backs Elastic Beanstalk environments, for a user to read (real web processes, or simulated and why).</summary>
+    public string WebStatus => Web.WebProcesses.Describe(_web, Options);
     public Uri Url { get; private set; } = null!;
     public RequestLog Requests { get; } = new();
     public FaultInjector Faults { get; } = new();
@@ -81,7 +85,8 @@ public sealed class LocalCloudServer : IAsyncDisposable
         _store = new StateStore(options.StateDirectory, options.Durability);
         _s3 = new S3Service(options.StateDirectory);
         _tasks = Tasks.ProcessTaskRunner.For(options);
-        _services = ServiceCatalog.Create(_store, options, _tasks).ToDictionary(s => s.Model.SigningName);
+        _web = options.RunWebProcesses && options.StateDirectory != null && !OperatingSystem.IsWindows() ? new Web.WebProcesses(options.StateDirectory, _s3, options) : null;
+        _services = ServiceCatalog.Create(_store, options, _tasks, _s3, _web).ToDictionary(s => s.Model.SigningName);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -125,6 +130,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
         var address = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Url = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
         if (server._tasks != null) await server._tasks.ActivateAsync(server.Url, cancellationToken);
+        server._web?.Activate(server.Url);
         foreach (var service in server._services.Values.OfType<Services.IResumesBackends>()) service.ResumeBackends();
         return server;
     }
@@ -144,6 +150,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (_tasks != null) await _tasks.DisposeAsync(); // while the endpoint still answers their last calls
+        if (_web != null) await _web.DisposeAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
         _store.Dispose(); // writes what changed since the last flush

@@ -38,7 +38,10 @@ public sealed class FleetCloud : IAsyncLifetime
     };
 
     /// <summary>Mutating calls the server received since <paramref name="since"/>: anything but Describe/List/Get, and for S3 anything but GET and HEAD.</summary>
-    public List<string> MutationsSince(int since) => Server.Requests.Entries.Skip(since)
+    public List<string> MutationsSince(int since) => Mutations(Server, since);
+
+    /// <summary>Mutating calls <paramref name="server"/> received since <paramref name="since"/> (see <see cref="MutationsSince"/>).</summary>
+    public static List<string> Mutations(LocalCloudServer server, int since) => server.Requests.Entries.Skip(since)
         .Select(e => $"{e.Service}:{e.Operation}")
         .Where(o => o.Split(':')[1] is var op && !(op.StartsWith("Describe") || op.StartsWith("List") || op.StartsWith("Get")
                                                   || (o.StartsWith("s3:", StringComparison.Ordinal) && (op.StartsWith("GET ") || op.StartsWith("HEAD ")))))

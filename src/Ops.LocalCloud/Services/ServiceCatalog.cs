@@ -20,7 +20,7 @@ namespace Ops.LocalCloud.Services;
 /// <summary>Every service the local cloud serves, wired to each other where AWS services talk (SNS → SQS; ECS task output → Logs).</summary>
 internal static class ServiceCatalog
 {
-    public static IReadOnlyList<ServiceHandler> Create(StateStore store, LocalCloudOptions options, Tasks.ProcessTaskRunner? processes = null)
+    public static IReadOnlyList<ServiceHandler> Create(StateStore store, LocalCloudOptions options, Tasks.ProcessTaskRunner? processes = null, S3.S3Service? s3 = null, Web.WebProcesses? web = null)
     {
         var sqs = new SqsService(store, options.Clock);
         var logs = new LogsService(store);
@@ -36,7 +36,7 @@ internal static class ServiceCatalog
             new ElastiCacheService(store, options.Delays, options.Backends.Caches),
             ecs,
             new Ec2Service(store, options.Delays, ecs),
-            new ElasticBeanstalkService(store, options.Delays),
+            new ElasticBeanstalkService(store, options.Delays, s3, web),
             new EcrService(store, options.Backends.Registry),
             logs,
             new FirehoseService(store),

@@ -23,7 +23,7 @@ internal sealed class ContainerProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    ContainerProcess(ContainerLaunch launch, bool essential, TimeSpan stopTimeout, TaskLogShipper? logs)
+    ContainerProcess(ContainerLaunch launch, bool essential, TimeSpan stopTimeout, TaskLogShipper? logs, Action<string, bool>? onLine)
     {
         (Name, Essential, StopTimeout, Logs) = (launch.Name, essential, stopTimeout, logs);
         var info = new ProcessStartInfo("setsid")
@@ -36,8 +36,8 @@ internal sealed class ContainerProcess : IDisposable
         info.Environment.Clear();
         foreach (var (k, v) in launch.Environment) info.Environment[k] = v;
         _process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, e) => { if (e.Data != null) Logs?.Add(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data != null) Logs?.Add(e.Data); };
+        _process.OutputDataReceived += (_, e) => { if (e.Data != null) { Logs?.Add(e.Data); onLine?.Invoke(e.Data, false); } };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data != null) { Logs?.Add(e.Data); onLine?.Invoke(e.Data, true); } };
         _process.Exited += (_, _) => _exited.TrySetResult();
         try
         {
@@ -54,8 +54,11 @@ internal sealed class ContainerProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>Starts <paramref name="launch"/>; argv[0] must be a file, or a name found on the launch's PATH.</summary>
-    public static ContainerProcess Start(ContainerLaunch launch, bool essential, TimeSpan stopTimeout, TaskLogShipper? logs)
+    /// <summary>
+    /// Starts <paramref name="launch"/>; argv[0] must be a file, or a name found on the launch's PATH. Each output line
+    /// goes to <paramref name="logs"/> and <paramref name="onLine"/> with whether it came from stderr (Elastic Beanstalk's web processes keep a log file).
+    /// </summary>
+    public static ContainerProcess Start(ContainerLaunch launch, bool essential, TimeSpan stopTimeout, TaskLogShipper? logs, Action<string, bool>? onLine = null)
     {
         var program = launch.Argv[0];
         var found = program.Contains('/')
@@ -63,7 +66,7 @@ internal sealed class ContainerProcess : IDisposable
             : launch.Environment.GetValueOrDefault("PATH", "").Split(':', StringSplitOptions.RemoveEmptyEntries).Any(d => File.Exists(Path.Join(d, program)));
         if (!found)
             throw new TaskStartException($"CannotStartContainerError: container {launch.Name}: exec: \"{program}\": executable file not found in $PATH");
-        return new ContainerProcess(launch, essential, stopTimeout, logs);
+        return new ContainerProcess(launch, essential, stopTimeout, logs, onLine);
     }
 
     /// <summary>Sends <paramref name="signal"/> to the container's whole process group.</summary>

@@ -25,6 +25,7 @@ public sealed class StackStatus(FleetContext context)
         new WarehouseProvisioner(context, context.Stack.TimeSeries),
         new RedisProvisioner(context),
         new FirehoseProvisioner(context),
+        new Web.WebEnvironmentProvisioner(context),
         new DryRunStatus(context, "ecr-repository", [context.Stack.Repository.Name], (f, ct) => new RepositoryProvisioner(f).EnsureAsync(ct)),
         new FleetStatus(context),
     ];

@@ -54,7 +54,7 @@ public sealed class StaticsSync(FleetContext context)
             if (distribution != null && paths.Count > 0) context.Log.Info($"would invalidate {paths.Count} path(s) of CloudFront distribution {distribution}: {Abbreviate(paths)}");
             return changes;
         }
-        if (distribution != null && !plan.IsEmpty) await SavePendingAsync(s3, paths, cancellationToken);
+        if (distribution != null && !plan.IsEmpty && paths.Count > 0) await SavePendingAsync(s3, paths, cancellationToken);
         await UploadAsync(s3, [.. plan.Added, .. plan.Changed], cancellationToken);
         await DeleteAsync(s3, plan.Deleted, cancellationToken);
         context.Log.Info(plan.IsEmpty

@@ -117,6 +117,27 @@ public static partial class ConformanceTable
             return Done;
         }, EbEnvironment),
 
+        Row("elasticbeanstalk", "DescribeConfigurationSettings", x => ["elasticbeanstalk", "describe-configuration-settings", "--application-name", x.Name, "--environment-name", x.Name], (x, r) =>
+        {
+            var settings = r!["ConfigurationSettings"]!.AsArray().Single()!;
+            Assert.Equal((x.Name, x.Name, EbStack, "deployed"),
+                ((string?)settings["ApplicationName"], (string?)settings["EnvironmentName"], (string?)settings["SolutionStackName"], (string?)settings["DeploymentStatus"]));
+            var options = settings["OptionSettings"]!.AsArray();
+            Assert.Contains(options, o => (string?)o!["Namespace"] == "aws:elasticbeanstalk:application:environment" && (string?)o["OptionName"] == "STAGE" && (string?)o["Value"] == "dev");
+            Assert.DoesNotContain(options, o => (string?)o!["OptionName"] == "REMOVED");
+            return Done;
+        }, async x =>
+        {
+            await EbApplication(x);
+            await x.Aws([.. EbCreateEnvironmentArgs(x), "--option-settings",
+                "Namespace=aws:elasticbeanstalk:application:environment,OptionName=STAGE,Value=stage",
+                "Namespace=aws:elasticbeanstalk:application:environment,OptionName=REMOVED,Value=x"]);
+            await x.Aws("elasticbeanstalk", "update-environment", "--environment-name", x.Name,
+                "--option-settings", "Namespace=aws:elasticbeanstalk:application:environment,OptionName=STAGE,Value=dev",
+                "--options-to-remove", "Namespace=aws:elasticbeanstalk:application:environment,OptionName=REMOVED");
+        }),
+        Error("elasticbeanstalk", "DescribeConfigurationSettings", x => ["elasticbeanstalk", "describe-configuration-settings", "--application-name", x.Name, "--environment-name", x.Name], "InvalidParameterValue", EbApplication),
+
         // ---------------- platform ----------------
         Row("elasticbeanstalk", "CreateStorageLocation", _ => ["elasticbeanstalk", "create-storage-location"], (_, r) =>
         {

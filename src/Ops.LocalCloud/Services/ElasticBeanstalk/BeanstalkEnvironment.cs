@@ -16,4 +16,13 @@ internal sealed class BeanstalkEnvironment
     /// <summary>The last state transition whose events were logged (status and the change it ended).</summary>
     public string? Announced { get; set; }
     public Dictionary<string, string> Tags { get; set; } = new();
+
+    /// <summary>The option settings given at create and update (environment variables, health check URL…).</summary>
+    public List<BeanstalkOption> Options { get; set; } = [];
+
+    /// <summary>The environment runs its version's web process for real (see <see cref="Web.WebProcesses"/>), not by the clock.</summary>
+    public bool Real { get; set; }
+
+    /// <summary>The loopback port the real web process listens on: the environment's CNAME.</summary>
+    public int? Port { get; set; }
 }

@@ -28,7 +28,11 @@ internal sealed partial class ElasticBeanstalkService
         var running = State.Environments.Where(e => e.Application == app.Name && Status(e, c.Now) != "Terminated").ToList();
         if (running.Count > 0 && !Flag(i, "TerminateEnvByForce"))
             throw AwsError.Invalid($"Unable to delete application {app.Name} because it has running environments.");
-        foreach (var e in running) e.TerminateStarted ??= c.Now;
+        foreach (var e in running)
+        {
+            e.TerminateStarted ??= c.Now;
+            _web?.Stop(e.Id);
+        }
         State.Applications.Remove(app.Name);
         return new JsonObject();
     });

@@ -20,8 +20,10 @@ internal sealed partial class ElasticBeanstalkService
             SolutionStack = Optional(i, "SolutionStackName") ?? "64bit Amazon Linux 2023 v4.1.0 running Python 3.11",
         };
         MergeTags(env.Tags, i["Tags"]);
+        MergeOptions(env, i);
         State.Environments.Add(env);
         Event(c, env, "INFO", "createEnvironment is starting.");
+        StartWeb(env, Web.WebStart.Create);
         return EnvironmentView(env, c);
     });
 
@@ -49,8 +51,10 @@ internal sealed partial class ElasticBeanstalkService
             env.Version = version;
             env.LastDeployFailed = ((string?)v["SourceBundle"]?["S3Key"])?.Contains("fail-deploy") == true;
         }
+        MergeOptions(env, i);
         env.UpdateStarted = c.Now;
         Event(c, env, "INFO", "Environment update is starting.");
+        if (StartWeb(env, Web.WebStart.Update)) env.LastDeployFailed = false;
         return EnvironmentView(env, c);
     });
 
@@ -58,6 +62,7 @@ internal sealed partial class ElasticBeanstalkService
     {
         var env = FindEnvironment(i, c);
         env.TerminateStarted ??= c.Now;
+        _web?.Stop(env.Id);
         Event(c, env, "INFO", "terminateEnvironment is starting.");
         return EnvironmentView(env, c);
     });
@@ -69,7 +74,7 @@ internal sealed partial class ElasticBeanstalkService
         return new JsonObject
         {
             ["EnvironmentName"] = env.Name, ["HealthStatus"] = health, ["Status"] = Status(env, c.Now), ["Color"] = color,
-            ["Causes"] = new JsonArray(env.LastDeployFailed && Status(env, c.Now) == "Ready" ? ["Failed to deploy application."] : Array.Empty<JsonNode?>()),
+            ["Causes"] = new JsonArray(Causes(env, c).Select(cause => (JsonNode?)cause).ToArray()),
             ["RefreshedAt"] = c.Now.ToString("O"),
         };
     });
@@ -89,6 +94,14 @@ internal sealed partial class ElasticBeanstalkService
         return Paginate(i, events, "Events", "NextToken", "MaxRecords", 1000);
     });
 
+    /// <summary>Why the environment is not healthy: its web process's failed check, or a simulated failed deploy.</summary>
+    IEnumerable<string> Causes(BeanstalkEnvironment env, RequestContext c)
+    {
+        if (Status(env, c.Now) != "Ready") return [];
+        if (env.Real && _web != null) return _web.Healthy(env.Id) == false && _web.Cause(env.Id) is { } cause ? [cause] : [];
+        return env.LastDeployFailed ? ["Failed to deploy application."] : [];
+    }
+
     /// <summary>The newest environment not yet terminated with the request's EnvironmentName and/or EnvironmentId.</summary>
     BeanstalkEnvironment FindEnvironment(JsonObject i, RequestContext c)
     {
@@ -106,7 +119,8 @@ internal sealed partial class ElasticBeanstalkService
             ["EnvironmentName"] = e.Name, ["EnvironmentId"] = e.Id, ["ApplicationName"] = e.Application, ["VersionLabel"] = e.Version,
             ["SolutionStackName"] = e.SolutionStack, ["Status"] = Status(e, c.Now), ["Health"] = color, ["HealthStatus"] = health,
             ["DateCreated"] = e.Created.ToString("O"), ["DateUpdated"] = (e.UpdateStarted ?? e.Created).ToString("O"),
-            ["CNAME"] = $"{e.Name}.{c.Region}.elasticbeanstalk.local-cloud.internal", ["EndpointURL"] = $"{e.Name}.local-cloud.internal",
+            ["CNAME"] = e.Real && e.Port is { } port ? $"127.0.0.1:{port}" : $"{e.Name}.{c.Region}.elasticbeanstalk.local-cloud.internal",
+            ["EndpointURL"] = e.Real && e.Port is { } p ? $"127.0.0.1:{p}" : $"{e.Name}.local-cloud.internal",
             ["Tier"] = new JsonObject { ["Name"] = "WebServer", ["Type"] = "Standard", ["Version"] = "1.0" },
             ["EnvironmentArn"] = c.Arn("elasticbeanstalk", $"environment/{e.Application}/{e.Name}"),
         };

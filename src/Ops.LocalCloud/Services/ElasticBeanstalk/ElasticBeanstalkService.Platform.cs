@@ -5,7 +5,13 @@ namespace Ops.LocalCloud.Services.ElasticBeanstalk;
 /// <summary>What Beanstalk offers around environments: its storage bucket and the solution stacks.</summary>
 internal sealed partial class ElasticBeanstalkService
 {
-    JsonNode? CreateStorageLocation(JsonObject i, RequestContext c) => new JsonObject { ["S3Bucket"] = $"elasticbeanstalk-{c.Region}-{c.Account}" };
+    /// <summary>Beanstalk's bucket for source bundles, created in the local cloud's S3 when it is not there (as AWS does).</summary>
+    JsonNode? CreateStorageLocation(JsonObject i, RequestContext c)
+    {
+        var bucket = $"elasticbeanstalk-{c.Region}-{c.Account}";
+        _s3?.EnsureBucket(bucket);
+        return new JsonObject { ["S3Bucket"] = bucket };
+    }
 
     JsonNode? ListAvailableSolutionStacks(JsonObject i, RequestContext c) => new JsonObject
     {

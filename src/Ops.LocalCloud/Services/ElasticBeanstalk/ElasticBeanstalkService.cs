@@ -1,23 +1,31 @@
 using System.Text.Json.Nodes;
 using Ops.LocalCloud.State;
+using Ops.LocalCloud.Web;
 
 namespace Ops.LocalCloud.Services.ElasticBeanstalk;
 
 /// <summary>
 /// Elastic Beanstalk: applications, versions, environments that launch (Launching → Ready), deploy
 /// (Updating → Ready) and terminate (Terminating → Terminated), with Health and DescribeEvents. As on AWS,
-/// a failed deploy also returns to Ready: only Health (Red) and an ERROR event tell. A version whose source
-/// bundle key contains "fail-deploy" simulates such a failure. Handlers are grouped by resource in the
+/// a failed deploy also returns to Ready: only Health (Red) and an ERROR event tell. With <see cref="WebProcesses"/>
+/// (a state directory), an environment with a version runs that version's Procfile web process for real and its
+/// status, health and events follow the process; without, they follow the clock and a version whose source
+/// bundle key contains "fail-deploy" simulates a failed deploy. Handlers are grouped by resource in the
 /// partial files <c>ElasticBeanstalkService.*.cs</c>.
 /// </summary>
-internal sealed partial class ElasticBeanstalkService : ServiceHandler<ElasticBeanstalkState>
+internal sealed partial class ElasticBeanstalkService : ServiceHandler<ElasticBeanstalkState>, IResumesBackends
 {
+    const string EnvironmentNamespace = "aws:elasticbeanstalk:application:environment";
+
     readonly BeanstalkLifecycle _lifecycle;
+    readonly WebProcesses? _web;
+    readonly S3.S3Service? _s3;
     public override string Name => "elasticbeanstalk";
 
-    public ElasticBeanstalkService(StateStore store, LifecycleDelays delays) : base(store)
+    public ElasticBeanstalkService(StateStore store, LifecycleDelays delays, S3.S3Service? s3 = null, WebProcesses? web = null) : base(store)
     {
-        _lifecycle = new BeanstalkLifecycle(delays.Environment);
+        (_s3, _web) = (s3, web);
+        _lifecycle = new BeanstalkLifecycle(delays.Environment, web);
 
         On("CreateApplication", CreateApplication);
         On("DescribeApplications", DescribeApplications);
@@ -33,6 +41,7 @@ internal sealed partial class ElasticBeanstalkService : ServiceHandler<ElasticBe
         On("TerminateEnvironment", TerminateEnvironment);
         On("DescribeEnvironmentHealth", DescribeEnvironmentHealth);
         On("DescribeEvents", DescribeEvents);
+        On("DescribeConfigurationSettings", DescribeConfigurationSettings);
 
         On("CreateStorageLocation", CreateStorageLocation);
         On("ListAvailableSolutionStacks", ListAvailableSolutionStacks);

@@ -38,6 +38,22 @@ internal sealed partial class S3Service : IDisposable
     /// <summary>Where objects are kept on disk (the state directory's s3/, or a private temporary directory).</summary>
     public string Root => _store.Root;
 
+    /// <summary>Creates <paramref name="bucket"/> unless it exists (for services that make their own bucket, as Elastic Beanstalk's storage location).</summary>
+    public void EnsureBucket(string bucket) => _store.CreateBucket(bucket);
+
+    /// <summary>
+    /// Copies an object's bytes to <paramref name="destination"/> (for services that read what was uploaded, as Elastic
+    /// Beanstalk reads a version's source bundle); false when the bucket or the key does not exist.
+    /// </summary>
+    public async Task<bool> CopyObjectToAsync(string bucket, string key, Stream destination, CancellationToken cancellationToken)
+    {
+        if (!_store.BucketExists(bucket)) return false;
+        using var stored = _store.Open(bucket, key);
+        if (stored == null) return false;
+        await stored.CopyToAsync(destination, 0, stored.Header.Size, cancellationToken);
+        return true;
+    }
+
     /// <summary>
     /// S3 service entry: the request is already authenticated (signature over headers checked). <paramref name="body"/> is the
     /// body as sent (aws-chunked framing still on); reading it may throw AwsError, in which case nothing has been stored.
