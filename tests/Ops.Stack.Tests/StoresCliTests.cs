@@ -106,9 +106,10 @@ public sealed class StoresCliTests(FleetCloud cloud)
 
         var status = await Run("status", "--stage", "up1", "--output", "json");
         var rows = JsonNode.Parse(status.Out)!["resources"]!.AsArray();
-        // Everything up creates is there and healthy; only SecretKey and JwtSecretKey wait for the web tier's create.
-        var unhealthy = rows.Where(r => !(bool)r!["healthy"]! || r["drift"]!.AsArray().Count > 0).Select(r => r!["name"]!.ToString()).ToList();
-        Assert.Equal(new[] { "iotilecloud.up1.JwtSecretKey", "iotilecloud.up1.SecretKey" }, unhealthy.Order());
+        // Everything up creates is there and healthy, the web tier's application and environment too.
+        var unhealthy = rows.Where(r => !(bool)r!["healthy"]! || r["drift"]!.AsArray().Count > 0).Select(r => r!.ToJsonString()).ToList();
+        Assert.Empty(unhealthy);
+        Assert.Contains(rows, r => (string?)r!["kind"] == "eb-environment" && (bool)r["exists"]!);
     }
 
     [Fact]
@@ -148,7 +149,9 @@ public sealed class StoresCliTests(FleetCloud cloud)
         var topics = (await AwsCli.Run(cloud.Server.Url, "sns", "list-topics"))!["Topics"]!.AsArray().Select(t => t!["TopicArn"]!.ToString()).Where(a => a.EndsWith("-up2", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, topics.Count);
         var parameters = (await AwsCli.Run(cloud.Server.Url, "ssm", "describe-parameters", "--parameter-filters", "Key=Name,Option=BeginsWith,Values=iotilecloud.up2."))!["Parameters"]!.AsArray();
-        Assert.Equal(4, parameters.Count); // the four store passwords, each once
+        Assert.Equal(6, parameters.Count); // the four store passwords and the web tier's two keys, each once
+        var environments = (await AwsCli.Run(cloud.Server.Url, "elasticbeanstalk", "describe-environments", "--environment-names", "iotile-cloud-up2", "--no-include-deleted"))!["Environments"]!.AsArray();
+        Assert.Single(environments);
         var again = await Run("up", "--stage", "up2");
         Assert.Contains("stage up2 is up: nothing to change", again.Out);
     }

@@ -148,7 +148,7 @@ public sealed class WebCliTests : IAsyncLifetime
         await File.WriteAllTextAsync(app, (await File.ReadAllTextAsync(app)).Replace("self.reply(200, \"text/plain; charset=utf-8\", b\"ok\\n\")", "self.reply(500, \"text/plain; charset=utf-8\", b\"broken\\n\")", StringComparison.Ordinal));
         var deploy = await Run(["deploy", "--stage", "web2", .. SkipWorkers]);
         Assert.True(deploy.ExitCode == 1, deploy.ToString());
-        Assert.True(deploy.Text.Contains($"rolled back to {good}: ", StringComparison.Ordinal) && deploy.Text.Contains("HTTP 500 from GET /health", StringComparison.Ordinal), deploy.ToString());
+        Assert.True(deploy.Text.Contains($"error: rolled back to {good}: ERROR events: Health check failed: HTTP 500 from GET /health. Failed to deploy application.", StringComparison.Ordinal), deploy.ToString());
         Assert.DoesNotContain("   at ", deploy.Text);
 
         var env = await EnvironmentAsync("web2");

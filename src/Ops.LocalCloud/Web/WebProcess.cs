@@ -143,8 +143,11 @@ internal sealed class WebProcess
                 return;
             }
             Add("ERROR", cause!);
-            if (reason == WebStart.Create) Add("ERROR", "Create environment operation is complete, but with errors. For more information, see troubleshooting documentation.");
-            else Add("ERROR", "Failed to deploy application.");
+            // AWS logs the summary after the cause; a later stamp keeps that order for readers sorting by time.
+            var summary = reason == WebStart.Create
+                ? "Create environment operation is complete, but with errors. For more information, see troubleshooting documentation."
+                : "Failed to deploy application.";
+            _events.Add(new WebEvent(_host.Clock.GetUtcNow().AddMilliseconds(1), "ERROR", summary));
         }
     }
 

@@ -26,10 +26,12 @@ internal sealed class EnvironmentWatch(FleetContext context, ElasticBeanstalkCli
         {
             var env = await DescribeAsync(environment, ct);
             var events = await EventsAsync(environment, since, ct);
-            foreach (var e in events.Where(e => seen.Add((e.EventDate, e.Message))).OrderBy(e => e.EventDate))
+            foreach (var e in events.Reverse().Where(e => seen.Add((e.EventDate, e.Message))).OrderBy(e => e.EventDate))
                 context.Log.Info($"  event {e.EventDate:HH:mm:ss} {e.Severity} {e.Message}");
-            if (events.FirstOrDefault(e => Failing.Contains(e.Severity)) is { } error)
-                return (null, $"{error.Severity} event: {error.Message}");
+            // Oldest first (the service lists newest first): the cause, then AWS's summary ("Failed to deploy application.").
+            var errors = events.Reverse().Where(e => Failing.Contains(e.Severity)).OrderBy(e => e.EventDate).Select(e => e.Message).Distinct().ToList();
+            if (errors.Count > 0)
+                return (null, $"{(errors.Count == 1 ? "ERROR event" : "ERROR events")}: {string.Join(" ", errors.Select(m => m?.TrimEnd('.') + "."))}");
             if (env == null) return (null, $"environment {environment} no longer exists");
             var waited = DateTimeOffset.UtcNow - started;
             var status = $"{env.Status}, health {env.Health}, version {env.VersionLabel ?? "(none)"}";

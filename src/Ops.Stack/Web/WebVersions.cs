@@ -24,8 +24,8 @@ internal sealed class WebVersions(FleetContext context, ElasticBeanstalkClient e
             context.Log.Info($"application version {bundle.Label} exists ({bundle.Files} files of {context.Stack.Web.Source})");
             return [];
         }
-        var change = new Change($"eb application {Application}", "version", null,
-            $"{bundle.Label}: {bundle.Files} files of {context.Stack.Web.Source}, {bundle.Bytes.Length / 1024.0:0.#} KiB, web: {bundle.WebCommand}");
+        var change = new Change($"eb application version {Application}/{bundle.Label}", "version", null,
+            $"{bundle.Files} files of {context.Stack.Web.Source}, {bundle.Bytes.Length / 1024.0:0.#} KiB, web: {bundle.WebCommand}");
         await Mutation.ApplyAsync(context, change, async () =>
         {
             var bucket = (await eb.CreateStorageLocationAsync(new CreateStorageLocationRequest(), ct)).S3Bucket
