@@ -12,7 +12,8 @@ using Ops.LocalCloud;
 // The worker fleet on LocalCloud (FleetBench.cs): ... -- fleet [--messages 2000] [--counts 1,3,10] [--starts 10]
 // Building and pushing the worker image through podman (ImageBench.cs): ... -- images [--runs 3]
 // deploy-worker under a steady load (RolloutBench.cs): ... -- rollout [--counts 3,10,50] [--strategies kill-ack,task-protection] [--rate 1]
-if (args.FirstOrDefault() is "fleet" or "images" or "rollout")
+// up with realistic delays, parallel against --parallel 1, and the calls of a no-op up (UpBench.cs): ... -- up [--runs 3] [--parallel 4]
+if (args.FirstOrDefault() is "fleet" or "images" or "rollout" or "up")
 {
     using var cancel = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -22,6 +23,7 @@ if (args.FirstOrDefault() is "fleet" or "images" or "rollout")
         {
             "fleet" => await FleetBench.RunAsync(args, cancel.Token),
             "rollout" => await RolloutBench.RunAsync(args, cancel.Token),
+            "up" => await UpBench.RunAsync(args, cancel.Token),
             _ => await ImageBench.RunAsync(args, cancel.Token),
         };
     }

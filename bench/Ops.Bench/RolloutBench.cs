@@ -222,14 +222,7 @@ static class RolloutBench
     }
 
     /// <summary>Runs ./build.sh with test keys; its output, or a <see cref="BenchException"/> with its last lines.</summary>
-    static Task<string> CliAsync(string root, string[] args, CancellationToken cancellationToken)
-    {
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "test");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "test");
-        Environment.SetEnvironmentVariable("AWS_REGION", "us-east-1");
-        Environment.SetEnvironmentVariable("NO_COLOR", "1");
-        return ChildCommand.RunAsync([Path.Combine(root, "build.sh"), .. args], root, cancellationToken);
-    }
+    static Task<string> CliAsync(string root, string[] args, CancellationToken cancellationToken) => ChildCommand.BuildShAsync(root, args, cancellationToken);
 
     static async Task WaitAsync(string what, TimeSpan timeout, Func<Task<bool>> done, CancellationToken cancellationToken)
     {
