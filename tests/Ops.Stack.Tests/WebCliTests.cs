@@ -115,6 +115,15 @@ public sealed class WebCliTests : IAsyncLifetime
         Assert.Empty(MutationsSince(unchanged));
 
         await File.AppendAllTextAsync(Path.Combine(SourceDirectory, "application.py"), "\n# a change that makes a new version\n");
+        await File.AppendAllTextAsync(Path.Combine(SourceDirectory, "static", "robots.txt"), "# changed\n");
+        var beforeDry = Requests;
+        var dry = await Run(["deploy", "--stage", "web1", "--dry-run", .. SkipWorkers]);
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Empty(MutationsSince(beforeDry));
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(dry.Out, @"would change eb environment iotile-cloud-web1: version v-[0-9a-f]{12} → v-[0-9a-f]{12}"), dry.ToString());
+        Assert.Contains("would upload 3 new and 0 changed file(s)", dry.Out); // create uploads no statics; deploy-statics does
+        Assert.Equal((string?)env["VersionLabel"], (string?)(await EnvironmentAsync("web1"))["VersionLabel"]);
+
         var deploy = await Run(["deploy", "--stage", "web1", .. SkipWorkers]);
         Assert.True(deploy.ExitCode == 0, deploy.ToString());
         Assert.Matches(@"deployed v-[0-9a-f]{12} to eb environment iotile-cloud-web1: Ready, Green, serving at 127\.0\.0\.1:\d+", deploy.Out);
