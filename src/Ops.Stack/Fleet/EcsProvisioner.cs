@@ -9,7 +9,7 @@ namespace Ops.Stack.Fleet;
 /// environment, awslogs, cpu/memory, stop timeout) and the service (desired count, circuit breaker with rollback).
 /// A revision is registered only when the latest ACTIVE one differs; the service is updated only when it drifted.
 /// </summary>
-public sealed class EcsProvisioner(FleetContext context)
+public sealed class EcsProvisioner(FleetContext context, string? pinnedImage = null)
 {
     /// <summary>The stream prefix of the awslogs driver: streams are worker/&lt;container&gt;/&lt;task id&gt;.</summary>
     public const string StreamPrefix = "worker";
@@ -31,7 +31,10 @@ public sealed class EcsProvisioner(FleetContext context)
         var changes = new List<Change>();
 
         // Everything is read and compared before the first change.
-        var image = await new WorkerImageResolver(context).ResolveAsync(cancellationToken);
+        // recreate pins the image recorded at deploy time; a local command (LocalCloud without an image) is resolved again.
+        var image = pinnedImage != null && !pinnedImage.EndsWith(":local-command", StringComparison.Ordinal)
+            ? new WorkerImage(pinnedImage, new Dictionary<string, string>())
+            : await new WorkerImageResolver(context).ResolveAsync(cancellationToken);
         var wanted = ContainerDefinition(image);
         var cluster = await ClusterAsync(cancellationToken);
         var logGroup = await LogGroupAsync(cancellationToken);
@@ -82,6 +85,7 @@ public sealed class EcsProvisioner(FleetContext context)
             {
                 var registered = await RegisterAsync(wanted, cancellationToken);
                 taskDefinition = registered.TaskDefinitionArn;
+                await new Drills.DeployedVersions(context).RecordWorkerAsync(image.Image, cancellationToken);
             });
         }
 

@@ -18,7 +18,7 @@ public static class ResumePlan
     /// </summary>
     public static ResumeAction ForUpdate(RolloutRecord? newest, string strategy, bool force) => newest switch
     {
-        null or { Phase: RolloutPhase.Completed or RolloutPhase.RolledBack } =>
+        null or { Phase: RolloutPhase.Completed or RolloutPhase.RolledBack or RolloutPhase.TornDown } =>
             strategy == "kill-ack" && !force ? ResumeAction.RefuseNotDrained : ResumeAction.Start,
         { Phase: RolloutPhase.Draining } => newest.Strategy == "kill-ack" && !force ? ResumeAction.RefuseNotDrained : ResumeAction.Update,
         { Phase: RolloutPhase.Drained } => ResumeAction.Update,

@@ -123,6 +123,7 @@ public sealed class WorkerUpdater(RolloutSession session)
         record.Phase = RolloutPhase.Completed;
         record.FinishedAt = DateTimeOffset.UtcNow;
         await session.SaveAsync(record, ct);
+        if (record.Image != null) await new Drills.DeployedVersions(session.Context).RecordWorkerAsync(record.Image, ct);
         Log.Info($"completed rollout {record.RolloutId}: service {ServiceName} runs {LiveTask.RevisionOf(record.ToTaskDefinition)} " +
                  $"({(record.FinishedAt.Value - (record.UpdateCalledAt ?? record.StartedAt)).TotalSeconds:0.0} s after the update){(record.Forced ? " — FORCED" : "")}");
         return record;

@@ -46,6 +46,7 @@ public sealed class WebDeployer(FleetContext context)
         if (failure == null)
         {
             context.Log.Info($"deployed {bundle.Label} to {Resource}: Ready, Green, serving at {healthy!.EndpointURL ?? healthy.CNAME}");
+            await new Drills.DeployedVersions(context).RecordWebAsync(bundle.Label, cancellationToken);
             return changes;
         }
 
@@ -58,6 +59,7 @@ public sealed class WebDeployer(FleetContext context)
         var (_, rollbackFailure) = await watch.UntilHealthyAsync(Environment, previous, rollbackStarted, timeout, cancellationToken);
         if (rollbackFailure != null)
             throw new FleetException($"deploy of {bundle.Label} failed ({failure}) and the rollback to {previous} failed too ({rollbackFailure}); {Resource} is not healthy: check its events, then deploy a working version.");
+        await new Drills.DeployedVersions(context).RecordWebAsync(previous, cancellationToken);
         throw new FleetException($"rolled back to {previous}: {failure}");
     }
 

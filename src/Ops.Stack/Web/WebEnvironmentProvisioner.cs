@@ -10,8 +10,10 @@ namespace Ops.Stack.Web;
 /// create: the web tier's Elastic Beanstalk application and the stage's environment, running a first version built from
 /// <c>web.source</c>, with the settings of <see cref="WebSettings"/>; Django's generated secrets are made first and
 /// secrets-check must pass. An existing environment whose settings drifted is updated in place; otherwise nothing changes.
+/// With <paramref name="pinnedVersion"/> (recreate), a missing environment is created on that existing application version
+/// instead of a bundle of the working tree.
 /// </summary>
-public sealed class WebEnvironmentProvisioner(FleetContext context) : IStatusSource
+public sealed class WebEnvironmentProvisioner(FleetContext context, string? pinnedVersion = null) : IStatusSource
 {
     /// <summary>Length of the generated Django keys.</summary>
     public const int KeyLength = 50;
@@ -28,7 +30,7 @@ public sealed class WebEnvironmentProvisioner(FleetContext context) : IStatusSou
     public async Task<IReadOnlyList<Change>> EnsureAsync(CancellationToken cancellationToken)
     {
         // A bundle problem is the user's to fix: say so before the first call.
-        if (SourceBundle.Problem(context.RepositoryRoot, context.Stack.Web.Source) is { } problem) throw new StackException(problem);
+        if (pinnedVersion == null && SourceBundle.Problem(context.RepositoryRoot, context.Stack.Web.Source) is { } problem) throw new StackException(problem);
         var changes = new List<Change>();
         await EnsureSecretsAsync(cancellationToken);
         changes.AddRange(await EnsureApplicationAsync(cancellationToken));
@@ -45,16 +47,15 @@ public sealed class WebEnvironmentProvisioner(FleetContext context) : IStatusSou
         var desired = WebSettings.Desired(context.Stack, await InputsAsync(cancellationToken));
         if (env == null)
         {
-            var bundle = SourceBundle.Create(context.RepositoryRoot, context.Stack.Web.Source, context.Stack.Statics.Directory);
-            changes.AddRange(await new WebVersions(context, _eb).EnsureAsync(bundle, cancellationToken));
-            var change = new Change(Resource, "environment", null, $"{context.Stack.Web.SolutionStack}, {context.Stack.Web.InstanceType}, version {bundle.Label}, health {context.Stack.Web.HealthPath}, {desired.Count(o => o.Namespace == WebSettings.Environment)} environment variables");
+            var label = await FirstVersionAsync(changes, cancellationToken);
+            var change = new Change(Resource, "environment", null, $"{context.Stack.Web.SolutionStack}, {context.Stack.Web.InstanceType}, version {label}, health {context.Stack.Web.HealthPath}, {desired.Count(o => o.Namespace == WebSettings.Environment)} environment variables");
             changes.Add(change);
             DateTimeOffset started = DateTimeOffset.UtcNow;
             await Mutation.ApplyAsync(context, change, async () =>
             {
                 var created = await _eb.CreateEnvironmentAsync(new CreateEnvironmentMessage
                 {
-                    ApplicationName = Application, EnvironmentName = Environment, VersionLabel = bundle.Label,
+                    ApplicationName = Application, EnvironmentName = Environment, VersionLabel = label,
                     SolutionStackName = context.Stack.Web.SolutionStack, Tier = new EnvironmentTier { Name = "WebServer", Type = "Standard" },
                     Description = $"{context.Stack.Project} {context.Stack.Stage} web tier, managed by Ops",
                     OptionSettings = desired.Select(Setting).ToList(),
@@ -62,7 +63,11 @@ public sealed class WebEnvironmentProvisioner(FleetContext context) : IStatusSou
                 }, cancellationToken);
                 started = created.DateCreated ?? started;
             });
-            if (!context.DryRun) await WaitHealthyAsync(watch, bundle.Label, started, timeout, "created", cancellationToken);
+            if (!context.DryRun)
+            {
+                await WaitHealthyAsync(watch, label, started, timeout, "created", cancellationToken);
+                await new Drills.DeployedVersions(context).RecordWebAsync(label, cancellationToken);
+            }
             return changes;
         }
 
@@ -92,6 +97,21 @@ public sealed class WebEnvironmentProvisioner(FleetContext context) : IStatusSou
         });
         if (!context.DryRun) await WaitHealthyAsync(watch, null, updated, timeout, "updated", cancellationToken);
         return changes;
+    }
+
+    /// <summary>The version a new environment starts on: the pinned one (it must still exist), else the working tree's bundle (registered when new).</summary>
+    async Task<string> FirstVersionAsync(List<Change> changes, CancellationToken ct)
+    {
+        var versions = new WebVersions(context, _eb);
+        if (pinnedVersion != null)
+        {
+            if (!await versions.ExistsAsync(pinnedVersion, ct))
+                throw new FleetException($"the recorded version {pinnedVersion} is no longer an application version of {Application}; run ./build.sh create --stage {context.Stack.Stage} (it deploys the working tree) instead of recreate.");
+            return pinnedVersion;
+        }
+        var bundle = SourceBundle.Create(context.RepositoryRoot, context.Stack.Web.Source, context.Stack.Statics.Directory);
+        changes.AddRange(await versions.EnsureAsync(bundle, ct));
+        return bundle.Label;
     }
 
     public async Task<IReadOnlyList<ResourceStatus>> StatusAsync(CancellationToken cancellationToken)
