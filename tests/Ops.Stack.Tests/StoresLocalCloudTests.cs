@@ -152,9 +152,16 @@ public sealed class StoresLocalCloudTests(FleetCloud cloud)
         var filter = (await Cli("dynamodb", "describe-table", "--table-name", "iotile-filter-log-tb1"))!["Table"]!;
         Assert.Equal("id:HASH,timestamp:RANGE", string.Join(",", filter["KeySchema"]!.AsArray().Select(k => $"{k!["AttributeName"]}:{k["KeyType"]}")));
 
+        Assert.True((bool)devices["DeletionProtectionEnabled"]!);
         var before = cloud.Server.Requests.Entries.Count;
         Assert.Empty(await new TablesProvisioner(cloud.Context(stack, new CapturedLog())).EnsureAsync(default));
         Assert.Empty(cloud.MutationsSince(before));
+
+        // Protection turned off by hand is drift: the next run turns it back on.
+        await Cli("dynamodb", "update-table", "--table-name", "iotile-devices-tb1", "--no-deletion-protection-enabled");
+        var corrected = await new TablesProvisioner(cloud.Context(stack, new CapturedLog())).EnsureAsync(default);
+        Assert.Equal("deletion protection", Assert.Single(corrected).Setting);
+        Assert.True((bool)(await Cli("dynamodb", "describe-table", "--table-name", "iotile-devices-tb1"))!["Table"]!["DeletionProtectionEnabled"]!);
 
         var clash = stack with { Tables = stack.Tables with { Devices = "iotile-filter-log-tb1" } };
         var refused = await Assert.ThrowsAsync<FleetException>(() => new TablesProvisioner(cloud.Context(clash, new CapturedLog())).EnsureAsync(default));

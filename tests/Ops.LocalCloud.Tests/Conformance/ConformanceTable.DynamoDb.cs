@@ -62,6 +62,20 @@ public static partial class ConformanceTable
             Assert.DoesNotContain(x.Name, (await x.Aws("dynamodb", "list-tables"))!["TableNames"]!.AsArray().Select(n => (string?)n));
         }, CreateDynamoTable),
         Error("dynamodb", "DeleteTable", x => ["dynamodb", "delete-table", "--table-name", x.Name], "ResourceNotFoundException"),
+        // A protected table cannot be deleted until UpdateTable turns the protection off (destroy does that first).
+        Error("dynamodb", "DeleteTable", x => ["dynamodb", "delete-table", "--table-name", x.Name], "ValidationException",
+            x => x.Aws([.. DynamoTableArgs(x), "--deletion-protection-enabled"])),
+        Row("dynamodb", "UpdateTable", x => ["dynamodb", "update-table", "--table-name", x.Name, "--no-deletion-protection-enabled"], async (x, r) =>
+        {
+            Assert.Equal((x.Name, false), ((string?)r!["TableDescription"]!["TableName"], (bool?)r["TableDescription"]!["DeletionProtectionEnabled"]));
+            Assert.False((bool)(await x.Aws("dynamodb", "describe-table", "--table-name", x.Name))!["Table"]!["DeletionProtectionEnabled"]!);
+            await x.Aws("dynamodb", "delete-table", "--table-name", x.Name);
+        }, async x =>
+        {
+            await x.Aws([.. DynamoTableArgs(x), "--deletion-protection-enabled"]);
+            Assert.True((bool)(await x.Aws("dynamodb", "describe-table", "--table-name", x.Name))!["Table"]!["DeletionProtectionEnabled"]!);
+        }),
+        Error("dynamodb", "UpdateTable", x => ["dynamodb", "update-table", "--table-name", x.Name, "--deletion-protection-enabled"], "ResourceNotFoundException"),
         Row("dynamodb", "ListTables", _ => ["dynamodb", "list-tables"], (x, r) =>
         {
             Assert.Contains(x.Name, r!["TableNames"]!.AsArray().Select(n => (string?)n));

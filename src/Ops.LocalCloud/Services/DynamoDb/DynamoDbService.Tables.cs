@@ -27,10 +27,31 @@ internal sealed partial class DynamoDbService
         return new JsonObject { ["Table"] = Describe(name, Find(name), c) };
     });
 
+    /// <summary>
+    /// UpdateTable for what a table's settings can change to here: deletion protection, billing mode (with provisioned
+    /// throughput) and SSE. Other updates (indexes, streams, replicas) are refused naming the member.
+    /// </summary>
+    JsonNode? UpdateTable(JsonObject i, RequestContext c) => Write(() =>
+    {
+        var name = Required(i, "TableName");
+        var table = Find(name);
+        string[] supported = ["TableName", "DeletionProtectionEnabled", "BillingMode", "ProvisionedThroughput", "SSESpecification"];
+        if (i.Select(kv => kv.Key).FirstOrDefault(k => !supported.Contains(k)) is { } other)
+            throw new AwsError("ValidationException", $"The local cloud does not implement UpdateTable's {other}; it updates DeletionProtectionEnabled, BillingMode, ProvisionedThroughput and SSESpecification.");
+        if (i.Count == 1)
+            throw new AwsError("ValidationException", "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, DeletionProtectionEnabled or ReplicaUpdates is required");
+        foreach (var member in supported.Skip(1))
+            if (i[member] is { } value) table.Spec[member] = value.DeepClone();
+        if ((string?)i["BillingMode"] == "PAY_PER_REQUEST") table.Spec.Remove("ProvisionedThroughput");
+        return new JsonObject { ["TableDescription"] = Describe(name, table, c) };
+    });
+
     JsonNode? DeleteTable(JsonObject i, RequestContext c) => Write(() =>
     {
         var name = Required(i, "TableName");
         var table = Find(name);
+        if (DeletionProtected(table))
+            throw new AwsError("ValidationException", "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
         State.Tables.Remove(name);
         var d = Describe(name, table, c);
         d["TableStatus"] = "DELETING";
@@ -47,6 +68,8 @@ internal sealed partial class DynamoDbService
         return result;
     });
 
+    static bool DeletionProtected(DynamoDbTable t) => t.Spec["DeletionProtectionEnabled"] is JsonValue v && v.GetValue<bool>();
+
     DynamoDbTable Find(string name) => State.Tables.TryGetValue(DynamoNames.Table(name), out var t) ? t : throw NoTable(name);
 
     /// <summary>For tables made before ids were stored: a GUID derived from what identifies the table, the same in every process.</summary>
@@ -62,6 +85,7 @@ internal sealed partial class DynamoDbService
             ["ItemCount"] = t.Items.Count, ["TableSizeBytes"] = t.Items.Values.Sum(x => (long)x.ToJsonString().Length),
             ["TableArn"] = c.Arn("dynamodb", $"table/{name}"), ["TableId"] = t.TableId ?? StableTableId(c, name, t),
             ["BillingModeSummary"] = new JsonObject { ["BillingMode"] = (string?)t.Spec["BillingMode"] ?? "PROVISIONED" },
+            ["DeletionProtectionEnabled"] = DeletionProtected(t),
         };
         if (t.Spec["SSESpecification"]?["Enabled"]?.GetValue<bool>() == true)
             d["SSEDescription"] = new JsonObject { ["Status"] = "ENABLED", ["SSEType"] = "KMS", ["KMSMasterKeyArn"] = c.Arn("kms", "key/aws/dynamodb") };

@@ -14,6 +14,7 @@ internal sealed partial class DynamoDbService : ServiceHandler<DynamoDbState>
     {
         On("CreateTable", CreateTable);
         On("DescribeTable", DescribeTable);
+        On("UpdateTable", UpdateTable);
         On("DeleteTable", DeleteTable);
         On("TagResource", TagResource);
         On("ListTagsOfResource", ListTagsOfResource);
