@@ -12,6 +12,41 @@ sealed partial class Build
         .Requires(() => RolloutInputsAreValid)
         .Executes(ct => FleetAsync(async f => await new StageTeardown(await RolloutAsync(f, ct)).TeardownAsync(ct), ct));
 
+    [Parameter("destroy: delete the stage's data too (databases, caches, tables, buckets, queues, topics, secrets); required with --confirm.")]
+    public bool DestroyData;
+
+    [Parameter("destroy: the stage's name again, to confirm which stage loses its data.")]
+    public string? Confirm;
+
+    [Parameter("destroy: allow destroying the stage named prod.")]
+    public bool AllowProd;
+
+    Target Destroy => _ => _
+        .Description("Teardown, then delete every resource of the stage, final snapshots of RDS and Redshift first; needs --destroy-data and --confirm <stage> (and --allow-prod for prod); --dry-run lists it all")
+        .Requires(() => StackIsValid)
+        .Requires(() => RolloutInputsAreValid)
+        .Requires(() => DestroyIsConfirmed)
+        .Executes(ct => FleetAsync(async f => await new StageDestroyer(await RolloutAsync(f, ct)).DestroyAsync(ct), ct));
+
+    /// <summary>Checked before anything runs: destroy deletes data only when told so, twice, and prod only when allowed (a dry run changes nothing and needs neither).</summary>
+    bool DestroyIsConfirmed
+    {
+        get
+        {
+            var stage = StageStack.Stage;
+            if (DryRun) return true;
+            if (stage == "prod" && !AllowProd)
+                throw new UsageException($"destroy refuses stage prod: it deletes its databases and data; pass --allow-prod as well if that is really what you want (try --dry-run first).");
+            if (!DestroyData)
+                throw new UsageException($"destroy deletes every data store of stage {stage}; pass --destroy-data --confirm {stage} to go on (teardown removes only the compute; --dry-run lists what destroy would delete).");
+            if (Confirm != stage)
+                throw new UsageException(Confirm == null
+                    ? $"destroy needs --confirm {stage}: the stage's name again, so a wrong --stage cannot delete another stage's data."
+                    : $"--confirm '{Confirm}' does not match --stage {stage}; pass --confirm {stage} to destroy stage {stage}.");
+            return true;
+        }
+    }
+
     Target Recreate => _ => _
         .Description("Bring the stage's compute back after a teardown: the workers on the image and the web environment on the version recorded at deploy time")
         .Requires(() => StackIsValid)

@@ -10,7 +10,7 @@ namespace Ops.Stack.Drills;
 /// store, queue, table, bucket, topic, secret, the cluster and the repository. The drain's rollout record ends
 /// <c>torn-down</c>. Each step looks at what is left, so a re-run after a partial one finishes the job.
 /// </summary>
-public sealed class StageTeardown(RolloutSession session)
+public sealed class StageTeardown(RolloutSession session, bool announceKept = true)
 {
     readonly FleetContext _context = session.Context;
 
@@ -33,7 +33,8 @@ public sealed class StageTeardown(RolloutSession session)
 
         changes.AddRange(await new WebTerminator(_context).TerminateAsync(ct));
         changes.AddRange(await new FleetTerminator(_context).TerminateAsync(ct));
-        _context.Log.Info($"{(_context.DryRun ? "teardown would keep" : "kept")}: RDS {stack.Database.Identifier}, Redshift {stack.Redshift.Cluster} and {stack.TimeSeries.Cluster}, " +
+        if (announceKept)
+            _context.Log.Info($"{(_context.DryRun ? "teardown would keep" : "kept")}: RDS {stack.Database.Identifier}, Redshift {stack.Redshift.Cluster} and {stack.TimeSeries.Cluster}, " +
                           $"Redis {stack.Redis.ReplicationGroup}, queues, tables, buckets, topics, secrets, application {stack.Web.Application} and its versions");
         return changes;
     }

@@ -93,6 +93,14 @@ public sealed class RolloutSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Releases the stage's lease now (destroy, before it deletes the table the lease lives in); a no-op without one.</summary>
+    public async Task ReleaseLeaseAsync()
+    {
+        if (Lease == null) return;
+        await Lease.DisposeAsync();
+        Lease = null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Lease != null) await Lease.DisposeAsync();
