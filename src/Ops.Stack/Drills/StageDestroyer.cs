@@ -92,28 +92,20 @@ public sealed class StageDestroyer(RolloutSession session)
                 return null;
             }
         }
-        var db = await FindAsync(ct);
-        if (db == null) return [];
         var changes = new List<Change>();
-        if (db.DeletionProtection == true)
+        if (await FindAsync(ct) is { DeletionProtection: true })
         {
             var unprotect = new Change($"rds instance {id}", "deletion protection", "on", "off");
             changes.Add(unprotect);
             await Mutation.ApplyAsync(Context, unprotect, () => rds.ModifyDBInstanceAsync(new ModifyDBInstanceMessage { DBInstanceIdentifier = id, DeletionProtection = false, ApplyImmediately = true }, ct));
         }
-        if (db.DBInstanceStatus != "deleting")
-        {
-            var snapshot = $"{id}-{_suffix}";
-            var delete = new Change($"rds instance {id}", "status", $"{db.DBInstanceStatus}", $"deleted (final snapshot {snapshot})");
-            changes.Add(delete);
-            await Mutation.ApplyAsync(Context, delete, () => rds.DeleteDBInstanceAsync(new DeleteDBInstanceMessage { DBInstanceIdentifier = id, FinalDBSnapshotIdentifier = snapshot }, ct));
-        }
-        if (!Context.DryRun)
-            await Waiting.UntilAsync(slow, $"rds instance {id}", async token => await FindAsync(token) is { } left ? (false, left.DBInstanceStatus ?? "?") : (true, "deleted"), ct);
+        var snapshot = $"{id}-{_suffix}";
+        changes.AddRange(await DeleteAndWaitAsync(slow, $"rds instance {id}", FindAsync, db => db.DBInstanceStatus, snapshot,
+            () => rds.DeleteDBInstanceAsync(new DeleteDBInstanceMessage { DBInstanceIdentifier = id, FinalDBSnapshotIdentifier = snapshot }, ct), ct));
         return changes;
     }
 
-    async Task<IReadOnlyList<Change>> WarehouseAsync(FleetContext slow, string id, CancellationToken ct)
+    Task<IReadOnlyList<Change>> WarehouseAsync(FleetContext slow, string id, CancellationToken ct)
     {
         var redshift = new RedshiftClient(Context.Connection);
         async Task<Ops.Aws.Redshift.Cluster?> FindAsync(CancellationToken token)
@@ -127,22 +119,12 @@ public sealed class StageDestroyer(RolloutSession session)
                 return null;
             }
         }
-        var cluster = await FindAsync(ct);
-        if (cluster == null) return [];
-        var changes = new List<Change>();
-        if (cluster.ClusterStatus != "deleting")
-        {
-            var snapshot = $"{id}-{_suffix}";
-            var delete = new Change($"redshift cluster {id}", "status", cluster.ClusterStatus ?? "?", $"deleted (final snapshot {snapshot})");
-            changes.Add(delete);
-            await Mutation.ApplyAsync(Context, delete, () => redshift.DeleteClusterAsync(new DeleteClusterMessage { ClusterIdentifier = id, FinalClusterSnapshotIdentifier = snapshot }, ct));
-        }
-        if (!Context.DryRun)
-            await Waiting.UntilAsync(slow, $"redshift cluster {id}", async token => await FindAsync(token) is { } left ? (false, left.ClusterStatus ?? "?") : (true, "deleted"), ct);
-        return changes;
+        var snapshot = $"{id}-{_suffix}";
+        return DeleteAndWaitAsync(slow, $"redshift cluster {id}", FindAsync, c => c.ClusterStatus, snapshot,
+            () => redshift.DeleteClusterAsync(new DeleteClusterMessage { ClusterIdentifier = id, FinalClusterSnapshotIdentifier = snapshot }, ct), ct);
     }
 
-    async Task<IReadOnlyList<Change>> RedisAsync(FleetContext slow, CancellationToken ct)
+    Task<IReadOnlyList<Change>> RedisAsync(FleetContext slow, CancellationToken ct)
     {
         var cache = new ElastiCacheClient(Context.Connection);
         var id = Context.Stack.Redis.ReplicationGroup;
@@ -157,17 +139,27 @@ public sealed class StageDestroyer(RolloutSession session)
                 return null;
             }
         }
-        var group = await FindAsync(ct);
-        if (group == null) return [];
+        return DeleteAndWaitAsync(slow, $"redis replication group {id}", FindAsync, g => g.Status, null,
+            () => cache.DeleteReplicationGroupAsync(new DeleteReplicationGroupMessage { ReplicationGroupId = id, RetainPrimaryCluster = false }, ct), ct);
+    }
+
+    /// <summary>
+    /// Deletes a store found by <paramref name="find"/> (unless it is already deleting; with a final snapshot when named),
+    /// then waits until <paramref name="find"/> no longer finds it.
+    /// </summary>
+    async Task<IReadOnlyList<Change>> DeleteAndWaitAsync<T>(FleetContext slow, string resource, Func<CancellationToken, Task<T?>> find, Func<T, string?> status,
+        string? snapshot, Func<Task> delete, CancellationToken ct) where T : class
+    {
+        if (await find(ct) is not { } found) return [];
         var changes = new List<Change>();
-        if (group.Status != "deleting")
+        if (status(found) != "deleting")
         {
-            var delete = Deleted($"redis replication group {id}", group.Status ?? "?");
-            changes.Add(delete);
-            await Mutation.ApplyAsync(Context, delete, () => cache.DeleteReplicationGroupAsync(new DeleteReplicationGroupMessage { ReplicationGroupId = id, RetainPrimaryCluster = false }, ct));
+            var change = new Change(resource, "status", status(found) ?? "?", snapshot == null ? "deleted" : $"deleted (final snapshot {snapshot})");
+            changes.Add(change);
+            await Mutation.ApplyAsync(Context, change, delete);
         }
         if (!Context.DryRun)
-            await Waiting.UntilAsync(slow, $"redis replication group {id}", async token => await FindAsync(token) is { } left ? (false, left.Status ?? "?") : (true, "deleted"), ct);
+            await Waiting.UntilAsync(slow, resource, async token => await find(token) is { } left ? (false, status(left) ?? "?") : (true, "deleted"), ct);
         return changes;
     }
 
