@@ -47,6 +47,18 @@ sealed partial class Build
         }
     }
 
+    Target Drill => _ => _
+        .Description("up, deploy (and deploy-worker), then the drill: a marker in every store, teardown, recreate, every marker checked and the queued message consumed; the RTO and a report under .nuke/temp/drills/")
+        .Requires(() => StackIsValid)
+        .Requires(() => RolloutInputsAreValid)
+        .DependsOn(Up, Deploy)
+        .After(DeployWorker)
+        .Executes(ct => FleetAsync(async f =>
+        {
+            await new StageDrill(await RolloutAsync(f, ct), Cloud.ToString().ToLowerInvariant(), Path.Combine(RootDirectory, ".nuke", "temp", "drills")).RunAsync(ct);
+            return [];
+        }, ct));
+
     Target Recreate => _ => _
         .Description("Bring the stage's compute back after a teardown: the workers on the image and the web environment on the version recorded at deploy time")
         .Requires(() => StackIsValid)

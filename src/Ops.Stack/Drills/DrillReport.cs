@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Ops.Stack.Drills;
+
+/// <summary>
+/// What a drill found: its id and stage, each phase's duration, the time to recover (RTO: teardown start → the recreated
+/// stack serving), and every marker. Written as JSON and markdown under <c>.nuke/temp/drills/</c>, summarised on one screen.
+/// </summary>
+public sealed class DrillReport
+{
+    public required string DrillId { get; init; }
+    public required string Stage { get; init; }
+    public required string Cloud { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public List<(string Phase, TimeSpan Duration)> Phases { get; } = [];
+    public TimeSpan? Rto { get; set; }
+    public IReadOnlyList<DrillMarker> Markers { get; set; } = [];
+
+    public IReadOnlyList<DrillMarker> Lost => Markers.Where(m => m.Lost).ToList();
+
+    /// <summary>The JSON document (schema in docs/drills.md).</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["drill_id"] = DrillId, ["stage"] = Stage, ["cloud"] = Cloud, ["started_at"] = StartedAt.ToString("O", CultureInfo.InvariantCulture),
+        ["rto_seconds"] = Rto is { } rto ? Math.Round(rto.TotalSeconds, 1) : null,
+        ["phases"] = new JsonArray(Phases.Select(p => (JsonNode?)new JsonObject { ["phase"] = p.Phase, ["seconds"] = Math.Round(p.Duration.TotalSeconds, 1) }).ToArray()),
+        ["markers"] = new JsonArray(Markers.Select(m => (JsonNode?)new JsonObject { ["store"] = m.Store, ["where"] = m.Where, ["state"] = m.State, ["detail"] = m.Detail }).ToArray()),
+        ["lost"] = Lost.Count,
+        ["ok"] = Lost.Count == 0,
+    };
+
+    /// <summary>The one-screen summary (also the markdown report's body).</summary>
+    public IReadOnlyList<string> Summary()
+    {
+        var lines = new List<string> { $"drill {DrillId} of stage {Stage} ({Cloud}), started {StartedAt:yyyy-MM-dd HH:mm:ss}Z" };
+        lines.AddRange(Phases.Select(p => $"  {p.Phase,-10} {p.Duration.TotalSeconds,7:0.0} s"));
+        lines.Add($"  {"RTO",-10} {(Rto is { } rto ? $"{rto.TotalSeconds,7:0.0} s (teardown start → the recreated stack serving)" : "    n/a (the stack did not come back)")}");
+        lines.AddRange(Markers.Select(m => $"  {m.Store,-10} {m.State,-9} {m.Where}{(m.Detail is { } d ? $" — {d}" : "")}"));
+        lines.Add(Lost.Count == 0
+            ? $"nothing lost: {Markers.Count(m => m.State == "survived")} marker(s) survived, {Markers.Count(m => m.State == "skipped")} skipped"
+            : $"LOST {Lost.Count}: {string.Join(", ", Lost.Select(m => m.Store))}");
+        return lines;
+    }
+
+    /// <summary>Writes <c>&lt;stage&gt;-&lt;drill id&gt;.json</c> and <c>.md</c> under <paramref name="directory"/>; returns their paths.</summary>
+    public (string Json, string Markdown) Write(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var stem = Path.Combine(directory, $"{Stage}-{DrillId}");
+        File.WriteAllText(stem + ".json", ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        var md = new StringBuilder($"# Drill {DrillId}: stage {Stage}\n\n```\n");
+        foreach (var line in Summary()) md.Append(line).Append('\n');
+        md.Append("```\n");
+        File.WriteAllText(stem + ".md", md.ToString());
+        return (stem + ".json", stem + ".md");
+    }
+}

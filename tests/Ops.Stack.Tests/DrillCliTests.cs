@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2.Model;
+using Amazon.S3.Model;
+using Ops.Aws;
+using Ops.LocalCloud;
+
+namespace Ops.Stack.Tests;
+
+/// <summary>
+/// The whole drill as a user runs it (./build.sh drill, a child process) on a LocalCloud with a state directory: real
+/// PostgreSQL and Redis behind RDS, Redshift and ElastiCache (tests/run.sh installs them), the real web process, real
+/// workers (workers/python/drain_worker.py). Every marker survives and the report says so; with markers deleted behind
+/// its back, the drill fails and names them.
+/// </summary>
+public sealed class DrillCliTests : IAsyncLifetime
+{
+    readonly string _state = Directory.CreateTempSubdirectory("ops-drill-").FullName;
+    LocalCloudServer _server = null!;
+    string _stackFile = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await LocalCloudServer.StartAsync(new LocalCloudOptions { StateDirectory = _state, Delays = LifecycleDelays.Instant });
+        var script = Path.Combine(FleetCloud.RepositoryRoot, "workers", "python", "drain_worker.py");
+        _stackFile = Path.Combine(_state, "ops.stack.yml");
+        var stage = (string name) => $$"""
+              {{name}}:
+                repository: {name: {{name}}-worker}
+                local: {command: [python3, "{{script}}"], prepare: []}
+                worker: {drain: kill-ack, longest-message: 20s}
+                queues:
+                  work: {visibility-timeout: 30s}
+                rollout: {drain-timeout: 30s, update-timeout: 60s}
+                ecs:
+                  desired-count: 1
+                  stop-timeout: 15s
+                  environment: {OPS_WAIT_SECONDS: "1"}
+            """;
+        await File.WriteAllTextAsync(_stackFile, "stages:\n" + stage("dr1") + "\n" + stage("dr2") + "\n");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_state, recursive: true);
+    }
+
+    Task<CliRun> Drill(string stage) =>
+        OpsCli.RunAsync(["drill", "--stage", stage, "--skip", "build-docker", "--endpoint-url", _server.Url.ToString(), "--stack", _stackFile], TimeSpan.FromMinutes(8));
+
+    static JsonNode Report(string stage)
+    {
+        var file = new DirectoryInfo(Path.Combine(FleetCloud.RepositoryRoot, ".nuke", "temp", "drills")).GetFiles($"{stage}-*.json").OrderBy(f => f.LastWriteTimeUtc).Last();
+        return JsonNode.Parse(File.ReadAllText(file.FullName))!;
+    }
+
+    [Fact]
+    public async Task The_drill_brings_the_stage_up_tears_it_down_recreates_it_and_every_marker_survives()
+    {
+        Assert.Contains("PostgreSQL (", _server.DataStoreStatus, StringComparison.Ordinal); // tests/run.sh installs postgresql and redis-server
+        var run = await Drill("dr1");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("nothing lost: 6 marker(s) survived, 0 skipped", run.Out);
+        var report = Report("dr1");
+        Assert.True((bool)report["ok"]!, report.ToJsonString());
+        Assert.True((double)report["rto_seconds"]! > 0);
+        Assert.Equal(["markers", "teardown", "recreate", "verify"], report["phases"]!.AsArray().Select(p => (string)p!["phase"]!));
+        Assert.All(report["markers"]!.AsArray(), m => Assert.Equal("survived", (string?)m!["state"]));
+        Assert.Equal(["postgresql", "redshift", "redis", "s3", "dynamodb", "sqs"], report["markers"]!.AsArray().Select(m => (string)m!["store"]!));
+    }
+
+    [Fact]
+    public async Task Markers_deleted_behind_the_drills_back_fail_it_naming_each_loss()
+    {
+        var connection = new AwsConnection { Credentials = new Amazon.Runtime.BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = _server.Url, MaxAttempts = 5 };
+        using var stop = new CancellationTokenSource();
+        // Behind its back: as soon as the drill's S3 object and DynamoDB item exist, delete them.
+        var saboteur = Task.Run(async () =>
+        {
+            using var s3 = AwsConnectionFactory.CreateS3(connection);
+            using var dynamo = AwsConnectionFactory.CreateDynamoDb(connection);
+            var deleted = 0;
+            while (!stop.IsCancellationRequested && deleted < 2)
+            {
+                try
+                {
+                    foreach (var o in (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "iotile-uploads-dr2", Prefix = "ops-drill/" })).S3Objects ?? [])
+                    {
+                        await s3.DeleteObjectAsync("iotile-uploads-dr2", o.Key);
+                        deleted++;
+                    }
+                    foreach (var item in (await dynamo.ScanAsync(new ScanRequest { TableName = "iotile-devices-dr2" })).Items.Where(i => i["slug"].S.StartsWith("ops-drill-", StringComparison.Ordinal)))
+                    {
+                        await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = "iotile-devices-dr2", Key = new() { ["slug"] = item["slug"] } });
+                        deleted++;
+                    }
+                }
+                catch (Exception e) when (e is Amazon.S3.AmazonS3Exception or Amazon.DynamoDBv2.AmazonDynamoDBException)
+                {
+                    // not created yet
+                }
+                await Task.Delay(100);
+            }
+        });
+        var run = await Drill("dr2");
+        await stop.CancelAsync();
+        await saboteur;
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.True(run.Text.Contains("lost 2 marker(s): s3 s3://iotile-uploads-dr2/ops-drill/", StringComparison.Ordinal)
+                    && run.Text.Contains("dynamodb iotile-devices-dr2: slug ops-drill-", StringComparison.Ordinal)
+                    && run.Out.Contains("LOST 2: s3, dynamodb", StringComparison.Ordinal), run.ToString());
+        var report = Report("dr2");
+        Assert.False((bool)report["ok"]!);
+        Assert.Equal(2, (int)report["lost"]!);
+    }
+}
