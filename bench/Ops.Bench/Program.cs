@@ -13,7 +13,8 @@ using Ops.LocalCloud;
 // Building and pushing the worker image through podman (ImageBench.cs): ... -- images [--runs 3]
 // deploy-worker under a steady load (RolloutBench.cs): ... -- rollout [--counts 3,10,50] [--strategies kill-ack,task-protection] [--rate 1]
 // up with realistic delays, parallel against --parallel 1, and the calls of a no-op up (UpBench.cs): ... -- up [--runs 3] [--parallel 4]
-if (args.FirstOrDefault() is "fleet" or "images" or "rollout" or "up")
+// ./build.sh drill on a warm machine, its phases and RTO (DrillBench.cs): ... -- drill [--runs 3]
+if (args.FirstOrDefault() is "fleet" or "images" or "rollout" or "up" or "drill")
 {
     using var cancel = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -24,6 +25,7 @@ if (args.FirstOrDefault() is "fleet" or "images" or "rollout" or "up")
             "fleet" => await FleetBench.RunAsync(args, cancel.Token),
             "rollout" => await RolloutBench.RunAsync(args, cancel.Token),
             "up" => await UpBench.RunAsync(args, cancel.Token),
+            "drill" => await DrillBench.RunAsync(args, cancel.Token),
             _ => await ImageBench.RunAsync(args, cancel.Token),
         };
     }
