@@ -50,6 +50,8 @@ internal static class StackSchema
     static readonly NameRule StreamName = NameRule.Of("^[A-Za-z0-9_.-]{1,64}$", "Firehose stream name", "1–64 letters, digits and _ . -", "iotile-streamtimeseries-{stage}");
     static readonly NameRule WarehouseTable = NameRule.Of("^[A-Za-z_][A-Za-z0-9_]{0,126}$", "Redshift table name", "1–127 letters, digits and _, not starting with a digit", "stream_data");
     static readonly NameRule RoleName = NameRule.Of(@"^[\w+=,.@-]{1,64}$", "IAM role name", "1–64 letters, digits and + = , . @ - _", "iotile-firehose-{stage}");
+    static readonly NameRule Cron = NameRule.Of(@"^[0-9*,/-]+( [0-9*,/-]+){4}$", "cron schedule", "five fields of digits, *, ',', '/' and '-' (minute hour day month weekday, UTC)", "17 3 * * *");
+
     static readonly NameRule Distribution = NameRule.Of("^[A-Z0-9]{8,20}$", "CloudFront distribution id", "8–20 uppercase letters and digits", "E2QWRUHAPOMQZL");
     static readonly NameRule KeyPrefix = NameRule.Of(@"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", "S3 key prefix", "letters, digits and _ . - separated by single /", "static");
     static readonly NameRule ApplicationName = NameRule.Of("^[^/]{1,100}$", "Elastic Beanstalk application name", "1–100 characters without /", "iotile-cloud");
@@ -185,6 +187,9 @@ internal static class StackSchema
         new("local.command", FieldKind.List, s => s.Local.Command, (s, v) => s with { Local = s.Local with { Command = (IReadOnlyList<string>)v! } }),
         new("local.directory", FieldKind.Text, s => s.Local.Directory, (s, v) => s with { Local = s.Local with { Directory = (string)v! } }) { Rule = RelativePath },
         new("local.prepare", FieldKind.List, s => s.Local.Prepare, (s, v) => s with { Local = s.Local with { Prepare = (IReadOnlyList<string>)v! } }),
+        new("pipeline.deploy-on-push", FieldKind.Flag, s => s.Pipeline.DeployOnPush, (s, v) => s with { Pipeline = s.Pipeline with { DeployOnPush = (bool)v! } }),
+        new("pipeline.nightly-drill", FieldKind.Flag, s => s.Pipeline.NightlyDrill, (s, v) => s with { Pipeline = s.Pipeline with { NightlyDrill = (bool)v! } }),
+        new("pipeline.drill-schedule", FieldKind.Text, s => s.Pipeline.DrillSchedule, (s, v) => s with { Pipeline = s.Pipeline with { DrillSchedule = (string)v! } }) { Rule = Cron },
     ];
 
     static IEnumerable<StackField> Queue(string which, Func<StageStack, QueueSpec> get, Func<StageStack, QueueSpec, StageStack> set)

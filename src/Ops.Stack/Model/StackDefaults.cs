@@ -77,6 +77,7 @@ public static class StackDefaults
             Buckets = new BucketsSpec { Statics = $"iotile-statics-{stage}", Uploads = $"iotile-uploads-{stage}", Firehose = $"iotile-firehose-{stage}" },
             Statics = new StaticsSpec { Build = ["python3", "web/manage.py", "collectstatic", "--noinput", "--clear"] },
             Web = new WebSpec { Environment = $"iotile-cloud-{stage}", InstanceType = prod ? "m7i.large" : "t3.medium" },
+            Pipeline = new PipelineSpec { DeployOnPush = stage == "dev", NightlyDrill = stage == "dev" },
             Secrets = new SecretsSpec
             {
                 Prefix = $"iotilecloud.{stage}.",

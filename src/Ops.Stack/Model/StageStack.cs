@@ -70,4 +70,7 @@ public sealed record StageStack
 
     /// <summary>Secrets in SSM Parameter Store.</summary>
     public required SecretsSpec Secrets { get; init; }
+
+    /// <summary>The CI/CD workflows generate-pipelines writes for the stage.</summary>
+    public PipelineSpec Pipeline { get; init; } = new();
 }
