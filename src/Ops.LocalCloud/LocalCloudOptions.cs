@@ -51,6 +51,13 @@ public sealed record LocalCloudOptions
     /// </summary>
     public bool RunWebProcesses { get; init; } = true;
 
+    /// <summary>The <c>AWS_*</c> variables a process the local cloud runs (a task, a web process) calls it back with: credentials, region, endpoint.</summary>
+    internal Dictionary<string, string> ClientEnvironment(Uri url) => new(StringComparer.Ordinal)
+    {
+        ["AWS_ACCESS_KEY_ID"] = AccessKey, ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
+        ["AWS_REGION"] = Region, ["AWS_DEFAULT_REGION"] = Region, ["AWS_ENDPOINT_URL"] = url.ToString().TrimEnd('/'),
+    };
+
     /// <summary>The loopback port of that registry (repository URIs are <c>127.0.0.1:port/name</c>); 0 picks a free port.</summary>
     public int RegistryPort { get; init; } = 5100;
 }

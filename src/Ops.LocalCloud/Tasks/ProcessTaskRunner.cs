@@ -95,14 +95,11 @@ internal sealed class ProcessTaskRunner : ITaskRunner, IAsyncDisposable
     /// <summary>What the runtime adds to a container's environment: this cloud's credentials, region, endpoint and metadata URIs.</summary>
     public IReadOnlyDictionary<string, string> RuntimeEnvironment(string token)
     {
-        var url = Url.ToString().TrimEnd('/');
-        return new Dictionary<string, string>
-        {
-            ["AWS_ACCESS_KEY_ID"] = _options.AccessKey, ["AWS_SECRET_ACCESS_KEY"] = _options.SecretKey,
-            ["AWS_REGION"] = _options.Region, ["AWS_DEFAULT_REGION"] = _options.Region, ["AWS_ENDPOINT_URL"] = url,
-            ["ECS_CONTAINER_METADATA_URI_V4"] = $"{url}{TaskMetadataEndpoint.Prefix}/{token}/v4",
-            ["ECS_AGENT_URI"] = $"{url}{TaskMetadataEndpoint.Prefix}/{token}/agent",
-        };
+        var env = _options.ClientEnvironment(Url);
+        var url = env["AWS_ENDPOINT_URL"];
+        env["ECS_CONTAINER_METADATA_URI_V4"] = $"{url}{TaskMetadataEndpoint.Prefix}/{token}/v4";
+        env["ECS_AGENT_URI"] = $"{url}{TaskMetadataEndpoint.Prefix}/{token}/agent";
+        return env;
     }
 
     /// <summary>Stops every task process (SIGTERM, SIGKILL after its stopTimeout, at most 10 s); ECS state is left for the next start.</summary>

@@ -155,10 +155,8 @@ internal sealed class WebProcesses : IAsyncDisposable
         foreach (var name in new[] { "PATH", "HOME", "LANG", "TMPDIR", "DOTNET_ROOT" })
             if (System.Environment.GetEnvironmentVariable(name) is { Length: > 0 } value) env[name] = value;
         env.TryAdd("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env["AWS_ACCESS_KEY_ID"] = _options.AccessKey;
-        env["AWS_SECRET_ACCESS_KEY"] = _options.SecretKey;
-        env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = _options.Region;
-        if (_url != null) env["AWS_ENDPOINT_URL"] = _url.ToString().TrimEnd('/');
+        if (_url != null)
+            foreach (var (k, v) in _options.ClientEnvironment(_url)) env[k] = v;
         foreach (var (k, v) in d.Variables) env[k] = v;
         env["PORT"] = d.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["HOST"] = "127.0.0.1";

@@ -33,11 +33,10 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
     /// <summary>Writes every marker; returns them (written or skipped).</summary>
     public async Task<IReadOnlyList<DrillMarker>> WriteAsync(CancellationToken ct)
     {
-        var stack = context.Stack;
         var markers = new List<DrillMarker>
         {
-            await SqlAsync("postgresql", stack.Database.Identifier, await new RdsInstanceProvisioner(context).EndpointAsync(ct), stack.Database.Name, stack.Database.MasterUser, stack.Database.PasswordSecret, write: true, ct),
-            await SqlAsync("redshift", stack.Redshift.Cluster, await new WarehouseProvisioner(context, stack.Redshift).EndpointAsync(ct), stack.Redshift.Database, stack.Redshift.MasterUser, stack.Redshift.PasswordSecret, write: true, ct),
+            await PostgresAsync(write: true, ct),
+            await RedshiftAsync(write: true, ct),
             await RedisAsync(write: true, ct),
             await S3Async(write: true, ct),
             await DynamoAsync(write: true, ct),
@@ -49,13 +48,12 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
     /// <summary>Looks for every marker written (skipped ones stay skipped); the queue's within <paramref name="queueWait"/>.</summary>
     public async Task VerifyAsync(IReadOnlyList<DrillMarker> markers, TimeSpan queueWait, CancellationToken ct)
     {
-        var stack = context.Stack;
         foreach (var marker in markers.Where(m => m.State == "written"))
         {
             var found = marker.Store switch
             {
-                "postgresql" => await SqlAsync("postgresql", stack.Database.Identifier, await new RdsInstanceProvisioner(context).EndpointAsync(ct), stack.Database.Name, stack.Database.MasterUser, stack.Database.PasswordSecret, write: false, ct),
-                "redshift" => await SqlAsync("redshift", stack.Redshift.Cluster, await new WarehouseProvisioner(context, stack.Redshift).EndpointAsync(ct), stack.Redshift.Database, stack.Redshift.MasterUser, stack.Redshift.PasswordSecret, write: false, ct),
+                "postgresql" => await PostgresAsync(write: false, ct),
+                "redshift" => await RedshiftAsync(write: false, ct),
                 "redis" => await RedisAsync(write: false, ct),
                 "s3" => await S3Async(write: false, ct),
                 "dynamodb" => await DynamoAsync(write: false, ct),
@@ -65,11 +63,21 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
         }
     }
 
-    async Task<DrillMarker> SqlAsync(string store, string id, Ops.Aws.Rds.Endpoint? rds, string database, string user, string secret, bool write, CancellationToken ct) =>
-        await SqlAsync(store, id, rds?.Address, rds?.Port, database, user, secret, write, ct);
+    /// <summary>The marker row in the RDS instance's database.</summary>
+    async Task<DrillMarker> PostgresAsync(bool write, CancellationToken ct)
+    {
+        var db = context.Stack.Database;
+        var endpoint = await new RdsInstanceProvisioner(context).EndpointAsync(ct);
+        return await SqlAsync("postgresql", db.Identifier, endpoint?.Address, endpoint?.Port, db.Name, db.MasterUser, db.PasswordSecret, write, ct);
+    }
 
-    async Task<DrillMarker> SqlAsync(string store, string id, Ops.Aws.Redshift.Endpoint? redshift, string database, string user, string secret, bool write, CancellationToken ct) =>
-        await SqlAsync(store, id, redshift?.Address, redshift?.Port, database, user, secret, write, ct);
+    /// <summary>The marker row in the Redshift cluster's database.</summary>
+    async Task<DrillMarker> RedshiftAsync(bool write, CancellationToken ct)
+    {
+        var cluster = context.Stack.Redshift;
+        var endpoint = await new WarehouseProvisioner(context, cluster).EndpointAsync(ct);
+        return await SqlAsync("redshift", cluster.Cluster, endpoint?.Address, endpoint?.Port, cluster.Database, cluster.MasterUser, cluster.PasswordSecret, write, ct);
+    }
 
     async Task<DrillMarker> SqlAsync(string store, string id, string? host, int? port, string database, string user, string secret, bool write, CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using Ops.Aws.Ecs;
 using Ops.Stack.Fleet;
 using Ops.Stack.Rollout;
 
@@ -39,17 +38,5 @@ public sealed class StageTeardown(RolloutSession session, bool announceKept = tr
         return changes;
     }
 
-    async Task<bool> ServiceIsActiveAsync(CancellationToken ct)
-    {
-        using var ecs = new EcsClient(_context.Connection);
-        try
-        {
-            var service = (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = _context.Stack.Ecs.Cluster, Services = [_context.Stack.Ecs.Service] }, ct)).Services?.FirstOrDefault();
-            return service?.Status == "ACTIVE" && service.DesiredCount > 0;
-        }
-        catch (Exception e) when (AwsErrors.Is(e, "ClusterNotFoundException"))
-        {
-            return false;
-        }
-    }
+    async Task<bool> ServiceIsActiveAsync(CancellationToken ct) => await new FleetTerminator(_context).ServiceAsync(ct) is { DesiredCount: > 0 };
 }

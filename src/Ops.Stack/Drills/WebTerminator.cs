@@ -28,8 +28,7 @@ public sealed class WebTerminator(FleetContext context)
         {
             if (env.Status != "Terminating")
                 await _eb.TerminateEnvironmentAsync(new TerminateEnvironmentMessage { EnvironmentName = Environment }, ct);
-            await Waiting.UntilAsync(context with { WaitTimeout = TimeSpan.FromSeconds(context.Stack.Web.CreateTimeoutSeconds) }, $"eb environment {Environment}",
-                async token => await watch.DescribeAsync(Environment, token) is { } e ? (false, e.Status ?? "?") : (true, "Terminated"), ct);
+            await watch.UntilGoneAsync(Environment, TimeSpan.FromSeconds(context.Stack.Web.CreateTimeoutSeconds), ct);
         });
         return [change];
     }

@@ -67,7 +67,8 @@ public sealed class FleetTerminator(FleetContext context)
         return changes;
     }
 
-    async Task<Service?> ServiceAsync(CancellationToken ct)
+    /// <summary>The stage's service while ACTIVE; null when it or its cluster is gone.</summary>
+    internal async Task<Service?> ServiceAsync(CancellationToken ct)
     {
         try
         {

@@ -72,6 +72,11 @@ internal sealed class EnvironmentWatch(FleetContext context, ElasticBeanstalkCli
         }
     }
 
+    /// <summary>Waits, printing its status, until the environment is terminated (create before making it again, teardown).</summary>
+    public Task UntilGoneAsync(string environment, TimeSpan timeout, CancellationToken ct) =>
+        Waiting.UntilAsync(context with { WaitTimeout = timeout }, $"eb environment {environment}",
+            async token => await DescribeAsync(environment, token) is { } e ? (false, e.Status ?? "?") : (true, "Terminated"), ct);
+
     /// <summary>The environment named <paramref name="environment"/> that is not terminated, or null.</summary>
     public async Task<EnvironmentDescription?> DescribeAsync(string environment, CancellationToken ct) =>
         (await eb.DescribeEnvironmentsAsync(new DescribeEnvironmentsMessage

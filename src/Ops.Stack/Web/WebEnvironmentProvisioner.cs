@@ -41,7 +41,7 @@ public sealed class WebEnvironmentProvisioner(FleetContext context, string? pinn
         if (env?.Status == "Terminating")
         {
             context.Log.Info($"{Resource} is terminating; waiting for it to go before creating it again");
-            await Waiting.UntilAsync(context with { WaitTimeout = timeout }, Resource, async ct => (await watch.DescribeAsync(Environment, ct)) is { } e ? (false, e.Status ?? "?") : (true, "terminated"), cancellationToken);
+            await watch.UntilGoneAsync(Environment, timeout, cancellationToken);
             env = null;
         }
         var desired = WebSettings.Desired(context.Stack, await InputsAsync(cancellationToken));
