@@ -10,7 +10,7 @@ sealed partial class Build
         .Description("Drain the workers, then remove the stage's compute (Elastic Beanstalk environment, ECS service, task definitions, instances); keeps every data store, queue, table, bucket, topic and secret")
         .Requires(() => StackIsValid)
         .Requires(() => RolloutInputsAreValid)
-        .Executes(ct => FleetAsync(async f => await new StageTeardown(await RolloutAsync(f, ct)).TeardownAsync(ct), ct));
+        .Executes(ct => FleetAsync(f => RollAsync(f, "teardown", s => new StageTeardown(s).TeardownAsync(ct), ct), ct));
 
     [Parameter("destroy: delete the stage's data too (databases, caches, tables, buckets, queues, topics, secrets); required with --confirm.")]
     public bool DestroyData;
@@ -55,7 +55,7 @@ sealed partial class Build
         .After(DeployWorker)
         .Executes(ct => FleetAsync(async f =>
         {
-            await new StageDrill(await RolloutAsync(f, ct), Cloud.ToString().ToLowerInvariant(), Path.Combine(RootDirectory, ".nuke", "temp", "drills")).RunAsync(ct);
+            await new StageDrill(await RolloutAsync(f, ct), Cloud.ToString().ToLowerInvariant(), Path.Combine(RootDirectory, ".nuke", "temp", "drills"), Output == Ops.Stack.Output.OutputFormat.Json).RunAsync(ct);
             return [];
         }, ct));
 

@@ -1,4 +1,5 @@
 using Ops.Stack.Fleet;
+using Ops.Stack.Output;
 using Ops.Stack.Rollout;
 using Ops.Targets;
 
@@ -27,14 +28,14 @@ sealed partial class Build
         .Requires(() => StackIsValid)
         .Requires(() => RolloutInputsAreValid)
         .After(BuildDocker, CreateEcs)
-        .Executes(ct => FleetAsync(async f => { await new WorkerDrainer(await RolloutAsync(f, ct)).DrainAsync(ct); return []; }, ct));
+        .Executes(ct => FleetAsync(f => RollAsync(f, "shutdown-ecs-workers", async s => { await new WorkerDrainer(s).DrainAsync(ct); return []; }, ct), ct));
 
     Target UpdateEcs => _ => _
         .Description("Register a new worker revision and roll the service onto it; roll back and exit 1 if its tasks fail (--update-timeout)")
         .Requires(() => StackIsValid)
         .Requires(() => RolloutInputsAreValid)
         .After(BuildDocker, CreateEcs, ShutdownEcsWorkers)
-        .Executes(ct => FleetAsync(async f => { await new WorkerUpdater(await RolloutAsync(f, ct)).UpdateAsync(ct); return []; }, ct));
+        .Executes(ct => FleetAsync(f => RollAsync(f, "update-ecs", async s => { await new WorkerUpdater(s).UpdateAsync(ct); return []; }, ct), ct));
 
     Target DeployWorker => _ => _
         .Description("build-docker, then shutdown-ecs-workers, then update-ecs: redeploy the workers without losing work")
@@ -65,6 +66,26 @@ sealed partial class Build
     Task<RolloutSession> RolloutAsync(FleetContext context, CancellationToken cancellationToken)
     {
         lock (_rolloutGate) return _rollout ??= RolloutSession.OpenAsync(context, RolloutOptions, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs one rollout step in this run's session; with --output json its rollout result follows on stdout, whether the
+    /// step succeeded or not (docs/output.md).
+    /// </summary>
+    async Task<IReadOnlyList<Change>> RollAsync(FleetContext context, string target, Func<RolloutSession, Task<IReadOnlyList<Change>>> step, CancellationToken ct)
+    {
+        var session = await RolloutAsync(context, ct);
+        var succeeded = false;
+        try
+        {
+            var changes = await step(session);
+            succeeded = true;
+            return changes;
+        }
+        finally
+        {
+            if (Output == Ops.Stack.Output.OutputFormat.Json) Log.Data(ResultJson.Line(RolloutResult.ToJson(target, session, succeeded)));
+        }
     }
 
     /// <summary>Releases the lease at the end of the run (whatever happened).</summary>

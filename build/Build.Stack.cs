@@ -11,8 +11,11 @@ sealed partial class Build
     [Parameter("Stack file overriding the built-in stack (default: ops.stack.yml, .yaml or .json at the repository root, if present).", Name = "stack")]
     public string? StackFile;
 
-    [Parameter("How describing targets (stack, describe-ecs) print: text or json.")]
+    [Parameter("How results print: text, or json on standard output (stack, status, describe-ecs, secrets-list, the rollout targets, drill; progress then goes to standard error). See docs/output.md.")]
     public OutputFormat Output = OutputFormat.Text;
+
+    /// <summary>With --output json standard output carries only the results; every log line goes to standard error.</summary>
+    protected override bool StandardOutputIsData => Output == OutputFormat.Json;
 
     LoadedStack? _loadedStack;
 

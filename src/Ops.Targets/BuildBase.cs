@@ -39,6 +39,15 @@ public abstract class BuildBase
     internal void RunValidation() => Validate();
 
     /// <summary>
+    /// True when this run's standard output is for data only (a build's <c>--output json</c>): every log line, the progress
+    /// line and the summary go to standard error, and standard output holds just what targets write with
+    /// <see cref="IBuildLog.Data"/>. Read once, after the parameters are bound.
+    /// </summary>
+    protected virtual bool StandardOutputIsData => false;
+
+    internal bool RunStandardOutputIsData() => StandardOutputIsData;
+
+    /// <summary>
     /// Turns an exception thrown by a target into what the user is shown. Return a <see cref="UsageException"/>
     /// (exit code 2) or a <see cref="BuildFailedException"/> (exit code 1) to show just its one-line message;
     /// any other exception is shown as its type and message (and its stack trace with <c>--verbosity verbose</c>).

@@ -82,6 +82,7 @@ public static class BuildRunner
         if (binding.Errors.Count > 0) throw new UsageException(binding.Errors[0]);
 
         build.RunValidation();
+        console.LogsToStandardError = build.RunStandardOutputIsData();
 
         var targets = invocation.Targets.Count > 0 ? invocation.Targets : [defaultTarget!];
         var parallel = invocation.Parallel ?? Environment.ProcessorCount;

@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2.Model;
 using Amazon.S3.Model;
 using Ops.Aws;
+using Ops.Aws.Ecs;
+using Ops.Aws.Sqs;
 using Ops.LocalCloud;
 
 namespace Ops.Stack.Tests;
@@ -46,7 +48,15 @@ public sealed class DrillCliTests : IAsyncLifetime
     }
 
     Task<CliRun> Drill(string stage) =>
-        OpsCli.RunAsync(["drill", "--stage", stage, "--skip", "build-docker", "--endpoint-url", _server.Url.ToString(), "--stack", _stackFile], TimeSpan.FromMinutes(8));
+        OpsCli.RunAsync(["drill", "--stage", stage, "--skip", "build-docker", "--endpoint-url", _server.Url.ToString(), "--stack", _stackFile, "--output", "json"], TimeSpan.FromMinutes(8));
+
+    /// <summary>With --output json stdout is JSON Lines, one result per line and nothing else (docs/output.md).</summary>
+    static List<JsonNode> Results(CliRun run)
+    {
+        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        return lines.Select(line => JsonNode.Parse(line) ?? throw new Xunit.Sdk.XunitException($"not a JSON line: {line}\n{run}")).ToList();
+    }
 
     static JsonNode Report(string stage)
     {
@@ -60,21 +70,35 @@ public sealed class DrillCliTests : IAsyncLifetime
         Assert.Contains("PostgreSQL (", _server.DataStoreStatus, StringComparison.Ordinal); // tests/run.sh installs postgresql and redis-server
         var run = await Drill("dr1");
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("nothing lost: 6 marker(s) survived, 0 skipped", run.Out);
-        var report = Report("dr1");
-        Assert.True((bool)report["ok"]!, report.ToJsonString());
-        Assert.True((double)report["rto_seconds"]! > 0);
-        Assert.Equal(["markers", "teardown", "recreate", "verify"], report["phases"]!.AsArray().Select(p => (string)p!["phase"]!));
-        Assert.All(report["markers"]!.AsArray(), m => Assert.Equal("survived", (string?)m!["state"]));
-        Assert.Equal(["postgresql", "redshift", "redis", "s3", "dynamodb", "sqs"], report["markers"]!.AsArray().Select(m => (string)m!["store"]!));
+        Assert.Contains("nothing lost: 6 marker(s) survived, 0 skipped", run.Err);
+        Assert.Contains("real:      web, postgresql, redshift, redis, workers", run.Err);
+        Assert.Contains("simulated: registry", run.Err);      // --skip build-docker: the workers run the local command
+
+        var results = Results(run);
+        Assert.All(results, r => Assert.Equal(1, (int)r["schema_version"]!));
+        Assert.Contains(results, r => (string?)r["result"] == "rollout" && (string?)r["target"] == "update-ecs" && (string?)r["phase"] == "completed" && (bool)r["ok"]!);
+        var drill = results[^1]!;
+        Assert.Equal("drill", (string?)drill["result"]);
+        Assert.Equal(Report("dr1").ToJsonString(), drill.ToJsonString());     // stdout and the report file: one document
+
+        Assert.True((bool)drill["ok"]!, drill.ToJsonString());
+        Assert.Equal("dr1", (string?)drill["stage"]);
+        Assert.True((double)drill["rto_seconds"]! > 0);
+        Assert.Equal(["markers", "teardown", "recreate", "verify"], drill["phases"]!.AsArray().Select(p => (string)p!["phase"]!));
+        Assert.All(drill["markers"]!.AsArray(), m => Assert.Equal("survived", (string?)m!["state"]));
+        Assert.Equal(["postgresql", "redshift", "redis", "s3", "dynamodb", "sqs"], drill["markers"]!.AsArray().Select(m => (string)m!["store"]!));
+        Assert.StartsWith("consumed by the recreated worker ", (string?)drill["markers"]![5]!["detail"]);
+        Assert.Equal(["registry", "web", "postgresql", "redshift", "redis", "workers"], drill["parts"]!.AsArray().Select(p => (string)p!["part"]!));
+        Assert.Null(drill["failure"]);
     }
 
     [Fact]
-    public async Task Markers_deleted_behind_the_drills_back_fail_it_naming_each_loss()
+    public async Task Markers_deleted_and_the_queue_purged_behind_the_drills_back_fail_it_naming_each_loss()
     {
         var connection = new AwsConnection { Credentials = new Amazon.Runtime.BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = _server.Url, MaxAttempts = 5 };
         using var stop = new CancellationTokenSource();
-        // Behind its back: as soon as the drill's S3 object and DynamoDB item exist, delete them.
+        // Behind its back: as soon as the drill's S3 object and DynamoDB item exist, delete them; then, once the teardown
+        // stopped every worker and the drill's message waits on the work queue, purge the queue.
         var saboteur = Task.Run(async () =>
         {
             using var s3 = AwsConnectionFactory.CreateS3(connection);
@@ -99,18 +123,34 @@ public sealed class DrillCliTests : IAsyncLifetime
                 {
                     // not created yet
                 }
-                await Task.Delay(100);
+                await Task.Delay(100, stop.Token);
             }
+            var ecs = new EcsClient(connection);
+            var sqs = new SqsClient(connection);
+            var queue = (await sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = "iotile-worker-dr2" }, stop.Token)).QueueUrl!;
+            while ((await ecs.ListTasksAsync(new ListTasksRequest { Cluster = "iotile-dr2" }, stop.Token)).TaskArns is { Count: > 0 })
+                await Task.Delay(100, stop.Token);
+            while (true)
+            {
+                var attributes = (await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = queue, AttributeNames = ["ApproximateNumberOfMessages"] }, stop.Token)).Attributes;
+                if (attributes != null && attributes.TryGetValue("ApproximateNumberOfMessages", out var n) && n != "0") break;
+                await Task.Delay(100, stop.Token);
+            }
+            await sqs.PurgeQueueAsync(new PurgeQueueRequest { QueueUrl = queue }, stop.Token);
         });
         var run = await Drill("dr2");
         await stop.CancelAsync();
-        await saboteur;
+        await saboteur;      // it finished its work: the purge happened
         Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.True(run.Text.Contains("lost 2 marker(s): s3 s3://iotile-uploads-dr2/ops-drill/", StringComparison.Ordinal)
-                    && run.Text.Contains("dynamodb iotile-devices-dr2: slug ops-drill-", StringComparison.Ordinal)
-                    && run.Out.Contains("LOST 2: s3, dynamodb", StringComparison.Ordinal), run.ToString());
-        var report = Report("dr2");
-        Assert.False((bool)report["ok"]!);
-        Assert.Equal(2, (int)report["lost"]!);
+        Assert.True(run.Err.Contains("lost 3 marker(s): s3 s3://iotile-uploads-dr2/ops-drill/", StringComparison.Ordinal)
+                    && run.Err.Contains("dynamodb iotile-devices-dr2: slug ops-drill-", StringComparison.Ordinal)
+                    && run.Err.Contains("sqs iotile-worker-dr2: a Sleep message carrying ", StringComparison.Ordinal)
+                    && run.Err.Contains("(no worker took it within 60 s)", StringComparison.Ordinal)
+                    && run.Err.Contains("LOST 3: s3, dynamodb, sqs", StringComparison.Ordinal), run.ToString());
+        var drill = Results(run)[^1];
+        Assert.Equal("drill", (string?)drill["result"]);
+        Assert.False((bool)drill["ok"]!);
+        Assert.Equal(3, (int)drill["lost"]!);
+        Assert.Equal(Report("dr2").ToJsonString(), drill.ToJsonString());
     }
 }

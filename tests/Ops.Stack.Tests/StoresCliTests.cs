@@ -42,8 +42,10 @@ public sealed class StoresCliTests(FleetCloud cloud)
         var status = await Run("status", "--stage", "cli1", "--output", "json");
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Empty(cloud.MutationsSince(before));
+        Assert.Single(status.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));      // one JSON line, nothing else
         var json = JsonNode.Parse(status.Out)!;
-        Assert.Equal("cli1", json["stage"]!.ToString());
+        Assert.Equal(("status", 1, "cli1", "local"), ((string?)json["result"], (int)json["schema_version"]!, json["stage"]!.ToString(), (string?)json["cloud"]));
+        Assert.False((bool)json["ok"]!);      // the queues are not made yet
         var rows = json["resources"]!.AsArray();
         foreach (var (kind, name) in new[] { ("rds-instance", "iotile-db-cli1"), ("redis", "iotile-redis-cli1"), ("redshift-cluster", "iotile-streamtimeseries-cli1"),
                      ("security-group", "iotile-cache-cli1"), ("sns-topic", "iotile-redis-notifications-cli1"), ("dynamodb-table", "iotile-devices-cli1"),

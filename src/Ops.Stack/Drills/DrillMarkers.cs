@@ -13,8 +13,9 @@ namespace Ops.Stack.Drills;
 
 /// <summary>
 /// The drill's markers, one per store: a row in PostgreSQL (RDS) and in the Redshift cluster, a key in Redis, an object in
-/// the uploads bucket, an item in the devices table, and a Sleep message on the work queue whose arguments carry the
-/// drill id (found again in the worker log once a recreated worker ran it). A store whose endpoint has no server behind it
+/// the uploads bucket, an item in the devices table (<see cref="WriteAsync"/>, before the teardown), and a Sleep message
+/// on the work queue whose arguments carry the drill id (<see cref="WriteQueueAsync"/>, sent once the teardown stopped
+/// every worker, so only a recreated worker can run it; found again in the worker log). A store whose endpoint has no server behind it
 /// (the local cloud without PostgreSQL or Redis installed) is skipped and says so; any other failure to write is an error.
 /// </summary>
 public sealed class DrillMarkers(FleetContext context, string drillId)
@@ -30,7 +31,9 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
 
     string Slug => $"ops-drill-{drillId}";
 
-    /// <summary>Writes every marker; returns them (written or skipped).</summary>
+    string QueueWhere => $"{context.Stack.Queues.Work.Name}: a Sleep message carrying {drillId}, then the worker log";
+
+    /// <summary>Writes the store markers; returns them (written or skipped).</summary>
     public async Task<IReadOnlyList<DrillMarker>> WriteAsync(CancellationToken ct)
     {
         var markers = new List<DrillMarker>
@@ -40,13 +43,15 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
             await RedisAsync(write: true, ct),
             await S3Async(write: true, ct),
             await DynamoAsync(write: true, ct),
-            await QueueWriteAsync(ct),
         };
         return markers;
     }
 
-    /// <summary>Looks for every marker written (skipped ones stay skipped); the queue's within <paramref name="queueWait"/>.</summary>
-    public async Task VerifyAsync(IReadOnlyList<DrillMarker> markers, TimeSpan queueWait, CancellationToken ct)
+    /// <summary>
+    /// Looks for every marker written (skipped ones stay skipped); the queue's within <paramref name="queueWait"/>, run by a
+    /// worker that is not one of <paramref name="tornDownTasks"/> (the task ids the teardown stopped).
+    /// </summary>
+    public async Task VerifyAsync(IReadOnlyList<DrillMarker> markers, TimeSpan queueWait, IReadOnlySet<string> tornDownTasks, CancellationToken ct)
     {
         foreach (var marker in markers.Where(m => m.State == "written"))
         {
@@ -57,7 +62,7 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
                 "redis" => await RedisAsync(write: false, ct),
                 "s3" => await S3Async(write: false, ct),
                 "dynamodb" => await DynamoAsync(write: false, ct),
-                _ => await QueueVerifyAsync(queueWait, ct),
+                _ => await QueueVerifyAsync(queueWait, tornDownTasks, ct),
             };
             (marker.State, marker.Detail) = (found.State, found.Detail);
         }
@@ -181,20 +186,24 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
         }
     }
 
-    async Task<DrillMarker> QueueWriteAsync(CancellationToken ct)
+    /// <summary>Sends the queue marker (call it while no worker runs: after the teardown, before the recreate).</summary>
+    public async Task<DrillMarker> WriteQueueAsync(CancellationToken ct)
     {
         var queue = context.Stack.Queues.Work.Name;
-        var marker = new DrillMarker("sqs", $"{queue}: a Sleep message carrying {drillId}, then the worker log");
+        var marker = new DrillMarker("sqs", QueueWhere);
         var sqs = new SqsClient(context.Connection);
         var url = (await sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = queue }, ct)).QueueUrl!;
         await sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = $"{{\"module\":\"ops.worker\",\"class\":\"Sleep\",\"arguments\":{{\"ms\":1,\"drill\":\"{drillId}\"}}}}" }, ct);
         return Mark(marker, "written", null);
     }
 
-    /// <summary>The message was consumed when a worker-log item carries the drill id with status done.</summary>
-    async Task<DrillMarker> QueueVerifyAsync(TimeSpan wait, CancellationToken ct)
+    /// <summary>
+    /// The message was consumed when a worker-log item carries the drill id with status done; its server (the task id) must
+    /// be a recreated worker, not one the teardown should have stopped.
+    /// </summary>
+    async Task<DrillMarker> QueueVerifyAsync(TimeSpan wait, IReadOnlySet<string> tornDownTasks, CancellationToken ct)
     {
-        var marker = new DrillMarker("sqs", $"{context.Stack.Queues.Work.Name}: a Sleep message carrying {drillId}, then the worker log");
+        var marker = new DrillMarker("sqs", QueueWhere);
         using var dynamo = AwsConnectionFactory.CreateDynamoDb(context.Connection);
         var deadline = DateTimeOffset.UtcNow + wait;
         string? last = null;
@@ -205,14 +214,21 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
                 TableName = context.Stack.WorkerLogTable, FilterExpression = "contains(arguments, :id)",
                 ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = drillId } }, ConsistentRead = true,
             }, ct)).Items;
-            last = items.Select(i => i.TryGetValue("status", out var s) ? s.S : null).LastOrDefault() ?? last;
-            if (items.Any(i => i.TryGetValue("status", out var s) && s.S == "done"))
-                return Mark(marker, "survived", "consumed by a recreated worker");
+            last = items.Select(i => Text(i, "status")).LastOrDefault() ?? last;
+            if (items.FirstOrDefault(i => Text(i, "status") == "done") is { } done)
+            {
+                var server = Text(done, "server") ?? "an unknown worker";
+                return tornDownTasks.Contains(server)
+                    ? Mark(marker, "lost", $"run by task {server}, which the teardown should have stopped")
+                    : Mark(marker, "survived", $"consumed by the recreated worker {server}");
+            }
             if (DateTimeOffset.UtcNow > deadline)
                 return Mark(marker, "lost", last == null ? $"no worker took it within {wait.TotalSeconds:0} s" : $"a worker took it but it ended {last}");
             await Task.Delay(context.PollInterval, ct);
         }
     }
+
+    static string? Text(Dictionary<string, AttributeValue> item, string name) => item.TryGetValue(name, out var v) ? v.S : null;
 
     static DrillMarker Mark(DrillMarker marker, string state, string? detail)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ops.Stack.Output;
 
 namespace Ops.Stack.Drills;
 
@@ -19,18 +20,31 @@ public sealed class DrillReport
     public TimeSpan? Rto { get; set; }
     public IReadOnlyList<DrillMarker> Markers { get; set; } = [];
 
+    /// <summary>Which parts were real and which the local cloud simulated (empty when the drill stopped before it could tell).</summary>
+    public IReadOnlyList<DrillPart> Parts { get; set; } = [];
+
+    /// <summary>The phase that failed and why (null: every phase ran; losses are in <see cref="Lost"/>).</summary>
+    public string? Failure { get; set; }
+
+    /// <summary>True when every phase ran and nothing was lost.</summary>
+    public bool Ok => Failure == null && Lost.Count == 0;
+
     public IReadOnlyList<DrillMarker> Lost => Markers.Where(m => m.Lost).ToList();
 
-    /// <summary>The JSON document (schema in docs/drills.md).</summary>
-    public JsonObject ToJson() => new()
+    /// <summary>The JSON document: the drill result of docs/output.md, the same in the report file and on stdout.</summary>
+    public JsonObject ToJson()
     {
-        ["drill_id"] = DrillId, ["stage"] = Stage, ["cloud"] = Cloud, ["started_at"] = StartedAt.ToString("O", CultureInfo.InvariantCulture),
-        ["rto_seconds"] = Rto is { } rto ? Math.Round(rto.TotalSeconds, 1) : null,
-        ["phases"] = new JsonArray(Phases.Select(p => (JsonNode?)new JsonObject { ["phase"] = p.Phase, ["seconds"] = Math.Round(p.Duration.TotalSeconds, 1) }).ToArray()),
-        ["markers"] = new JsonArray(Markers.Select(m => (JsonNode?)new JsonObject { ["store"] = m.Store, ["where"] = m.Where, ["state"] = m.State, ["detail"] = m.Detail }).ToArray()),
-        ["lost"] = Lost.Count,
-        ["ok"] = Lost.Count == 0,
-    };
+        var json = ResultJson.Envelope("drill", Stage, Cloud, Ok);
+        json["drill_id"] = DrillId;
+        json["started_at"] = ResultJson.Time(StartedAt);
+        json["rto_seconds"] = Rto is { } rto ? Math.Round(rto.TotalSeconds, 1) : null;
+        json["phases"] = new JsonArray(Phases.Select(p => (JsonNode?)new JsonObject { ["phase"] = p.Phase, ["seconds"] = Math.Round(p.Duration.TotalSeconds, 1) }).ToArray());
+        json["markers"] = new JsonArray(Markers.Select(m => (JsonNode?)new JsonObject { ["store"] = m.Store, ["where"] = m.Where, ["state"] = m.State, ["detail"] = m.Detail }).ToArray());
+        json["parts"] = new JsonArray(Parts.Select(p => (JsonNode?)new JsonObject { ["part"] = p.Part, ["real"] = p.Real, ["detail"] = p.Detail }).ToArray());
+        json["lost"] = Lost.Count;
+        json["failure"] = Failure;
+        return json;
+    }
 
     /// <summary>The one-screen summary (also the markdown report's body).</summary>
     public IReadOnlyList<string> Summary()
@@ -39,18 +53,25 @@ public sealed class DrillReport
         lines.AddRange(Phases.Select(p => $"  {p.Phase,-10} {p.Duration.TotalSeconds,7:0.0} s"));
         lines.Add($"  {"RTO",-10} {(Rto is { } rto ? $"{rto.TotalSeconds,7:0.0} s (teardown start → the recreated stack serving)" : "    n/a (the stack did not come back)")}");
         lines.AddRange(Markers.Select(m => $"  {m.Store,-10} {m.State,-9} {m.Where}{(m.Detail is { } d ? $" — {d}" : "")}"));
-        lines.Add(Lost.Count == 0
-            ? $"nothing lost: {Markers.Count(m => m.State == "survived")} marker(s) survived, {Markers.Count(m => m.State == "skipped")} skipped"
-            : $"LOST {Lost.Count}: {string.Join(", ", Lost.Select(m => m.Store))}");
+        if (Parts.Count > 0)
+        {
+            lines.Add($"  real:      {Names(Parts.Where(p => p.Real))}");
+            lines.Add($"  simulated: {Names(Parts.Where(p => !p.Real))}");
+        }
+        if (Failure != null) lines.Add($"FAILED in {Failure}");
+        if (Lost.Count > 0) lines.Add($"LOST {Lost.Count}: {string.Join(", ", Lost.Select(m => m.Store))}");
+        else if (Failure == null) lines.Add($"nothing lost: {Markers.Count(m => m.State == "survived")} marker(s) survived, {Markers.Count(m => m.State == "skipped")} skipped");
         return lines;
     }
+
+    static string Names(IEnumerable<DrillPart> parts) => parts.Select(p => p.Part).ToList() is { Count: > 0 } names ? string.Join(", ", names) : "none";
 
     /// <summary>Writes <c>&lt;stage&gt;-&lt;drill id&gt;.json</c> and <c>.md</c> under <paramref name="directory"/>; returns their paths.</summary>
     public (string Json, string Markdown) Write(string directory)
     {
         Directory.CreateDirectory(directory);
         var stem = Path.Combine(directory, $"{Stage}-{DrillId}");
-        File.WriteAllText(stem + ".json", ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.WriteAllText(stem + ".json", ResultJson.Indented(ToJson()) + "\n");
         var md = new StringBuilder($"# Drill {DrillId}: stage {Stage}\n\n```\n");
         foreach (var line in Summary()) md.Append(line).Append('\n');
         md.Append("```\n");

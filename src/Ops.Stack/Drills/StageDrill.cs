@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Ops.Aws.ElasticBeanstalk;
 using Ops.Stack.Fleet;
+using Ops.Stack.Output;
 using Ops.Stack.Rollout;
 using Ops.Stack.Web;
 
@@ -9,10 +10,11 @@ namespace Ops.Stack.Drills;
 /// <summary>
 /// drill: proves the stage can be rebuilt from its definition without losing data. Writes a marker into every store
 /// (<see cref="DrillMarkers"/>), tears the compute down, recreates it, checks that the web tier serves again (the end of
-/// the RTO), then that every marker survived and the recreated workers consumed the queued message. Writes the report;
-/// fails naming whatever was lost.
+/// the RTO), then that every marker survived and the recreated workers consumed the queued message. Writes the report
+/// (also when a phase fails, naming it), and with <paramref name="json"/> prints it on stdout as the drill result of
+/// docs/output.md; fails naming whatever was lost.
 /// </summary>
-public sealed class StageDrill(RolloutSession session, string cloud, string reportDirectory)
+public sealed class StageDrill(RolloutSession session, string cloud, string reportDirectory, bool json = false)
 {
     readonly FleetContext _context = session.Context;
 
@@ -23,38 +25,99 @@ public sealed class StageDrill(RolloutSession session, string cloud, string repo
         var report = new DrillReport { DrillId = id, Stage = _context.Stack.Stage, Cloud = cloud, StartedAt = started };
         var markers = new DrillMarkers(_context, id);
         var log = _context.Log;
+        var phase = "markers";
+        try
+        {
+            log.Info($"drill {id}: writing a marker into every store");
+            var clock = Stopwatch.StartNew();
+            report.Markers = await markers.WriteAsync(ct);
+            report.Phases.Add((phase, clock.Elapsed));
+            foreach (var m in report.Markers) log.Info($"  {m.Store}: {m.State} {m.Where}{(m.Detail is { } d ? $" — {d}" : "")}");
 
-        log.Info($"drill {id}: writing a marker into every store");
-        var clock = Stopwatch.StartNew();
-        report.Markers = await markers.WriteAsync(ct);
-        report.Phases.Add(("markers", clock.Elapsed));
-        foreach (var m in report.Markers) log.Info($"  {m.Store}: {m.State} {m.Where}{(m.Detail is { } d ? $" — {d}" : "")}");
+            phase = "teardown";
+            log.Info($"drill {id}: teardown");
+            var rto = Stopwatch.StartNew();
+            clock.Restart();
+            await new StageTeardown(session).TeardownAsync(ct);
+            var tornDown = session.Last?.Tasks.Keys.ToHashSet(StringComparer.Ordinal) ?? [];
+            // No worker runs now: a message queued here can only be consumed by a recreated one.
+            var queued = await markers.WriteQueueAsync(ct);
+            report.Markers = [.. report.Markers, queued];
+            log.Info($"  {queued.Store}: {queued.State} {queued.Where} (while no worker runs)");
+            report.Phases.Add((phase, clock.Elapsed));
 
-        log.Info($"drill {id}: teardown");
-        var rto = Stopwatch.StartNew();
-        clock.Restart();
-        await new StageTeardown(session).TeardownAsync(ct);
-        report.Phases.Add(("teardown", clock.Elapsed));
+            phase = "recreate";
+            log.Info($"drill {id}: recreate");
+            clock.Restart();
+            await new StageRecreate(_context).RecreateAsync(ct);
+            var url = await ServingAsync(ct);
+            report.Phases.Add((phase, clock.Elapsed));
+            report.Rto = rto.Elapsed;
+            log.Info($"drill {id}: serving again at {url} after {rto.Elapsed.TotalSeconds:0.0} s");
 
-        log.Info($"drill {id}: recreate");
-        clock.Restart();
-        await new StageRecreate(_context).RecreateAsync(ct);
-        var url = await ServingAsync(ct);
-        report.Phases.Add(("recreate", clock.Elapsed));
-        report.Rto = rto.Elapsed;
-        log.Info($"drill {id}: serving again at {url} after {rto.Elapsed.TotalSeconds:0.0} s");
+            phase = "verify";
+            log.Info($"drill {id}: verifying the markers");
+            clock.Restart();
+            await markers.VerifyAsync(report.Markers, QueueWait, tornDown, ct);
+            report.Phases.Add((phase, clock.Elapsed));
+            report.Parts = await PartsAsync(report.Markers, url, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The report says which phase failed and what had been found so far; the error itself is reported as it is.
+            report.Failure = $"{phase}: {e.Message}";
+            Finish(report);
+            throw;
+        }
 
-        log.Info($"drill {id}: verifying the markers");
-        clock.Restart();
-        await markers.VerifyAsync(report.Markers, TimeSpan.FromMinutes(_context.IsLocalCloud ? 2 : 10), ct);
-        report.Phases.Add(("verify", clock.Elapsed));
-
-        var (json, markdown) = report.Write(reportDirectory);
-        foreach (var line in report.Summary()) log.Info(line);
-        log.Info($"report: {markdown} and {json}");
+        var markdown = Finish(report);
         if (report.Lost.Count > 0)
             throw new FleetException($"drill {id} lost {report.Lost.Count} marker(s): {string.Join("; ", report.Lost.Select(m => $"{m.Store} {m.Where} ({m.Detail})"))}; the report is {markdown}.");
         return report;
+    }
+
+    /// <summary>
+    /// How long verify waits for a recreated worker to run the queued message: the stack's rollout.update-timeout (how long
+    /// new workers may take to start), at most 2 minutes on the local cloud.
+    /// </summary>
+    TimeSpan QueueWait
+    {
+        get
+        {
+            var update = TimeSpan.FromSeconds(_context.Stack.Rollout.UpdateTimeoutSeconds);
+            return _context.IsLocalCloud && update > TimeSpan.FromMinutes(2) ? TimeSpan.FromMinutes(2) : update;
+        }
+    }
+
+    /// <summary>Writes the report's files, prints its summary (and with --output json the result); returns the markdown's path.</summary>
+    string Finish(DrillReport report)
+    {
+        var (jsonPath, markdown) = report.Write(reportDirectory);
+        foreach (var line in report.Summary()) _context.Log.Info(line);
+        _context.Log.Info($"report: {markdown} and {jsonPath}");
+        if (json) _context.Log.Data(ResultJson.Line(report.ToJson()));
+        return markdown;
+    }
+
+    /// <summary>
+    /// Which parts were real: the registry (a pushed image, not the local command run without a container engine), the web
+    /// tier (it answered), the workers (a recreated one consumed the drill's message), and the stores with a server behind
+    /// them (the local cloud simulates those it has no server for; their markers are skipped).
+    /// </summary>
+    async Task<IReadOnlyList<DrillPart>> PartsAsync(IReadOnlyList<DrillMarker> markers, string url, CancellationToken ct)
+    {
+        var image = await new DeployedVersions(_context).WorkerAsync(ct);
+        var parts = new List<DrillPart>
+        {
+            image == null ? new("registry", false, "no worker image recorded")
+            : image.EndsWith(":local-command", StringComparison.Ordinal) ? new("registry", false, "no image built (no container engine): the workers run the stack's local command")
+            : new("registry", true, $"the workers run {image}"),
+            new("web", true, $"{url} answered after recreate"),
+        };
+        foreach (var m in markers)
+            if (m.Store == "sqs") parts.Add(new("workers", m.State == "survived", m.State == "survived" ? "a recreated worker consumed the drill's message" : m.Detail ?? m.State));
+            else if (m.Store is "postgresql" or "redshift" or "redis") parts.Add(new(m.Store, m.State != "skipped", m.State == "skipped" ? m.Detail ?? "skipped" : m.Where));
+        return parts;
     }
 
     /// <summary>The recreated web environment's URL once it answers GET / (recreate already waited for Ready and Green).</summary>

@@ -70,9 +70,13 @@ public sealed class RolloutSession : IAsyncDisposable
         };
     }
 
+    /// <summary>The record this run saved last (on a dry run: would have saved); null before the first.</summary>
+    public RolloutRecord? Last { get; private set; }
+
     /// <summary>Writes the record (never on a dry run), as this run's holder.</summary>
     public async Task SaveAsync(RolloutRecord record, CancellationToken ct)
     {
+        Last = record;
         if (Context.DryRun) return;
         record.Holder = Options.Holder;
         if (Lease != null) Lease.RolloutId = record.RolloutId;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ops.Stack.Output;
 using Ops.Stack.Fleet;
 using Ops.Stack.Stores;
 
@@ -43,7 +44,7 @@ public sealed class StackStatus(FleetContext context)
         var rows = await CollectAsync(cancellationToken);
         if (json)
         {
-            context.Log.Data(ToJson(rows, cloud).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            context.Log.Data(ResultJson.Line(ToJson(rows, cloud)));
             return rows;
         }
         var kind = Math.Max(4, rows.Max(r => r.Kind.Length));
@@ -61,20 +62,22 @@ public sealed class StackStatus(FleetContext context)
         return rows;
     }
 
-    JsonObject ToJson(IReadOnlyList<ResourceStatus> rows, string cloud) => new()
+    /// <summary>The status result of docs/output.md; ok when every resource exists, is healthy and has no drift.</summary>
+    JsonObject ToJson(IReadOnlyList<ResourceStatus> rows, string cloud)
     {
-        ["stage"] = context.Stack.Stage,
-        ["cloud"] = cloud,
-        ["generated_at"] = DateTimeOffset.UtcNow.ToString("O"),
-        ["resources"] = new JsonArray(rows.Select(r => (JsonNode?)new JsonObject
+        var healthy = rows.Count(r => r.Exists && r.Healthy && r.Drift.Count == 0);
+        var json = ResultJson.Envelope("status", context.Stack.Stage, cloud, healthy == rows.Count);
+        json["generated_at"] = ResultJson.Time(DateTimeOffset.UtcNow);
+        json["resources"] = new JsonArray(rows.Select(r => (JsonNode?)new JsonObject
         {
             ["kind"] = r.Kind, ["name"] = r.Name, ["exists"] = r.Exists, ["state"] = r.State, ["healthy"] = r.Healthy,
             ["drift"] = new JsonArray(r.Drift.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
-        }).ToArray()),
-        ["summary"] = new JsonObject
+        }).ToArray());
+        json["summary"] = new JsonObject
         {
-            ["total"] = rows.Count, ["healthy"] = rows.Count(r => r.Exists && r.Healthy && r.Drift.Count == 0), ["missing"] = rows.Count(r => !r.Exists),
+            ["total"] = rows.Count, ["healthy"] = healthy, ["missing"] = rows.Count(r => !r.Exists),
             ["drifted"] = rows.Count(r => r.Exists && r.Drift.Count > 0),
-        },
-    };
+        };
+        return json;
+    }
 }

@@ -23,6 +23,15 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
 
     public SecretRedactor Redactor { get; } = new();
 
+    /// <summary>
+    /// True when standard output is kept for data (<c>--output json</c>): log lines, the live progress line and the
+    /// summary then go to standard error, and standard output holds only what targets wrote with <see cref="Data"/>.
+    /// </summary>
+    public bool LogsToStandardError { get; set; }
+
+    /// <summary>Where log lines and the progress line go.</summary>
+    TextWriter LogWriter => LogsToStandardError ? _error : _out;
+
     public BuildConsole(TextWriter output, TextWriter error, bool terminal)
     {
         _out = output;
@@ -58,8 +67,8 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
         {
             ClearProgress();
             foreach (var line in text.Replace("\r\n", "\n").Split('\n'))
-                _out.WriteLine(Format(target, level, line));
-            _out.Flush();
+                LogWriter.WriteLine(Format(target, level, line));
+            LogWriter.Flush();
             DrawProgress();
         }
     }
@@ -87,10 +96,10 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
         WriteRaw(text.EndsWith('\n') ? text : text + "\n");
     }
 
-    /// <summary>The end-of-run summary: on standard output, or standard error once a target wrote data there.</summary>
+    /// <summary>The end-of-run summary: on standard output, or standard error once a target wrote data there (or may).</summary>
     public void WriteSummary(string text)
     {
-        if (!WroteData)
+        if (!WroteData && !LogsToStandardError)
         {
             WriteRaw(text);
             return;
@@ -182,15 +191,15 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
         sb.Append(string.Join("  ", _running.Select(r => $"{r.Key} {r.Value.Elapsed.TotalSeconds:0}s")));
         if (_progressSummary.Length > 0) sb.Append("  ").Append(_progressSummary);
         sb.Append("\e[0m");
-        _out.Write(sb.ToString());
-        _out.Flush();
+        LogWriter.Write(sb.ToString());
+        LogWriter.Flush();
         _progressShown = true;
     }
 
     void ClearProgress()
     {
         if (!_progressShown) return;
-        _out.Write("\r\e[2K");
+        LogWriter.Write("\r\e[2K");
         _progressShown = false;
     }
 
