@@ -50,14 +50,6 @@ public sealed class DrillCliTests : IAsyncLifetime
     Task<CliRun> Drill(string stage) =>
         OpsCli.RunAsync(["drill", "--stage", stage, "--skip", "build-docker", "--endpoint-url", _server.Url.ToString(), "--stack", _stackFile, "--output", "json"], TimeSpan.FromMinutes(8));
 
-    /// <summary>With --output json stdout is JSON Lines, one result per line and nothing else (docs/output.md).</summary>
-    static List<JsonNode> Results(CliRun run)
-    {
-        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.NotEmpty(lines);
-        return lines.Select(line => JsonNode.Parse(line) ?? throw new Xunit.Sdk.XunitException($"not a JSON line: {line}\n{run}")).ToList();
-    }
-
     static JsonNode Report(string stage)
     {
         var file = new DirectoryInfo(Path.Combine(FleetCloud.RepositoryRoot, ".nuke", "temp", "drills")).GetFiles($"{stage}-*.json").OrderBy(f => f.LastWriteTimeUtc).Last();
@@ -74,7 +66,8 @@ public sealed class DrillCliTests : IAsyncLifetime
         Assert.Contains("real:      web, postgresql, redshift, redis, workers", run.Err);
         Assert.Contains("simulated: registry", run.Err);      // --skip build-docker: the workers run the local command
 
-        var results = Results(run);
+        var results = run.Results();
+        Assert.NotEmpty(results);
         Assert.All(results, r => Assert.Equal(1, (int)r["schema_version"]!));
         Assert.Contains(results, r => (string?)r["result"] == "rollout" && (string?)r["target"] == "update-ecs" && (string?)r["phase"] == "completed" && (bool)r["ok"]!);
         var drill = results[^1]!;
@@ -147,7 +140,7 @@ public sealed class DrillCliTests : IAsyncLifetime
                     && run.Err.Contains("sqs iotile-worker-dr2: a Sleep message carrying ", StringComparison.Ordinal)
                     && run.Err.Contains("(no worker took it within 60 s)", StringComparison.Ordinal)
                     && run.Err.Contains("LOST 3: s3, dynamodb, sqs", StringComparison.Ordinal), run.ToString());
-        var drill = Results(run)[^1];
+        var drill = run.Results()[^1];
         Assert.Equal("drill", (string?)drill["result"]);
         Assert.False((bool)drill["ok"]!);
         Assert.Equal(3, (int)drill["lost"]!);

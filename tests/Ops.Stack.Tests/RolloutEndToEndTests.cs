@@ -206,7 +206,7 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
         var run = await stage.RunAsync(stage.DeployArgs("--drain-timeout", "10s", "--output", "json"));
         Assert.True(run.ExitCode == 1, run.ToString());
         // --output json: stdout holds just the rollout result of the failed drain (docs/output.md); update-ecs never ran.
-        var failed = Assert.Single(run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!));
+        var failed = Assert.Single(run.Results());
         Assert.Equal(("rollout", "shutdown-ecs-workers", false, "draining"), ((string?)failed["result"], (string?)failed["target"], (bool)failed["ok"]!, (string?)failed["phase"]));
         Assert.Equal("pending", (string?)failed["tasks"]!.AsArray().Single(t => (string?)t!["task"] == busy)!["state"]);
         Assert.Contains($"acknowledged {idle}", run.Text);
@@ -242,7 +242,7 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
         // Once the busy worker finishes and acknowledges, a re-run resumes the same rollout and deploys.
         var rerun = await stage.RunAsync(stage.DeployArgs("--output", "json"));
         var (done, _) = await AssertDeployedAsync(stage, rerun, from, tasks, drainedByThisRun: false);
-        var results = rerun.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).ToList();
+        var results = rerun.Results();
         Assert.Equal(["shutdown-ecs-workers drained true", "update-ecs completed true"], results.Select(r => $"{r["target"]} {r["phase"]} {r["ok"]}"));
         Assert.All(results, r => Assert.Equal(done["rollout_id"].S, (string?)r["rollout_id"]));
         Assert.Equal(done["to_task_definition"].S, (string?)results[1]["to_task_definition"]);

@@ -42,8 +42,7 @@ public sealed class StoresCliTests(FleetCloud cloud)
         var status = await Run("status", "--stage", "cli1", "--output", "json");
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Empty(cloud.MutationsSince(before));
-        Assert.Single(status.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));      // one JSON line, nothing else
-        var json = JsonNode.Parse(status.Out)!;
+        var json = Assert.Single(status.Results());      // one JSON line, nothing else
         Assert.Equal(("status", 1, "cli1", "local"), ((string?)json["result"], (int)json["schema_version"]!, json["stage"]!.ToString(), (string?)json["cloud"]));
         Assert.False((bool)json["ok"]!);      // the queues are not made yet
         var rows = json["resources"]!.AsArray();
