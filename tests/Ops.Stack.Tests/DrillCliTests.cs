@@ -64,7 +64,7 @@ public sealed class DrillCliTests : IAsyncLifetime
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("nothing lost: 6 marker(s) survived, 0 skipped", run.Err);
         Assert.Contains("real:      web, postgresql, redshift, redis, workers", run.Err);
-        Assert.Contains("simulated: registry", run.Err);      // --skip build-docker: the workers run the local command
+        Assert.Contains("simulated: worker-image", run.Err);      // --skip build-docker: the workers run the local command
 
         var results = run.Results();
         Assert.NotEmpty(results);
@@ -81,7 +81,7 @@ public sealed class DrillCliTests : IAsyncLifetime
         Assert.All(drill["markers"]!.AsArray(), m => Assert.Equal("survived", (string?)m!["state"]));
         Assert.Equal(["postgresql", "redshift", "redis", "s3", "dynamodb", "sqs"], drill["markers"]!.AsArray().Select(m => (string)m!["store"]!));
         Assert.StartsWith("consumed by the recreated worker ", (string?)drill["markers"]![5]!["detail"]);
-        Assert.Equal(["registry", "web", "postgresql", "redshift", "redis", "workers"], drill["parts"]!.AsArray().Select(p => (string)p!["part"]!));
+        Assert.Equal(["worker-image", "web", "postgresql", "redshift", "redis", "workers"], drill["parts"]!.AsArray().Select(p => (string)p!["part"]!));
         Assert.Null(drill["failure"]);
     }
 

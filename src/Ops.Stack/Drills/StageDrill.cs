@@ -100,18 +100,18 @@ public sealed class StageDrill(RolloutSession session, string cloud, string repo
     }
 
     /// <summary>
-    /// Which parts were real: the registry (a pushed image, not the local command run without a container engine), the web
-    /// tier (it answered), the workers (a recreated one consumed the drill's message), and the stores with a server behind
-    /// them (the local cloud simulates those it has no server for; their markers are skipped).
+    /// Which parts were real: the worker image (built and pushed to the registry, not the local command run without a
+    /// container engine), the web tier (it answered), the workers (a recreated one consumed the drill's message), and the
+    /// stores with a server behind them (the local cloud simulates those it has no server for; their markers are skipped).
     /// </summary>
     async Task<IReadOnlyList<DrillPart>> PartsAsync(IReadOnlyList<DrillMarker> markers, string url, CancellationToken ct)
     {
         var image = await new DeployedVersions(_context).WorkerAsync(ct);
         var parts = new List<DrillPart>
         {
-            image == null ? new("registry", false, "no worker image recorded")
-            : image.EndsWith(":local-command", StringComparison.Ordinal) ? new("registry", false, "no image built (no container engine): the workers run the stack's local command")
-            : new("registry", true, $"the workers run {image}"),
+            image == null ? new("worker-image", false, "no worker image recorded")
+            : image.EndsWith(":local-command", StringComparison.Ordinal) ? new("worker-image", false, "no image built (no container engine): the workers run the stack's local command")
+            : new("worker-image", true, $"the workers run {image}"),
             new("web", true, $"{url} answered after recreate"),
         };
         foreach (var m in markers)
