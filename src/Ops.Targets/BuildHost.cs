@@ -13,6 +13,12 @@ public sealed record BuildHost
     /// <summary>Colours and a live progress line; plain lines when false (CI, pipes).</summary>
     public bool IsTerminal { get; init; }
 
+    /// <summary>
+    /// Whether standard error is a terminal: colours its error lines, and carries the live progress line when standard
+    /// output is kept for data (<c>--output json</c> redirected to a file while the log shows on the terminal).
+    /// </summary>
+    public bool ErrorIsTerminal { get; init; }
+
     /// <summary>First Ctrl+C: running targets are cancelled, nothing new starts, assured targets still run.</summary>
     public CancellationToken Cancellation { get; init; }
 

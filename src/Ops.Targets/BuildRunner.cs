@@ -14,7 +14,7 @@ public static class BuildRunner
 {
     public static async Task<BuildReport> RunAsync(BuildBase build, IReadOnlyList<string> args, BuildHost host, string? defaultTarget = null)
     {
-        using var console = new BuildConsole(host.Out, host.Error, host.IsTerminal);
+        using var console = new BuildConsole(host.Out, host.Error, host.IsTerminal, host.ErrorIsTerminal);
         build.Attach(console, host.RootDirectory, host.Environment);
         var originalOut = Console.Out;
         var originalError = Console.Error;
@@ -227,17 +227,17 @@ public static class BuildRunner
 
         var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
-        var terminal = !Console.IsOutputRedirected
-                       && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))
-                       && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
-                       && Environment.GetEnvironmentVariable("TERM") != "dumb";
+        var styled = string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))
+                     && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
+                     && Environment.GetEnvironmentVariable("TERM") != "dumb";
         var host = new BuildHost
         {
             RootDirectory = root,
             Out = Console.Out,
             Error = stderr,
             Environment = env,
-            IsTerminal = terminal,
+            IsTerminal = styled && !Console.IsOutputRedirected,
+            ErrorIsTerminal = styled && !Console.IsErrorRedirected,
             Cancellation = soft.Token,
             HardCancellation = hard.Token,
             RedirectConsole = true,

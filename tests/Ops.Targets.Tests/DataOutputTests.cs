@@ -26,12 +26,22 @@ public sealed class DataOutputTests
     }
 
     [Fact]
-    public async Task On_a_terminal_the_live_line_goes_to_stderr_too()
+    public async Task With_stdout_redirected_and_stderr_on_a_terminal_the_log_there_is_coloured()
     {
-        var run = await Run.Build(new DataBuild(), "result --json", terminal: true);
+        var run = await Run.Build(new DataBuild(), "result --json", terminal: false, errorTerminal: true);
 
         Assert.Equal("{\"ok\":true}\n", run.Out);
-        Assert.Contains("preparing", run.Err);
+        Assert.Contains("\e[33ma warning\e[0m", run.Err);
+    }
+
+    [Fact]
+    public async Task With_stderr_redirected_its_log_is_plain_even_when_stdout_is_a_terminal()
+    {
+        var run = await Run.Build(new DataBuild(), "result --json", terminal: true, errorTerminal: false);
+
+        Assert.Equal("{\"ok\":true}\n", run.Out);
+        Assert.Contains("warning: a warning", run.Err);
+        Assert.DoesNotContain("\e[", run.Err);
     }
 
     [Fact]

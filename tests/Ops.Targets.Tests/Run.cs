@@ -17,6 +17,7 @@ public static class Run
         TestRoot? root = null,
         IReadOnlyDictionary<string, string>? env = null,
         bool terminal = false,
+        bool? errorTerminal = null,
         string? defaultTarget = null,
         CancellationToken cancel = default,
         CancellationToken hardCancel = default)
@@ -32,6 +33,7 @@ public static class Run
             // A local cloud's registry on a free port: tests run in parallel, and a developer may be serving 5100.
             Environment = new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { ["OPS_REGISTRY_PORT"] = "0" },
             IsTerminal = terminal,
+            ErrorIsTerminal = errorTerminal ?? terminal,
             Cancellation = cancel,
             HardCancellation = hardCancel,
         };

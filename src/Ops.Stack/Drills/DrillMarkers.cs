@@ -15,8 +15,9 @@ namespace Ops.Stack.Drills;
 /// The drill's markers, one per store: a row in PostgreSQL (RDS) and in the Redshift cluster, a key in Redis, an object in
 /// the uploads bucket, an item in the devices table (<see cref="WriteAsync"/>, before the teardown), and a Sleep message
 /// on the work queue whose arguments carry the drill id (<see cref="WriteQueueAsync"/>, sent once the teardown stopped
-/// every worker, so only a recreated worker can run it; found again in the worker log). A store whose endpoint has no server behind it
-/// (the local cloud without PostgreSQL or Redis installed) is skipped and says so; any other failure to write is an error.
+/// every worker, so only a recreated worker can run it; found again in the worker log). A store whose endpoint has no
+/// server behind it (the local cloud without PostgreSQL or Redis installed) is skipped and says so; any other failure to
+/// write is an error.
 /// </summary>
 public sealed class DrillMarkers(FleetContext context, string drillId)
 {

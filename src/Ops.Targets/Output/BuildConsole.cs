@@ -13,7 +13,8 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
 
     readonly TextWriter _out;
     readonly TextWriter _error;
-    readonly bool _terminal;
+    readonly bool _outTerminal;
+    readonly bool _errorTerminal;
     readonly object _lock = new();
     readonly Dictionary<string, Stopwatch> _running = new();
     Timer? _timer;
@@ -32,14 +33,18 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
     /// <summary>Where log lines and the progress line go.</summary>
     TextWriter LogWriter => LogsToStandardError ? _error : _out;
 
-    public BuildConsole(TextWriter output, TextWriter error, bool terminal)
+    /// <summary>Whether that is a terminal: colours and the live progress line, or plain lines.</summary>
+    bool LogTerminal => LogsToStandardError ? _errorTerminal : _outTerminal;
+
+    public BuildConsole(TextWriter output, TextWriter error, bool outTerminal, bool errorTerminal)
     {
         _out = output;
         _error = error;
-        _terminal = terminal;
+        _outTerminal = outTerminal;
+        _errorTerminal = errorTerminal;
     }
 
-    public bool IsTerminal => _terminal;
+    public bool IsTerminal => LogTerminal;
 
     /// <summary>Quiet drops informational lines (warnings, errors and raw text such as the summary still show).</summary>
     public Verbosity Verbosity { get; set; } = Verbosity.Normal;
@@ -80,7 +85,7 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
         {
             ClearProgress();
             var text = Redactor.Redact(message);
-            _error.WriteLine(_terminal ? $"\e[31merror:\e[0m {text}" : $"error: {text}");
+            _error.WriteLine(_errorTerminal ? $"\e[31merror:\e[0m {text}" : $"error: {text}");
             _error.Flush();
         }
     }
@@ -124,12 +129,12 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
         }
     }
 
-    public string Color(string text, string ansi) => _terminal ? $"\e[{ansi}m{text}\e[0m" : text;
+    public string Color(string text, string ansi) => LogTerminal ? $"\e[{ansi}m{text}\e[0m" : text;
 
     string Format(string? target, LogLevel level, string line)
     {
         var prefix = target == null ? "" : $"[{target}]".PadRight(Math.Max(_prefixWidth + 2, target.Length + 2)) + "  ";
-        if (!_terminal)
+        if (!LogTerminal)
             return level switch
             {
                 LogLevel.Warning => $"{prefix}warning: {line}",
@@ -151,7 +156,7 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
 
     public void TargetStarted(string target)
     {
-        if (!_terminal) return;
+        if (!LogTerminal) return;
         lock (_lock)
         {
             _running[target] = Stopwatch.StartNew();
@@ -162,7 +167,7 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
 
     public void TargetFinished(string target)
     {
-        if (!_terminal) return;
+        if (!LogTerminal) return;
         lock (_lock)
         {
             _running.Remove(target);
@@ -186,7 +191,7 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
 
     void DrawProgress()
     {
-        if (!_terminal || _running.Count == 0) return;
+        if (!LogTerminal || _running.Count == 0) return;
         var sb = new StringBuilder("\e[2m▶ ");
         sb.Append(string.Join("  ", _running.Select(r => $"{r.Key} {r.Value.Elapsed.TotalSeconds:0}s")));
         if (_progressSummary.Length > 0) sb.Append("  ").Append(_progressSummary);
