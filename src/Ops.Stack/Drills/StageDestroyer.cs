@@ -23,9 +23,10 @@ namespace Ops.Stack.Drills;
 /// destroy: teardown (drain, then the compute), then every data store and resource of the stage, dependents first —
 /// Firehose stream; RDS instance and both Redshift clusters, each with a final snapshot (deletion protection turned off
 /// first); Redis; DynamoDB tables; buckets (emptied); queues; topics; secrets and deploy records; ECS cluster and log
-/// group; security groups; last the rollout table, which holds this run's lease. The Elastic Beanstalk application and the ECR repository are shared by every stage and stay.
-/// The caller checks the confirmation (--destroy-data, --confirm, --allow-prod) before anything runs. Each step skips what
-/// is already gone, so a re-run after a partial one finishes the job.
+/// group; security groups; last the rollout table, which holds this run's lease. The Elastic Beanstalk application and
+/// the ECR repository are shared by every stage and stay. The caller checks the confirmation (--destroy-data, --confirm,
+/// --allow-prod) before anything runs. Each step skips what is already gone, so a re-run after a partial one finishes the
+/// job.
 /// </summary>
 public sealed class StageDestroyer(RolloutSession session)
 {
@@ -234,17 +235,10 @@ public sealed class StageDestroyer(RolloutSession session)
         var sqs = new SqsClient(Context.Connection);
         var changes = new List<Change>();
         var queues = Context.Stack.Queues;
+        var lookup = new QueueProvisioner(Context);
         foreach (var name in new[] { queues.Work.Name, queues.Report.Name, queues.Work.DeadLetterName, queues.Report.DeadLetterName })
         {
-            string url;
-            try
-            {
-                url = (await sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = name }, ct)).QueueUrl!;
-            }
-            catch (Exception e) when (AwsErrors.Is(e, "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"))
-            {
-                continue;
-            }
+            if (await lookup.FindAsync(name, ct) is not { } url) continue;
             var delete = Deleted($"queue {name}", "exists");
             changes.Add(delete);
             await Mutation.ApplyAsync(Context, delete, () => sqs.DeleteQueueAsync(new DeleteQueueRequest { QueueUrl = url }, ct));
@@ -255,13 +249,10 @@ public sealed class StageDestroyer(RolloutSession session)
     async Task<IReadOnlyList<Change>> TopicsAsync(CancellationToken ct)
     {
         var sns = new SnsClient(Context.Connection);
-        var topics = Context.Stack.Topics;
-        var names = new HashSet<string>([topics.Staff, topics.Web, topics.Cache], StringComparer.Ordinal);
         var changes = new List<Change>();
-        await foreach (var topic in sns.ListTopicsItemsAsync(new ListTopicsInput(), ct))
+        foreach (var (name, arn) in await new TopicsProvisioner(Context).ArnsAsync(ct))
         {
-            if (topic.TopicArn is not { } arn || !names.Contains(arn.Split(':')[^1])) continue;
-            var delete = Deleted($"sns topic {arn.Split(':')[^1]}", "active");
+            var delete = Deleted($"sns topic {name}", "active");
             changes.Add(delete);
             await Mutation.ApplyAsync(Context, delete, () => sns.DeleteTopicAsync(new DeleteTopicInput { TopicArn = arn }, ct));
         }

@@ -81,7 +81,8 @@ public sealed class QueueProvisioner(FleetContext context)
         return attributes.GetValueOrDefault("QueueArn") ?? await ArnAsync(url, ct);
     }
 
-    async Task<string?> FindAsync(string name, CancellationToken ct)
+    /// <summary>The queue's URL, or null when there is no queue of that name (destroy looks queues up this way too).</summary>
+    internal async Task<string?> FindAsync(string name, CancellationToken ct)
     {
         try
         {

@@ -72,7 +72,8 @@ public sealed class TopicsProvisioner(FleetContext context) : IStatusSource
     async Task<string?> KeyAsync(string arn, CancellationToken ct) =>
         (await _sns.GetTopicAttributesAsync(new GetTopicAttributesInput { TopicArn = arn }, ct)).Attributes?.GetValueOrDefault("KmsMasterKeyId");
 
-    async Task<Dictionary<string, string>> ArnsAsync(CancellationToken ct)
+    /// <summary>The stage's topics that exist: name → ARN (destroy finds them this way too).</summary>
+    internal async Task<Dictionary<string, string>> ArnsAsync(CancellationToken ct)
     {
         var arns = new Dictionary<string, string>();
         await foreach (var topic in _sns.ListTopicsItemsAsync(new ListTopicsInput(), ct))
