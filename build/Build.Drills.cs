@@ -55,7 +55,7 @@ sealed partial class Build
         .After(DeployWorker)
         .Executes(ct => FleetAsync(async f =>
         {
-            await new StageDrill(await RolloutAsync(f, ct), Cloud.ToString().ToLowerInvariant(), Path.Combine(RootDirectory, ".nuke", "temp", "drills"), Output == Ops.Stack.Output.OutputFormat.Json).RunAsync(ct);
+            await new StageDrill(await RolloutAsync(f, ct), Path.Combine(RootDirectory, ".nuke", "temp", "drills"), Json).RunAsync(ct);
             return [];
         }, ct));
 

@@ -38,7 +38,7 @@ sealed partial class Build
     Target DescribeEcs => _ => _
         .Description("Show the stage's cluster, instances, service, deployments and tasks (--output json for the documented schema)")
         .Requires(() => StackIsValid)
-        .Executes(ct => FleetAsync(async f => { await new FleetDescriber(f).PrintAsync(Output == Ops.Stack.Output.OutputFormat.Json, ct); return []; }, ct));
+        .Executes(ct => FleetAsync(async f => { await new FleetDescriber(f).PrintAsync(Json, ct); return []; }, ct));
 
     Target TerminateEcs => _ => _
         .Description("Scale the stage's service to 0, delete it, deregister its task definitions and terminate its instances (keeps cluster, queues, repository, table)")

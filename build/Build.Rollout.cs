@@ -84,7 +84,7 @@ sealed partial class Build
         }
         finally
         {
-            if (Output == Ops.Stack.Output.OutputFormat.Json) Log.Data(ResultJson.Line(RolloutResult.ToJson(target, session, succeeded)));
+            if (Json) Log.Data(ResultJson.Line(RolloutResult.ToJson(target, session, succeeded)));
         }
     }
 

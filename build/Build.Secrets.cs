@@ -38,7 +38,7 @@ sealed partial class Build
         .Requires(() => StackIsValid)
         .Executes(ct => FleetAsync(async f =>
         {
-            await new SecretCommands(f).ListAsync(Output == Ops.Stack.Output.OutputFormat.Json, ct);
+            await new SecretCommands(f).ListAsync(Json, ct);
             return [];
         }, ct));
 

@@ -15,7 +15,10 @@ sealed partial class Build
     public OutputFormat Output = OutputFormat.Text;
 
     /// <summary>With --output json standard output carries only the results; every log line goes to standard error.</summary>
-    protected override bool StandardOutputIsData => Output == OutputFormat.Json;
+    protected override bool StandardOutputIsData => Json;
+
+    /// <summary>--output json: targets print their results as JSON (docs/output.md).</summary>
+    bool Json => Output == OutputFormat.Json;
 
     LoadedStack? _loadedStack;
 
@@ -36,7 +39,7 @@ sealed partial class Build
         .Requires(() => StackIsValid)
         .Executes(() =>
         {
-            if (Output == OutputFormat.Json) Log.Data(StackJson.Write(StageStack));
+            if (Json) Log.Data(StackJson.Write(StageStack));
             else foreach (var line in StackText.Lines(StageStack, LoadedStack.Source)) Log.Info(line);
         });
 

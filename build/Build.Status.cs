@@ -1,4 +1,3 @@
-using Ops.Aws;
 using Ops.Stack.Status;
 using Ops.Targets;
 
@@ -12,7 +11,7 @@ sealed partial class Build
         .Requires(() => StackIsValid)
         .Executes(ct => FleetAsync(async f =>
         {
-            await new StackStatus(f).PrintAsync(Output == Ops.Stack.Output.OutputFormat.Json, Cloud == CloudKind.Aws ? "aws" : "local", ct);
+            await new StackStatus(f).PrintAsync(Json, ct);
             return [];
         }, ct));
 }

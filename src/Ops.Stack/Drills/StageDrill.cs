@@ -14,7 +14,7 @@ namespace Ops.Stack.Drills;
 /// (also when a phase fails, naming it), and with <paramref name="json"/> prints it on stdout as the drill result of
 /// docs/output.md; fails naming whatever was lost.
 /// </summary>
-public sealed class StageDrill(RolloutSession session, string cloud, string reportDirectory, bool json = false)
+public sealed class StageDrill(RolloutSession session, string reportDirectory, bool json = false)
 {
     readonly FleetContext _context = session.Context;
 
@@ -22,7 +22,7 @@ public sealed class StageDrill(RolloutSession session, string cloud, string repo
     {
         var started = DateTimeOffset.UtcNow;
         var id = $"{started:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
-        var report = new DrillReport { DrillId = id, Stage = _context.Stack.Stage, Cloud = cloud, StartedAt = started };
+        var report = new DrillReport { DrillId = id, Stage = _context.Stack.Stage, Cloud = ResultJson.CloudName(_context), StartedAt = started };
         var markers = new DrillMarkers(_context, id);
         var log = _context.Log;
         var phase = "markers";

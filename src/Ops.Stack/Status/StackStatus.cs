@@ -39,12 +39,12 @@ public sealed class StackStatus(FleetContext context)
     }
 
     /// <summary>Prints the table (or with <paramref name="json"/> the documented JSON) and returns the rows.</summary>
-    public async Task<IReadOnlyList<ResourceStatus>> PrintAsync(bool json, string cloud, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ResourceStatus>> PrintAsync(bool json, CancellationToken cancellationToken)
     {
         var rows = await CollectAsync(cancellationToken);
         if (json)
         {
-            context.Log.Data(ResultJson.Line(ToJson(rows, cloud)));
+            context.Log.Data(ResultJson.Line(ToJson(rows)));
             return rows;
         }
         var kind = Math.Max(4, rows.Max(r => r.Kind.Length));
@@ -63,10 +63,10 @@ public sealed class StackStatus(FleetContext context)
     }
 
     /// <summary>The status result of docs/output.md; ok when every resource exists, is healthy and has no drift.</summary>
-    JsonObject ToJson(IReadOnlyList<ResourceStatus> rows, string cloud)
+    JsonObject ToJson(IReadOnlyList<ResourceStatus> rows)
     {
         var healthy = rows.Count(r => r.Exists && r.Healthy && r.Drift.Count == 0);
-        var json = ResultJson.Envelope("status", context.Stack.Stage, cloud, healthy == rows.Count);
+        var json = ResultJson.Envelope("status", context, healthy == rows.Count);
         json["generated_at"] = ResultJson.Time(DateTimeOffset.UtcNow);
         json["resources"] = new JsonArray(rows.Select(r => (JsonNode?)new JsonObject
         {
