@@ -77,7 +77,7 @@ public sealed class EcsProvisioner(FleetContext context, string? pinnedImage = n
         if (latest == null || definitionDrift!.Count > 0)
         {
             var found = latest == null
-                ? [new Change($"task definition {ecs.TaskFamily}", "revision", null, $"revision 1, image {wanted.Image}")]
+                ? [new Change($"task definition {ecs.TaskFamily}", "revision", null, $"a new revision, image {wanted.Image}")]
                 : definitionDrift!.Select(d => d with { Resource = $"task definition {ecs.TaskFamily}:{latest.Revision}" }).ToList();
             changes.AddRange(found);
             taskDefinition = $"(new revision of {ecs.TaskFamily})";
