@@ -10,15 +10,16 @@ sealed partial class Build
         .Description("Drain the workers, then remove the stage's compute (Elastic Beanstalk environment, ECS service, task definitions, instances); keeps every data store, queue, table, bucket, topic and secret")
         .Requires(() => StackIsValid)
         .Requires(() => RolloutInputsAreValid)
+        .Requires(() => ProtectedStageIsConfirmed("teardown"))
         .Executes(ct => FleetAsync(f => RollAsync(f, "teardown", s => new StageTeardown(s).TeardownAsync(ct), ct), ct));
 
-    [Parameter("destroy: delete the stage's data too (databases, caches, tables, buckets, queues, topics, secrets); required with --confirm.")]
+    [Parameter("destroy: delete the stage's data too (databases, caches, tables, buckets, queues, topics, secrets); required with --confirm.", CommandLineOnly = true)]
     public bool DestroyData;
 
-    [Parameter("destroy: the stage's name again, to confirm which stage loses its data.")]
+    [Parameter("The stage's name again: destroy needs it, and so do teardown and drill of a protected stage.", CommandLineOnly = true)]
     public string? Confirm;
 
-    [Parameter("destroy: allow destroying the stage named prod.")]
+    [Parameter("destroy: allow destroying a protected stage (prod, any stage like: prod, or protected: true in the stack).", CommandLineOnly = true)]
     public bool AllowProd;
 
     Target Destroy => _ => _
@@ -35,8 +36,8 @@ sealed partial class Build
         {
             var stage = StageStack.Stage;
             if (DryRun) return true;
-            if (stage == "prod" && !AllowProd)
-                throw new UsageException($"destroy refuses stage prod: it deletes its databases and data; pass --allow-prod as well if that is really what you want (try --dry-run first).");
+            if (StageStack.Protected && !AllowProd)
+                throw new UsageException($"destroy refuses stage {stage}: it is protected ({ProtectedBecause}) and destroy deletes its databases and data; pass --allow-prod as well if that is really what you want (try --dry-run first).");
             if (!DestroyData)
                 throw new UsageException($"destroy deletes every data store of stage {stage}; pass --destroy-data --confirm {stage} to go on (teardown removes only the compute; --dry-run lists what destroy would delete).");
             if (Confirm != stage)
@@ -47,10 +48,24 @@ sealed partial class Build
         }
     }
 
+    /// <summary>Teardown and drill stop a protected stage's service: the stage's name typed again says it is meant (a dry run needs none).</summary>
+    bool ProtectedStageIsConfirmed(string target)
+    {
+        var stage = StageStack.Stage;
+        if (DryRun || !StageStack.Protected || Confirm == stage) return true;
+        throw new UsageException(Confirm == null
+            ? $"{target} of stage {stage} needs --confirm {stage}: the stage is protected ({ProtectedBecause}) and {target} stops what serves it."
+            : $"--confirm '{Confirm}' does not match --stage {stage}; pass --confirm {stage} to {target} stage {stage}.");
+    }
+
+    /// <summary>Why a stage can be protected, for the refusals above.</summary>
+    const string ProtectedBecause = "prod, a stage like: prod, or protected: true in the stack";
+
     Target Drill => _ => _
         .Description("up, deploy (and deploy-worker), then the drill: a marker in every store, teardown, recreate, every marker checked and the queued message consumed; the RTO and a report under .nuke/temp/drills/")
         .Requires(() => StackIsValid)
         .Requires(() => RolloutInputsAreValid)
+        .Requires(() => ProtectedStageIsConfirmed("drill"))
         .DependsOn(Up, Deploy)
         .After(DeployWorker)
         .Executes(ct => FleetAsync(async f =>

@@ -17,7 +17,7 @@ sealed partial class Build
     [Parameter("How long update-ecs waits for the new revision to run before it rolls back, like 10m (default: the stack's rollout.update-timeout).")]
     public TimeSpan? UpdateTimeout;
 
-    [Parameter("Roll out without waiting for acknowledgements (said loudly in the output and recorded in the rollout record).")]
+    [Parameter("Roll out without waiting for acknowledgements (said loudly in the output and recorded in the rollout record).", CommandLineOnly = true)]
     public bool Force;
 
     readonly Lock _rolloutGate = new();

@@ -7,16 +7,16 @@ namespace Ops.Build;
 /// <summary>The stage's secrets in SSM Parameter Store: set (value from stdin, a file or a variable), list, check.</summary>
 sealed partial class Build
 {
-    [Parameter("The secret secrets-set stores, by name (the parameter is secrets.prefix + name), like GoogleApiKey.")]
+    [Parameter("The secret secrets-set stores, by name (the parameter is secrets.prefix + name), like GoogleApiKey.", CommandLineOnly = true)]
     public string? Secret;
 
-    [Parameter("secrets-set reads the value from this file (only the value; one trailing newline is dropped).")]
+    [Parameter("secrets-set reads the value from this file (only the value; one trailing newline is dropped).", CommandLineOnly = true)]
     public string? FromFile;
 
-    [Parameter("secrets-set reads the value from this environment variable.")]
+    [Parameter("secrets-set reads the value from this environment variable.", CommandLineOnly = true)]
     public string? FromEnv;
 
-    [Parameter("Not accepted: a secret's value never comes from the command line (shell history, process lists). Pipe it to secrets-set, or use --from-file / --from-env.")]
+    [Parameter("Not accepted: a secret's value never comes from the command line (shell history, process lists). Pipe it to secrets-set, or use --from-file / --from-env.", CommandLineOnly = true)]
     [Secret]
     public string? Value;
 

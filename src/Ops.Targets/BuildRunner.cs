@@ -179,8 +179,9 @@ public static class BuildRunner
                 if (descriptor == null)
                     throw new BuildDefinitionException($"Target '{entry.Node.Name}' requires '{requirement.Text}', which is not a [Parameter].");
                 if (HelpWriter.IsUnset(descriptor.GetValue(build)))
-                    throw new UsageException(
-                        $"Target '{entry.Node.Name}' requires --{descriptor.Name}: pass --{descriptor.Name} <value>, set {descriptor.EnvironmentNames.First()}, or add it to .nuke/parameters.json.");
+                    throw new UsageException(descriptor.EnvironmentName is { } variable
+                        ? $"Target '{entry.Node.Name}' requires --{descriptor.Name}: pass --{descriptor.Name} <value>, set {variable}, or add it to .nuke/parameters.json."
+                        : $"Target '{entry.Node.Name}' requires --{descriptor.Name}: pass --{descriptor.Name} <value> on the command line (it is never read from the environment or a parameters file).");
             }
             else if (requirement.Value() is false)
             {

@@ -14,7 +14,7 @@ public sealed class DestroyCliTests(FleetCloud cloud)
     static readonly Lazy<string> StackFile = new(() =>
     {
         var file = Path.Combine(Directory.CreateTempSubdirectory("ops-destroy-").FullName, "ops.stack.yml");
-        File.WriteAllText(file, "defaults:\n  local: {command: [sleep, \"600\"], prepare: []}\nstages:\n  ds1: {}\n  ds2: {}\n");
+        File.WriteAllText(file, "defaults:\n  local: {command: [sleep, \"600\"], prepare: []}\nstages:\n  ds1: {}\n  ds2: {}\n  production: {like: prod}\n  guarded: {protected: true}\n");
         return file;
     });
 
@@ -37,6 +37,78 @@ public sealed class DestroyCliTests(FleetCloud cloud)
         Assert.Contains(expected, run.Err);
         Assert.DoesNotContain("   at ", run.Text);
         Assert.Equal(before, cloud.Server.Requests.Entries.Count);
+    }
+
+    [Theory]
+    [InlineData("destroy --stage production --destroy-data --confirm production", "destroy refuses stage production: it is protected")]
+    [InlineData("destroy --stage guarded --destroy-data --confirm guarded", "destroy refuses stage guarded: it is protected")]
+    [InlineData("teardown --stage production", "teardown of stage production needs --confirm production")]
+    [InlineData("teardown --stage guarded --confirm production", "--confirm 'production' does not match --stage guarded")]
+    [InlineData("drill --stage production", "drill of stage production needs --confirm production")]
+    public async Task A_protected_stage_is_guarded_by_the_stack_not_by_its_name(string command, string expected)
+    {
+        var before = cloud.Server.Requests.Entries.Count;
+        var run = await Run(command.Split(' '));
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains(expected, run.Err);
+        Assert.Equal(before, cloud.Server.Requests.Entries.Count);
+    }
+
+    [Fact]
+    public async Task Guards_exported_in_the_environment_are_not_read()
+    {
+        var before = cloud.Server.Requests.Entries.Count;
+        var env = new Dictionary<string, string>
+        {
+            ["DESTROY_DATA"] = "1", ["CONFIRM"] = "ds2", ["OPS_DESTROY_DATA"] = "true", ["OPS_CONFIRM"] = "ds2", ["ALLOW_PROD"] = "", ["STAGE"] = "prod",
+        };
+        var run = await OpsCli.RunAsync(["destroy", "--stage", "ds2", "--endpoint-url", cloud.Server.Url.ToString(), "--stack", StackFile.Value], environment: env);
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("pass --destroy-data --confirm ds2 to go on", run.Err);
+        Assert.Equal(before, cloud.Server.Requests.Entries.Count);
+    }
+
+    /// <summary>
+    /// The generated destroy workflow's own step, run as GitHub would (its env, its run line through bash) against the
+    /// local cloud instead of --cloud aws: allow_prod unchecked must not break an unprotected stage, checked must pass
+    /// --allow-prod, and unchecked must stop a protected one.
+    /// </summary>
+    [Theory]
+    [InlineData("ds2", false, 0, "")]
+    [InlineData("production", false, 2, "destroy refuses stage production: it is protected")]
+    [InlineData("production", true, 0, "")]
+    public async Task The_generated_destroy_workflow_runs_with_allow_prod_unchecked_and_checked(string stage, bool allowProd, int expectedExit, string expected)
+    {
+        var files = Pipelines.PipelineGenerator.Generate(Ops.Stack.StackLoader.Parse("ops.stack.yml", File.ReadAllText(StackFile.Value)).Stages
+            .Select(s => Ops.Stack.StackLoader.Parse("ops.stack.yml", File.ReadAllText(StackFile.Value)).For(s)).ToList());
+        var (env, line) = WorkflowStep(files[".github/workflows/ops-destroy.yml"], "destroy");
+        var inputs = new Dictionary<string, string> { ["${{ inputs.stage }}"] = stage, ["${{ inputs.confirm }}"] = stage,
+            ["${{ inputs.allow_prod && '--allow-prod' || '' }}"] = allowProd ? "--allow-prod" : "" };
+        var environment = env.ToDictionary(e => e.Key, e => inputs.TryGetValue(e.Value, out var v) ? v : e.Value);
+        Assert.Contains("--cloud aws", line);
+        var command = line.Replace("./build.sh", Path.Combine(FleetCloud.RepositoryRoot, "build.sh"))
+            .Replace("--cloud aws", $"--endpoint-url {cloud.Server.Url} --stack {StackFile.Value} --drain task-protection");
+        var run = await OpsCli.RunAsync(["--help"]); // builds once before the timed run below
+        Assert.Equal(0, run.ExitCode);
+        using var bash = new ChildProcess("bash", ["-c", command], FleetCloud.RepositoryRoot,
+            new Dictionary<string, string>(environment) { ["NO_COLOR"] = "1", ["AWS_ACCESS_KEY_ID"] = "test", ["AWS_SECRET_ACCESS_KEY"] = "test", ["AWS_REGION"] = "us-east-1" });
+        var code = await bash.WaitForExit(TimeSpan.FromMinutes(5));
+        Assert.True(code == expectedExit, $"{command}\nexit {code}\n{bash.Out}\n{bash.Err}");
+        Assert.DoesNotContain("is not a bool", bash.Err);
+        if (expected.Length > 0) Assert.Contains(expected, bash.Err);
+    }
+
+    /// <summary>The env and run line of the workflow step named <paramref name="name"/>.</summary>
+    static (Dictionary<string, string> Env, string Run) WorkflowStep(string workflow, string name)
+    {
+        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+        yaml.Load(new StringReader(workflow));
+        var jobs = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode)["jobs"];
+        var job = (YamlDotNet.RepresentationModel.YamlMappingNode)jobs.Children.Single().Value;
+        var steps = (YamlDotNet.RepresentationModel.YamlSequenceNode)job["steps"];
+        var step = steps.Children.Cast<YamlDotNet.RepresentationModel.YamlMappingNode>().Single(s => s.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("name"), out var n) && n.ToString() == name);
+        var env = ((YamlDotNet.RepresentationModel.YamlMappingNode)step["env"]).Children.ToDictionary(e => e.Key.ToString(), e => e.Value.ToString());
+        return (env, step["run"].ToString());
     }
 
     [Fact]

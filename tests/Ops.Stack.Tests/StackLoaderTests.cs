@@ -26,6 +26,27 @@ public class StackLoaderTests
     }
 
     [Fact]
+    public void Prod_and_every_stage_like_prod_are_protected_unless_the_stack_says_otherwise()
+    {
+        var stack = StackLoader.Parse("ops.stack.yml", """
+            stages:
+              production: {like: prod}
+              euprod: {like: production}
+              qa: {}
+              scratch: {like: prod, protected: false}
+              sandbox: {protected: true}
+            """);
+        Assert.True(StackLoader.BuiltIn().For("prod").Protected);
+        Assert.False(StackLoader.BuiltIn().For("dev").Protected);
+        Assert.False(StackLoader.BuiltIn().For("stage").Protected);
+        Assert.True(stack.For("production").Protected);
+        Assert.True(stack.For("euprod").Protected);
+        Assert.False(stack.For("qa").Protected);
+        Assert.False(stack.For("scratch").Protected);
+        Assert.True(stack.For("sandbox").Protected);
+    }
+
+    [Fact]
     public void A_file_with_only_a_comment_is_empty_and_an_error() =>
         Assert.Equal("ops.stack.yml:1:1: the stack file is empty — add defaults: or stages:, or delete the file to use the built-in stack", ErrorOf("# nothing\n"));
 

@@ -82,18 +82,52 @@ public class ParameterTests
         await Run.Build(b, "noop --profile ci", root);
         Assert.Equal(("from-profile", 3), (b.Name, b.Count));
 
+        // A plain NAME is another tool's variable, not this build's: only OPS_NAME is read.
         b = new TypedBuild();
         await Run.Build(b, "noop --profile ci", root, Env(("NAME", "from-bare-env"), ("COUNT", "4")));
-        Assert.Equal(("from-bare-env", 4), (b.Name, b.Count));
+        Assert.Equal(("from-profile", 3), (b.Name, b.Count));
 
         b = new TypedBuild();
-        await Run.Build(b, "noop --profile ci", root, Env(("NAME", "bare"), ("Ops_Name", "from-ops-env"), ("T_A_G_S", "e1, e2")));
+        await Run.Build(b, "noop --profile ci", root, Env(("NAME", "bare"), ("Ops_Name", "from-ops-env"), ("Ops_T_A_G_S", "e1, e2")));
         Assert.Equal("from-ops-env", b.Name);
         Assert.Equal(["e1", "e2"], b.Tags);
 
         b = new TypedBuild();
         await Run.Build(b, "noop --profile ci --name from-cli", root, Env(("OPS_NAME", "env")));
         Assert.Equal("from-cli", b.Name);
+    }
+
+    sealed class GuardedBuild : BuildBase
+    {
+        [Parameter] public string Stage = "dev";
+        [Parameter(CommandLineOnly = true)] public string? Confirm;
+        [Parameter(CommandLineOnly = true)] public bool Force;
+        [Parameter(CommandLineOnly = true)] [Secret] public string? Value;
+        public Target Noop => _ => _.Executes(() => { });
+    }
+
+    [Fact]
+    public async Task Guards_are_read_from_the_command_line_only_never_from_the_environment_or_a_file()
+    {
+        var b = new GuardedBuild();
+        var run = await Run.Build(b, "noop", env: Env(("CONFIRM", "dev"), ("OPS_CONFIRM", "dev"), ("FORCE", "1"), ("OPS_FORCE", "true"), ("VALUE", "s3cret"), ("STAGE", "prod")));
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(("dev", null, false, null), (b.Stage, b.Confirm, b.Force, b.Value));
+
+        b = new GuardedBuild();
+        run = await Run.Build(b, "noop --confirm dev --force", env: Env(("OPS_STAGE", "qa")));
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(("qa", "dev", true), (b.Stage, b.Confirm, b.Force));
+
+        using var root = new TestRoot().WithFile("parameters.json", """{ "Confirm": "dev" }""");
+        run = await Run.Build(new GuardedBuild(), "noop", root);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("sets 'Confirm', which is accepted only on the command line", run.Err);
+
+        // An exported VALUE is neither read nor shown by --help.
+        run = await Run.Build(new GuardedBuild(), "--help", env: Env(("VALUE", "s3cret-from-env"), ("OPS_VALUE", "s3cret-from-env")));
+        Assert.DoesNotContain("s3cret-from-env", run.Out + run.Err);
+        Assert.Contains("[command line only]", run.Out);
     }
 
     [Fact]

@@ -99,6 +99,7 @@ internal static class StackSchema
     [
         new("project", FieldKind.Text, s => s.Project, (s, v) => s with { Project = (string)v! }) { Rule = Project },
         new("tags", FieldKind.Map, s => s.Tags, (s, v) => s with { Tags = (IReadOnlyDictionary<string, string>)v! }) { KeyRule = TagKey, Rule = TagValue },
+        new("protected", FieldKind.Flag, s => s.Protected, (s, v) => s with { Protected = (bool)v! }),
         new("worker-log-table", FieldKind.Text, s => s.WorkerLogTable, (s, v) => s with { WorkerLogTable = (string)v! }) { Rule = TableName },
         .. Queue("work", s => s.Queues.Work, (s, q) => s with { Queues = s.Queues with { Work = q } }),
         .. Queue("report", s => s.Queues.Report, (s, q) => s with { Queues = s.Queues with { Report = q } }),

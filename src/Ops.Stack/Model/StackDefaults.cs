@@ -22,6 +22,7 @@ public static class StackDefaults
         return new StageStack
         {
             Stage = stage,
+            Protected = prod,
             Project = "IOTileCloud",
             Tags = new Dictionary<string, string> { ["Project"] = "IOTileCloud", ["Stage"] = stage, ["ManagedBy"] = "Ops" },
             Queues = new QueuesSpec(

@@ -9,6 +9,12 @@ public sealed record StageStack
     /// <summary>The stage's name as given to <c>--stage</c> (dev, stage, prod, or one the stack file defines).</summary>
     public required string Stage { get; init; }
 
+    /// <summary>
+    /// A protected stage's data and compute are guarded: destroy needs <c>--allow-prod</c>, teardown and drill need
+    /// <c>--confirm &lt;stage&gt;</c>. True for prod and every stage <c>like: prod</c> unless the stack says otherwise.
+    /// </summary>
+    public bool Protected { get; init; }
+
     /// <summary>The project name, also the <c>Project</c> tag (IOTileCloud).</summary>
     public required string Project { get; init; }
 

@@ -25,10 +25,10 @@ public static class PipelineGenerator
         foreach (var stage in stages.Where(s => s.Pipeline.DeployOnPush))
             files[$"{Directory}/ops-deploy-{stage.Stage}.yml"] = Deploy(stage.Stage);
         foreach (var stage in stages.Where(s => s.Pipeline.NightlyDrill))
-            files[$"{Directory}/ops-drill-{stage.Stage}.yml"] = Drill(stage.Stage, stage.Pipeline.DrillSchedule);
+            files[$"{Directory}/ops-drill-{stage.Stage}.yml"] = Drill(stage.Stage, stage.Pipeline.DrillSchedule, stage.Protected);
         var names = stages.Select(s => s.Stage).ToList();
         files[$"{Directory}/ops-teardown.yml"] = Manual("teardown", names,
-            "Drain the workers, then remove the stage's compute (every data store stays)", "./build.sh teardown --stage \"$STAGE\" --cloud aws", allowProd: false);
+            "Drain the workers, then remove the stage's compute (every data store stays)", "./build.sh teardown --stage \"$STAGE\" --cloud aws --confirm \"$CONFIRM\"", allowProd: false);
         files[$"{Directory}/ops-destroy.yml"] = Manual("destroy", names,
             "Delete EVERY resource of the stage, data included (final snapshots of RDS and Redshift first)",
             "./build.sh destroy --stage \"$STAGE\" --cloud aws --destroy-data --confirm \"$CONFIRM\" $ALLOW_PROD", allowProd: true);
@@ -47,14 +47,15 @@ public static class PipelineGenerator
         return y.ToString();
     }
 
-    static string Drill(string stage, string schedule)
+    /// <summary>A protected stage's drill is confirmed by the schedule the stack gave it: the workflow types the stage's name.</summary>
+    static string Drill(string stage, string schedule, bool isProtected)
     {
         var y = new StringBuilder();
         Top(y, $"ops drill {stage}", $"The teardown/recreate drill of stage {stage}: markers, teardown, recreate, verify, RTO.");
         y.Append($"on:\n  schedule:\n    - cron: \"{schedule}\"\n  workflow_dispatch: {{}}\n");
         Common(y, $"ops-{stage}");
         Job(y, "drill", stage, 120);
-        y.Append($"      - name: drill\n        run: ./build.sh drill --stage {stage} --cloud aws\n");
+        y.Append($"      - name: drill\n        run: ./build.sh drill --stage {stage} --cloud aws{(isProtected ? $" --confirm {stage}" : "")}\n");
         y.Append("      - name: keep the drill report\n        if: always()\n        uses: actions/upload-artifact@v4\n        with:\n");
         y.Append($"          name: ops-drill-{stage}\n          path: .nuke/temp/drills/\n          if-no-files-found: warn\n");
         Status(y, stage);
@@ -74,6 +75,8 @@ public static class PipelineGenerator
         var env = "          STAGE: ${{ inputs.stage }}\n          CONFIRM: ${{ inputs.confirm }}\n";
         y.Append("      - name: confirmation\n        env:\n").Append(env);
         y.Append("        run: |\n          if [ \"$CONFIRM\" != \"$STAGE\" ]; then echo \"::error::confirm '$CONFIRM' does not name stage '$STAGE'\"; exit 2; fi\n");
+        y.Append("      # STAGE, CONFIRM and ALLOW_PROD feed the run line only: the build reads the environment only as OPS_<NAME>,\n");
+        y.Append("      # and --confirm, --destroy-data and --allow-prod from the command line alone.\n");
         y.Append($"      - name: {target}\n        env:\n").Append(env);
         if (allowProd) y.Append("          ALLOW_PROD: ${{ inputs.allow_prod && '--allow-prod' || '' }}\n");
         y.Append($"        run: {command}\n");

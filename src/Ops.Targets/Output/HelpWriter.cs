@@ -31,11 +31,12 @@ internal static class HelpWriter
 
         sb.AppendLine("Parameters:");
         var rows = parameters.Select(p => (Left: $"--{p.Descriptor.Name} <{ValueConverter.Describe(p.Descriptor.Type)}>", Param: p)).ToList();
+        var onlyCli = (BoundParameter p) => p.Descriptor.CommandLineOnly ? " [command line only]" : "";
         var pwidth = rows.Select(r => r.Left.Length).DefaultIfEmpty(0).Max() + 2;
         if (rows.Count == 0) sb.AppendLine("  (none declared)");
         foreach (var (left, p) in rows)
         {
-            sb.AppendLine($"  {left.PadRight(pwidth)}{p.Descriptor.Description}".TrimEnd());
+            sb.AppendLine($"  {left.PadRight(pwidth)}{p.Descriptor.Description}{onlyCli(p)}".TrimEnd());
             sb.AppendLine($"  {"".PadRight(pwidth)}= {CurrentValue(p)}");
         }
         sb.AppendLine();
@@ -46,8 +47,9 @@ internal static class HelpWriter
             sb.AppendLine($"  {usage.PadRight(owidth)}{description}");
         sb.AppendLine();
         sb.AppendLine("Target names are case-insensitive and ignore '-': create-rds-instance = CreateRdsInstance.");
-        sb.AppendLine("Parameters are read from the command line, then the environment (OPS_NAME or NAME),");
+        sb.AppendLine("Parameters are read from the command line, then the environment (OPS_NAME, like OPS_STAGE; never a plain NAME),");
         sb.AppendLine("then .nuke/parameters.<profile>.json (with --profile), then .nuke/parameters.json.");
+        sb.AppendLine("Those marked [command line only] (guards and secrets) are read from the command line alone.");
         return sb.ToString();
     }
 

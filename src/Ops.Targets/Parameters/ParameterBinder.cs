@@ -4,9 +4,9 @@ using Ops.Targets.Text;
 namespace Ops.Targets.Parameters;
 
 /// <summary>
-/// Fills the build's parameters. Precedence, highest first: command line, environment
-/// (<c>OPS_NAME</c>, then <c>NAME</c>), <c>.nuke/parameters.&lt;profile&gt;.json</c> (later profiles win),
-/// <c>.nuke/parameters.json</c>, the member's initial value.
+/// Fills the build's parameters. Precedence, highest first: command line, environment (<c>OPS_NAME</c> only),
+/// <c>.nuke/parameters.&lt;profile&gt;.json</c> (later profiles win), <c>.nuke/parameters.json</c>, the member's
+/// initial value. Command-line-only parameters (guards, secrets) skip every source but the first.
 /// </summary>
 internal sealed class ParameterBinder(
     IReadOnlyList<ParameterDescriptor> descriptors,
@@ -46,6 +46,8 @@ internal sealed class ParameterBinder(
             BoundParameter b;
             if (fromCli.TryGetValue(d.Key, out var c))
                 b = Convert(d, c.Values, ParameterSource.CommandLine, "the command line");
+            else if (d.CommandLineOnly)
+                b = new BoundParameter(d, initial, ParameterSource.Default, "default", null);
             else if (FindEnvironment(env, d) is { } e)
                 b = Convert(d, ValueConverter.IsList(d.Type) ? SplitList(e.Value) : [e.Value], ParameterSource.Environment, $"environment variable {e.Name}");
             else if (files.FirstOrDefault(f => f.Values.ContainsKey(d.Key)) is { Values: not null } file)
@@ -116,8 +118,10 @@ internal sealed class ParameterBinder(
             {
                 if (property.Name.StartsWith('$')) continue; // $schema and friends
                 var key = Names.Normalize(property.Name);
-                if (descriptors.All(d => d.Key != key))
+                if (descriptors.FirstOrDefault(d => d.Key == key) is not { } descriptor)
                     errors.Add(Unknown(property.Name, knownNames, $"in {origin}"));
+                else if (descriptor.CommandLineOnly)
+                    errors.Add($"{origin} sets '{property.Name}', which is accepted only on the command line (a guard or a secret must be typed on purpose): remove it from {origin} and pass --{descriptor.Name} when you mean it.");
                 else
                     values[key] = property.Value.Clone();
             }
@@ -137,12 +141,9 @@ internal sealed class ParameterBinder(
         return index;
     }
 
-    static (string Name, string Value)? FindEnvironment(Dictionary<string, (string Name, string Value)> env, ParameterDescriptor d)
-    {
-        if (env.TryGetValue("ops" + d.Key, out var prefixed)) return prefixed;
-        if (env.TryGetValue(d.Key, out var plain)) return plain;
-        return null;
-    }
+    /// <summary>Only <c>OPS_NAME</c> (any case): a plain <c>STAGE</c> or <c>FORCE</c> exported for another tool must not steer a build.</summary>
+    static (string Name, string Value)? FindEnvironment(Dictionary<string, (string Name, string Value)> env, ParameterDescriptor d) =>
+        env.TryGetValue("ops" + d.Key, out var prefixed) ? prefixed : null;
 
     static string Unknown(string given, IReadOnlyList<string> known, string where)
     {

@@ -13,6 +13,9 @@ internal sealed class ParameterDescriptor
     public Type Type { get; }
     public bool IsSecret { get; }
 
+    /// <summary>Read only from the command line (<see cref="ParameterAttribute.CommandLineOnly"/>).</summary>
+    public bool CommandLineOnly { get; }
+
     ParameterDescriptor(MemberInfo member, ParameterAttribute attribute, Type type)
     {
         Member = member;
@@ -20,6 +23,7 @@ internal sealed class ParameterDescriptor
         Description = attribute.Description;
         Type = type;
         IsSecret = member.GetCustomAttribute<SecretAttribute>() != null;
+        CommandLineOnly = attribute.CommandLineOnly;
     }
 
     public object? GetValue(object build) => Member switch
@@ -38,8 +42,11 @@ internal sealed class ParameterDescriptor
         }
     }
 
-    /// <summary>The environment variable names that can set this parameter, in precedence order.</summary>
-    public IEnumerable<string> EnvironmentNames => [$"OPS_{Name.Replace('-', '_').ToUpperInvariant()}", Name.Replace('-', '_').ToUpperInvariant()];
+    /// <summary>
+    /// The environment variable that can set this parameter (<c>OPS_</c> and the name, so a plain <c>STAGE</c> or
+    /// <c>FORCE</c> exported for something else never reaches a build); null when it is read from the command line only.
+    /// </summary>
+    public string? EnvironmentName => CommandLineOnly ? null : $"OPS_{Name.Replace('-', '_').ToUpperInvariant()}";
 
     public static IReadOnlyList<ParameterDescriptor> FromType(Type buildType)
     {
