@@ -37,6 +37,9 @@ sealed partial class Build : BuildBase
     [Parameter("How fast local-cloud resources change state: realistic (seconds) or instant.")]
     public LocalCloudSpeed LocalCloudSpeed = LocalCloudSpeed.Realistic;
 
+    [Parameter("Host names the local cloud answers besides 127.0.0.0/8, localhost and [::1] (every other Host gets 403: no DNS rebinding), like my-laptop.lan.")]
+    public string[] LocalCloudHosts = [];
+
     LocalCloudHost? _localCloud;
 
     /// <summary>The domain's view of this build's log.</summary>
@@ -46,6 +49,7 @@ sealed partial class Build : BuildBase
         Path.Combine(TemporaryDirectory, "local-cloud"),
         LocalCloudSpeed == LocalCloudSpeed.Instant ? LifecycleDelays.Instant : LifecycleDelays.Realistic,
         RegistryPort,
+        LocalCloudHosts,
         Log);
 
     [Parameter("Print what would change and change nothing.")]

@@ -13,7 +13,7 @@ namespace Ops.Build;
 /// in-process on a free port. State lives in <c>.nuke/temp/local-cloud/</c>, so runs see the same cloud.
 /// ECR is backed by a docker-registry on <c>registryPort</c> when docker-registry is installed.
 /// </summary>
-sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int registryPort, IBuildLog log) : ILocalCloud, IAsyncDisposable
+sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int registryPort, IReadOnlyList<string> allowedHosts, IBuildLog log) : ILocalCloud, IAsyncDisposable
 {
     sealed record ServerInfo(string Url, int Pid);
 
@@ -58,7 +58,7 @@ sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int r
         {
             _server = await LocalCloudServer.StartAsync(new LocalCloudOptions
             {
-                Port = port, StateDirectory = stateDirectory, Delays = delays, RunRegistry = true, RegistryPort = registryPort,
+                Port = port, StateDirectory = stateDirectory, Delays = delays, RunRegistry = true, RegistryPort = registryPort, AllowedHosts = allowedHosts,
             }, cancellationToken);
         }
         catch (RegistryUnavailableException e) when (e.PortTaken)

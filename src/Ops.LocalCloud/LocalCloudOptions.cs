@@ -6,6 +6,12 @@ public sealed record LocalCloudOptions
     /// <summary>0 picks a free port.</summary>
     public int Port { get; init; }
 
+    /// <summary>
+    /// Host names answered besides loopback (127.0.0.0/8, [::1], localhost): every other Host gets 403, so no web page
+    /// can reach the endpoint by rebinding its own name to 127.0.0.1.
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
     /// <summary>Where state is kept between runs; null keeps it in memory only.</summary>
     public string? StateDirectory { get; init; }
 

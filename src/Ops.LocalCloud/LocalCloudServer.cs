@@ -34,6 +34,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
     readonly DockerRegistryProcess? _registry;
     readonly DataStores.LocalDataStores _dataStores;
     readonly Web.WebProcesses? _web;
+    readonly LoopbackHosts _hosts;
     int _disposed;
 
     /// <summary>The options it runs with; <see cref="LocalCloudOptions.Backends"/> includes the parts it started itself (the registry, the image source).</summary>
@@ -81,6 +82,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
             },
         };
         Options = options;
+        _hosts = new LoopbackHosts(options.AllowedHosts);
         _secrets = new Dictionary<string, string> { [options.AccessKey] = options.SecretKey };
         _store = new StateStore(options.StateDirectory, options.Durability);
         _s3 = new S3Service(options.StateDirectory);
@@ -174,6 +176,16 @@ public sealed class LocalCloudServer : IAsyncDisposable
     /// </summary>
     async Task HandleAsync(HttpContext http)
     {
+        if (!_hosts.Accepts(http.Request.Headers.Host.ToString()))
+        {
+            await RefuseAsync(http, LoopbackHosts.Refusal(http.Request.Headers.Host.ToString()));
+            return;
+        }
+        if (FromBrowser(http.Request))
+        {
+            await RefuseAsync(http, "Requests from web pages are refused: the local cloud answers AWS clients (SDKs, the aws CLI), which send no Origin or Sec-Fetch-* header, and never grants CORS.");
+            return;
+        }
         if (_tasks != null && http.Request.Path.StartsWithSegments(Tasks.TaskMetadataEndpoint.Prefix))
         {
             await _tasks.Metadata.HandleAsync(http); // as on ECS: no signature, the path's token is the container's
@@ -282,6 +294,20 @@ public sealed class LocalCloudServer : IAsyncDisposable
             errorCode = "InternalFailure";
             await WriteError(http, protocol, dialect?.Model, new AwsError("InternalFailure", $"Local cloud failure: {e.Message}", 500, sender: false), requestId);
         }
+    }
+
+    /// <summary>A browser marks every request it sends for a page; no AWS client does.</summary>
+    static bool FromBrowser(HttpRequest request) =>
+        request.Headers.ContainsKey("Origin") || request.Headers.ContainsKey("Sec-Fetch-Mode") || request.Headers.ContainsKey("Sec-Fetch-Site");
+
+    /// <summary>A caller the endpoint does not serve (a non-loopback Host, a web page): 403 in the dialect the request looks like, before anything else is read.</summary>
+    async Task RefuseAsync(HttpContext http, string message)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        var protocol = http.Request.Headers.ContainsKey("x-amz-target") ? "json" : LooksLikeQuery(http.Request) ? "query" : "s3";
+        var error = new AwsError("AccessDenied", message, 403);
+        Requests.Add(new LoggedRequest(DateTimeOffset.UtcNow, "?", "?", 403, error.Code, TimeSpan.Zero));
+        await WriteError(http, protocol, null, error, requestId);
     }
 
     /// <summary>A request without a signature that names a query Action (form or query string) rather than an S3 path.</summary>

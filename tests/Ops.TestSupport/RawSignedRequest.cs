@@ -24,6 +24,9 @@ public sealed record RawSignedRequest(Uri Endpoint, string Service, string Metho
     public string? DeclaredPayloadHash { get; init; }
 
     public bool SignHost { get; init; } = true;
+
+    /// <summary>The Host header to send and sign instead of the endpoint's (a name rebound to 127.0.0.1, say).</summary>
+    public string? HostHeader { get; init; }
     public bool Sign { get; init; } = true;
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
     public string? ContentType { get; init; }
@@ -34,7 +37,8 @@ public sealed record RawSignedRequest(Uri Endpoint, string Service, string Metho
     {
         var uri = new Uri(Endpoint, PathAndQuery);
         var message = new HttpRequestMessage(new HttpMethod(Method), uri);
-        var headers = HeadersFor(uri.AbsolutePath, uri.Query.TrimStart('?'), uri.Authority);
+        var headers = HeadersFor(uri.AbsolutePath, uri.Query.TrimStart('?'), HostHeader ?? uri.Authority);
+        if (HostHeader != null) message.Headers.Host = HostHeader;
         message.Content = contentOverride ?? new ByteArrayContent(Body);
         if (ContentType != null) message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
         foreach (var (k, v) in headers)
