@@ -78,6 +78,49 @@ public sealed class StateAtRestTests : IDisposable
         AssertPrivate();
     }
 
+    /// <summary>
+    /// An image or a bundle can plant a symbolic link anywhere under the state directory. Making the state private must
+    /// change nothing it leads to: here a scratch folder of this test's own (never a system path), open to everyone,
+    /// linked both as a directory and as a file.
+    /// </summary>
+    [Fact]
+    public async Task Making_the_state_private_never_follows_a_symbolic_link_and_keeps_owner_execute_bits()
+    {
+        var outside = Directory.CreateTempSubdirectory("ops-outside-").FullName;
+        try
+        {
+            File.SetUnixFileMode(outside, (UnixFileMode)0b111_101_101);
+            Directory.CreateDirectory(Path.Combine(outside, "nested"));
+            File.SetUnixFileMode(Path.Combine(outside, "nested"), (UnixFileMode)0b111_101_101);
+            File.WriteAllText(Path.Combine(outside, "nested", "open.txt"), "public");
+            File.SetUnixFileMode(Path.Combine(outside, "nested", "open.txt"), (UnixFileMode)0b110_100_100);
+            File.WriteAllText(Path.Combine(outside, "tool.sh"), "#!/bin/sh\n");
+            File.SetUnixFileMode(Path.Combine(outside, "tool.sh"), (UnixFileMode)0b111_101_101);
+
+            var planted = Path.Combine(_dir, "images", "sha256-planted", "rootfs");
+            Directory.CreateDirectory(planted);
+            Directory.CreateSymbolicLink(Path.Combine(planted, "escape"), outside);
+            Directory.CreateSymbolicLink(Path.Combine(_dir, "escape-at-top"), outside);
+            File.CreateSymbolicLink(Path.Combine(planted, "tool-link"), Path.Combine(outside, "tool.sh"));
+            File.WriteAllText(Path.Combine(planted, "entrypoint.sh"), "#!/bin/sh\n");
+            File.SetUnixFileMode(Path.Combine(planted, "entrypoint.sh"), (UnixFileMode)0b111_101_101);
+
+            await using (await Start()) { }
+
+            Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(outside));
+            Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(Path.Combine(outside, "nested")));
+            Assert.Equal((UnixFileMode)0b110_100_100, File.GetUnixFileMode(Path.Combine(outside, "nested", "open.txt")));
+            Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(Path.Combine(outside, "tool.sh")));
+            // Inside: private, and a script of an image is still executable by its owner.
+            Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(Path.Combine(planted, "entrypoint.sh")));
+            Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(planted));
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
     void AssertPrivate()
     {
         Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(_dir));

@@ -88,16 +88,32 @@ internal static class DurableFiles
         }
     }
 
-    /// <summary>Makes an existing tree private: directories 0700, files 0600 (state written by older versions was world-readable).</summary>
+    /// <summary>
+    /// Makes an existing tree private (state written by older versions was world-readable): every directory and file
+    /// under <paramref name="root"/> loses its group and other bits, directories keep 0700 for their owner, files keep
+    /// their owner's bits (an unpacked image's scripts stay executable). A symbolic link is never followed, neither
+    /// when walking nor when changing modes: nothing outside the tree is touched, whatever an image or bundle planted.
+    /// </summary>
     public static void Tighten(string root)
     {
-        if (OperatingSystem.IsWindows() || !Directory.Exists(root)) return;
+        if (OperatingSystem.IsWindows()) return;
+        var top = new DirectoryInfo(root);
+        if (!top.Exists || top.LinkTarget != null) return;
         File.SetUnixFileMode(root, PrivateDirectory);
-        foreach (var entry in Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories))
+        var walk = new System.IO.Enumeration.FileSystemEnumerable<(string Path, bool Directory, bool Link)>(root,
+            (ref System.IO.Enumeration.FileSystemEntry e) => (e.ToFullPath(), e.IsDirectory, (e.Attributes & FileAttributes.ReparsePoint) != 0),
+            new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 })
         {
-            var info = new FileInfo(entry);
-            if (info.LinkTarget != null) continue;
-            File.SetUnixFileMode(entry, info.Attributes.HasFlag(FileAttributes.Directory) ? PrivateDirectory : PrivateFile);
+            ShouldRecursePredicate = (ref System.IO.Enumeration.FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        foreach (var (path, isDirectory, isLink) in walk)
+        {
+            if (isLink) continue;
+            var info = new FileInfo(path);
+            if (info.LinkTarget != null) continue; // replaced by a link since it was listed
+            var mode = File.GetUnixFileMode(path);
+            var tight = isDirectory ? PrivateDirectory : mode & (UnixFileMode)0x1C0; // owner bits only
+            if (tight != mode) File.SetUnixFileMode(path, tight);
         }
     }
 

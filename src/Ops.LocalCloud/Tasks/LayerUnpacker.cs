@@ -9,7 +9,9 @@ namespace Ops.LocalCloud.Tasks;
 /// Applies image layers (tar, gzip or not) onto a root directory as a container runtime would: whiteouts
 /// (<c>.wh.name</c>) and opaque directories (<c>.wh..wh..opq</c>) remove what lower layers put there, and nothing is
 /// written outside the root: entries with <c>..</c>, symbolic links or hard links resolving outside it are refused.
-/// Absolute symbolic link targets are rewritten relative, so they point inside the root on the host too.
+/// Every path is resolved inside the root one component at a time, links followed as they really lead (never by
+/// lexical shortening), and symbolic link targets are stored relative to their directory, so they point inside the
+/// root on the host too. File modes are the image's (set-id bits dropped).
 /// </summary>
 [UnsupportedOSPlatform("windows")]
 internal sealed class LayerUnpacker
@@ -109,19 +111,52 @@ internal sealed class LayerUnpacker
     }
 
     /// <summary>The real directory the components name, following symbolic links inside the root and creating what is missing.</summary>
-    string ResolveDirectory(IEnumerable<string> parts, string entryName, string layerName)
+    string ResolveDirectory(IEnumerable<string> parts, string entryName, string layerName) =>
+        Resolve(_root, string.Join('/', parts), create: true, entryName, layerName);
+
+    /// <summary>A symbolic link's target made relative to its directory, provided it resolves inside the root.</summary>
+    string LinkTarget(string linkDirectory, string target, string entryName, string layerName)
     {
-        var current = _root;
-        foreach (var part in parts)
+        if (target.Length == 0) throw Escape(entryName, layerName);
+        var resolved = Resolve(linkDirectory, target, create: false, entryName, layerName);
+        var relative = Path.GetRelativePath(linkDirectory, resolved);
+        return target.EndsWith('/') && relative != "." ? relative + "/" : relative;
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="path"/> (relative to the real directory <paramref name="start"/>, or absolute: relative to
+    /// the root) one component at a time, as the kernel would if the root were '/': every symbolic link met is followed
+    /// by reading it and resolving its target the same way, so <c>..</c> means the parent of where a link really leads,
+    /// never a lexical shortcut. A <c>..</c> above the root or more than 40 links refuse the image. With
+    /// <paramref name="create"/>, missing directories are made (and a non-directory in the way replaced).
+    /// The result is a host path inside the root whose existing components are real directories.
+    /// </summary>
+    string Resolve(string start, string path, bool create, string entryName, string layerName)
+    {
+        var current = path.StartsWith('/') ? _root : start;
+        var pending = new LinkedList<string>(path.Split('/'));
+        var hops = 0;
+        while (pending.First is { } first)
         {
-            var next = Path.Combine(current, part);
-            for (var hops = 0; new FileInfo(next).LinkTarget is { } target; hops++)
+            var part = first.Value;
+            pending.RemoveFirst();
+            if (part is "" or ".") continue;
+            if (part == "..")
             {
-                if (hops == MaxLinkHops) throw Escape(entryName, layerName);
-                next = Inside(Path.IsPathRooted(target) ? _root + target : Path.Combine(Path.GetDirectoryName(next)!, target))
-                    ?? throw Escape(entryName, layerName);
+                if (current == _root) throw Escape(entryName, layerName);
+                current = Path.GetDirectoryName(current)!;
+                continue;
             }
-            if (!Directory.Exists(next))
+            var next = current + "/" + part;
+            var info = new FileInfo(next);
+            if (info.LinkTarget is { } target)
+            {
+                if (++hops > MaxLinkHops) throw Escape(entryName, layerName);
+                if (target.StartsWith('/')) current = _root;
+                foreach (var component in target.Split('/').Reverse()) pending.AddFirst(component);
+                continue;
+            }
+            if (create && !Directory.Exists(next))
             {
                 Remove(next);
                 Directory.CreateDirectory(next);
@@ -129,16 +164,6 @@ internal sealed class LayerUnpacker
             current = next;
         }
         return current;
-    }
-
-    /// <summary>A symbolic link's target made relative to its directory, provided it resolves inside the root.</summary>
-    string LinkTarget(string linkDirectory, string target, string entryName, string layerName)
-    {
-        if (target.Length == 0) throw Escape(entryName, layerName);
-        var resolved = Inside(Path.IsPathRooted(target) ? _root + "/" + target.TrimStart('/') : Path.Combine(linkDirectory, target))
-            ?? throw Escape(entryName, layerName);
-        var relative = Path.GetRelativePath(linkDirectory, resolved);
-        return target.EndsWith('/') && relative != "." ? relative + "/" : relative;
     }
 
     /// <summary>The existing file a hard link names (an archive path, relative to the root), which must be a regular file inside it.</summary>
@@ -151,13 +176,6 @@ internal sealed class LayerUnpacker
         if (info.LinkTarget != null || !info.Exists)
             throw new ImagePullException($"layer {layerName}: hard link {entryName} names {linkName}, which is not a regular file of the image.");
         return path;
-    }
-
-    /// <summary>The normalised path when it is the root or under it; null when it escapes.</summary>
-    string? Inside(string path)
-    {
-        var full = Path.GetFullPath(path).TrimEnd('/');
-        return full == _root || full.StartsWith(_root + "/", StringComparison.Ordinal) ? full : null;
     }
 
     static bool IsRealDirectory(string path) => new DirectoryInfo(path) is { Exists: true, LinkTarget: null };
