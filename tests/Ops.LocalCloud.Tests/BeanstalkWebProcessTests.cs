@@ -47,7 +47,7 @@ public sealed class BeanstalkWebProcessTests : IDisposable
 
     static AwsConnection Connect(LocalCloudServer server) => new() { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = server.Url };
 
-    static byte[] Bundle(string? procfile, string? healthCode = null)
+    static byte[] Bundle(string? procfile, string? healthCode = null, string? hostileEntry = null)
     {
         using var memory = new MemoryStream();
         using (var zip = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
@@ -57,6 +57,7 @@ public sealed class BeanstalkWebProcessTests : IDisposable
                 using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
                 writer.Write(text);
             }
+            if (hostileEntry != null) Add(hostileEntry, "escaped");
             if (procfile != null) Add("Procfile", procfile);
             Add("app.py", healthCode == null ? Server : Server.Replace("os.environ.get(\"HEALTH_CODE\", \"200\")", $"\"{healthCode}\"", StringComparison.Ordinal));
         }
@@ -192,6 +193,7 @@ public sealed class BeanstalkWebProcessTests : IDisposable
         await VersionAsync(server, eb, "no-procfile", Bundle(procfile: null));
         await VersionAsync(server, eb, "no-web-line", Bundle("worker: python3 app.py\n"));
         await VersionAsync(server, eb, "missing", bundle: null);
+        await VersionAsync(server, eb, "climbs", Bundle("web: python3 app.py\n", hostileEntry: "../../escaped.txt"));
 
         var created = DateTimeOffset.UtcNow.AddSeconds(-1);
         await eb.CreateEnvironmentAsync(new CreateEnvironmentMessage { ApplicationName = App, EnvironmentName = Env, VersionLabel = "exits", OptionSettings = Settings("x") });
@@ -205,6 +207,7 @@ public sealed class BeanstalkWebProcessTests : IDisposable
             ("no-procfile", "Version no-procfile has no Procfile at the root of its source bundle"),
             ("no-web-line", "The Procfile of version no-web-line has no 'web:' line"),
             ("missing", "Failed to download the source bundle"),
+            ("climbs", "The source bundle s3://"),
         })
         {
             var update = DateTimeOffset.UtcNow;
@@ -213,7 +216,11 @@ public sealed class BeanstalkWebProcessTests : IDisposable
             var errors = (await EventsSinceAsync(eb, update)).Where(e => e.Severity == "ERROR").Select(e => e.Message!).ToList();
             Assert.Contains(errors, m => m.StartsWith(expected, StringComparison.Ordinal));
             Assert.Contains("Failed to deploy application.", errors);
+            Assert.DoesNotContain(errors, m => m.Contains("IO_", StringComparison.Ordinal));
         }
+        // The bundle's entry that climbs out of its folder was written nowhere.
+        Assert.Empty(Directory.EnumerateFiles(_state, "escaped.txt", SearchOption.AllDirectories));
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(_state)!, "escaped.txt")));
     }
 
     [Fact]
