@@ -24,6 +24,12 @@ internal static class WireCodec
     }
 
     /// <summary>
+    /// How deep a JSON body may nest: DynamoDB's 32 levels of attribute values take two JSON levels each, plus the
+    /// request's own; parsing stays linear in the body's size and a deeper body is AWS's SerializationException.
+    /// </summary>
+    public const int MaxJsonDepth = 80;
+
+    /// <summary>
     /// awsJson: the body as a JSON object whose members have the types the model gives them; anything else is the
     /// SerializationException (400) AWS answers, never a failure inside a handler.
     /// </summary>
@@ -33,7 +39,7 @@ internal static class WireCodec
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(body);
+            node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
         }
         catch (JsonException e)
         {
@@ -215,7 +221,7 @@ internal static class WireCodec
     {
         try
         {
-            return XDocument.Parse(Encoding.UTF8.GetString(body)).Root!;
+            return BoundedXml.Parse(body).Root!;
         }
         catch (System.Xml.XmlException e)
         {

@@ -393,7 +393,7 @@ internal sealed partial class S3Service : IDisposable
         try
         {
             buffer.Position = 0;
-            return XDocument.Load(buffer);
+            return Protocol.BoundedXml.Load(buffer);
         }
         catch (XmlException e)
         {
