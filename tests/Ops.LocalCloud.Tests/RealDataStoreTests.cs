@@ -43,6 +43,52 @@ public sealed class RealDataStoreTests : IDisposable
     static string ConnectionString(string host, int port, string user, string password, string database) =>
         new NpgsqlConnectionStringBuilder { Host = host, Port = port, Username = user, Password = password, Database = database, Pooling = false, Timeout = 10 }.ConnectionString;
 
+    /// <summary>As on AWS: the master user owns its data and may create databases, but runs no program and reads no server file.</summary>
+    [Fact]
+    public async Task The_master_user_is_not_a_superuser_and_cannot_run_programs_or_read_server_files()
+    {
+        await using var server = await StartAsync();
+        RequireBinaries(server);
+        var rds = new Rds.RdsClient(Connect(server));
+        await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage
+        {
+            DBInstanceIdentifier = "nosuper-db", DBInstanceClass = "db.t4g.micro", Engine = "postgres", MasterUsername = "iotile",
+            MasterUserPassword = Password, DBName = "iotile", AllocatedStorage = 20,
+        });
+        var db = await WaitAvailableAsync(rds, "nosuper-db");
+        foreach (var database in new[] { "iotile", "postgres" })
+        {
+            await using var connection = new NpgsqlConnection(ConnectionString(db.Endpoint!.Address!, db.Endpoint.Port!.Value, "iotile", Password, database));
+            await connection.OpenAsync();
+            async Task<object?> Scalar(string sql)
+            {
+                await using var command = new NpgsqlCommand(sql, connection);
+                return await command.ExecuteScalarAsync();
+            }
+            Assert.Equal(false, await Scalar("select rolsuper from pg_roles where rolname = current_user"));
+            await Scalar("create table owned_by_master(v text); insert into owned_by_master values ('x')");
+            Assert.Equal("x", await Scalar("select v from owned_by_master"));
+            var program = await Assert.ThrowsAsync<PostgresException>(() => Scalar($"copy (select 1) to program 'touch {_state}/should-not-exist'"));
+            Assert.Equal("42501", program.SqlState); // insufficient_privilege
+            var file = await Assert.ThrowsAsync<PostgresException>(() => Scalar("select pg_read_file('postgresql.conf')"));
+            Assert.Equal("42501", file.SqlState);
+            var grant = await Assert.ThrowsAsync<PostgresException>(() => Scalar("grant pg_execute_server_program to current_user"));
+            Assert.Equal("42501", grant.SqlState);
+        }
+        await using (var connection = new NpgsqlConnection(ConnectionString(db.Endpoint!.Address!, db.Endpoint.Port!.Value, "iotile", Password, "postgres")))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand("create database made_by_master", connection);
+            await create.ExecuteNonQueryAsync();
+            if (connection.PostgreSqlVersion.Major >= 16)
+            {
+                await using var role = new NpgsqlCommand("create role app_reader login password 'x-Reader-1'", connection);
+                await role.ExecuteNonQueryAsync();
+            }
+        }
+        Assert.False(File.Exists(Path.Combine(_state, "should-not-exist")));
+    }
+
     [Fact]
     public async Task A_row_written_through_the_RDS_endpoint_is_read_back_after_a_restart_and_a_final_snapshot_keeps_the_data()
     {

@@ -6,6 +6,9 @@ namespace Ops.LocalCloud.DataStores;
 /// One PostgreSQL cluster behind one RDS instance or Redshift cluster: initdb under its directory, a postgres listening
 /// on 127.0.0.1:<see cref="Port"/> only (password logins, SCRAM), its socket private to its directory. The master
 /// password goes to PostgreSQL over that socket on psql's standard input; PostgreSQL keeps a SCRAM verifier, Ops nothing.
+/// As on AWS, the master user is not a superuser: it owns its database and may create databases (and, on PostgreSQL 16
+/// and later, roles), but cannot run programs (<c>COPY … TO PROGRAM</c>) or read the server's files. The cluster's
+/// superuser is <see cref="Admin"/>, which logs in only over the private socket (no password, no TCP).
 /// </summary>
 internal sealed class PostgresServer(string directory, int port, ServerBinaries binaries, string stateDirectory) : IAsyncDisposable
 {
@@ -23,6 +26,9 @@ internal sealed class PostgresServer(string directory, int port, ServerBinaries 
 
     string Initialized => Path.Combine(directory, "initialized");
 
+    /// <summary>The cluster's bootstrap superuser, reachable only through the socket in the server's private directory.</summary>
+    public const string Admin = "ops_localcloud_admin";
+
     /// <summary>Null while it serves; else the status to show instead of available ("creating", "failed").</summary>
     public string? Pending => _status;
 
@@ -33,15 +39,38 @@ internal sealed class PostgresServer(string directory, int port, ServerBinaries 
     public Task CreateAsync(string user, string? password, string? database) => RunAsync(async ct =>
     {
         PrepareDirectories();
-        var (code, output) = await ServerProcess.RunAsync(binaries.Postgres("initdb", "-D", Data, "-U", user, "-E", "UTF8", "--auth-local=trust",
+        if (user == Admin) throw new InvalidOperationException($"the master user name {Admin} is reserved by the local cloud");
+        var (code, output) = await ServerProcess.RunAsync(binaries.Postgres("initdb", "-D", Data, "-U", Admin, "-E", "UTF8", "--auth-local=trust",
             "--auth-host=scram-sha-256", "--no-instructions"), directory, null, ct);
         if (code != 0) throw new InvalidOperationException($"initdb exited {code}: {Last(output)}");
         await StartAsync(ct);
-        var sql = $"ALTER ROLE {Ident(user)} WITH PASSWORD {Literal(password ?? "")};\n";
+        var sql = $"CREATE ROLE {Ident(user)} WITH LOGIN CREATEDB PASSWORD {Literal(password ?? "")};\n" + MasterPrivileges(user);
         if (database is { Length: > 0 } db && db != "postgres") sql += $"CREATE DATABASE {Ident(db)} OWNER {Ident(user)};\n";
-        await PsqlAsync(user, sql, ct);
+        await PsqlAsync(Admin, sql, ct);
         await File.WriteAllTextAsync(Initialized, user, ct);
     });
+
+    /// <summary>
+    /// What RDS's master user may do besides logging in and creating databases: own the default database (so its public
+    /// schema), see and signal other sessions. CREATEROLE only from PostgreSQL 16 on: before it, a role with CREATEROLE
+    /// could grant itself pg_execute_server_program and so run programs.
+    /// </summary>
+    static string MasterPrivileges(string user) =>
+        $"ALTER DATABASE postgres OWNER TO {Ident(user)};\n" +
+        $"GRANT pg_monitor, pg_signal_backend TO {Ident(user)};\n" +
+        $"DO $$BEGIN IF current_setting('server_version_num')::int >= 160000 THEN EXECUTE 'ALTER ROLE {Ident(user).Replace("'", "''")} CREATEROLE'; END IF; END$$;\n";
+
+    /// <summary>
+    /// A cluster an older local cloud made with the master user as its superuser gets the bootstrap superuser and a
+    /// master demoted to what <see cref="MasterPrivileges"/> gives; a cluster made as now is left as it is.
+    /// </summary>
+    async Task DemoteOldMasterAsync(string user, CancellationToken ct)
+    {
+        var (code, _) = await ServerProcess.RunAsync(PsqlArgs(Admin), directory, "SELECT 1;\n", ct);
+        if (code == 0) return;
+        await PsqlAsync(user, $"CREATE ROLE {Ident(Admin)} WITH SUPERUSER LOGIN;\n", ct);
+        await PsqlAsync(Admin, $"ALTER ROLE {Ident(user)} WITH NOSUPERUSER NOREPLICATION NOBYPASSRLS CREATEDB;\n" + MasterPrivileges(user), ct);
+    }
 
     /// <summary>Starts a cluster created before (the local cloud restarted); its data is as it was left.</summary>
     public Task ResumeAsync() => RunAsync(async ct =>
@@ -49,13 +78,14 @@ internal sealed class PostgresServer(string directory, int port, ServerBinaries 
         if (!File.Exists(Initialized)) throw new InvalidOperationException("its creation was interrupted before it finished; delete the resource and create it again");
         PrepareDirectories();
         await StartAsync(ct);
+        await DemoteOldMasterAsync((await File.ReadAllTextAsync(Initialized, ct)).Trim(), ct);
     });
 
     /// <summary>Sets the master user's password (ModifyDBInstance MasterUserPassword).</summary>
     public async Task SetPasswordAsync(string password, CancellationToken cancellationToken)
     {
         var user = (await File.ReadAllTextAsync(Initialized, cancellationToken)).Trim();
-        await PsqlAsync(user, $"ALTER ROLE {Ident(user)} WITH PASSWORD {Literal(password)};\n", cancellationToken);
+        await PsqlAsync(Admin, $"ALTER ROLE {Ident(user)} WITH PASSWORD {Literal(password)};\n", cancellationToken);
     }
 
     Task RunAsync(Func<CancellationToken, Task> work) => Task.Run(async () =>
@@ -110,10 +140,12 @@ internal sealed class PostgresServer(string directory, int port, ServerBinaries 
 
     async Task PsqlAsync(string user, string sql, CancellationToken ct)
     {
-        var (code, output) = await ServerProcess.RunAsync(binaries.Postgres("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", Socket,
-            "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", user, "-d", "postgres", "-f", "-"), directory, sql, ct);
+        var (code, output) = await ServerProcess.RunAsync(PsqlArgs(user), directory, sql, ct);
         if (code != 0) throw new InvalidOperationException($"psql exited {code}: {Last(output)}");
     }
+
+    IReadOnlyList<string> PsqlArgs(string user) => binaries.Postgres("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", Socket,
+        "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", user, "-d", "postgres", "-f", "-");
 
     async Task<string> ReadLogAsync(CancellationToken ct)
     {
