@@ -107,7 +107,7 @@ sealed partial class Build : BuildBase
         {
             var server = await LocalCloudHost.ServeAsync(Port, ct);
             Log.Info($"local cloud listening on {server.Url} (state in .nuke/temp/local-cloud, lifecycles {LocalCloudSpeed.ToString().ToLowerInvariant()})");
-            Log.Info($"try: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --region {Region} --endpoint-url {server.Url} sqs list-queues");
+            foreach (var hint in LocalCloudHost.CredentialHints(server.Url, Region)) Log.Info(hint);
             Log.Info("press Ctrl+C to stop");
             try
             {

@@ -13,7 +13,7 @@ namespace Ops.Build;
 /// in-process on a free port. State lives in <c>.nuke/temp/local-cloud/</c>, so runs see the same cloud.
 /// ECR is backed by a docker-registry on <c>registryPort</c> when docker-registry is installed.
 /// </summary>
-sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int registryPort, IReadOnlyList<string> allowedHosts, IBuildLog log) : ILocalCloud, IAsyncDisposable
+sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int? registryPort, IReadOnlyList<string> allowedHosts, IBuildLog log) : ILocalCloud, IAsyncDisposable
 {
     sealed record ServerInfo(string Url, int Pid);
 
@@ -36,7 +36,9 @@ sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int r
         var running = Running() ?? throw new InvalidOperationException(
             $"Another process holds {Relative(LockPath)} but no local cloud answers; wait for it to finish or stop it.");
         log.Info($"using the local cloud already running at {running.Url} (pid {running.Pid})");
-        return _endpoint = new LocalCloudEndpoint(new Uri(running.Url), "test", "test");
+        var keys = OperatorCredentials.TryRead(stateDirectory) ?? throw new InvalidOperationException(
+            $"The local cloud at {running.Url} serves {Relative(stateDirectory)}, but its operator keys ({OperatorCredentials.JsonFileName}) are missing or unreadable; stop it and run again.");
+        return _endpoint = new LocalCloudEndpoint(new Uri(running.Url), keys.AccessKey, keys.SecretKey);
     }
 
     /// <summary>Serves in this process on <paramref name="port"/> (the local-cloud target); fails if another instance owns the state.</summary>
@@ -105,6 +107,16 @@ sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int r
         {
             return null;
         }
+    }
+
+    /// <summary>How a person gets the operator's keys into a shell or the aws CLI without the secret being printed.</summary>
+    public IEnumerable<string> CredentialHints(Uri url, string region)
+    {
+        var env = Relative(Path.Combine(stateDirectory, OperatorCredentials.EnvFileName));
+        var json = Path.GetFullPath(Path.Combine(stateDirectory, OperatorCredentials.JsonFileName));
+        yield return $"operator keys (may start tasks, web processes, databases): . {env} && export AWS_ENDPOINT_URL={url.ToString().TrimEnd('/')} AWS_REGION={region}";
+        yield return $"or as an aws CLI profile: aws configure set credential_process 'cat {json}' --profile ops-local && aws configure set region {region} --profile ops-local";
+        yield return $"public keys (everything that starts nothing): AWS_ACCESS_KEY_ID={OperatorCredentials.PublicAccessKey} AWS_SECRET_ACCESS_KEY={OperatorCredentials.PublicSecretKey} aws --region {region} --endpoint-url {url} sqs list-queues";
     }
 
     static string Relative(string path) => Path.GetRelativePath(Directory.GetCurrentDirectory(), path);

@@ -15,8 +15,16 @@ public sealed record LocalCloudOptions
     /// <summary>Where state is kept between runs; null keeps it in memory only.</summary>
     public string? StateDirectory { get; init; }
 
-    public string AccessKey { get; init; } = "test";
-    public string SecretKey { get; init; } = "test";
+    /// <summary>
+    /// The operator's access key: the only one that may make the local cloud start a program (see
+    /// <see cref="OperatorCredentials"/>). Empty (the default): the pair kept in the state directory, made on first
+    /// start, or a fresh pair in memory. The public <c>test</c>/<c>test</c> keys are accepted besides it, for
+    /// everything that starts nothing.
+    /// </summary>
+    public string AccessKey { get; init; } = "";
+
+    /// <summary>The operator's secret key (empty with an empty <see cref="AccessKey"/>).</summary>
+    public string SecretKey { get; init; } = "";
     public string Account { get; init; } = "123456789012";
     public string Region { get; init; } = "us-east-1";
 
@@ -57,15 +65,36 @@ public sealed record LocalCloudOptions
     /// </summary>
     public bool RunWebProcesses { get; init; } = true;
 
-    /// <summary>The <c>AWS_*</c> variables a process the local cloud runs (a task, a web process) calls it back with: credentials, region, endpoint.</summary>
+    /// <summary>
+    /// The <c>AWS_*</c> variables a process the local cloud runs (a task, a web process) calls it back with: the public
+    /// keys (a task or web app never needs to start another program), region, endpoint.
+    /// </summary>
     internal Dictionary<string, string> ClientEnvironment(Uri url) => new(StringComparer.Ordinal)
     {
-        ["AWS_ACCESS_KEY_ID"] = AccessKey, ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
+        ["AWS_ACCESS_KEY_ID"] = OperatorCredentials.PublicAccessKey, ["AWS_SECRET_ACCESS_KEY"] = OperatorCredentials.PublicSecretKey,
         ["AWS_REGION"] = Region, ["AWS_DEFAULT_REGION"] = Region, ["AWS_ENDPOINT_URL"] = url.ToString().TrimEnd('/'),
     };
 
-    /// <summary>The loopback port of that registry (repository URIs are <c>127.0.0.1:port/name</c>); 0 picks a free port.</summary>
-    public int RegistryPort { get; init; } = 5100;
+    /// <summary>These options with the operator's keys filled in (from the state directory, or fresh); refuses the public keys as the operator's.</summary>
+    internal LocalCloudOptions WithOperatorKeys()
+    {
+        if (AccessKey.Length > 0)
+        {
+            if (SecretKey.Length == 0) throw new ArgumentException("LocalCloudOptions.SecretKey is empty while AccessKey is set; give both or neither.");
+            if (AccessKey == OperatorCredentials.PublicAccessKey)
+                throw new ArgumentException($"LocalCloudOptions.AccessKey may not be the public '{OperatorCredentials.PublicAccessKey}' key: the operator's keys are the ones that may start programs.");
+            return this;
+        }
+        var keys = StateDirectory != null ? OperatorCredentials.ForStateDirectory(StateDirectory) : OperatorCredentials.Generate();
+        return this with { AccessKey = keys.AccessKey, SecretKey = keys.SecretKey };
+    }
+
+    /// <summary>
+    /// The loopback port of that registry (repository URIs are <c>127.0.0.1:port/name</c>). Null (the default): the state
+    /// directory's own port, chosen at its first start (5100 when free, else a free one) and kept, so two checkouts run
+    /// side by side; 0 picks a free port for one start; another number is used and kept.
+    /// </summary>
+    public int? RegistryPort { get; init; }
 }
 
 /// <summary>Per resource type, how long each lifecycle step takes (zero in tests, a few seconds in demos).</summary>

@@ -83,7 +83,10 @@ public sealed class LocalCloudServer : IAsyncDisposable
         };
         Options = options;
         _hosts = new LoopbackHosts(options.AllowedHosts);
-        _secrets = new Dictionary<string, string> { [options.AccessKey] = options.SecretKey };
+        _secrets = new Dictionary<string, string>
+        {
+            [options.AccessKey] = options.SecretKey, [OperatorCredentials.PublicAccessKey] = OperatorCredentials.PublicSecretKey,
+        };
         _store = new StateStore(options.StateDirectory, options.Durability);
         _s3 = new S3Service(options.StateDirectory);
         _tasks = Tasks.ProcessTaskRunner.For(options);
@@ -109,6 +112,10 @@ public sealed class LocalCloudServer : IAsyncDisposable
     /// </summary>
     public static async Task<LocalCloudServer> StartAsync(LocalCloudOptions options, CancellationToken cancellationToken = default)
     {
+        options = options.WithOperatorKeys();
+        // What a local cloud killed by kill -9 on this state left running (servers, web processes) stops before anything starts.
+        if (options.StateDirectory != null && !OperatingSystem.IsWindows())
+            await Tasks.ChildRecords.In(options.StateDirectory).ReapAsync(cancellationToken);
         var (registry, status) = await StartRegistryAsync(options, cancellationToken);
         LocalCloudServer server;
         try
@@ -248,6 +255,10 @@ public sealed class LocalCloudServer : IAsyncDisposable
 
             if (!service.Model.Operations.TryGetValue(operation, out op))
                 throw new AwsError(protocol == "json" ? "UnknownOperationException" : "InvalidAction", $"{service.Name} has no operation {operation}.", 400);
+            if (signature.Credential.AccessKey != Options.AccessKey && StartsProgram(service.Model.SigningName, operation))
+                throw new AwsError("AccessDenied",
+                    $"{operation} starts a program on this machine, so it needs the local cloud's operator keys, not the public '{signature.Credential.AccessKey}' ones: " +
+                    $"source {OperatorCredentials.EnvFileName} in the local cloud's state directory (./build.sh local-cloud prints how). The public keys serve everything that starts nothing.", 403);
             var input = protocol switch
             {
                 "json" => WireCodec.DecodeJson(service.Model, op.Input, body),
@@ -295,6 +306,22 @@ public sealed class LocalCloudServer : IAsyncDisposable
             await WriteError(http, protocol, dialect?.Model, new AwsError("InternalFailure", $"Local cloud failure: {e.Message}", 500, sender: false), requestId);
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="operation"/> would start (or decide) a program on this machine: tasks and services where
+    /// tasks are real processes, Elastic Beanstalk environments and the versions they run where web processes are real,
+    /// and the servers behind RDS, Redshift and ElastiCache where those are real. Bookkeeping-only parts start nothing.
+    /// </summary>
+    bool StartsProgram(string service, string operation) => service switch
+    {
+        "ecs" => (_tasks != null || Options.Backends.Tasks != null) && operation is "CreateService" or "UpdateService" or "RunTask" or "StartTask"
+            or "RegisterContainerInstance" or "UpdateContainerInstancesState",
+        "elasticbeanstalk" => _web != null && operation is "CreateEnvironment" or "UpdateEnvironment" or "CreateApplicationVersion" or "DeleteApplicationVersion",
+        "rds" => Options.Backends.Databases != null && operation is "CreateDBInstance" or "ModifyDBInstance" or "RebootDBInstance",
+        "redshift" => Options.Backends.Warehouses != null && operation is "CreateCluster" or "ModifyCluster",
+        "elasticache" => Options.Backends.Caches != null && operation is "CreateCacheCluster" or "CreateReplicationGroup" or "ModifyCacheCluster" or "ModifyReplicationGroup",
+        _ => false,
+    };
 
     /// <summary>A browser marks every request it sends for a page; no AWS client does.</summary>
     static bool FromBrowser(HttpRequest request) =>

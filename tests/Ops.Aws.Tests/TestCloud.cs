@@ -28,13 +28,13 @@ public sealed class LocalCloudTestServer : ITestCloud, IAsyncLifetime
 
     public AwsConnection Connection => new()
     {
-        Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = Endpoint, MaxAttempts = 2,
+        Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = Endpoint, MaxAttempts = 2,
     };
 
     public Task PinStateProgression(string model) => Task.CompletedTask;
 
     public async Task InitializeAsync() =>
-        _server = await LocalCloud.LocalCloudServer.StartAsync(new LocalCloud.LocalCloudOptions { Delays = LocalCloud.LifecycleDelays.Instant });
+        _server = await LocalCloud.LocalCloudServer.StartAsync(new LocalCloud.LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Delays = LocalCloud.LifecycleDelays.Instant });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 }

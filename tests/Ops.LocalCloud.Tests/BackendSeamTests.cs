@@ -35,11 +35,11 @@ public class BackendSeamTests
     {
         var recorder = new Recorder();
         await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
-        {
+        { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
             Delays = LifecycleDelays.Instant,
             Backends = new LocalBackends { Tasks = recorder, Databases = recorder, Caches = recorder, Registry = recorder },
         });
-        var c = new AwsConnection { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = server.Url };
+        var c = new AwsConnection { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = server.Url };
 
         var ecs = new EcsClient(c);
         await ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = "dev" });

@@ -41,11 +41,11 @@ public sealed class BeanstalkWebProcessTests : IDisposable
     }
 
     Task<LocalCloudServer> StartAsync(bool runWebProcesses = true) => LocalCloudServer.StartAsync(new LocalCloudOptions
-    {
+    { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
         StateDirectory = _state, Delays = LifecycleDelays.Instant, RunDataStores = false, RunTasks = false, RunWebProcesses = runWebProcesses,
     });
 
-    static AwsConnection Connect(LocalCloudServer server) => new() { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = server.Url };
+    static AwsConnection Connect(LocalCloudServer server) => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = server.Url };
 
     static byte[] Bundle(string? procfile, string? healthCode = null, string? hostileEntry = null)
     {

@@ -15,8 +15,8 @@ public class ClockDrivenTests
     static async Task<(LocalCloudServer Server, ManualClock Clock, AwsConnection Connection)> Start(LifecycleDelays delays)
     {
         var clock = new ManualClock();
-        var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { Clock = clock, Delays = delays });
-        return (server, clock, new AwsConnection { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = server.Url, MaxAttempts = 3 });
+        var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Clock = clock, Delays = delays });
+        return (server, clock, new AwsConnection { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = server.Url, MaxAttempts = 3 });
     }
 
     [Fact]
@@ -87,8 +87,8 @@ public class ClockDrivenTests
     [Fact]
     public async Task Server_errors_latency_and_a_fraction_of_calls_can_be_injected()
     {
-        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant });
-        var c = new AwsConnection { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = server.Url, MaxAttempts = 3 };
+        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Delays = LifecycleDelays.Instant });
+        var c = new AwsConnection { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = server.Url, MaxAttempts = 3 };
         var sqs = new SqsClient(c);
 
         server.Faults.Add(new FaultRule { Service = "sqs", Operation = "ListQueues", ServerError = 503, Times = 1 });

@@ -72,10 +72,10 @@ public class LifecycleTests
     {
         var clock = new ManualClock();
         await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
-        {
+        { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
             Clock = clock, Delays = LifecycleDelays.Instant with { Database = TimeSpan.FromMinutes(5) },
         });
-        var rds = new Rds.RdsClient(new AwsConnection { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = server.Url });
+        var rds = new Rds.RdsClient(new AwsConnection { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = server.Url });
         async Task<string> Status() => (await rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" })).DBInstances!.Single().DBInstanceStatus!;
 
         await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "slow", DBInstanceClass = "db.t3.micro", Engine = "postgres" });

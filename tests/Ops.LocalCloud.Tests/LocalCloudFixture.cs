@@ -12,11 +12,11 @@ public sealed class LocalCloudFixture : IAsyncLifetime
 
     public AwsConnection Connection => new()
     {
-        Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = Url, MaxAttempts = 3,
+        Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = Url, MaxAttempts = 3,
     };
 
     public async Task InitializeAsync() =>
-        Server = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant });
+        Server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Delays = LifecycleDelays.Instant });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 

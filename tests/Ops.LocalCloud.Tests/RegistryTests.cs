@@ -26,7 +26,7 @@ public sealed class RegistryTests : IAsyncLifetime
     async Task<LocalCloudServer> StartAsync(int? port = null)
     {
         var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
-        {
+        { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
             StateDirectory = _state, Delays = LifecycleDelays.Instant, RunRegistry = true, RegistryPort = port ?? LoopbackPort.Free(),
         });
         _servers.Add(server);
@@ -257,17 +257,52 @@ public sealed class RegistryTests : IAsyncLifetime
         var port = ((IPEndPoint)other.LocalEndpoint).Port;
 
         var error = await Assert.ThrowsAsync<RegistryUnavailableException>(() => LocalCloudServer.StartAsync(new LocalCloudOptions
-        {
+        { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
             StateDirectory = _state, RunRegistry = true, RegistryPort = port,
         }));
         Assert.Contains($"Port {port} on 127.0.0.1 is in use", error.Message);
         Assert.Contains("RegistryPort", error.Message);
     }
 
+    /// <summary>
+    /// Two checkouts side by side, with no flag: each state directory keeps the port its registry was first given, and
+    /// one that finds 5100 taken (here by the first, or by anything) takes another and keeps it across restarts.
+    /// </summary>
+    [Fact]
+    public async Task Each_state_directory_keeps_its_own_registry_port_so_two_run_side_by_side()
+    {
+        var second = _state + "-second";
+        try
+        {
+            LocalCloudOptions Options(string state) => new()
+            {
+                AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = state,
+                Delays = LifecycleDelays.Instant, RunRegistry = true, RunDataStores = false,
+            };
+            int firstPort;
+            await using (var a = await LocalCloudServer.StartAsync(Options(_state)))
+            {
+                Assert.StartsWith("registry: docker-registry at 127.0.0.1:", a.RegistryStatus);
+                firstPort = Registry(a).Port;
+                await using var b = await LocalCloudServer.StartAsync(Options(second));
+                Assert.StartsWith("registry: docker-registry at 127.0.0.1:", b.RegistryStatus);
+                Assert.NotEqual(firstPort, Registry(b).Port);
+                Assert.True(Answers(firstPort) && Answers(Registry(b).Port));
+                Assert.Equal(Registry(b).Port.ToString(), File.ReadAllText(Path.Combine(second, "registry.port")));
+            }
+            await using (var again = await LocalCloudServer.StartAsync(Options(_state)))
+                Assert.Equal(firstPort, Registry(again).Port);
+        }
+        finally
+        {
+            if (Directory.Exists(second)) Directory.Delete(second, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Without_a_registry_ecr_stays_bookkeeping_and_says_why()
     {
-        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant, RunRegistry = true });
+        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Delays = LifecycleDelays.Instant, RunRegistry = true });
         Assert.Equal("registry: none (it needs a state directory for its storage)", server.RegistryStatus);
         Assert.Null(server.Backends.Images);
         var created = await AwsCli.Run(server.Url, "ecr", "create-repository", "--repository-name", "plain");

@@ -20,7 +20,7 @@ public sealed class TaskCloud : IAsyncDisposable
     {
         var cloud = new TaskCloud();
         cloud.Server = await LocalCloudServer.StartAsync(new LocalCloudOptions
-        {
+        { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
             StateDirectory = Path.Combine(cloud.Root, "state"), Delays = LifecycleDelays.Instant, Backends = new LocalBackends { Images = images },
         });
         return cloud;
@@ -37,16 +37,23 @@ public sealed class TaskCloud : IAsyncDisposable
     /// <summary>One ECS call (JSON 1.1, signed), which must succeed.</summary>
     public async Task<JsonNode> Ecs(string operation, JsonObject input)
     {
+        var (status, text) = await TryEcs(operation, input, publicKeys: false);
+        Assert.True(status is >= 200 and < 300, $"ecs {operation}: {status} {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    /// <summary>An ECS call signed with the operator's keys, or the public test/test ones: the status and body as answered.</summary>
+    public async Task<(int Status, string Body)> TryEcs(string operation, JsonObject input, bool publicKeys)
+    {
         var body = Encoding.UTF8.GetBytes(input.ToJsonString());
         var request = new RawSignedRequest(Url, "ecs", "POST", "/", body)
         {
             ContentType = "application/x-amz-json-1.1",
             Headers = new Dictionary<string, string> { ["x-amz-target"] = $"AmazonEC2ContainerServiceV20141113.{operation}" },
+            AccessKey = publicKeys ? "test" : TestKeys.OperatorAccessKey, SecretKey = publicKeys ? "test" : TestKeys.OperatorSecretKey,
         };
         using var response = await Http.SendAsync(request.Build());
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"ecs {operation}: {(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!;
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>A cluster and a task definition of one container whose local command is <c>sh &lt;script&gt;</c>, logging to /ecs/tests.</summary>

@@ -32,7 +32,7 @@ public sealed class EndToEndCloud : IAsyncLifetime
 
     public LocalCloudServer Server { get; private set; } = null!;
 
-    public AwsConnection Connection => new() { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = Server.Url, MaxAttempts = 3 };
+    public AwsConnection Connection => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = Server.Url, MaxAttempts = 3 };
 
     /// <summary>The worker as built next to the tests (this project references Ops.Worker): what the stack's local command runs.</summary>
     public static string WorkerDll => Path.Combine(AppContext.BaseDirectory, "Ops.Worker.dll");
@@ -40,7 +40,7 @@ public sealed class EndToEndCloud : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await LocalCloudServer.StartAsync(new LocalCloudOptions
-        {
+        { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
             StateDirectory = State, Delays = LifecycleDelays.Instant, RunRegistry = true, RegistryPort = 0,
         });
         // Fail, never skip: without the real registry the image tests prove nothing.

@@ -11,7 +11,7 @@ public sealed class FleetCloud : IAsyncLifetime
 {
     public LocalCloudServer Server { get; private set; } = null!;
 
-    public AwsConnection Connection => new() { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = Server.Url, MaxAttempts = 2 };
+    public AwsConnection Connection => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = Server.Url, MaxAttempts = 2 };
 
     /// <summary>A context for <paramref name="stack"/> on this cloud, waits short, as LocalCloud.</summary>
     public FleetContext Context(StageStack stack, CapturedLog log, bool dryRun = false) => new()
@@ -47,7 +47,7 @@ public sealed class FleetCloud : IAsyncLifetime
                                                   || (o.StartsWith("s3:", StringComparison.Ordinal) && (op.StartsWith("GET ") || op.StartsWith("HEAD ")))))
         .ToList();
 
-    public async Task InitializeAsync() => Server = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant });
+    public async Task InitializeAsync() => Server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Delays = LifecycleDelays.Instant });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }

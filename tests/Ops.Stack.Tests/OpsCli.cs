@@ -6,10 +6,13 @@ namespace Ops.Stack.Tests;
 /// </summary>
 public static class OpsCli
 {
-    /// <summary>The environment the tool gets besides the machine's: test keys, a region, no profile or instance metadata.</summary>
+    /// <summary>
+    /// The environment the tool gets besides the machine's: the operator keys every test cloud it talks to is given
+    /// (<see cref="TestKeys"/>), a region, no profile or instance metadata.
+    /// </summary>
     static readonly Dictionary<string, string> Environment = new()
     {
-        ["AWS_ACCESS_KEY_ID"] = "test", ["AWS_SECRET_ACCESS_KEY"] = "test", ["AWS_REGION"] = "us-east-1", ["AWS_DEFAULT_REGION"] = "us-east-1",
+        ["AWS_ACCESS_KEY_ID"] = TestKeys.OperatorAccessKey, ["AWS_SECRET_ACCESS_KEY"] = TestKeys.OperatorSecretKey, ["AWS_REGION"] = "us-east-1", ["AWS_DEFAULT_REGION"] = "us-east-1",
         ["AWS_EC2_METADATA_DISABLED"] = "true", ["AWS_CONFIG_FILE"] = "/dev/null", ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
         ["NO_COLOR"] = "1",
     };

@@ -14,7 +14,7 @@ public sealed class RolloutRollbackTests : IAsyncLifetime
     readonly string _root = Directory.CreateTempSubdirectory("ops-rollback-").FullName;
     LocalCloudServer _server = null!;
 
-    AwsConnection Connection => new() { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = _server.Url, MaxAttempts = 3 };
+    AwsConnection Connection => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = _server.Url, MaxAttempts = 3 };
 
     FleetContext Context(StageStack stack, CapturedLog log) => new()
     {
@@ -23,7 +23,7 @@ public sealed class RolloutRollbackTests : IAsyncLifetime
     };
 
     public async Task InitializeAsync() =>
-        _server = await LocalCloudServer.StartAsync(new LocalCloudOptions { StateDirectory = Path.Combine(_root, "state"), Delays = LifecycleDelays.Instant });
+        _server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = Path.Combine(_root, "state"), Delays = LifecycleDelays.Instant });
 
     public async Task DisposeAsync()
     {

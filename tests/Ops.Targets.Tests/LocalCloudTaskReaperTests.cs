@@ -6,6 +6,7 @@ namespace Ops.Targets.Tests;
 /// ECS tasks are real processes of the local cloud: when <c>./build.sh local-cloud</c> dies by <c>kill -9</c> they are
 /// left running, and the next start on the same state reaps them, marks their tasks STOPPED and replaces them.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public class LocalCloudTaskReaperTests
 {
     [Fact]
@@ -38,7 +39,13 @@ public class LocalCloudTaskReaperTests
                 }),
             };
             await AwsCli.Run(endpoint, "ecs", "register-task-definition", "--cli-input-json", definition.ToJsonString());
-            await AwsCli.Run(endpoint, "ecs", "create-service", "--cluster", "dev", "--service-name", "tree", "--task-definition", "tree", "--desired-count", "1", "--launch-type", "FARGATE");
+            // The public keys start no program; the operator's, kept 0600 in the state directory, do.
+            string[] create = ["ecs", "create-service", "--cluster", "dev", "--service-name", "tree", "--task-definition", "tree", "--desired-count", "1", "--launch-type", "FARGATE"];
+            var refused = await AwsCli.Try(endpoint, create);
+            Assert.True(refused.Code != 0 && refused.Error.Contains("needs the local cloud's operator keys", StringComparison.Ordinal), refused.Error);
+            var keys = Ops.LocalCloud.OperatorCredentials.TryRead(root.Nuke("temp/local-cloud"))!;
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(root.Nuke($"temp/local-cloud/{Ops.LocalCloud.OperatorCredentials.JsonFileName}")));
+            await AwsCli.RunAs(keys.AccessKey, keys.SecretKey, endpoint, create);
             first = await RunningTask(endpoint, except: null);
             orphans = await Pids(endpoint, first);
 

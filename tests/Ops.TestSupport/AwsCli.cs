@@ -8,12 +8,26 @@ namespace Ops.TestSupport;
 public static class AwsCli
 {
     /// <summary>Runs it: exit code, its output as JSON when it printed JSON, and its error output.</summary>
-    public static async Task<(int Code, JsonNode? Json, string Error)> Try(Uri endpoint, params string[] args)
+    public static Task<(int Code, JsonNode? Json, string Error)> Try(Uri endpoint, params string[] args) =>
+        TryAs("test", "test", endpoint, args);
+
+    /// <summary>Runs it signed with the operator keys of a local cloud (the calls that start programs need them).</summary>
+    public static async Task<JsonNode?> RunAs(string accessKey, string secretKey, Uri endpoint, params string[] args)
+    {
+        var (code, json, error) = await TryAs(accessKey, secretKey, endpoint, args);
+        Assert.True(code == 0, $"aws {string.Join(' ', args)} exited {code}: {error}");
+        return json;
+    }
+
+    /// <summary>Runs it signed with the given keys.</summary>
+    public static async Task<(int Code, JsonNode? Json, string Error)> TryAs(string accessKey, string secretKey, Uri endpoint, params string[] args)
     {
         var info = new ProcessStartInfo("aws") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         foreach (var a in new[] { "--endpoint-url", endpoint.ToString(), "--output", "json" }) info.ArgumentList.Add(a);
         foreach (var (k, v) in Environment) info.Environment[k] = v;
+        info.Environment["AWS_ACCESS_KEY_ID"] = accessKey;
+        info.Environment["AWS_SECRET_ACCESS_KEY"] = secretKey;
         using var p = Process.Start(info)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

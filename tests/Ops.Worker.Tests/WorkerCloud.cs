@@ -20,9 +20,9 @@ public sealed class WorkerCloud : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant });
+        Server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Delays = LifecycleDelays.Instant });
         // Many attempts: the test's own calls must get through while a test injects faults.
-        var connection = new AwsConnection { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = Server.Url, MaxAttempts = 10 };
+        var connection = new AwsConnection { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = Server.Url, MaxAttempts = 10 };
         Sqs = new SqsClient(connection);
         Dynamo = AwsConnectionFactory.CreateDynamoDb(connection);
     }

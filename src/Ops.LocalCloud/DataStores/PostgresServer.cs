@@ -127,7 +127,8 @@ internal sealed class PostgresServer(string directory, int port, ServerBinaries 
     {
         var process = ServerProcess.Start(binaries.Postgres("postgres", "-D", Data, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-k", Socket, "-c", "listen_addresses=127.0.0.1", "-c", "log_min_error_statement=panic", "-c", "unix_socket_permissions=0700"),
-            directory, Path.Combine(directory, "postgres.log"), stopSignal: 2);
+            directory, Path.Combine(directory, "postgres.log"), stopSignal: 2, Tasks.ChildRecords.In(stateDirectory),
+            "postgres-" + Path.GetRelativePath(stateDirectory, directory));
         lock (_gate) _process = process;
         while (true)
         {

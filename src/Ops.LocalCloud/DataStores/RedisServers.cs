@@ -14,6 +14,8 @@ namespace Ops.LocalCloud.DataStores;
 internal sealed class RedisServers(string stateDirectory, ServerBinaries binaries, Action<string> log) : ICacheBackend, IAsyncDisposable
 {
     readonly ConcurrentDictionary<string, RedisEntry> _servers = new();
+    readonly Lock _gate = new();
+    bool _disposed;
 
     string Root => Path.Combine(stateDirectory, "elasticache");
 
@@ -59,12 +61,23 @@ internal sealed class RedisServers(string stateDirectory, ServerBinaries binarie
             "bind 127.0.0.1", $"port {port}", $"dir \"{directory}\"", "protected-mode yes", "daemonize no", "appendonly yes",
             "save 60 1", "logfile \"\"", user) + "\n";
         var entry = new RedisEntry();
-        _servers[id] = entry;
         entry.Ready = Task.Run(async () =>
         {
             try
             {
-                entry.Process = ServerProcess.Start([binaries.RedisServer!, "-"], directory, Path.Combine(directory, "redis.log"), stopSignal: 15, stdin: config);
+                lock (_gate)
+                    if (_disposed) return;
+                var process = ServerProcess.Start([binaries.RedisServer!, "-"], directory, Path.Combine(directory, "redis.log"), stopSignal: 15,
+                    Tasks.ChildRecords.In(stateDirectory), "redis-" + id, stdin: config);
+                lock (_gate)
+                {
+                    if (!_disposed) entry.Process = process;
+                }
+                if (entry.Process == null)
+                {
+                    await process.DisposeAsync(); // the local cloud stopped while this one was starting
+                    return;
+                }
                 for (var waited = 0; ; waited += 100)
                 {
                     if (entry.Process.HasExited) throw new InvalidOperationException($"redis-server exited at start: {LastLine(directory)}");
@@ -80,6 +93,7 @@ internal sealed class RedisServers(string stateDirectory, ServerBinaries binarie
                 log($"elasticache {id}: Redis failed: {e.Message}");
             }
         });
+        _servers[id] = entry;
         return new BackendEndpoint("127.0.0.1", port);
     }
 
@@ -105,6 +119,7 @@ internal sealed class RedisServers(string stateDirectory, ServerBinaries binarie
 
     public async ValueTask DisposeAsync()
     {
+        lock (_gate) _disposed = true;
         foreach (var entry in _servers.Values)
         {
             await entry.Ready;

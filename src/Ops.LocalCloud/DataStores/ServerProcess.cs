@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using Ops.LocalCloud.Tasks;
 
+
 namespace Ops.LocalCloud.DataStores;
 
 /// <summary>
@@ -13,34 +14,42 @@ internal sealed class ServerProcess : IAsyncDisposable
     readonly Process _process;
     readonly int _stopSignal;
     readonly Task _output;
+    readonly ChildRecords _records;
+    readonly string _name;
 
-    ServerProcess(Process process, int stopSignal, Task output)
+    ServerProcess(Process process, int stopSignal, Task output, ChildRecords records, string name)
     {
         _process = process;
         _stopSignal = stopSignal;
         _output = output;
+        _records = records;
+        _name = name;
     }
 
     public bool HasExited => _process.HasExited;
 
     /// <summary>
-    /// Starts <paramref name="argv"/> in <paramref name="directory"/>; <paramref name="stdin"/> (a config, a secret) is written to
-    /// its standard input and closed, so it never appears on a command line or in a file.
+    /// Starts <paramref name="argv"/> in <paramref name="directory"/> in a session of its own (so it and everything it starts
+    /// can be found again), recorded in <paramref name="records"/> as <paramref name="name"/> until it has stopped;
+    /// <paramref name="stdin"/> (a config, a secret) is written to its standard input and closed, so it never appears on a
+    /// command line or in a file.
     /// </summary>
-    public static ServerProcess Start(IReadOnlyList<string> argv, string directory, string logFile, int stopSignal, string? stdin = null)
+    public static ServerProcess Start(IReadOnlyList<string> argv, string directory, string logFile, int stopSignal, ChildRecords records, string name, string? stdin = null)
     {
-        var start = new ProcessStartInfo(argv[0])
+        var start = new ProcessStartInfo("setsid")
         {
             UseShellExecute = false, WorkingDirectory = directory, RedirectStandardInput = true,
             RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        foreach (var a in argv.Skip(1)) start.ArgumentList.Add(a);
+        start.ArgumentList.Add("--");
+        foreach (var a in argv) start.ArgumentList.Add(a);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{argv[0]} did not start");
+        records.Started(name, process.Id, stopSignal);
         if (stdin != null) process.StandardInput.Write(stdin);
         process.StandardInput.Close();
         var log = new StreamWriter(new FileStream(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         var output = Task.WhenAll(Pump(process.StandardOutput, log), Pump(process.StandardError, log)).ContinueWith(_ => log.Dispose(), TaskScheduler.Default);
-        return new ServerProcess(process, stopSignal, output);
+        return new ServerProcess(process, stopSignal, output, records, name);
     }
 
     /// <summary>Runs <paramref name="argv"/> to its end (initdb, psql), feeding it <paramref name="stdin"/>; returns its exit code and output.</summary>
@@ -89,6 +98,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             // it exited on its own between the check and the signal
         }
         await _output;
+        if (_process.HasExited) _records.Stopped(_name);
         _process.Dispose();
     }
 }

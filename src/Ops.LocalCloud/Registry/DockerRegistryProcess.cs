@@ -54,25 +54,39 @@ public sealed class DockerRegistryProcess : IRegistryBackend, IAsyncDisposable
         return null;
     }
 
+    /// <summary>The port the state directory's registry was given, kept so its repository URIs stay the same.</summary>
+    const string PortFileName = "registry.port";
+
+    /// <summary>The port a state directory's registry is first given when it is free (else any free one, kept from then on).</summary>
+    public const int PreferredPort = 5100;
+
     /// <summary>
-    /// Starts the registry on <paramref name="port"/> (0 picks a free one) with its files under <paramref name="stateDirectory"/>,
-    /// after stopping a registry a previous run left there; returns once <c>GET /v2/</c> answers.
+    /// Starts the registry with its files under <paramref name="stateDirectory"/>, after stopping a registry a previous run
+    /// left there; returns once <c>GET /v2/</c> answers. <paramref name="port"/>: null keeps the state directory's own port
+    /// (chosen at its first start: <see cref="PreferredPort"/> when free, else a free one), so checkouts side by side
+    /// never meet; 0 picks a free port for this start only; any other number is used and kept.
     /// </summary>
-    public static async Task<DockerRegistryProcess> StartAsync(string executable, string stateDirectory, int port, CancellationToken cancellationToken)
+    public static async Task<DockerRegistryProcess> StartAsync(string executable, string stateDirectory, int? port, CancellationToken cancellationToken)
     {
         var storage = Path.Combine(stateDirectory, "registry");
         var configPath = Path.Combine(stateDirectory, "registry.yml");
         var pidPath = Path.Combine(stateDirectory, "registry.pid");
         var logPath = Path.Combine(stateDirectory, "registry.log");
+        var portPath = Path.Combine(stateDirectory, PortFileName);
         Directory.CreateDirectory(storage);
         await StopLeftoverAsync(pidPath, configPath, cancellationToken);
 
-        if (port == 0) port = DataStores.LoopbackPorts.Free();
-        else if (!DataStores.LoopbackPorts.IsFree(port))
-            throw new RegistryUnavailableException(
-                $"Port {port} on 127.0.0.1 is in use by another program, so the registry behind ECR cannot start there; set LocalCloudOptions.RegistryPort (--registry-port) to a free port, or stop what listens on {port}.", portTaken: true);
+        var kept = File.Exists(portPath) && int.TryParse(await File.ReadAllTextAsync(portPath, cancellationToken), out var k) && k is > 0 and < 65536 ? k : (int?)null;
+        var chosen = port ?? kept ?? (DataStores.LoopbackPorts.IsFree(PreferredPort) ? PreferredPort : DataStores.LoopbackPorts.Free());
+        if (chosen == 0) chosen = DataStores.LoopbackPorts.Free();
+        else if (!DataStores.LoopbackPorts.IsFree(chosen))
+            throw new RegistryUnavailableException(port == null
+                ? $"Port {chosen} on 127.0.0.1, which this state directory's registry was given ({portPath}) and its repository URIs name, is in use by another program; stop what listens on {chosen}, or start afresh with another state directory."
+                : $"Port {chosen} on 127.0.0.1 is in use by another program, so the registry behind ECR cannot start there; set LocalCloudOptions.RegistryPort (--registry-port) to a free port, or stop what listens on {chosen}.", portTaken: true);
+        if (port != 0 && kept != chosen)
+            State.DurableFiles.WriteAtomically(portPath, System.Text.Encoding.ASCII.GetBytes(chosen.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
-        await File.WriteAllTextAsync(configPath, Config(storage, port), cancellationToken);
+        await File.WriteAllTextAsync(configPath, Config(storage, chosen), cancellationToken);
         if (File.Exists(logPath)) File.Move(logPath, logPath + ".1", overwrite: true);
         // Through sh's exec so the registry writes its log straight to a file: no pipe to this process that
         // would break (and take the registry with it) if this process dies, and the recorded pid is the registry's.
@@ -81,7 +95,7 @@ public sealed class DockerRegistryProcess : IRegistryBackend, IAsyncDisposable
             start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new RegistryUnavailableException($"Could not start {executable}.");
         await File.WriteAllTextAsync(pidPath, process.Id.ToString(), cancellationToken);
-        var registry = new DockerRegistryProcess(port, process, pidPath, logPath);
+        var registry = new DockerRegistryProcess(chosen, process, pidPath, logPath);
         try
         {
             await registry.WaitUntilAnsweringAsync(cancellationToken);

@@ -14,11 +14,16 @@ internal static class ProcessReaper
         foreach (var (path, file) in TaskPidFile.All(directory).ToList())
         {
             if (file != null && !Reused(file))
-                victims.AddRange(ProcStat.InSession(file.Pid).Where(p => p.StartTime >= file.StartTime));
+            {
+                var members = ProcStat.InSession(file.Pid).Where(p => p.StartTime >= file.StartTime).ToList();
+                victims.AddRange(members);
+                // A server with a clean stop of its own (postgres's fast shutdown) gets it; its children follow it.
+                if (file.Signal != 0) PosixSignals.Signal(file.Pid, file.Signal);
+                else foreach (var m in members) PosixSignals.Signal(m.Pid, PosixSignals.Term);
+            }
             File.Delete(path);
         }
         if (victims.Count == 0) return 0;
-        foreach (var v in victims) PosixSignals.Signal(v.Pid, PosixSignals.Term);
         var deadline = DateTime.UtcNow + grace;
         while (DateTime.UtcNow < deadline && victims.Any(Alive)) await Task.Delay(50, cancellationToken);
         foreach (var v in victims.Where(Alive)) PosixSignals.Signal(v.Pid, PosixSignals.Kill);

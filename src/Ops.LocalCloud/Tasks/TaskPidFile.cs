@@ -8,6 +8,9 @@ namespace Ops.LocalCloud.Tasks;
 /// </summary>
 internal sealed record TaskPidFile(int Pid, long StartTime, string Task, string Container)
 {
+    /// <summary>The signal that stops the leader cleanly (postgres: SIGINT); 0: SIGTERM to the whole session.</summary>
+    public int Signal { get; init; }
+
     public void Write(string directory)
     {
         Directory.CreateDirectory(directory);

@@ -69,6 +69,7 @@ internal sealed class WebProcess
             var environment = _host.Environment(Deployment);
             var launch = new ContainerLaunch("web", "procfile", ["/bin/sh", "-c", command], directory, environment);
             _process = ContainerProcess.Start(launch, essential: true, TimeSpan.FromSeconds(10), logs: null, OnLine);
+            _host.Records.Started(RecordName, _process.Pid, PosixSignals.Term);
             Log($"[local cloud] started web: {command} (port {Deployment.Port}, version {Deployment.Version})");
             await WatchAsync(_stop.Token);
         }
@@ -192,6 +193,9 @@ internal sealed class WebProcess
             await Task.WhenAny(process.Exited, Task.Delay(process.StopTimeout));
         }
         await process.CleanUpAsync();
+        _host.Records.Stopped(RecordName);
         process.Dispose();
     }
+
+    string RecordName => "web-" + Deployment.EnvironmentId;
 }

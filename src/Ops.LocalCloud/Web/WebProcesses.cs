@@ -1,3 +1,4 @@
+using Ops.LocalCloud.Tasks;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
@@ -29,7 +30,11 @@ internal sealed class WebProcesses : IAsyncDisposable
     {
         _root = Path.Combine(stateDirectory, "elasticbeanstalk");
         (_s3, _options) = (s3, options);
+        Records = ChildRecords.In(stateDirectory);
     }
+
+    /// <summary>Where each running web process is recorded, so a start after a <c>kill -9</c> stops what was left.</summary>
+    public ChildRecords Records { get; }
 
     /// <summary>What the local cloud says about Elastic Beanstalk at start.</summary>
     public static string Describe(WebProcesses? web, LocalCloudOptions options) => web != null
