@@ -54,16 +54,25 @@ else
     echo "Installing .NET SDK ${version:-(latest LTS)} into .nuke/temp/dotnet-unix (no suitable dotnet on PATH)..." >&2
     mkdir -p "$TEMP_DIR"
     installer="$TEMP_DIR/dotnet-install.sh"
+    no_sdk() {
+      echo "error: $1. Install the .NET SDK ${version:-(see global.json)} yourself and put dotnet on PATH" \
+           "(Debian/Ubuntu: the dotnet-sdk package from Microsoft's feed; elsewhere: https://dotnet.microsoft.com/download), then run again." >&2
+      exit 1
+    }
     if command -v curl >/dev/null 2>&1; then
-      curl -fsSL "$DOTNET_INSTALL_URL" -o "$installer"
+      curl -fsSL --connect-timeout 10 "$DOTNET_INSTALL_URL" -o "$installer" 2>/dev/null \
+        || no_sdk "no dotnet on PATH, and its installer could not be downloaded from $DOTNET_INSTALL_URL (no network?)"
+    elif command -v wget >/dev/null 2>&1; then
+      wget -q --timeout=10 "$DOTNET_INSTALL_URL" -O "$installer" \
+        || no_sdk "no dotnet on PATH, and its installer could not be downloaded from $DOTNET_INSTALL_URL (no network?)"
     else
-      wget -q "$DOTNET_INSTALL_URL" -O "$installer"
+      no_sdk "no dotnet on PATH, and neither curl nor wget to download its installer"
     fi
     chmod +x "$installer"
     if [ -n "$version" ]; then
-      "$installer" --install-dir "$DOTNET_DIR" --version "$version" --no-path
+      "$installer" --install-dir "$DOTNET_DIR" --version "$version" --no-path || no_sdk "the .NET SDK $version could not be installed into .nuke/temp/dotnet-unix (output above)"
     else
-      "$installer" --install-dir "$DOTNET_DIR" --channel LTS --no-path
+      "$installer" --install-dir "$DOTNET_DIR" --channel LTS --no-path || no_sdk "the .NET SDK could not be installed into .nuke/temp/dotnet-unix (output above)"
     fi
   fi
 fi

@@ -33,6 +33,56 @@ public class ConnectionErrorTests
         Assert.False(e.IsConfiguration);
     }
 
+    /// <summary>Retrying an endpoint nothing listens on only hides the mistake: ten attempts allowed, one made.</summary>
+    [Fact]
+    public async Task A_refused_connection_is_not_retried_even_when_ten_attempts_are_allowed()
+    {
+        var port = LoopbackPort.Free();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = await Fails(To(new Uri($"http://127.0.0.1:{port}")) with { MaxAttempts = 10 });
+        Assert.StartsWith($"Connection refused by http://127.0.0.1:{port}/", e.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed} (the issue's bound: within 5 s, not after a minute of backoff)");
+    }
+
+    /// <summary>A web server (or anything) at the endpoint that answers 200 with a page, or with garbage, is named as such.</summary>
+    [Theory]
+    [InlineData(200, "text/html; charset=utf-8", "<!DOCTYPE html><html><head><title>Welcome</title></head><body><p>It works</p></body></html>", "text/html; charset=utf-8, starting '<!DOCTYPE html>")]
+    [InlineData(200, "text/html", "<html><body>It works</body></html>", "text/html, starting '<html><body>It works")]
+    [InlineData(200, "text/plain", "garbage \u0001\u0002 not xml", "text/plain, starting 'garbage")]
+    [InlineData(200, "application/json", "{\"hello\": \"world\"}", "application/json, starting '{")]
+    public async Task An_answer_that_is_not_AWS_is_named_as_such_for_query_and_json_services(int status, string contentType, string body, string expected)
+    {
+        using var listener = new HttpListener();
+        var port = LoopbackPort.Free();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var serving = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                HttpListenerContext context;
+                try { context = await listener.GetContextAsync(); }
+                catch (Exception) { return; }
+                context.Response.StatusCode = status;
+                context.Response.ContentType = contentType;
+                var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+                await context.Response.OutputStream.WriteAsync(bytes);
+                context.Response.Close();
+            }
+        });
+        var connection = To(new Uri($"http://127.0.0.1:{port}"));
+        var sts = await Fails(connection);
+        Assert.StartsWith($"http://127.0.0.1:{port}/ answered STS GetCallerIdentity with something that is not an AWS service ({expected}", sts.Message);
+        Assert.EndsWith("check that --endpoint-url (or AWS_ENDPOINT_URL) names an AWS-compatible endpoint.", sts.Message);
+        if (!body.StartsWith('{'))
+        {
+            var sqs = await Assert.ThrowsAsync<AwsConnectionException>(() => new Ops.Aws.Sqs.SqsClient(connection).ListQueuesAsync(new Ops.Aws.Sqs.ListQueuesRequest()));
+            Assert.Contains("answered SQS ListQueues with something that is not an AWS service", sqs.Message);
+        }
+        listener.Stop();
+        await serving;
+    }
+
     [Fact]
     public async Task An_unknown_host_says_DNS_has_no_such_name()
     {

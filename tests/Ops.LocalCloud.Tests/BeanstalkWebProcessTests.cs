@@ -223,6 +223,47 @@ public sealed class BeanstalkWebProcessTests : IDisposable
         Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(_state)!, "escaped.txt")));
     }
 
+    /// <summary>As on AWS: a version without a source bundle runs the sample application, and the environment is Green.</summary>
+    [Fact]
+    public async Task A_version_without_a_source_bundle_runs_the_sample_application_and_goes_Green()
+    {
+        await using var server = await StartAsync();
+        var eb = new ElasticBeanstalkClient(Connect(server));
+        await eb.CreateApplicationAsync(new CreateApplicationMessage { ApplicationName = App });
+        await eb.CreateApplicationVersionAsync(new CreateApplicationVersionMessage { ApplicationName = App, VersionLabel = "sample" });
+        await eb.CreateEnvironmentAsync(new CreateEnvironmentMessage { ApplicationName = App, EnvironmentName = Env, VersionLabel = "sample" });
+        var env = await ReadyAsync(eb);
+        Assert.Equal("Green", env.Health);
+        Assert.Contains("Congratulations", await GetAsync(env.CNAME!, "/"));
+    }
+
+    /// <summary>With realistic delays a real environment answers TerminateEnvironment with Terminating and is Terminating before Terminated, as on AWS.</summary>
+    [Fact]
+    public async Task Terminating_a_real_environment_answers_Terminating_and_goes_Terminated_only_after_its_delay()
+    {
+        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
+        {
+            AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = _state, RunDataStores = false, RunTasks = false,
+            Delays = LifecycleDelays.Instant with { Environment = TimeSpan.FromSeconds(2) },
+        });
+        var eb = new ElasticBeanstalkClient(Connect(server));
+        await eb.CreateApplicationAsync(new CreateApplicationMessage { ApplicationName = App });
+        await eb.CreateApplicationVersionAsync(new CreateApplicationVersionMessage { ApplicationName = App, VersionLabel = "sample" });
+        await eb.CreateEnvironmentAsync(new CreateEnvironmentMessage { ApplicationName = App, EnvironmentName = Env, VersionLabel = "sample" });
+        await ReadyAsync(eb);
+
+        var answer = await eb.TerminateEnvironmentAsync(new TerminateEnvironmentMessage { EnvironmentName = Env });
+        Assert.Equal("Terminating", answer.Status);
+        var statuses = new List<string>();
+        for (var i = 0; i < 100 && statuses.LastOrDefault() != "Terminated"; i++)
+        {
+            statuses.Add((await eb.DescribeEnvironmentsAsync(new DescribeEnvironmentsMessage { EnvironmentNames = [Env] })).Environments!.Single().Status!);
+            await Task.Delay(100);
+        }
+        Assert.Equal("Terminating", statuses[0]);
+        Assert.Equal("Terminated", statuses[^1]);
+    }
+
     [Fact]
     public async Task Without_web_processes_an_environment_follows_the_clock_as_before()
     {

@@ -63,6 +63,26 @@ public class DataStoreTests(LocalCloudFixture cloud)
         await ec.WaitUntilReplicationGroupDeletedAsync(new ElastiCache.DescribeReplicationGroupsMessage { ReplicationGroupId = group }, Fast);
         await AwsAssert.ErrorCode("ReplicationGroupNotFoundFault", () => ec.DescribeReplicationGroupsAsync(new ElastiCache.DescribeReplicationGroupsMessage { ReplicationGroupId = group }));
     }
+    /// <summary>As on AWS: a replication group's member clusters are cache clusters too, with node endpoints on request.</summary>
+    [Fact]
+    public async Task Describe_cache_clusters_lists_a_replication_groups_members_with_node_endpoints_when_asked()
+    {
+        var group = LocalCloudFixture.Unique("members");
+        await cloud.Aws("elasticache", "create-replication-group", "--replication-group-id", group, "--replication-group-description", "members",
+            "--engine", "redis", "--cache-node-type", "cache.t4g.micro", "--num-cache-clusters", "2");
+        var listed = (await cloud.Aws("elasticache", "describe-cache-clusters"))!["CacheClusters"]!.AsArray();
+        var members = listed.Where(c => (string?)c!["ReplicationGroupId"] == group).Select(c => (string)c!["CacheClusterId"]!).ToList();
+        Assert.Equal([$"{group}-001", $"{group}-002"], members);
+        Assert.All(listed, c => Assert.Null(c!["CacheNodes"]));
+
+        var one = (await cloud.Aws("elasticache", "describe-cache-clusters", "--cache-cluster-id", $"{group}-002", "--show-cache-node-info"))!["CacheClusters"]!.AsArray().Single()!;
+        Assert.Equal(group, (string?)one["ReplicationGroupId"]);
+        var endpoint = one["CacheNodes"]![0]!["Endpoint"]!;
+        Assert.False(string.IsNullOrEmpty((string?)endpoint["Address"]));
+        Assert.Equal(6379, (int)endpoint["Port"]!);
+        var names = (await cloud.Aws("elasticache", "describe-replication-groups", "--replication-group-id", group))!["ReplicationGroups"]![0]!["MemberClusters"]!.AsArray().Select(m => (string)m!).ToList();
+        Assert.Equal(members, names);
+    }
 }
 
 public class LifecycleTests

@@ -10,6 +10,47 @@ public class DataTests(LocalCloudFixture cloud)
 {
     static Dictionary<string, AttributeValue> Item(params (string Key, AttributeValue Value)[] attributes) => attributes.ToDictionary(a => a.Key, a => a.Value);
 
+    /// <summary>BatchWriteItem and BatchGetItem through the aws CLI and the official .NET SDK: puts and deletes across tables, projection, duplicates refused.</summary>
+    [Fact]
+    public async Task Batch_write_and_batch_get_work_through_the_aws_cli_and_the_sdk()
+    {
+        var table = LocalCloudFixture.Unique("batch");
+        await cloud.Aws("dynamodb", "create-table", "--table-name", table, "--attribute-definitions", "AttributeName=pk,AttributeType=S",
+            "--key-schema", "AttributeName=pk,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST");
+        var puts = new System.Text.Json.Nodes.JsonArray(Enumerable.Range(1, 25).Select(n => (System.Text.Json.Nodes.JsonNode?)System.Text.Json.Nodes.JsonNode.Parse(
+            $$$$$"""{"PutRequest":{"Item":{"pk":{"S":"k{{{{{n}}}}}"},"v":{"N":"{{{{{n}}}}}"},"note":{"S":"n{{{{{n}}}}}"}}}}""")).ToArray());
+        var written = await cloud.Aws("dynamodb", "batch-write-item", "--request-items", new System.Text.Json.Nodes.JsonObject { [table] = puts }.ToJsonString());
+        Assert.Empty(written!["UnprocessedItems"]!.AsObject());
+
+        var got = await cloud.Aws("dynamodb", "batch-get-item", "--request-items",
+            $$$$$"""{"{{{{{table}}}}}":{"Keys":[{"pk":{"S":"k3"}},{"pk":{"S":"k25"}},{"pk":{"S":"absent"}}],"ProjectionExpression":"pk, #v","ExpressionAttributeNames":{"#v":"v"}}}""");
+        var items = got!["Responses"]![table]!.AsArray().OrderBy(x => (string?)x!["pk"]!["S"]).ToList();
+        Assert.Equal(["k25", "k3"], items.Select(x => (string?)x!["pk"]!["S"]));
+        Assert.All(items, x => Assert.Null(x!["note"]));
+        Assert.Equal("3", (string?)items[1]!["v"]!["N"]);
+
+        // The .NET SDK: a delete and a put in one batch, then a read of both.
+        using var dynamo = AwsConnectionFactory.CreateDynamoDb(cloud.Connection);
+        await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest
+        {
+            RequestItems = new() { [table] = [new WriteRequest { DeleteRequest = new DeleteRequest { Key = Item(("pk", new AttributeValue { S = "k1" })) } },
+                                              new WriteRequest { PutRequest = new PutRequest { Item = Item(("pk", new AttributeValue { S = "k26" })) } }] },
+        });
+        var read = await dynamo.BatchGetItemAsync(new BatchGetItemRequest
+        {
+            RequestItems = new() { [table] = new KeysAndAttributes { Keys = [Item(("pk", new AttributeValue { S = "k1" })), Item(("pk", new AttributeValue { S = "k26" }))] } },
+        });
+        Assert.Equal(["k26"], read.Responses[table].Select(x => x["pk"].S));
+
+        var duplicate = await cloud.Cli("dynamodb", "batch-write-item", "--request-items",
+            $$$$$"""{"{{{{{table}}}}}":[{"DeleteRequest":{"Key":{"pk":{"S":"k2"}}}},{"DeleteRequest":{"Key":{"pk":{"S":"k2"}}}}]}""");
+        Assert.NotEqual(0, duplicate.Code);
+        Assert.Contains("Provided list of item keys contains duplicates", duplicate.Error);
+        var tooMany = new System.Text.Json.Nodes.JsonArray(Enumerable.Range(1, 26).Select(n => (System.Text.Json.Nodes.JsonNode?)System.Text.Json.Nodes.JsonNode.Parse(
+            $$$$$"""{"DeleteRequest":{"Key":{"pk":{"S":"x{{{{{n}}}}}"}}}}""")).ToArray());
+        Assert.NotEqual(0, (await cloud.Cli("dynamodb", "batch-write-item", "--request-items", new System.Text.Json.Nodes.JsonObject { [table] = tooMany }.ToJsonString())).Code);
+    }
+
     [Fact]
     public async Task A_lease_lock_is_taken_by_conditional_write_and_refused_while_held()
     {

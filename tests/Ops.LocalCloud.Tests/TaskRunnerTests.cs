@@ -10,6 +10,37 @@ namespace Ops.LocalCloud.Tests;
 /// </summary>
 public class TaskRunnerTests
 {
+    /// <summary>RunTask through the aws CLI with containerOverrides: the command and environment given there are what runs, and DescribeTasks shows them.</summary>
+    [Fact]
+    public async Task RunTask_honours_container_overrides_of_command_and_environment()
+    {
+        await using var cloud = await TaskCloud.StartAsync();
+        var marker = Path.Combine(cloud.Root, "override.out");
+        var normal = cloud.Script("normal.sh", "echo normal > /dev/null\nsleep 30\n");
+        var other = cloud.Script("other.sh", $"echo \"$1 $GREETING $STAGE_VAR\" > '{marker}'\n");
+        var definition = await cloud.LocalCommandDefinition("overrides", normal,
+            environment: new JsonArray(new JsonObject { ["name"] = "GREETING", ["value"] = "hello" }, new JsonObject { ["name"] = "STAGE_VAR", ["value"] = "dev" }));
+        var overrides = new JsonObject
+        {
+            ["containerOverrides"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "worker", ["command"] = new JsonArray("sh", other, "from-override"),
+                ["environment"] = new JsonArray(new JsonObject { ["name"] = "GREETING", ["value"] = "overridden" }),
+            }),
+        };
+        var run = await AwsCli.RunAs(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey, cloud.Url, "ecs", "run-task", "--cluster", "dev",
+            "--task-definition", definition, "--launch-type", "FARGATE", "--overrides", overrides.ToJsonString());
+        var taskId = ((string)run!["tasks"]![0]!["taskArn"]!).Split('/')[^1];
+        Assert.Equal("from-override", (string?)run["tasks"]![0]!["overrides"]!["containerOverrides"]![0]!["command"]![2]);
+        await cloud.WaitFor(taskId, "STOPPED");
+        Assert.Equal("from-override overridden dev", File.ReadAllText(marker).Trim());
+
+        var unknown = await AwsCli.TryAs(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey, cloud.Url, "ecs", "run-task", "--cluster", "dev",
+            "--task-definition", definition, "--launch-type", "FARGATE", "--overrides", """{"containerOverrides":[{"name":"nope","command":["true"]}]}""");
+        Assert.NotEqual(0, unknown.Code);
+        Assert.Contains("is not a container in the TaskDefinition", unknown.Error);
+    }
+
     [Fact]
     public async Task A_local_command_logs_to_cloudwatch_with_the_endpoint_and_the_definition_environment()
     {

@@ -66,6 +66,7 @@ public sealed class SecretsCliTests(FleetCloud cloud)
     [InlineData(new[] { "--secret", "Bad Name" }, "--secret 'Bad Name' is not a secret name")]
     [InlineData(new string[0], "--secret is required")]
     [InlineData(new[] { "--secret", "GoogleApiKey", "--from-file", "/nonexistent/value.txt" }, "--from-file /nonexistent/value.txt: no such file")]
+    [InlineData(new[] { "--secret", "GoogleApiKey", "--from-file", "docs" }, "--from-file docs is a directory")]
     [InlineData(new[] { "--secret", "GoogleApiKey", "--from-env", "OPS_NOT_SET_ANYWHERE" }, "--from-env OPS_NOT_SET_ANYWHERE: the variable is not set")]
     public async Task Bad_secrets_set_input_is_one_line_exit_2_and_nothing_stored(string[] args, string expected)
     {

@@ -51,6 +51,16 @@ public class BuildProjectTests
     }
 
     [Fact]
+    public async Task A_100k_character_stage_is_named_by_its_start_and_length_not_echoed_whole()
+    {
+        var stage = new string('q', 100_000);
+        var run = await Run.Build(new OpsBuild(), $"info --stage {stage}");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Matches(@"… \(1000\d\d characters\)", run.Err); // the quoted run: the stage and its quotes
+        Assert.True(run.Err.Length < 2_000, $"{run.Err.Length} characters of error output");
+    }
+
+    [Fact]
     public async Task The_stage_can_come_from_the_environment()
     {
         var run = await Run.Build(new OpsBuild(), "info", env: new Dictionary<string, string> { ["OPS_STAGE"] = "Prod" });

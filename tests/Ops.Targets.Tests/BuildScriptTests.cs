@@ -34,6 +34,25 @@ public sealed class BuildScriptTests : IDisposable
 
     string[] Calls() => File.Exists(_log) ? File.ReadAllLines(_log) : [];
 
+    /// <summary>No dotnet on PATH and no network (a curl that cannot connect): one line saying what to install, exit 1.</summary>
+    [Fact]
+    public async Task Without_dotnet_or_network_it_says_what_to_install_instead_of_a_bare_curl_error()
+    {
+        var bin = Path.Combine(_copy, "no-dotnet-bin");
+        Directory.CreateDirectory(bin);
+        foreach (var tool in new[] { "bash", "sh", "sed", "head", "mkdir", "find", "sort", "tr", "xargs", "cksum", "dirname", "chmod", "cat", "rm" })
+            if (new[] { "/usr/bin", "/bin" }.Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists) is { } real)
+                File.CreateSymbolicLink(Path.Combine(bin, tool), real);
+        File.WriteAllText(Path.Combine(bin, "curl"), "#!/bin/sh\necho 'curl: (6) Could not resolve host: dot.net' >&2\nexit 6\n");
+        File.SetUnixFileMode(Path.Combine(bin, "curl"), (UnixFileMode)0b111_101_101);
+
+        var (code, _, err) = await ChildProcess.Run(Path.Combine(bin, "bash"), ["build.sh", "--help"], _copy, new Dictionary<string, string> { ["PATH"] = bin });
+        Assert.Equal(1, code);
+        Assert.Contains("error: no dotnet on PATH, and its installer could not be downloaded from https://dot.net/v1/dotnet-install.sh (no network?)", err);
+        Assert.Contains("Install the .NET SDK", err);
+        Assert.DoesNotContain("curl: (6)", err);
+    }
+
     [Fact]
     public async Task First_run_builds_warm_run_does_not_and_a_change_rebuilds()
     {

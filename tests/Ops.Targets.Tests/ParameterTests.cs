@@ -50,6 +50,8 @@ public class ParameterTests
     [InlineData("--count many", "--count (from the command line): 'many' is not a whole number.")]
     [InlineData("--flavor mint", "--flavor (from the command line): 'mint' is not one of vanilla, dark-chocolate.")]
     [InlineData("--timeout 90", "--timeout (from the command line): '90' is not a duration; use a number with a unit, like 90s, 5m, 1h30m or 250ms.")]
+    [InlineData("--timeout 99999999999d", "--timeout (from the command line): '99999999999d' is longer than the longest duration a wait can take, 24d20h31m23s646ms; use a shorter one, like 30m or 2h.")]
+    [InlineData("--timeout 25d", "--timeout (from the command line): '25d' is longer than the longest duration a wait can take, 24d20h31m23s646ms; use a shorter one, like 30m or 2h.")]
     [InlineData("--force maybe", "--force (from the command line): 'maybe' is not a bool; use true or false.")]
     [InlineData("--endpoint not-a-url", "--endpoint (from the command line): 'not-a-url' is not an absolute URL (like http://127.0.0.1:4566).")]
     [InlineData("--count 1 2", "--count (from the command line): takes one value, got 2 ('1 2'); name targets before the first --option or with --target.")]

@@ -28,6 +28,7 @@ public abstract class AwsClient : AmazonServiceClient
         pipeline.RemoveHandler<EndpointResolver>();
         pipeline.AddHandlerAfter<Marshaller>(new AwsEndpointResolver());
         pipeline.AddHandlerAfter<Marshaller>(new AwsAuthHandler());
+        if (Config.RetryMode == RequestRetryMode.Standard) pipeline.ReplaceHandler<RetryHandler>(new RetryHandler(new FailFastRetryPolicy(Config)));
     }
 
     /// <summary>

@@ -37,6 +37,10 @@ internal static class ConnectionFailure
                     $"The AWS credentials were rejected ({code} from {via}{Detail(s.Message)}); check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or --aws-profile, and that they belong to this partition and region.",
                     isConfiguration: true, s);
         }
+        if (Find<NotAwsAnswerException>(e) is { } notAws)
+            return new AwsConnectionException(
+                $"{endpoint} answered {call} with something that is not an AWS service ({notAws.Message}); check that --endpoint-url (or AWS_ENDPOINT_URL) names an AWS-compatible endpoint.",
+                isConfiguration: false, e);
         if (Find<SocketException>(e) is { } socket)
         {
             return socket.SocketErrorCode switch

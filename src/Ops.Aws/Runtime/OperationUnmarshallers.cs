@@ -18,7 +18,20 @@ internal sealed class JsonOperationUnmarshaller<T> : JsonResponseUnmarshaller wh
     {
         using var buffer = new MemoryStream();
         context.Stream.CopyTo(buffer);
-        var value = buffer.Length == 0 ? new T() : JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), AwsJson.Options) ?? new T();
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        var contentType = context.ResponseData.GetHeaderValue("Content-Type");
+        var trimmed = bytes.TrimStart(" \t\r\n"u8);
+        if (contentType?.Contains("html", StringComparison.OrdinalIgnoreCase) == true || (trimmed.Length > 0 && trimmed[0] != (byte)'{'))
+            throw new NotAwsAnswerException(NotAwsAnswerException.Describe(contentType, System.Text.Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 400)])));
+        T value;
+        try
+        {
+            value = bytes.Length == 0 ? new T() : JsonSerializer.Deserialize<T>(bytes, AwsJson.Options) ?? new T();
+        }
+        catch (JsonException e)
+        {
+            throw new NotAwsAnswerException(NotAwsAnswerException.Describe(contentType, System.Text.Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 400)])), e);
+        }
         return new OperationResponse<T> { Value = value };
     }
 
@@ -42,7 +55,19 @@ internal sealed class XmlOperationUnmarshaller<T>(AwsServiceInfo service, AwsOpe
         var text = new StreamReader(context.Stream).ReadToEnd();
         if (string.IsNullOrWhiteSpace(text) && service.Protocol == AwsProtocol.RestXml)
             return Finish(new T(), context);
-        var root = XDocument.Parse(text).Root!;
+        var contentType = context.ResponseData.GetHeaderValue("Content-Type");
+        XElement root;
+        try
+        {
+            root = XDocument.Parse(text).Root!;
+        }
+        catch (System.Xml.XmlException e)
+        {
+            throw new NotAwsAnswerException(NotAwsAnswerException.Describe(contentType, text[..Math.Min(text.Length, 400)]), e);
+        }
+        // query and ec2 answers are <OperationResponse>; an HTML page that happens to be well-formed is not one.
+        if (service.Protocol != AwsProtocol.RestXml && root.Name.LocalName != operation.Name + "Response")
+            throw new NotAwsAnswerException(NotAwsAnswerException.Describe(contentType, text[..Math.Min(text.Length, 400)]));
         var requestId = root.Descendants().FirstOrDefault(e => e.Name.LocalName is "RequestId" or "requestId")?.Value;
         T value;
         switch (service.Protocol)

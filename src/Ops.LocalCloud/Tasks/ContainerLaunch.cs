@@ -11,6 +11,12 @@ namespace Ops.LocalCloud.Tasks;
 internal sealed record ContainerLaunch(string Name, string Runner, IReadOnlyList<string> Argv, string WorkingDirectory, IReadOnlyDictionary<string, string> Environment)
 {
     public const string CommandLabel = "ops.local.command";
+
+    /// <summary>
+    /// Where the task runner's copy of a container carries a RunTask command override: for a local command it is the
+    /// whole argv (a local command has no entrypoint of its own to keep), for an image the definition's command.
+    /// </summary>
+    public const string OverrideCommandKey = "x-ops-override-command";
     public const string DirectoryLabel = "ops.local.directory";
 
     /// <summary>True when the container definition names a local command (no image is pulled).</summary>
@@ -24,7 +30,9 @@ internal sealed record ContainerLaunch(string Name, string Runner, IReadOnlyList
         string[] argv;
         try
         {
-            argv = JsonSerializer.Deserialize<string[]>((string?)labels[CommandLabel] ?? "") ?? [];
+            argv = container[OverrideCommandKey] is JsonArray overridden
+                ? overridden.Select(a => (string?)a ?? "").ToArray()
+                : JsonSerializer.Deserialize<string[]>((string?)labels[CommandLabel] ?? "") ?? [];
         }
         catch (JsonException)
         {

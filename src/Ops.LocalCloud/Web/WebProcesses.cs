@@ -107,8 +107,7 @@ internal sealed class WebProcesses : IAsyncDisposable
     /// </summary>
     public async Task<(string Directory, string Command)> UnpackAsync(WebDeployment d, CancellationToken ct)
     {
-        if (d.Bucket == null || d.Key == null)
-            throw new WebDeployException($"Application version {d.Version} has no source bundle: create it with --source-bundle S3Bucket=…,S3Key=….");
+        if (d.Bucket == null || d.Key == null) return await SampleApplicationAsync(d, ct);
         var directory = Path.Combine(_root, d.EnvironmentId, "versions", SafeName(d.Version));
         var marker = Path.Combine(directory, ".unpacked");
         if (!File.Exists(marker))
@@ -148,6 +147,20 @@ internal sealed class WebProcesses : IAsyncDisposable
         if (string.IsNullOrEmpty(command))
             throw new WebDeployException($"The Procfile of version {d.Version} has no 'web:' line: add 'web: <command>' that listens on $PORT.");
         return (directory, command);
+    }
+
+    /// <summary>
+    /// A version created without a source bundle runs Elastic Beanstalk's sample application, as on AWS: here a static
+    /// page served by Python's own HTTP server on the environment's port (it answers / and any health check path).
+    /// </summary>
+    async Task<(string Directory, string Command)> SampleApplicationAsync(WebDeployment d, CancellationToken ct)
+    {
+        var directory = Path.Combine(_root, d.EnvironmentId, "sample-application");
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "index.html"),
+            $"<!DOCTYPE html><html><head><title>Welcome</title></head><body><h1>Congratulations</h1>" +
+            $"<p>Your Elastic Beanstalk environment {System.Net.WebUtility.HtmlEncode(d.EnvironmentName)} runs the sample application (version {System.Net.WebUtility.HtmlEncode(d.Version)} has no source bundle).</p></body></html>\n", ct);
+        return (directory, "exec python3 -m http.server \"$PORT\" --bind \"$HOST\"");
     }
 
     /// <summary>

@@ -15,6 +15,7 @@ public static class SecretValueSource
         string value;
         if (file != null)
         {
+            if (Directory.Exists(file)) throw new StackException($"--from-file {file} is a directory; give the path of a file holding only the value.");
             if (!File.Exists(file)) throw new StackException($"--from-file {file}: no such file; give the path of a file holding only the value.");
             value = await File.ReadAllTextAsync(file, cancellationToken);
         }

@@ -84,7 +84,7 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
         lock (_lock)
         {
             ClearProgress();
-            var text = Redactor.Redact(message);
+            var text = Text.LongRuns.Shorten(Redactor.Redact(message));
             _error.WriteLine(_errorTerminal ? $"\e[31merror:\e[0m {text}" : $"error: {text}");
             _error.Flush();
         }
@@ -133,6 +133,7 @@ internal sealed class BuildConsole : IBuildLog, IDisposable
 
     string Format(string? target, LogLevel level, string line)
     {
+        if (level is LogLevel.Error or LogLevel.Warning) line = Text.LongRuns.Shorten(line);
         var prefix = target == null ? "" : $"[{target}]".PadRight(Math.Max(_prefixWidth + 2, target.Length + 2)) + "  ";
         if (!LogTerminal)
             return level switch

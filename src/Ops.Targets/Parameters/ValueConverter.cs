@@ -105,7 +105,22 @@ internal static partial class ValueConverter
         }
         if (t == typeof(TimeSpan))
         {
-            if (TryParseDuration(s, out var span)) { result = span; return true; }
+            bool parsed;
+            TimeSpan span;
+            try
+            {
+                parsed = TryParseDuration(s, out span);
+            }
+            catch (OverflowException)
+            {
+                (parsed, span) = (true, TimeSpan.MaxValue);
+            }
+            if (parsed && span > MaxDuration)
+            {
+                error = $"'{text}' is longer than the longest duration a wait can take, {FormatDuration(MaxDuration)}; use a shorter one, like 30m or 2h";
+                return false;
+            }
+            if (parsed) { result = span; return true; }
             error = $"'{text}' is not a duration; use a number with a unit, like 90s, 5m, 1h30m or 250ms";
             return false;
         }
@@ -119,6 +134,9 @@ internal static partial class ValueConverter
         }
         throw new NotSupportedException($"Parameter type {t} is not supported.");
     }
+
+    /// <summary>The longest duration a parameter may give: .NET's timers and timeouts wait at most int.MaxValue milliseconds (about 24.8 days).</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromMilliseconds(int.MaxValue - 1);
 
     /// <summary>Parses <c>90s</c>, <c>5m</c>, <c>1h30m</c>, <c>250ms</c>, <c>2d</c>, or <c>hh:mm:ss</c>. A bare number is refused: its unit would be a guess.</summary>
     public static bool TryParseDuration(string s, out TimeSpan span)

@@ -127,6 +127,41 @@ public static partial class ConformanceTable
                 Assert.Equal(["d1/2", "d1/1"], DynamoKeys(r["Items"]));
                 return Done;
             }, CreateDynamoTableWithItems),
+        Row("dynamodb", "BatchWriteItem",
+            x => ["dynamodb", "batch-write-item", "--request-items", new JsonObject
+            {
+                [x.Name] = new JsonArray(
+                    JsonNode.Parse("""{"PutRequest":{"Item":{"pk":{"S":"d3"},"sk":{"N":"1"},"state":{"S":"new"}}}}"""),
+                    JsonNode.Parse("{\"DeleteRequest\":{\"Key\":" + DynamoFirstKey + "}}")),
+            }.ToJsonString()],
+            async (x, r) =>
+            {
+                Assert.Empty(r!["UnprocessedItems"]!.AsObject());
+                Assert.Null(await GetDynamoFirstItem(x));
+                var added = (await x.Aws("dynamodb", "get-item", "--table-name", x.Name, "--key", """{"pk":{"S":"d3"},"sk":{"N":"1"}}"""))?["Item"];
+                Assert.Equal("new", (string?)added!["state"]!["S"]);
+            }, CreateDynamoTableWithItem),
+        Error("dynamodb", "BatchWriteItem",
+            x => ["dynamodb", "batch-write-item", "--request-items", new JsonObject
+            {
+                [x.Name] = new JsonArray(JsonNode.Parse("{\"DeleteRequest\":{\"Key\":" + DynamoFirstKey + "}}"), JsonNode.Parse("{\"DeleteRequest\":{\"Key\":" + DynamoFirstKey + "}}")),
+            }.ToJsonString()],
+            "ValidationException", CreateDynamoTableWithItem),
+        Row("dynamodb", "BatchGetItem",
+            x => ["dynamodb", "batch-get-item", "--request-items", new JsonObject
+            {
+                [x.Name] = new JsonObject { ["Keys"] = new JsonArray(JsonNode.Parse(DynamoFirstKey), JsonNode.Parse("""{"pk":{"S":"absent"},"sk":{"N":"9"}}""")) },
+            }.ToJsonString()],
+            (x, r) =>
+            {
+                var items = r!["Responses"]![x.Name]!.AsArray();
+                Assert.Equal("ok", (string?)items.Single()!["state"]!["S"]);
+                Assert.Empty(r["UnprocessedKeys"]!.AsObject());
+                return Done;
+            }, CreateDynamoTableWithItem),
+        Error("dynamodb", "BatchGetItem",
+            x => ["dynamodb", "batch-get-item", "--request-items", new JsonObject { [x.Name] = new JsonObject { ["Keys"] = new JsonArray(JsonNode.Parse(DynamoFirstKey)) } }.ToJsonString()],
+            "ResourceNotFoundException"),
         Row("dynamodb", "Scan",
             x => ["dynamodb", "scan", "--table-name", x.Name, "--filter-expression", "#s = :ok", "--expression-attribute-names", """{"#s":"state"}""",
                 "--expression-attribute-values", """{":ok":{"S":"ok"}}"""], async (x, r) =>

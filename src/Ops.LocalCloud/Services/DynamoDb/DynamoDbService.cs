@@ -25,5 +25,7 @@ internal sealed partial class DynamoDbService : ServiceHandler<DynamoDbState>
         On("DeleteItem", DeleteItem);
         On("Query", Query);
         On("Scan", Scan);
+        On("BatchWriteItem", BatchWriteItem);
+        On("BatchGetItem", BatchGetItem);
     }
 }

@@ -59,12 +59,14 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
     public static bool IsProtected(EcsTask task, DateTimeOffset now) => task.ProtectedUntil is { } until && until > now;
 
     /// <summary>Creates a task in the cluster and has the runner start whatever runs behind it (a service's tasks are startedBy their deployment id).</summary>
-    public EcsTask Launch(EcsCluster cluster, string taskDefinition, EcsContainerInstance? instance, string group, string? startedBy, string? deployment, string launchType, DateTimeOffset now)
+    public EcsTask Launch(EcsCluster cluster, string taskDefinition, EcsContainerInstance? instance, string group, string? startedBy, string? deployment, string launchType, DateTimeOffset now,
+        JsonObject? overrides = null)
     {
         var task = new EcsTask
         {
             Id = Guid.NewGuid().ToString("N"), TaskDefinition = taskDefinition, ContainerInstance = instance?.Id, Group = group,
             StartedBy = startedBy, DeploymentId = deployment, LaunchType = launchType, Created = now, Reported = reports,
+            Overrides = overrides?.DeepClone().AsObject(),
         };
         cluster.Tasks.Add(task);
         runner?.Started(ForRunner(cluster, task));
@@ -176,7 +178,33 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
 
     LocalTask ForRunner(EcsCluster cluster, EcsTask task) => new(
         cluster.Name, task.Id, task.TaskDefinition, task.Group,
-        state().TaskDefinitionSpec(task.TaskDefinition)?["containerDefinitions"]?.DeepClone().AsArray() ?? []);
+        WithOverrides(state().TaskDefinitionSpec(task.TaskDefinition)?["containerDefinitions"]?.DeepClone().AsArray() ?? [], task.Overrides));
+
+    /// <summary>
+    /// The containers as the task runs them: each containerOverride's <c>command</c> replaces its container's (for a
+    /// local command, the whole argv: see <see cref="Tasks.ContainerLaunch.OverrideCommandKey"/>) and its
+    /// <c>environment</c> entries replace or add the container's variables of the same name.
+    /// </summary>
+    static JsonArray WithOverrides(JsonArray containers, JsonObject? overrides)
+    {
+        foreach (var o in (overrides?["containerOverrides"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (containers.OfType<JsonObject>().FirstOrDefault(c => (string?)c["name"] == (string?)o["name"]) is not { } container) continue;
+            if (o["command"] is JsonArray command)
+            {
+                container["command"] = command.DeepClone();
+                container[Tasks.ContainerLaunch.OverrideCommandKey] = command.DeepClone();
+            }
+            if (o["environment"] is JsonArray environment)
+            {
+                var merged = (container["environment"] as JsonArray ?? []).OfType<JsonObject>()
+                    .Where(e => environment.OfType<JsonObject>().All(n => (string?)n["name"] != (string?)e["name"]))
+                    .Concat(environment.OfType<JsonObject>()).Select(e => (JsonNode?)e.DeepClone()).ToArray();
+                container["environment"] = new JsonArray(merged);
+            }
+        }
+        return containers;
+    }
 
     /// <summary>The ACTIVE container instance with the fewest live tasks, or null when there is none.</summary>
     public static EcsContainerInstance? Place(EcsCluster cluster) =>

@@ -19,7 +19,8 @@ internal sealed partial class EcsService
         {
             var instance = launchType == "FARGATE" ? null : EcsScheduler.Place(cluster);
             if (launchType != "FARGATE" && instance == null) { failures.Add(Failure(null, "RESOURCE:CPU")); continue; }
-            var task = _scheduler.Launch(cluster, TaskDefinitionArn(c, family, td.Revision), instance, Optional(i, "group") ?? $"family:{family}", Optional(i, "startedBy"), null, launchType, c.Now);
+            var task = _scheduler.Launch(cluster, TaskDefinitionArn(c, family, td.Revision), instance, Optional(i, "group") ?? $"family:{family}", Optional(i, "startedBy"), null, launchType, c.Now,
+                Overrides(i, td));
             tasks.Add(TaskView(cluster, task, c));
         }
         return new JsonObject { ["tasks"] = tasks, ["failures"] = failures };
@@ -33,11 +34,23 @@ internal sealed partial class EcsService
         foreach (var id in Strings(i, "containerInstances"))
         {
             var instance = FindInstance(cluster, id);
-            var task = _scheduler.Launch(cluster, TaskDefinitionArn(c, family, td.Revision), instance, Optional(i, "group") ?? $"family:{family}", Optional(i, "startedBy"), null, "EC2", c.Now);
+            var task = _scheduler.Launch(cluster, TaskDefinitionArn(c, family, td.Revision), instance, Optional(i, "group") ?? $"family:{family}", Optional(i, "startedBy"), null, "EC2", c.Now,
+                Overrides(i, td));
             tasks.Add(TaskView(cluster, task, c));
         }
         return new JsonObject { ["tasks"] = tasks, ["failures"] = new JsonArray() };
     });
+
+    /// <summary>RunTask's overrides, each containerOverride naming a container of the definition (as AWS checks).</summary>
+    static JsonObject? Overrides(JsonObject i, EcsTaskDefinition td)
+    {
+        if (i["overrides"] is not JsonObject overrides) return null;
+        var names = (td.Spec["containerDefinitions"] as JsonArray ?? []).Select(d => (string?)d?["name"]).ToHashSet();
+        foreach (var o in overrides["containerOverrides"] as JsonArray ?? [])
+            if (!names.Contains((string?)o?["name"]))
+                throw new AwsError("InvalidParameterException", $"Override for container named {(string?)o?["name"]} is not a container in the TaskDefinition.");
+        return overrides;
+    }
 
     JsonNode? StopTask(JsonObject i, RequestContext c) => Write(c, () =>
     {
@@ -140,6 +153,7 @@ internal sealed partial class EcsService
             ["group"] = t.Group, ["startedBy"] = t.StartedBy, ["launchType"] = t.LaunchType,
             ["createdAt"] = t.Created.ToString("O"),
             ["containers"] = ContainersView(cluster, t, last, c),
+            ["overrides"] = t.Overrides?.DeepClone() ?? new JsonObject { ["containerOverrides"] = new JsonArray() },
         };
         if (t.Runner != null) o["attributes"] = new JsonArray(new JsonObject { ["name"] = "ops.runner", ["value"] = t.Runner });
         if (t.ContainerInstance != null) o["containerInstanceArn"] = c.Arn("ecs", $"container-instance/{cluster.Name}/{t.ContainerInstance}");

@@ -20,6 +20,9 @@ internal sealed class EcsTask
     public string? StopCode { get; set; }
     public DateTimeOffset? ProtectedUntil { get; set; }
 
+    /// <summary>RunTask's or StartTask's <c>overrides</c> (containerOverrides: command, environment), shown by DescribeTasks.</summary>
+    public System.Text.Json.Nodes.JsonObject? Overrides { get; set; }
+
     /// <summary>Its status is what the task runner reported (started, stopped), not derived from the clock.</summary>
     public bool Reported { get; set; }
 

@@ -12,8 +12,45 @@ internal sealed partial class ElastiCacheService
     JsonNode? CreateCacheCluster(JsonObject i, RequestContext c) =>
         Create(State.Clusters, ElastiCacheRules.CacheClusterId(Identifiers.Required(i, "CacheClusterId")), i, c, "CacheClusterAlreadyExists", "CacheCluster", DescribeCluster);
 
-    JsonNode? DescribeCacheClusters(JsonObject i, RequestContext c) =>
-        List(State.Clusters, Optional(i, "CacheClusterId")?.ToLowerInvariant(), i, c, ClusterNotFound, "CacheClusters", DescribeCluster);
+    /// <summary>
+    /// Standalone clusters and, as on AWS, the member clusters of every replication group (<c>&lt;group&gt;-001</c>…);
+    /// node endpoints only with ShowCacheNodeInfo.
+    /// </summary>
+    JsonNode? DescribeCacheClusters(JsonObject i, RequestContext c) => Read(() =>
+    {
+        Sweep(State.Clusters, c.Now);
+        Sweep(State.Groups, c.Now);
+        var id = Optional(i, "CacheClusterId")?.ToLowerInvariant();
+        var nodes = Flag(i, "ShowCacheNodeInfo");
+        var all = State.Clusters.Select(kv => (kv.Key, View: DescribeCluster(kv.Key, kv.Value, c)))
+            .Concat(State.Groups.SelectMany(g => MemberClusters(g.Key, g.Value, c)))
+            .Where(x => id == null || x.Key == id)
+            .OrderBy(x => x.Key, StringComparer.Ordinal)
+            .ToList();
+        if (id != null && all.Count == 0) throw ClusterNotFound(id);
+        if (!nodes) foreach (var (_, view) in all) view.Remove("CacheNodes");
+        return Paginate(i, all.Select(x => (JsonNode?)x.View), "CacheClusters", "Marker", "MaxRecords", 100);
+    });
+
+    /// <summary>A replication group's member clusters as DescribeCacheClusters shows them: each one node of the group's Redis.</summary>
+    IEnumerable<(string Key, JsonObject View)> MemberClusters(string groupId, ElastiCacheResource g, RequestContext c)
+    {
+        var count = (int)(Number(g.Spec, "NumCacheClusters") ?? 1);
+        for (var n = 1; n <= count; n++)
+        {
+            var id = $"{groupId}-{n:000}";
+            var view = DescribeCluster(id, g, c);
+            view["ReplicationGroupId"] = groupId;
+            view["NumCacheNodes"] = 1;
+            view.Remove("ConfigurationEndpoint");
+            view["CacheNodes"] = new JsonArray(new JsonObject
+            {
+                ["CacheNodeId"] = "0001", ["CacheNodeStatus"] = Status(g, c),
+                ["Endpoint"] = new JsonObject { ["Address"] = Address(g, $"{id}.{groupId}.local-cloud.internal"), ["Port"] = g.Spec["Port"]?.DeepClone() ?? 6379 },
+            });
+            yield return (id, view);
+        }
+    }
 
     JsonNode? ModifyCacheCluster(JsonObject i, RequestContext c) =>
         Modify(State.Clusters, Required(i, "CacheClusterId").ToLowerInvariant(), i, c, ClusterNotFound, "CacheCluster", DescribeCluster, ClusterDeferred);

@@ -29,7 +29,7 @@ internal sealed partial class ElastiCacheService
         ["CacheNodeType"] = r.Spec["CacheNodeType"]?.DeepClone(),
         ["AtRestEncryptionEnabled"] = r.Spec["AtRestEncryptionEnabled"]?.DeepClone() ?? false,
         ["TransitEncryptionEnabled"] = r.Spec["TransitEncryptionEnabled"]?.DeepClone() ?? false,
-        ["MemberClusters"] = new JsonArray(Enumerable.Range(1, (int)(Number(r.Spec, "NumCacheClusters") ?? 1)).Select(n => (JsonNode?)$"{id}-00{n}").ToArray()),
+        ["MemberClusters"] = new JsonArray(Enumerable.Range(1, (int)(Number(r.Spec, "NumCacheClusters") ?? 1)).Select(n => (JsonNode?)$"{id}-{n:000}").ToArray()),
         ["ARN"] = c.Arn("elasticache", $"replicationgroup:{id}"),
         ["AuthTokenEnabled"] = r.Spec["AuthTokenEnabled"]?.DeepClone() ?? false,
         ["PendingModifiedValues"] = PendingOfGroup(r),

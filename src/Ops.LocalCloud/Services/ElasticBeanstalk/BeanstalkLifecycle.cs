@@ -13,16 +13,17 @@ internal sealed class BeanstalkLifecycle(TimeSpan delay, WebProcesses? web)
 {
     public string Status(BeanstalkEnvironment e, DateTimeOffset now)
     {
-        if (e.Real && web != null) return RealStatus(e);
+        if (e.Real && web != null) return RealStatus(e, now);
         if (e.TerminateStarted is { } t) return now < t + delay ? "Terminating" : "Terminated";
         if (e.UpdateStarted is { } u && now < u + delay) return "Updating";
         return now < e.Created + delay ? "Launching" : "Ready";
     }
 
-    string RealStatus(BeanstalkEnvironment e)
+    string RealStatus(BeanstalkEnvironment e, DateTimeOffset now)
     {
         var phase = web!.Phase(e.Id);
-        if (e.TerminateStarted != null) return phase == WebPhase.Stopped ? "Terminated" : "Terminating";
+        // Terminated once the process has stopped and, as on AWS, never sooner than the lifecycle's delay after the call.
+        if (e.TerminateStarted is { } t) return phase == WebPhase.Stopped && now >= t + delay ? "Terminated" : "Terminating";
         if (phase != WebPhase.Deploying) return "Ready";
         return web.Reason(e.Id) switch
         {

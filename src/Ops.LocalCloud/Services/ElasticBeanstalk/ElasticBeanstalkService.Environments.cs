@@ -64,7 +64,9 @@ internal sealed partial class ElasticBeanstalkService
         env.TerminateStarted ??= c.Now;
         _web?.Stop(env.Id);
         Event(c, env, "INFO", "terminateEnvironment is starting.");
-        return EnvironmentView(env, c);
+        var view = EnvironmentView(env, c);
+        view["Status"] = "Terminating"; // what AWS answers the call itself, however quickly the environment then goes
+        return view;
     });
 
     JsonNode? DescribeEnvironmentHealth(JsonObject i, RequestContext c) => Read(c, () =>
