@@ -20,8 +20,9 @@ internal sealed class JsonOperationUnmarshaller<T> : JsonResponseUnmarshaller wh
         context.Stream.CopyTo(buffer);
         var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         var contentType = context.ResponseData.GetHeaderValue("Content-Type");
+        // By the body, not the content type: emulators send JSON as text/html (moto's CloudWatch Logs does).
         var trimmed = bytes.TrimStart(" \t\r\n"u8);
-        if (contentType?.Contains("html", StringComparison.OrdinalIgnoreCase) == true || (trimmed.Length > 0 && trimmed[0] != (byte)'{'))
+        if (trimmed.Length > 0 && trimmed[0] != (byte)'{')
             throw new NotAwsAnswerException(NotAwsAnswerException.Describe(contentType, System.Text.Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 400)])));
         T value;
         try
