@@ -39,29 +39,14 @@ public sealed record OperatorCredentials(string AccessKey, string SecretKey)
     /// <summary>The pair kept in <paramref name="stateDirectory"/>, made (and its two files written, 0600) on first use.</summary>
     public static OperatorCredentials ForStateDirectory(string stateDirectory)
     {
-        var path = Path.Combine(stateDirectory, JsonFileName);
-        if (TryRead(stateDirectory) is { } existing)
-        {
-            WriteEnvFile(stateDirectory, existing);
-            return existing;
-        }
         DurableFiles.CreatePrivateDirectory(stateDirectory);
+        var path = Path.Combine(stateDirectory, JsonFileName);
         var fresh = Generate();
-        try
-        {
-            using (var stream = new FileStream(path, DurableFiles.NewPrivateFile(FileMode.CreateNew)))
-            {
-                stream.Write(Encoding.UTF8.GetBytes(fresh.ToCredentialProcessJson()));
-                stream.Flush(flushToDisk: true);
-            }
-            DurableFiles.FlushDirectory(stateDirectory);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            fresh = TryRead(stateDirectory) ?? throw new InvalidOperationException($"{path} was being written by another process; start again.");
-        }
-        WriteEnvFile(stateDirectory, fresh);
-        return fresh;
+        var keys = DurableFiles.CreatePrivateOnce(path, Encoding.UTF8.GetBytes(fresh.ToCredentialProcessJson()))
+            ? fresh
+            : TryRead(stateDirectory) ?? throw new InvalidOperationException($"{path} is damaged or was being written by another process; delete it and start again.");
+        WriteEnvFile(stateDirectory, keys);
+        return keys;
     }
 
     /// <summary>The pair kept in <paramref name="stateDirectory"/>, or null when there is none yet (or it is damaged).</summary>

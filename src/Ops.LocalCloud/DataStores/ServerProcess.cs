@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Diagnostics;
 using Ops.LocalCloud.Tasks;
 
-
 namespace Ops.LocalCloud.DataStores;
 
 /// <summary>

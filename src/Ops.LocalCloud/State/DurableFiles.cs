@@ -24,6 +24,29 @@ internal static class DurableFiles
         ? new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = share }
         : new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = share, UnixCreateMode = PrivateFile };
 
+    /// <summary>
+    /// Creates <paramref name="path"/> (0600) holding <paramref name="content"/>, flushed to disk with its directory entry,
+    /// unless it exists: false when it already existed or another process created it first (then read theirs).
+    /// </summary>
+    public static bool CreatePrivateOnce(string path, ReadOnlySpan<byte> content)
+    {
+        if (File.Exists(path)) return false;
+        try
+        {
+            using (var stream = new FileStream(path, NewPrivateFile(FileMode.CreateNew)))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+            FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+    }
+
     /// <summary>Names starting with this are unfinished writes, never objects or state.</summary>
     public const string TemporaryPrefix = ".tmp-";
 

@@ -57,26 +57,10 @@ internal sealed class SecretBox
     static byte[] LoadOrCreateKey(string directory)
     {
         var path = Path.Combine(directory, KeyFileName);
-        if (File.Exists(path))
-        {
-            var key = File.ReadAllBytes(path);
-            if (key.Length != 32) throw new InvalidOperationException($"The local cloud's key file {path} is damaged (expected 32 bytes); delete the state directory to start afresh.");
-            return key;
-        }
         var fresh = RandomNumberGenerator.GetBytes(32);
-        try
-        {
-            using (var stream = new FileStream(path, DurableFiles.NewPrivateFile(FileMode.CreateNew)))
-            {
-                stream.Write(fresh);
-                stream.Flush(flushToDisk: true);
-            }
-            DurableFiles.FlushDirectory(directory);
-            return fresh;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return File.ReadAllBytes(path); // another process created it first
-        }
+        if (DurableFiles.CreatePrivateOnce(path, fresh)) return fresh;
+        var key = File.ReadAllBytes(path); // made by an earlier run, or by another process first
+        if (key.Length != 32) throw new InvalidOperationException($"The local cloud's key file {path} is damaged (expected 32 bytes); delete the state directory to start afresh.");
+        return key;
     }
 }
