@@ -27,8 +27,8 @@ public sealed record LocalBackends
     public Tasks.IImageSource? Images { get; init; }
 }
 
-/// <summary>An ECS task as its runner sees it: its cluster and id (the last part of its ARN), what it runs, with which environment.</summary>
-public sealed record LocalTask(string Cluster, string TaskId, string TaskDefinitionArn, string Group, JsonArray ContainerDefinitions);
+/// <summary>An ECS task as its runner sees it: its cluster and id (the last part of its ARN), what it runs, with which environment, as which role.</summary>
+public sealed record LocalTask(string Cluster, string TaskId, string TaskDefinitionArn, string Group, JsonArray ContainerDefinitions, string? TaskRoleArn = null);
 
 /// <summary>Starts and stops whatever runs behind an ECS task.</summary>
 public interface ITaskRunner

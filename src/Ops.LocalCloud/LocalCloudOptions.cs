@@ -66,6 +66,13 @@ public sealed record LocalCloudOptions
     public bool RunWebProcesses { get; init; } = true;
 
     /// <summary>
+    /// Requests signed with a role's temporary credentials (what each task and web process gets from the credentials
+    /// endpoint, or AssumeRole) are evaluated against the role's policies and refused with AccessDenied when not
+    /// allowed. False evaluates nothing (the credentials are still issued). The operator's and public keys are never evaluated.
+    /// </summary>
+    public bool EnforceIam { get; init; } = true;
+
+    /// <summary>
     /// The <c>AWS_*</c> variables a process the local cloud runs (a task, a web process) calls it back with: the public
     /// keys (a task or web app never needs to start another program), region, endpoint.
     /// </summary>

@@ -27,7 +27,8 @@ public sealed class LocalCloudServer : IAsyncDisposable
 {
     readonly WebApplication _app;
     readonly Dictionary<string, ServiceHandler> _services;
-    readonly Dictionary<string, string> _secrets;
+    readonly Services.Iam.IamGate _gate;
+    readonly Services.Iam.CredentialsEndpoint _credentials;
     readonly StateStore _store;
     readonly S3Service _s3;
     readonly Tasks.ProcessTaskRunner? _tasks;
@@ -56,6 +57,9 @@ public sealed class LocalCloudServer : IAsyncDisposable
     public string WebStatus => Web.WebProcesses.Describe(_web, Options);
     public Uri Url { get; private set; } = null!;
     public RequestLog Requests { get; } = new();
+
+    /// <summary>Requests IAM refused since start (each is also a line of <c>iam-denied.log</c> in the state directory).</summary>
+    public long DeniedRequests => _gate.Denied;
     public FaultInjector Faults { get; } = new();
 
     LocalCloudServer(LocalCloudOptions options, DockerRegistryProcess? registry, string registryStatus)
@@ -83,15 +87,15 @@ public sealed class LocalCloudServer : IAsyncDisposable
         };
         Options = options;
         _hosts = new LoopbackHosts(options.AllowedHosts);
-        _secrets = new Dictionary<string, string>
-        {
-            [options.AccessKey] = options.SecretKey, [OperatorCredentials.PublicAccessKey] = OperatorCredentials.PublicSecretKey,
-        };
         _store = new StateStore(options.StateDirectory, options.Durability);
+        var iam = new Services.Iam.IamService(_store);
+        var sessions = new Iam.RoleSessions(options.Clock);
+        _gate = new Services.Iam.IamGate(options, iam, sessions);
+        _credentials = new Services.Iam.CredentialsEndpoint(iam, sessions, options);
         _s3 = new S3Service(options.StateDirectory);
-        _tasks = Tasks.ProcessTaskRunner.For(options);
-        _web = options.RunWebProcesses && options.StateDirectory != null && !OperatingSystem.IsWindows() ? new Web.WebProcesses(options.StateDirectory, _s3, options) : null;
-        _services = ServiceCatalog.Create(_store, options, _tasks, _s3, _web).ToDictionary(s => s.Model.SigningName);
+        _tasks = Tasks.ProcessTaskRunner.For(options, _credentials);
+        _web = options.RunWebProcesses && options.StateDirectory != null && !OperatingSystem.IsWindows() ? new Web.WebProcesses(options.StateDirectory, _s3, options, _credentials, iam) : null;
+        _services = ServiceCatalog.Create(_store, options, iam, sessions, _tasks, _s3, _web).ToDictionary(s => s.Model.SigningName);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -193,6 +197,11 @@ public sealed class LocalCloudServer : IAsyncDisposable
             await RefuseAsync(http, "Requests from web pages are refused: the local cloud answers AWS clients (SDKs, the aws CLI), which send no Origin or Sec-Fetch-* header, and never grants CORS.");
             return;
         }
+        if (http.Request.Path.StartsWithSegments(Services.Iam.CredentialsEndpoint.Prefix))
+        {
+            await _credentials.HandleAsync(http); // as ECS's agent: no signature, the path's token is the process's
+            return;
+        }
         if (_tasks != null && http.Request.Path.StartsWithSegments(Tasks.TaskMetadataEndpoint.Prefix))
         {
             await _tasks.Metadata.HandleAsync(http); // as on ECS: no signature, the path's token is the container's
@@ -226,7 +235,8 @@ public sealed class LocalCloudServer : IAsyncDisposable
         });
         try
         {
-            var signature = SigV4Verifier.Authenticate(headers, _secrets, DateTimeOffset.UtcNow, s3: false);
+            var signature = SigV4Verifier.Authenticate(headers, _gate.SecretOf, DateTimeOffset.UtcNow, s3: false);
+            var session = _gate.SessionOf(signature.Credential.AccessKey, headers, json: protocol == "json");
             if (service == null)
                 throw new AwsError("UnknownService", $"The local cloud does not serve '{scope!.Service}' (signed scope {scope.Date}/{scope.Region}/{scope.Service}).", 400);
             var body = await ReadBodyAsync(request, service.Name == "sqs" ? MaxSqsRequestBytes : MaxRequestBytes, http.RequestAborted);
@@ -265,8 +275,10 @@ public sealed class LocalCloudServer : IAsyncDisposable
                 "rest-xml" => WireCodec.DecodeRest(service.Model, op, labels!, Query(request), body),
                 _ => WireCodec.DecodeQuery(service.Model, op.Input, form),
             };
-            var context = new RequestContext(Options.Account, scope!.Region, requestId, Options.Clock.GetUtcNow(),
-                new Uri($"http://{request.Host}"));
+            _gate.Authorize(session, Iam.ActionResources.ActionOf(service.Model.SigningName, operation),
+                Services.Iam.IamGate.Resources(service.Model.SigningName, operation, input, scope!.Region, Options.Account), protocol, service.Model.SigningName, scope.Region);
+            var context = new RequestContext(Options.Account, scope.Region, requestId, Options.Clock.GetUtcNow(),
+                new Uri($"http://{request.Host}")) { Caller = session?.AssumedRoleArn, CallerIsOperator = signature.Credential.AccessKey == Options.AccessKey };
             var changes = _store.BeginRequest();
             var output = await service.HandleAsync(operation, input, context, http.RequestAborted);
             // Acknowledge only what would survive a crash now.
@@ -386,14 +398,20 @@ public sealed class LocalCloudServer : IAsyncDisposable
         });
         try
         {
-            var signature = SigV4Verifier.Authenticate(headers, _secrets, DateTimeOffset.UtcNow, s3: true);
+            var signature = SigV4Verifier.Authenticate(headers, _gate.SecretOf, DateTimeOffset.UtcNow, s3: true);
+            var session = _gate.SessionOf(signature.Credential.AccessKey, headers, json: false);
             var declared = headers["x-amz-content-sha256"];
             SigV4Verifier.Verify(signature, request.Method, RawPath(http), request.QueryString.Value ?? "", headers, declared, s3: true);
+            var (s3Action, s3Resource) = Iam.ActionResources.OfS3(request.Method, RawPath(http), request.Query.Keys);
+            _gate.Authorize(session, s3Action, [s3Resource], "s3", "s3", signature.Credential.Region);
             if (request.ContentLength > MaxS3ObjectBytes)
                 throw new AwsError("EntityTooLarge", $"Your proposed upload exceeds the maximum allowed size of {MaxS3ObjectBytes} bytes.", 400);
             await InjectFaultsAsync("s3", operation, () => new AwsError("SlowDown", "Please reduce your request rate.", 503), "InternalError", http.RequestAborted);
             await using var body = SigV4Verifier.IsHexHash(declared) ? new PayloadHashStream(request.Body, declared) : request.Body;
-            var context = new RequestContext(Options.Account, signature.Credential.Region, requestId, Options.Clock.GetUtcNow(), new Uri($"http://{request.Host}"));
+            var context = new RequestContext(Options.Account, signature.Credential.Region, requestId, Options.Clock.GetUtcNow(), new Uri($"http://{request.Host}"))
+            {
+                Caller = session?.AssumedRoleArn, CallerIsOperator = signature.Credential.AccessKey == Options.AccessKey,
+            };
             http.Response.Headers["x-amz-request-id"] = requestId;
             await _s3.HandleAsync(http, body, context, http.RequestAborted);
         }

@@ -19,8 +19,15 @@ public static class AwsCli
         return json;
     }
 
+    /// <summary>Runs it signed with temporary credentials (a role session: key, secret and session token).</summary>
+    public static Task<(int Code, JsonNode? Json, string Error)> TrySession((string AccessKey, string SecretKey, string Token) session, Uri endpoint, params string[] args) =>
+        TryAs(session.AccessKey, session.SecretKey, endpoint, args, session.Token);
+
     /// <summary>Runs it signed with the given keys.</summary>
-    public static async Task<(int Code, JsonNode? Json, string Error)> TryAs(string accessKey, string secretKey, Uri endpoint, params string[] args)
+    public static Task<(int Code, JsonNode? Json, string Error)> TryAs(string accessKey, string secretKey, Uri endpoint, params string[] args) =>
+        TryAs(accessKey, secretKey, endpoint, args, sessionToken: null);
+
+    static async Task<(int Code, JsonNode? Json, string Error)> TryAs(string accessKey, string secretKey, Uri endpoint, string[] args, string? sessionToken)
     {
         var info = new ProcessStartInfo("aws") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
@@ -28,6 +35,7 @@ public static class AwsCli
         foreach (var (k, v) in Environment) info.Environment[k] = v;
         info.Environment["AWS_ACCESS_KEY_ID"] = accessKey;
         info.Environment["AWS_SECRET_ACCESS_KEY"] = secretKey;
+        if (sessionToken != null) info.Environment["AWS_SESSION_TOKEN"] = sessionToken;
         using var p = Process.Start(info)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

@@ -24,6 +24,8 @@ public sealed class MotoProcess : IAsyncDisposable
         var process = Process.Start(new ProcessStartInfo("moto_server", ["-H", "127.0.0.1", "-p", port.ToString()])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            // AWS's managed policies (AmazonEC2ContainerServiceforEC2Role, Elastic Beanstalk's) exist in every account; moto loads them on request.
+            Environment = { ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true" },
         }) ?? throw new InvalidOperationException("moto_server did not start");
         var moto = new MotoProcess(process, new Uri($"http://127.0.0.1:{port}"));
         process.OutputDataReceived += moto.Record;

@@ -22,6 +22,10 @@ public sealed partial class StsClient : AwsClient
     public Task<GetCallerIdentityResponse> GetCallerIdentityAsync(GetCallerIdentityRequest? request = null, CancellationToken cancellationToken = default)
         => InvokeAsync<GetCallerIdentityRequest, GetCallerIdentityResponse>(GetCallerIdentityOperation, request ?? new GetCallerIdentityRequest(), cancellationToken);
 
+    static readonly AwsOperation AssumeRoleOperation = new("AssumeRole", ResultWrapper: "AssumeRoleResult");
+    public Task<AssumeRoleResponse> AssumeRoleAsync(AssumeRoleRequest request, CancellationToken cancellationToken = default)
+        => InvokeAsync<AssumeRoleRequest, AssumeRoleResponse>(AssumeRoleOperation, request, cancellationToken);
+
 }
 
 public sealed partial class GetCallerIdentityRequest
@@ -41,4 +45,120 @@ public sealed partial class GetCallerIdentityResponse
     public string? Arn { get; set; }
 
     internal GetCallerIdentityResponse ShallowCopy() => (GetCallerIdentityResponse)MemberwiseClone();
+}
+
+public sealed partial class AssumeRoleRequest
+{
+    [JsonPropertyName("RoleArn")]
+    public string? RoleArn { get; set; }
+
+    [JsonPropertyName("RoleSessionName")]
+    public string? RoleSessionName { get; set; }
+
+    [JsonPropertyName("PolicyArns"), ListShape(null, false)]
+    public List<PolicyDescriptorType>? PolicyArns { get; set; }
+
+    [JsonPropertyName("Policy")]
+    public string? Policy { get; set; }
+
+    [JsonPropertyName("DurationSeconds")]
+    public int? DurationSeconds { get; set; }
+
+    [JsonPropertyName("Tags"), ListShape(null, false)]
+    public List<Tag>? Tags { get; set; }
+
+    [JsonPropertyName("TransitiveTagKeys"), ListShape(null, false)]
+    public List<string>? TransitiveTagKeys { get; set; }
+
+    [JsonPropertyName("ExternalId")]
+    public string? ExternalId { get; set; }
+
+    [JsonPropertyName("SerialNumber")]
+    public string? SerialNumber { get; set; }
+
+    [JsonPropertyName("TokenCode")]
+    public string? TokenCode { get; set; }
+
+    [JsonPropertyName("SourceIdentity")]
+    public string? SourceIdentity { get; set; }
+
+    [JsonPropertyName("ProvidedContexts"), ListShape(null, false)]
+    public List<ProvidedContext>? ProvidedContexts { get; set; }
+
+    internal AssumeRoleRequest ShallowCopy() => (AssumeRoleRequest)MemberwiseClone();
+}
+
+public sealed partial class PolicyDescriptorType
+{
+    [JsonPropertyName("arn")]
+    public string? Arn { get; set; }
+
+    internal PolicyDescriptorType ShallowCopy() => (PolicyDescriptorType)MemberwiseClone();
+}
+
+public sealed partial class Tag
+{
+    [JsonPropertyName("Key")]
+    public string? Key { get; set; }
+
+    [JsonPropertyName("Value")]
+    public string? Value { get; set; }
+
+    internal Tag ShallowCopy() => (Tag)MemberwiseClone();
+}
+
+public sealed partial class ProvidedContext
+{
+    [JsonPropertyName("ProviderArn")]
+    public string? ProviderArn { get; set; }
+
+    [JsonPropertyName("ContextAssertion")]
+    public string? ContextAssertion { get; set; }
+
+    internal ProvidedContext ShallowCopy() => (ProvidedContext)MemberwiseClone();
+}
+
+public sealed partial class AssumeRoleResponse
+{
+    [JsonPropertyName("Credentials")]
+    public Credentials? Credentials { get; set; }
+
+    [JsonPropertyName("AssumedRoleUser")]
+    public AssumedRoleUser? AssumedRoleUser { get; set; }
+
+    [JsonPropertyName("PackedPolicySize")]
+    public int? PackedPolicySize { get; set; }
+
+    [JsonPropertyName("SourceIdentity")]
+    public string? SourceIdentity { get; set; }
+
+    internal AssumeRoleResponse ShallowCopy() => (AssumeRoleResponse)MemberwiseClone();
+}
+
+public sealed partial class Credentials
+{
+    [JsonPropertyName("AccessKeyId")]
+    public string? AccessKeyId { get; set; }
+
+    [JsonPropertyName("SecretAccessKey")]
+    public string? SecretAccessKey { get; set; }
+
+    [JsonPropertyName("SessionToken")]
+    public string? SessionToken { get; set; }
+
+    [JsonPropertyName("Expiration")]
+    public global::System.DateTimeOffset? Expiration { get; set; }
+
+    internal Credentials ShallowCopy() => (Credentials)MemberwiseClone();
+}
+
+public sealed partial class AssumedRoleUser
+{
+    [JsonPropertyName("AssumedRoleId")]
+    public string? AssumedRoleId { get; set; }
+
+    [JsonPropertyName("Arn")]
+    public string? Arn { get; set; }
+
+    internal AssumedRoleUser ShallowCopy() => (AssumedRoleUser)MemberwiseClone();
 }

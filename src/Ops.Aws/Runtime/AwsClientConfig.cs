@@ -33,7 +33,10 @@ internal sealed class AwsClientConfig : ClientConfig
         EndpointProvider = new AwsEndpointProvider(service);
         _userAgent = InternalSDKUtils.BuildUserAgentString(service.ServiceId, "1.0.0");
         RegionEndpoint = RegionEndpoint.GetBySystemName(connection.Region);
-        AuthenticationRegion = connection.Region;
+        // Global services (IAM, CloudFront) sign for us-east-1 and answer at one host, whatever region the stage is in.
+        AuthenticationRegion = AwsEndpointProvider.IsGlobal(service) && !connection.Region.StartsWith("cn-", StringComparison.Ordinal) && !connection.Region.StartsWith("us-gov-", StringComparison.Ordinal)
+            ? "us-east-1"
+            : connection.Region;
         if (connection.EndpointUrl != null) ServiceURL = connection.EndpointUrl.ToString();
         if (connection.MaxAttempts is { } attempts) MaxErrorRetry = Math.Max(0, attempts - 1);
         if (connection.RetryMode is { } mode) RetryMode = mode;
@@ -50,10 +53,13 @@ internal sealed class AwsClientConfig : ClientConfig
 
 /// <summary>
 /// Stands in for the generated rules-engine endpoint providers of the official packages:
-/// ServiceURL (set or from AWS_ENDPOINT_URL[_SERVICE]) if any, else https://{prefix}[-fips].{region}.{dnsSuffix}.
+/// ServiceURL (set or from AWS_ENDPOINT_URL[_SERVICE]) if any, else https://{prefix}[-fips].{region}.{dnsSuffix};
+/// for the global services in the aws partition, their one host (https://iam.amazonaws.com, https://cloudfront.amazonaws.com).
 /// </summary>
 internal sealed class AwsEndpointProvider(AwsServiceInfo service) : IEndpointProvider
 {
+    public static bool IsGlobal(AwsServiceInfo service) => service.EndpointPrefix is "iam" or "cloudfront";
+
     public Endpoint ResolveEndpoint(EndpointParameters parameters)
     {
         if (parameters["Endpoint"] is string url && url.Length > 0) return new Endpoint(url);
@@ -62,6 +68,7 @@ internal sealed class AwsEndpointProvider(AwsServiceInfo service) : IEndpointPro
         var fips = parameters["UseFIPS"] is true;
         var dualStack = parameters["UseDualStack"] is true;
         var partition = Amazon.Runtime.Internal.Endpoints.StandardLibrary.Fn.Partition(region);
+        if (IsGlobal(service) && partition.name == "aws" && !fips) return new Endpoint($"https://{service.EndpointPrefix}.amazonaws.com");
         var suffix = dualStack ? partition.dualStackDnsSuffix : partition.dnsSuffix;
         return new Endpoint($"https://{service.EndpointPrefix}{(fips ? "-fips" : "")}.{region}.{suffix}");
     }

@@ -36,7 +36,7 @@ internal static partial class SigV4Verifier
     }
 
     /// <summary>Everything that can be checked from the headers alone; throws the error AWS sends for the first problem.</summary>
-    public static Signature Authenticate(IReadOnlyDictionary<string, string> headers, IReadOnlyDictionary<string, string> secrets, DateTimeOffset now, bool s3)
+    public static Signature Authenticate(IReadOnlyDictionary<string, string> headers, Func<string, string?> secretOf, DateTimeOffset now, bool s3)
     {
         if (!headers.TryGetValue("authorization", out var authorization))
             throw s3
@@ -46,7 +46,7 @@ internal static partial class SigV4Verifier
         if (!m.Success)
             throw Malformed(s3, "the Authorization header must be 'AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/SERVICE/aws4_request, SignedHeaders=..., Signature=...'.");
         var credential = new Credential(m.Groups["key"].Value, m.Groups["date"].Value, m.Groups["region"].Value, m.Groups["service"].Value);
-        if (!secrets.TryGetValue(credential.AccessKey, out var secret))
+        if (secretOf(credential.AccessKey) is not { } secret)
             throw s3
                 ? new AwsError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403)
                 : new AwsError("UnrecognizedClientException", "The security token included in the request is invalid.", 403);

@@ -17,17 +17,20 @@ internal sealed class ProcessTaskRunner : ITaskRunner, IAsyncDisposable
     ITaskLogSink? _logs;
     int _disposed;
 
-    ProcessTaskRunner(LocalCloudOptions options, string pidDirectory)
+    readonly Services.Iam.CredentialsEndpoint _credentials;
+
+    ProcessTaskRunner(LocalCloudOptions options, string pidDirectory, Services.Iam.CredentialsEndpoint credentials)
     {
         _options = options;
+        _credentials = credentials;
         PidDirectory = pidDirectory;
         HostPath = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
         Metadata = new TaskMetadataEndpoint(this);
     }
 
     /// <summary>The runner for these options: with a state directory, <see cref="LocalCloudOptions.RunTasks"/> on and no other task backend; null otherwise.</summary>
-    public static ProcessTaskRunner? For(LocalCloudOptions options) =>
-        options is { RunTasks: true, StateDirectory: { } state, Backends.Tasks: null } ? new ProcessTaskRunner(options, Path.Combine(state, "tasks")) : null;
+    public static ProcessTaskRunner? For(LocalCloudOptions options, Services.Iam.CredentialsEndpoint credentials) =>
+        options is { RunTasks: true, StateDirectory: { } state, Backends.Tasks: null } ? new ProcessTaskRunner(options, Path.Combine(state, "tasks"), credentials) : null;
 
     public string PidDirectory { get; }
     public string HostPath { get; }
@@ -77,7 +80,11 @@ internal sealed class ProcessTaskRunner : ITaskRunner, IAsyncDisposable
     public void Untrack(LocalTask task, IEnumerable<ContainerProcess> processes, IEnumerable<string> tokens)
     {
         foreach (var p in processes) new TaskPidFile(p.Pid, 0, task.TaskId, p.Name).Delete(PidDirectory);
-        foreach (var t in tokens) _tokens.TryRemove(t, out _);
+        foreach (var t in tokens)
+        {
+            _tokens.TryRemove(t, out _);
+            _credentials.Revoke(t);
+        }
         _tasks.TryRemove(task.TaskId, out _);
     }
 
@@ -92,11 +99,22 @@ internal sealed class ProcessTaskRunner : ITaskRunner, IAsyncDisposable
     /// <summary>The task and container a token was given to.</summary>
     public bool TryResolve(string token, out (string Cluster, string TaskId, string Container) target) => _tokens.TryGetValue(token, out target);
 
-    /// <summary>What the runtime adds to a container's environment: this cloud's credentials, region, endpoint and metadata URIs.</summary>
-    public IReadOnlyDictionary<string, string> RuntimeEnvironment(string token)
+    /// <summary>
+    /// What the runtime adds to a container's environment: region, endpoint, metadata URIs, and credentials — with a
+    /// task role, the credentials endpoint's URI for that role (as ECS's agent gives it, with the same token as the
+    /// metadata endpoint, revoked when the task ends); without one, the public keys.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RuntimeEnvironment(string token, LocalTask task)
     {
         var env = _options.ClientEnvironment(Url);
         var url = env["AWS_ENDPOINT_URL"];
+        if (task.TaskRoleArn is { } role)
+        {
+            env.Remove("AWS_ACCESS_KEY_ID");
+            env.Remove("AWS_SECRET_ACCESS_KEY");
+            _credentials.Grant(token, () => role, "ecs-tasks.amazonaws.com", task.TaskId);
+            env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = Services.Iam.CredentialsEndpoint.UriFor(Url, token);
+        }
         env["ECS_CONTAINER_METADATA_URI_V4"] = $"{url}{TaskMetadataEndpoint.Prefix}/{token}/v4";
         env["ECS_AGENT_URI"] = $"{url}{TaskMetadataEndpoint.Prefix}/{token}/agent";
         return env;

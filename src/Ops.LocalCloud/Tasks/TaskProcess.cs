@@ -100,7 +100,7 @@ internal sealed class TaskProcess
     {
         var token = _runner.NewToken(_task, ContainerLaunch.NameOf(definition));
         _tokens.Add(token);
-        var runtime = _runner.RuntimeEnvironment(token);
+        var runtime = _runner.RuntimeEnvironment(token, _task);
         if (ContainerLaunch.IsLocalCommand(definition))
             return ContainerLaunch.ForLocalCommand(definition, runtime, _runner.HostPath);
         var image = (string?)definition["image"] ?? throw new TaskStartException($"CannotStartContainerError: container {ContainerLaunch.NameOf(definition)} names no image");

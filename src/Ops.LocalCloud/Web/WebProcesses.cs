@@ -26,10 +26,14 @@ internal sealed class WebProcesses : IAsyncDisposable
     Uri? _url;
     bool _disposed;
 
-    public WebProcesses(string stateDirectory, S3Service s3, LocalCloudOptions options)
+    readonly Services.Iam.CredentialsEndpoint _credentials;
+    readonly Services.Iam.IamService _iam;
+    readonly Dictionary<string, string> _credentialTokens = new(StringComparer.Ordinal);
+
+    public WebProcesses(string stateDirectory, S3Service s3, LocalCloudOptions options, Services.Iam.CredentialsEndpoint credentials, Services.Iam.IamService iam)
     {
         _root = Path.Combine(stateDirectory, "elasticbeanstalk");
-        (_s3, _options) = (s3, options);
+        (_s3, _options, _credentials, _iam) = (s3, options, credentials, iam);
         Records = ChildRecords.In(stateDirectory);
     }
 
@@ -165,7 +169,9 @@ internal sealed class WebProcesses : IAsyncDisposable
 
     /// <summary>
     /// A web process's environment: a few host variables (PATH, HOME, LANG, TMPDIR), the local cloud's endpoint and
-    /// credentials as <c>AWS_*</c>, the environment's own variables, and <c>PORT</c> (and <c>HOST</c>: loopback only).
+    /// region as <c>AWS_*</c>, credentials (with an instance profile, the credentials endpoint's URI for its role, as an
+    /// instance's metadata service would give them; without, the public keys), the environment's own variables, and
+    /// <c>PORT</c> (and <c>HOST</c>: loopback only).
     /// </summary>
     public IReadOnlyDictionary<string, string> Environment(WebDeployment d)
     {
@@ -175,6 +181,19 @@ internal sealed class WebProcesses : IAsyncDisposable
         env.TryAdd("PATH", "/usr/local/bin:/usr/bin:/bin");
         if (_url != null)
             foreach (var (k, v) in _options.ClientEnvironment(_url)) env[k] = v;
+        if (_url != null && d.InstanceProfile is { } profile)
+        {
+            env.Remove("AWS_ACCESS_KEY_ID");
+            env.Remove("AWS_SECRET_ACCESS_KEY");
+            var token = Services.Iam.CredentialsEndpoint.NewToken();
+            lock (_credentialTokens)
+            {
+                if (_credentialTokens.Remove(d.EnvironmentId, out var old)) _credentials.Revoke(old);
+                _credentialTokens[d.EnvironmentId] = token;
+            }
+            _credentials.Grant(token, () => _iam.RoleOfInstanceProfile(profile, _options.Account), "ec2.amazonaws.com", d.EnvironmentId);
+            env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = Services.Iam.CredentialsEndpoint.UriFor(_url, token);
+        }
         foreach (var (k, v) in d.Variables) env[k] = v;
         env["PORT"] = d.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["HOST"] = "127.0.0.1";

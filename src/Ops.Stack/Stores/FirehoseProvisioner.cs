@@ -51,7 +51,7 @@ public sealed class FirehoseProvisioner(FleetContext context) : IStatusSource
                     BufferingHints = new BufferingHints { IntervalInSeconds = spec.BufferSeconds, SizeInMBs = 5 },
                 },
             },
-            Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
+            Tags = context.Stack.Tags.Select(t => new Ops.Aws.Firehose.Tag { Key = t.Key, Value = t.Value }).ToList(),
         }, cancellationToken));
         return [change];
     }

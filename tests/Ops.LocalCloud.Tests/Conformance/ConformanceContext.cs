@@ -6,6 +6,9 @@ namespace Ops.LocalCloud.Tests.Conformance;
 public sealed class ConformanceContext(Uri endpoint)
 {
     public string Name { get; } = LocalCloudFixture.Unique("conf");
+
+    /// <summary>The cloud's endpoint, for a follow-up call that is expected to fail.</summary>
+    public Uri Endpoint => endpoint;
     public Dictionary<string, string> Values { get; } = new();
     public string this[string key] => Values[key];
 

@@ -7,7 +7,7 @@ public static partial class ConformanceTable
 {
     public static readonly IReadOnlyList<ConformanceRow> All =
     [
-        .. Sts, .. CloudFront, .. Firehose, .. Logs, .. Ecs, .. Ec2, .. Ecr, .. ElasticBeanstalk,
+        .. Sts, .. StsAssume, .. Iam, .. CloudFront, .. Firehose, .. Logs, .. Ecs, .. Ec2, .. Ecr, .. ElasticBeanstalk,
         .. Rds, .. Redshift, .. ElastiCache, .. DynamoDb, .. Sns, .. Sqs, .. Ssm,
     ];
 

@@ -54,10 +54,10 @@ public sealed class ComputeConformanceTests(LocalCloudFixture cloud) : Conforman
     public Task Operation_answers_as_AWS_does(string name) => Run(name);
 }
 
-/// <summary>Data, messaging and the rest: RDS, Redshift, ElastiCache, DynamoDB, SNS, SQS, SSM, STS, CloudFront, Firehose, Logs.</summary>
+/// <summary>Data, messaging and the rest: RDS, Redshift, ElastiCache, DynamoDB, SNS, SQS, SSM, STS, IAM, CloudFront, Firehose, Logs.</summary>
 public sealed class DataConformanceTests(LocalCloudFixture cloud) : ConformanceTests(cloud), IClassFixture<LocalCloudFixture>
 {
-    static readonly string[] Names = ["rds", "redshift", "elasticache", "dynamodb", "sns", "sqs", "ssm", "sts", "cloudfront", "firehose", "logs"];
+    static readonly string[] Names = ["rds", "redshift", "elasticache", "dynamodb", "sns", "sqs", "ssm", "sts", "iam", "cloudfront", "firehose", "logs"];
     protected override IReadOnlySet<string> Services => Names.ToHashSet();
     public static TheoryData<string> Rows() => RowsOf(Names);
 
@@ -79,7 +79,7 @@ public sealed class ConformanceGuardTests
     [Fact]
     public void Every_served_operation_has_a_row_that_asserts_its_response()
     {
-        var served = ServiceCatalog.Create(new StateStore(null), new LocalCloudOptions())
+        var served = ServiceCatalog.Create(new StateStore(null), new LocalCloudOptions(), new Ops.LocalCloud.Services.Iam.IamService(new StateStore(null)), new Ops.LocalCloud.Iam.RoleSessions(TimeProvider.System))
             .SelectMany(s => s.Model.Operations.Keys.Select(op => $"{s.Name} {op}")).ToHashSet();
         var rows = ConformanceTable.All.Where(r => r.Expect != null).Select(r => $"{r.Service} {r.Operation}").ToHashSet();
         var problems = served.Except(rows).Order().Select(op => $"{op}: no conformance row asserts its response")

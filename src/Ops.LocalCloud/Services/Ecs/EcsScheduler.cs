@@ -176,9 +176,13 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
         return next;
     }
 
-    LocalTask ForRunner(EcsCluster cluster, EcsTask task) => new(
-        cluster.Name, task.Id, task.TaskDefinition, task.Group,
-        WithOverrides(state().TaskDefinitionSpec(task.TaskDefinition)?["containerDefinitions"]?.DeepClone().AsArray() ?? [], task.Overrides));
+    LocalTask ForRunner(EcsCluster cluster, EcsTask task)
+    {
+        var spec = state().TaskDefinitionSpec(task.TaskDefinition);
+        return new LocalTask(cluster.Name, task.Id, task.TaskDefinition, task.Group,
+            WithOverrides(spec?["containerDefinitions"]?.DeepClone().AsArray() ?? [], task.Overrides),
+            (string?)task.Overrides?["taskRoleArn"] ?? (string?)spec?["taskRoleArn"]);
+    }
 
     /// <summary>
     /// The containers as the task runs them: each containerOverride's <c>command</c> replaces its container's (for a
