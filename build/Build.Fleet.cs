@@ -31,7 +31,7 @@ sealed partial class Build
     Target CreateEcs => _ => _
         .Description("Create or correct the stage's ECS cluster, log group, task definition (image pinned by digest) and service")
         .Requires(() => StackIsValid)
-        .DependsOn(CreateQueues, CreateWorkerLogTable, CreateEcrRepository)
+        .DependsOn(CreateIam, CreateQueues, CreateWorkerLogTable, CreateEcrRepository)
         .After(BuildDocker)
         .Executes(ct => FleetAsync(f => new EcsProvisioner(f).EnsureAsync(ct), ct));
 

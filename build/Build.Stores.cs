@@ -48,7 +48,7 @@ sealed partial class Build
     Target CreateFirehoseStream => _ => _
         .Description("Create the stage's Firehose stream: records land in the Firehose bucket, then COPY into the stream-timeseries Redshift cluster")
         .Requires(() => StackIsValid)
-        .DependsOn(CreateBuckets, CreateStreamtimeseriesRedshift)
+        .DependsOn(CreateIam, CreateBuckets, CreateStreamtimeseriesRedshift)
         .Executes(ct => FleetAsync(f => new FirehoseProvisioner(f).EnsureAsync(ct), ct));
 
     Target CreateDynamodbTables => _ => _

@@ -6,9 +6,9 @@ namespace Ops.Build;
 sealed partial class Build
 {
     Target Up => _ => _
-        .Description("Create or correct everything of the stage that exists as a target: groups, topics, tables, buckets, RDS, Redshift ×2, Redis, Firehose, queues, repository, ECS, the web environment; parallel where independent")
+        .Description("Create or correct everything of the stage that exists as a target: roles, groups, topics, tables, buckets, RDS, Redshift ×2, Redis, Firehose, queues, repository, ECS, the web environment; parallel where independent")
         .Requires(() => StackIsValid)
-        .DependsOn(CreateSecurityGroups, CreateTopics, CreateDynamodbTables, CreateBuckets, CreateRdsInstance, CreateRedshiftCluster,
+        .DependsOn(CreateIam, CreateSecurityGroups, CreateTopics, CreateDynamodbTables, CreateBuckets, CreateRdsInstance, CreateRedshiftCluster,
             CreateStreamtimeseriesRedshift, CreateRedisCluster, CreateFirehoseStream, CreateQueues, CreateWorkerLogTable, CreateEcrRepository, CreateEcs, Create)
         .Executes(() => Log.Info(_changesMade == 0
             ? $"stage {StageStack.Stage} is up: nothing to change"

@@ -21,6 +21,7 @@ sealed partial class Build
         .Description("Create or correct the Elastic Beanstalk application and the stage's environment (first version from web.source, env vars, health check); generates Django's keys, then secrets-check")
         .Requires(() => StackIsValid)
         .Requires(() => WebSourceIsValid)
+        .DependsOn(CreateIam)
         // After every target that makes a secret secrets-check requires (the stores' passwords), and what the settings read.
         .After(CreateSecurityGroups, CreateTopics, CreateRdsInstance, CreateRedshiftCluster, CreateStreamtimeseriesRedshift, CreateRedisCluster, CreateQueues, CreateBuckets)
         .Executes(ct => FleetAsync(f => new WebEnvironmentProvisioner(f).EnsureAsync(ct), ct));

@@ -40,6 +40,9 @@ sealed partial class Build : BuildBase
     [Parameter("Host names the local cloud answers besides 127.0.0.0/8, localhost and [::1] (every other Host gets 403: no DNS rebinding), like my-laptop.lan.")]
     public string[] LocalCloudHosts = [];
 
+    [Parameter("Whether the local cloud enforces IAM for what runs inside it: on (tasks and web processes are refused what their roles do not allow) or off.")]
+    public LocalCloudIam LocalCloudIam = LocalCloudIam.On;
+
     LocalCloudHost? _localCloud;
 
     /// <summary>The domain's view of this build's log.</summary>
@@ -50,6 +53,7 @@ sealed partial class Build : BuildBase
         LocalCloudSpeed == LocalCloudSpeed.Instant ? LifecycleDelays.Instant : LifecycleDelays.Realistic,
         RegistryPort,
         LocalCloudHosts,
+        LocalCloudIam == LocalCloudIam.On,
         Log);
 
     [Parameter("Print what would change and change nothing.")]

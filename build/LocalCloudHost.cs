@@ -13,7 +13,7 @@ namespace Ops.Build;
 /// in-process on a free port. State lives in <c>.nuke/temp/local-cloud/</c>, so runs see the same cloud.
 /// ECR is backed by a docker-registry on <c>registryPort</c> when docker-registry is installed.
 /// </summary>
-sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int? registryPort, IReadOnlyList<string> allowedHosts, IBuildLog log) : ILocalCloud, IAsyncDisposable
+sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int? registryPort, IReadOnlyList<string> allowedHosts, bool enforceIam, IBuildLog log) : ILocalCloud, IAsyncDisposable
 {
     sealed record ServerInfo(string Url, int Pid);
 
@@ -60,7 +60,7 @@ sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int? 
         {
             _server = await LocalCloudServer.StartAsync(new LocalCloudOptions
             {
-                Port = port, StateDirectory = stateDirectory, Delays = delays, RunRegistry = true, RegistryPort = registryPort, AllowedHosts = allowedHosts,
+                Port = port, StateDirectory = stateDirectory, Delays = delays, RunRegistry = true, RegistryPort = registryPort, AllowedHosts = allowedHosts, EnforceIam = enforceIam,
             }, cancellationToken);
         }
         catch (RegistryUnavailableException e) when (e.PortTaken)
@@ -75,6 +75,9 @@ sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int? 
         log.Info(_server.RegistryStatus);
         log.Info(_server.DataStoreStatus);
         log.Info(_server.WebStatus);
+        log.Info(enforceIam
+            ? "iam: enforced — tasks and web processes run as their roles and are refused what their policies do not allow (denials in iam-denied.log)"
+            : "iam: NOT enforced (--local-cloud-iam off) — tasks and web processes still get their roles' credentials, but nothing is refused");
         return _server;
     }
 
@@ -125,6 +128,8 @@ sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int? 
     {
         if (_server != null)
         {
+            if (_server.DeniedRequests > 0)
+                log.Warning($"iam: the local cloud refused {_server.DeniedRequests} request(s) a role's policies did not allow; see {Relative(Path.Combine(stateDirectory, "iam-denied.log"))}");
             await _server.DisposeAsync();
             File.Delete(InfoPath);
         }

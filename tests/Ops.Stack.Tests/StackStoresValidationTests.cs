@@ -30,6 +30,11 @@ public sealed class StackStoresValidationTests
     [InlineData("defaults:\n  web: {environment: ab}\n", "'ab' is not a valid Elastic Beanstalk environment name")]
     [InlineData("defaults:\n  statics: {distribution: e123}\n", "'e123' is not a valid CloudFront distribution id")]
     [InlineData("defaults:\n  firehose: {buffer: 10s}\n", "defaults.firehose.buffer: 10s is out of range 1m–15m")]
+    [InlineData("defaults:\n  iam: {worker-statements: [\"Allow s3GetObject arn:aws:s3:::iotile-firmware/*\"]}\n", "'Allow s3GetObject arn:aws:s3:::iotile-firmware/*' is not a valid IAM statement")]
+    [InlineData("defaults:\n  iam: {web-statements: [\"Allow s3:GetObject arn:aws:s3:iotile-firmware\"]}\n", "is not a valid IAM statement (Allow or Deny, then service:Action")]
+    [InlineData("defaults:\n  iam: {web-statements: [\"Permit s3:GetObject *\"]}\n", "like Allow s3:GetObject arn:aws:s3:::iotile-firmware/*")]
+    [InlineData("defaults:\n  iam: {web-role: \"iotile-worker-{stage}\"}\n", "'iotile-worker-dev' is also iam.worker-role — give each role its own name")]
+    [InlineData("defaults:\n  pipeline: {repository: iotile}\n", "'iotile' is not a valid GitHub repository (owner/name)")]
     public void A_bad_store_field_is_one_line_naming_it_and_the_fix(string file, string expected)
     {
         var message = ErrorOf(file);

@@ -23,7 +23,7 @@ namespace Ops.Stack.Drills;
 /// destroy: teardown (drain, then the compute), then every data store and resource of the stage, dependents first —
 /// Firehose stream; RDS instance and both Redshift clusters, each with a final snapshot (deletion protection turned off
 /// first); Redis; DynamoDB tables; buckets (emptied); queues; topics; secrets and deploy records; ECS cluster and log
-/// group; security groups; last the rollout table, which holds this run's lease. The Elastic Beanstalk application and
+/// group; security groups; the rollout table, which holds this run's lease; last the stage's roles (GitHub's OIDC provider, the account's, stays). The Elastic Beanstalk application and
 /// the ECR repository are shared by every stage and stay. The caller checks the confirmation (--destroy-data, --confirm,
 /// --allow-prod) before anything runs. Each step skips what is already gone, so a re-run after a partial one finishes the
 /// job.
@@ -55,6 +55,7 @@ public sealed class StageDestroyer(RolloutSession session)
         // Last: the rollout table holds this run's lease (taken again, and the table made again, by every run).
         if (!Context.DryRun) await session.ReleaseLeaseAsync();
         changes.AddRange(await TablesAsync([Context.Stack.Rollout.Table], ct));
+        changes.AddRange(await new Identity.IamProvisioner(Context).DeleteAsync(ct));
         Context.Log.Info($"kept (shared by every stage): Elastic Beanstalk application {Context.Stack.Web.Application} and its versions, ECR repository {Context.Stack.Repository.Name}");
         return changes;
     }

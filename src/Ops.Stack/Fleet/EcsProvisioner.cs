@@ -73,7 +73,8 @@ public sealed class EcsProvisioner(FleetContext context, string? pinnedImage = n
         }
 
         var taskDefinition = latest?.TaskDefinitionArn;
-        var definitionDrift = latest == null ? null : TaskDefinitionDiff.Between(latest, wanted, Cpu, Memory);
+        var roles = await RolesAsync(cancellationToken);
+        var definitionDrift = latest == null ? null : TaskDefinitionDiff.Between(latest, wanted, Cpu, Memory, roles);
         if (latest == null || definitionDrift!.Count > 0)
         {
             var found = latest == null
@@ -123,14 +124,20 @@ public sealed class EcsProvisioner(FleetContext context, string? pinnedImage = n
     internal async Task<TaskDefinition> RegisterAsync(ContainerDefinition container, CancellationToken cancellationToken)
     {
         var ecs = context.Stack.Ecs;
+        var roles = await RolesAsync(cancellationToken);
         var registered = (await _ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest
         {
             Family = ecs.TaskFamily, ContainerDefinitions = [container], Cpu = Cpu, Memory = Memory,
+            TaskRoleArn = roles.TaskRoleArn, ExecutionRoleArn = roles.ExecutionRoleArn,
             RequiresCompatibilities = context.IsLocalCloud ? null : ["EC2"], Tags = EcsTags(),
         }, cancellationToken)).TaskDefinition!;
         context.Log.Info($"registered {ecs.TaskFamily}:{registered.Revision}");
         return registered;
     }
+
+    /// <summary>The stage's worker task and execution roles (create-iam makes them) in this account.</summary>
+    async Task<TaskRoles> RolesAsync(CancellationToken ct) =>
+        TaskRoles.Of(context.Stack, (await new Ops.Aws.Sts.StsClient(context.Connection).GetCallerIdentityAsync(cancellationToken: ct)).Account!);
 
     string Cpu => context.Stack.Ecs.Cpu.ToString();
 

@@ -6,7 +6,7 @@ namespace Ops.Stack.Fleet;
 internal static class TaskDefinitionDiff
 {
     /// <summary>The differences, as changes (empty: the latest revision is what would be registered).</summary>
-    public static List<Change> Between(TaskDefinition latest, ContainerDefinition wanted, string cpu, string memory)
+    public static List<Change> Between(TaskDefinition latest, ContainerDefinition wanted, string cpu, string memory, TaskRoles? roles = null)
     {
         var changes = new List<Change>();
         void Compare(string setting, string? old, string? @new)
@@ -16,6 +16,11 @@ internal static class TaskDefinitionDiff
 
         Compare("task cpu", latest.Cpu, cpu);
         Compare("task memory", latest.Memory, memory);
+        if (roles != null)
+        {
+            Compare("task role", latest.TaskRoleArn, roles.TaskRoleArn);
+            Compare("execution role", latest.ExecutionRoleArn, roles.ExecutionRoleArn);
+        }
         var have = latest.ContainerDefinitions?.FirstOrDefault(c => c.Name == wanted.Name);
         if (have == null)
         {

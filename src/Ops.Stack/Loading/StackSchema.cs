@@ -24,7 +24,6 @@ internal static class StackSchema
     static readonly NameRule SecurityGroup = NameRule.Of(@"^(?![sS][gG]-)[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}$", "security group name",
         "1–255 ASCII letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*, not starting with sg-", "iotile-ecs-{stage}");
     static readonly NameRule SsmParameter = NameRule.Of(@"^/?[A-Za-z0-9_.\-/]{1,2047}$", "SSM parameter name", "letters, digits and _ . - /", "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id");
-    static readonly NameRule InstanceProfile = NameRule.Of(@"^[\w+=,.@-]{1,128}$", "instance profile name", "1–128 letters, digits and + = , . @ - _", "ecsInstanceRole");
     static readonly NameRule Subnet = NameRule.Of("^subnet-[0-9a-f]{8,17}$", "subnet id", "subnet- and 8 or 17 hex digits", "subnet-0123456789abcdef0");
 
     static readonly NameRule RdsId = NameRule.Of("^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$", "RDS DB instance identifier",
@@ -50,6 +49,11 @@ internal static class StackSchema
     static readonly NameRule StreamName = NameRule.Of("^[A-Za-z0-9_.-]{1,64}$", "Firehose stream name", "1–64 letters, digits and _ . -", "iotile-streamtimeseries-{stage}");
     static readonly NameRule WarehouseTable = NameRule.Of("^[A-Za-z_][A-Za-z0-9_]{0,126}$", "Redshift table name", "1–127 letters, digits and _, not starting with a digit", "stream_data");
     static readonly NameRule RoleName = NameRule.Of(@"^[\w+=,.@-]{1,64}$", "IAM role name", "1–64 letters, digits and + = , . @ - _", "iotile-firehose-{stage}");
+    static readonly NameRule Statement = NameRule.Of(
+        @"^(Allow|Deny) (\*|[a-z0-9-]+:[A-Za-z0-9*?]+)(,[a-z0-9-]+:[A-Za-z0-9*?]+)* (\*|arn:aws(-[a-z]+)*:[a-z0-9-]+:[a-z0-9-*]*:(\d{12}|\*)?:[^\s,]+)(,arn:aws(-[a-z]+)*:[a-z0-9-]+:[a-z0-9-*]*:(\d{12}|\*)?:[^\s,]+)*$",
+        "IAM statement", "Allow or Deny, then service:Action[,service:Action…], then * or an ARN arn:aws:service:region:account:resource[,ARN…], separated by single spaces",
+        "Allow s3:GetObject arn:aws:s3:::iotile-firmware/*");
+    static readonly NameRule GitHubRepository = NameRule.Of(@"^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$", "GitHub repository", "owner/name", "iotile/iotile-cloud");
     static readonly NameRule Cron = NameRule.Of(@"^[0-9*,/-]+( [0-9*,/-]+){4}$", "cron schedule", "five fields of digits, *, ',', '/' and '-' (minute hour day month weekday, UTC)", "17 3 * * *");
 
     static readonly NameRule Distribution = NameRule.Of("^[A-Z0-9]{8,20}$", "CloudFront distribution id", "8–20 uppercase letters and digits", "E2QWRUHAPOMQZL");
@@ -128,7 +132,7 @@ internal static class StackSchema
         new("instances.type", FieldKind.Text, s => s.Instances.InstanceType, (s, v) => s with { Instances = s.Instances with { InstanceType = (string)v! } }) { Rule = InstanceType },
         new("instances.count", FieldKind.Count, s => s.Instances.Count, (s, v) => s with { Instances = s.Instances with { Count = (int)v! } }) { Min = 0, Max = 100 },
         new("instances.ami-parameter", FieldKind.Text, s => s.Instances.AmiParameter, (s, v) => s with { Instances = s.Instances with { AmiParameter = (string)v! } }) { Rule = SsmParameter },
-        new("instances.instance-profile", FieldKind.Text, s => s.Instances.InstanceProfile, (s, v) => s with { Instances = s.Instances with { InstanceProfile = (string)v! } }) { Rule = InstanceProfile },
+        new("instances.instance-profile", FieldKind.Text, s => s.Instances.InstanceProfile, (s, v) => s with { Instances = s.Instances with { InstanceProfile = (string)v! } }) { Rule = RoleName },
         new("instances.security-group", FieldKind.Text, s => s.Instances.SecurityGroup, (s, v) => s with { Instances = s.Instances with { SecurityGroup = (string)v! } }) { Rule = SecurityGroup },
         new("instances.subnet", FieldKind.OptionalText, s => s.Instances.Subnet, (s, v) => s with { Instances = s.Instances with { Subnet = (string?)v } }) { Rule = Subnet },
         new("rollout.table", FieldKind.Text, s => s.Rollout.Table, (s, v) => s with { Rollout = s.Rollout with { Table = (string)v! } }) { Rule = RolloutTable },
@@ -188,9 +192,17 @@ internal static class StackSchema
         new("local.command", FieldKind.List, s => s.Local.Command, (s, v) => s with { Local = s.Local with { Command = (IReadOnlyList<string>)v! } }),
         new("local.directory", FieldKind.Text, s => s.Local.Directory, (s, v) => s with { Local = s.Local with { Directory = (string)v! } }) { Rule = RelativePath },
         new("local.prepare", FieldKind.List, s => s.Local.Prepare, (s, v) => s with { Local = s.Local with { Prepare = (IReadOnlyList<string>)v! } }),
+        new("iam.worker-role", FieldKind.Text, s => s.Iam.WorkerRole, (s, v) => s with { Iam = s.Iam with { WorkerRole = (string)v! } }) { Rule = RoleName },
+        new("iam.execution-role", FieldKind.Text, s => s.Iam.ExecutionRole, (s, v) => s with { Iam = s.Iam with { ExecutionRole = (string)v! } }) { Rule = RoleName },
+        new("iam.web-role", FieldKind.Text, s => s.Iam.WebRole, (s, v) => s with { Iam = s.Iam with { WebRole = (string)v! } }) { Rule = RoleName },
+        new("iam.web-service-role", FieldKind.Text, s => s.Iam.WebServiceRole, (s, v) => s with { Iam = s.Iam with { WebServiceRole = (string)v! } }) { Rule = RoleName },
+        new("iam.deploy-role", FieldKind.Text, s => s.Iam.DeployRole, (s, v) => s with { Iam = s.Iam with { DeployRole = (string)v! } }) { Rule = RoleName },
+        new("iam.worker-statements", FieldKind.List, s => s.Iam.WorkerStatements, (s, v) => s with { Iam = s.Iam with { WorkerStatements = (IReadOnlyList<string>)v! } }) { Rule = Statement },
+        new("iam.web-statements", FieldKind.List, s => s.Iam.WebStatements, (s, v) => s with { Iam = s.Iam with { WebStatements = (IReadOnlyList<string>)v! } }) { Rule = Statement },
         new("pipeline.deploy-on-push", FieldKind.Flag, s => s.Pipeline.DeployOnPush, (s, v) => s with { Pipeline = s.Pipeline with { DeployOnPush = (bool)v! } }),
         new("pipeline.nightly-drill", FieldKind.Flag, s => s.Pipeline.NightlyDrill, (s, v) => s with { Pipeline = s.Pipeline with { NightlyDrill = (bool)v! } }),
         new("pipeline.drill-schedule", FieldKind.Text, s => s.Pipeline.DrillSchedule, (s, v) => s with { Pipeline = s.Pipeline with { DrillSchedule = (string)v! } }) { Rule = Cron },
+        new("pipeline.repository", FieldKind.OptionalText, s => s.Pipeline.Repository, (s, v) => s with { Pipeline = s.Pipeline with { Repository = (string?)v } }) { Rule = GitHubRepository },
     ];
 
     static IEnumerable<StackField> Queue(string which, Func<StageStack, QueueSpec> get, Func<StageStack, QueueSpec, StageStack> set)

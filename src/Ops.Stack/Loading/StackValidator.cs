@@ -98,6 +98,9 @@ internal static class StackValidator
             ("tables.filter-log", stack.Tables.FilterLog), ("tables.devices", stack.Tables.Devices));
         Distinct(At, origins, "SNS topic", "give each topic its own name",
             ("topics.staff", stack.Topics.Staff), ("topics.web", stack.Topics.Web), ("topics.cache", stack.Topics.Cache));
+        Distinct(At, origins, "IAM role", "give each role its own name",
+            ("iam.worker-role", stack.Iam.WorkerRole), ("iam.execution-role", stack.Iam.ExecutionRole), ("instances.instance-profile", stack.Instances.InstanceProfile),
+            ("iam.web-role", stack.Iam.WebRole), ("iam.web-service-role", stack.Iam.WebServiceRole), ("firehose.role", stack.Firehose.Role), ("iam.deploy-role", stack.Iam.DeployRole));
         foreach (var (list, entries) in new[] { ("secrets.required", stack.Secrets.Required), ("secrets.generated", stack.Secrets.Generated) })
             if (entries.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
                 throw At(list).Error($"'{twice.Key}' is listed twice — list each secret once");

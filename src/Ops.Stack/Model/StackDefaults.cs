@@ -51,6 +51,7 @@ public static class StackDefaults
                 InstanceType = prod ? "m7i.large" : "t3.medium",
                 Count = prod ? 3 : 1,
                 SecurityGroup = $"iotile-ecs-{stage}",
+                InstanceProfile = $"iotile-ecs-instance-{stage}",
             },
             Local = new LocalSpec
             {
@@ -78,6 +79,11 @@ public static class StackDefaults
             Buckets = new BucketsSpec { Statics = $"iotile-statics-{stage}", Uploads = $"iotile-uploads-{stage}", Firehose = $"iotile-firehose-{stage}" },
             Statics = new StaticsSpec { Build = ["python3", "web/manage.py", "collectstatic", "--noinput", "--clear"] },
             Web = new WebSpec { Environment = $"iotile-cloud-{stage}", InstanceType = prod ? "m7i.large" : "t3.medium" },
+            Iam = new IamSpec
+            {
+                WorkerRole = $"iotile-worker-{stage}", ExecutionRole = $"iotile-worker-execution-{stage}",
+                WebRole = $"iotile-web-{stage}", WebServiceRole = $"iotile-web-service-{stage}", DeployRole = $"iotile-deploy-{stage}",
+            },
             Pipeline = new PipelineSpec { DeployOnPush = stage == "dev", NightlyDrill = stage == "dev" },
             Secrets = new SecretsSpec
             {

@@ -77,6 +77,9 @@ public sealed record StageStack
     /// <summary>Secrets in SSM Parameter Store.</summary>
     public required SecretsSpec Secrets { get; init; }
 
+    /// <summary>The stage's IAM roles (create-iam).</summary>
+    public IamSpec Iam { get; init; } = new();
+
     /// <summary>The CI/CD workflows generate-pipelines writes for the stage.</summary>
     public PipelineSpec Pipeline { get; init; } = new();
 }

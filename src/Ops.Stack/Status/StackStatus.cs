@@ -12,6 +12,7 @@ public sealed class StackStatus(FleetContext context)
     /// <summary>Every source of rows, in the order the table lists them.</summary>
     public IReadOnlyList<IStatusSource> Sources =>
     [
+        new Identity.IamProvisioner(context),
         new SecretsStatus(context),
         new SecurityGroupsProvisioner(context),
         new TopicsProvisioner(context),

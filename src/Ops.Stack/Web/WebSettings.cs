@@ -15,6 +15,7 @@ public static class WebSettings
     public const string Application = "aws:elasticbeanstalk:application";
     public const string HealthReporting = "aws:elasticbeanstalk:healthreporting:system";
     public const string Topics = "aws:elasticbeanstalk:sns:topics";
+    public const string EnvironmentSettings = "aws:elasticbeanstalk:environment";
 
     /// <summary>Every option the stack wants, environment variables last (sorted by name).</summary>
     public static IReadOnlyList<WebOption> Desired(StageStack stack, WebInputs inputs)
@@ -22,6 +23,8 @@ public static class WebSettings
         var options = new List<WebOption>
         {
             new(LaunchConfiguration, "InstanceType", stack.Web.InstanceType),
+            new(LaunchConfiguration, "IamInstanceProfile", stack.Iam.WebRole),
+            new(EnvironmentSettings, "ServiceRole", stack.Iam.WebServiceRole),
             new(Application, "Application Healthcheck URL", stack.Web.HealthPath),
             new(HealthReporting, "SystemType", "enhanced"),
         };
