@@ -9,6 +9,9 @@ sealed partial class Build
     [Parameter("iam: print the least-privilege policy a person or CI needs to run Ops for the stage (a JSON policy document) instead of the roles.")]
     public bool OperatorPolicy;
 
+    /// <summary>This run's cloud is the embedded local cloud with IAM enforced: the drill counts what it refused.</summary>
+    bool EnforcedLocally => Cloud == Ops.Aws.CloudKind.Local && EndpointUrl == null && LocalCloudIam == LocalCloudIam.On;
+
     Target CreateIam => _ => _
         .Description("Create or correct the stage's roles: worker task and execution roles, ECS instance and web instance profiles, EB service role, Firehose delivery role, GitHub deploy role (exact ARNs, tagged)")
         .Requires(() => StackIsValid)

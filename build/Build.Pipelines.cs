@@ -11,7 +11,10 @@ sealed partial class Build
         .Executes(() =>
         {
             var stack = LoadedStack;
-            var files = PipelineGenerator.Generate(Usage(() => stack.Stages.Select(stack.For).ToList()));
+            var stages = Usage(() => stack.Stages.Select(stack.For).ToList());
+            var files = PipelineGenerator.Generate(stages);
+            foreach (var stage in PipelineGenerator.WithoutDeployRole(stages))
+                Log.Warning($"stage {stage.Stage}: the workflows assume role {stage.Iam.DeployRole}, which create-iam makes only when the stack sets pipeline.repository: owner/name (the repository whose workflows may deploy it)");
             var changes = PipelineWriter.Sync(RootDirectory, files, DryRun);
             foreach (var (path, action) in changes) Log.Info($"{(DryRun ? "would " : "")}{action} {path}");
             Log.Info(changes.Count == 0

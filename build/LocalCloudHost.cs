@@ -112,6 +112,13 @@ sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int? 
         }
     }
 
+    /// <summary>Requests the local cloud serving this state refused by IAM so far (the lines of its iam-denied.log), whether it runs here or in another process.</summary>
+    public long DeniedRequests()
+    {
+        var path = Path.Combine(stateDirectory, "iam-denied.log");
+        return File.Exists(path) ? File.ReadLines(path).LongCount() : 0;
+    }
+
     /// <summary>How a person gets the operator's keys into a shell or the aws CLI without the secret being printed.</summary>
     public IEnumerable<string> CredentialHints(Uri url, string region)
     {

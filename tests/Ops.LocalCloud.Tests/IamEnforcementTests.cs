@@ -34,6 +34,23 @@ public sealed class IamEnforcementTests
         await AsOperator(url, "iam", "put-role-policy", "--role-name", role, "--policy-name", "queues", "--policy-document", WorkerPolicy(queue));
     }
 
+    /// <summary>Runs one task of a local-command definition (<c>sh script</c>) whose task role is <paramref name="role"/>; returns its id.</summary>
+    static async Task<string> RunAsRoleAsync(TaskCloud cloud, string script, string role)
+    {
+        await cloud.Ecs("CreateCluster", new JsonObject { ["clusterName"] = "dev" });
+        var container = new JsonObject
+        {
+            ["name"] = "worker", ["image"] = "127.0.0.1:5000/worker:local-command", ["memory"] = 128, ["essential"] = true,
+            ["dockerLabels"] = new JsonObject { ["ops.local.command"] = new JsonArray("sh", script).ToJsonString(), ["ops.local.directory"] = cloud.Root },
+            ["logConfiguration"] = TaskCloud.LogConfiguration(),
+        };
+        var td = await cloud.Ecs("RegisterTaskDefinition", new JsonObject
+        {
+            ["family"] = "worker", ["taskRoleArn"] = $"arn:aws:iam::{Account}:role/{role}", ["containerDefinitions"] = new JsonArray(container),
+        });
+        return await cloud.RunTask((string)td["taskDefinition"]!["taskDefinitionArn"]!);
+    }
+
     [Fact]
     public async Task A_role_session_is_allowed_what_its_policies_allow_and_denied_the_rest_naming_action_and_resource()
     {
@@ -112,18 +129,7 @@ public sealed class IamEnforcementTests
             echo done
             sleep 30
             """);
-        await cloud.Ecs("CreateCluster", new JsonObject { ["clusterName"] = "dev" });
-        var container = new JsonObject
-        {
-            ["name"] = "worker", ["image"] = "127.0.0.1:5000/worker:local-command", ["memory"] = 128, ["essential"] = true,
-            ["dockerLabels"] = new JsonObject { ["ops.local.command"] = new JsonArray("sh", script).ToJsonString(), ["ops.local.directory"] = cloud.Root },
-            ["logConfiguration"] = TaskCloud.LogConfiguration(),
-        };
-        var td = await cloud.Ecs("RegisterTaskDefinition", new JsonObject
-        {
-            ["family"] = "worker", ["taskRoleArn"] = $"arn:aws:iam::{Account}:role/dev-worker", ["containerDefinitions"] = new JsonArray(container),
-        });
-        var id = await cloud.RunTask((string)td["taskDefinition"]!["taskDefinitionArn"]!);
+        var id = await RunAsRoleAsync(cloud, script, "dev-worker");
         await cloud.WaitForLog(id, "done");
         var lines = await cloud.Logs(id);
         Assert.Contains("keys:none", lines); // never the operator's, nor the public keys
@@ -145,18 +151,7 @@ public sealed class IamEnforcementTests
             echo done
             sleep 30
             """);
-        await cloud.Ecs("CreateCluster", new JsonObject { ["clusterName"] = "dev" });
-        var container = new JsonObject
-        {
-            ["name"] = "worker", ["image"] = "127.0.0.1:5000/worker:local-command", ["memory"] = 128, ["essential"] = true,
-            ["dockerLabels"] = new JsonObject { ["ops.local.command"] = new JsonArray("sh", script).ToJsonString(), ["ops.local.directory"] = cloud.Root },
-            ["logConfiguration"] = TaskCloud.LogConfiguration(),
-        };
-        var td = await cloud.Ecs("RegisterTaskDefinition", new JsonObject
-        {
-            ["family"] = "worker", ["taskRoleArn"] = $"arn:aws:iam::{Account}:role/web-only", ["containerDefinitions"] = new JsonArray(container),
-        });
-        var id = await cloud.RunTask((string)td["taskDefinition"]!["taskDefinitionArn"]!);
+        var id = await RunAsRoleAsync(cloud, script, "web-only");
         var refused = await cloud.WaitForLog(id, "refused");
         Assert.Contains("400", refused);
         Assert.Contains("trust policy does not admit the service principal ecs-tasks.amazonaws.com", refused);

@@ -64,9 +64,10 @@ public sealed class EndToEndCloud : IAsyncLifetime
     /// <summary>The stage <paramref name="stage"/> of a stack file given as YAML text, loaded and validated as <c>--stack</c> would.</summary>
     public static StageStack Load(string stage, string yaml) => StackLoader.Parse("e2e.stack.yml", yaml).For(stage);
 
-    /// <summary>What create-ecs depends on (create-queues, create-worker-log-table, create-ecr-repository), then create-ecs itself when asked.</summary>
+    /// <summary>What create-ecs depends on (create-iam, create-queues, create-worker-log-table, create-ecr-repository), then create-ecs itself when asked.</summary>
     public async Task ProvisionAsync(StageStack stack, CapturedLog log, string? repositoryRoot = null, bool ecs = true)
     {
+        await new Identity.IamProvisioner(Context(stack, log, repositoryRoot)).EnsureAsync(default);
         await new QueueProvisioner(Context(stack, log, repositoryRoot)).EnsureAsync(default);
         await new WorkerLogTableProvisioner(Context(stack, log, repositoryRoot)).EnsureAsync(default);
         await new RepositoryProvisioner(Context(stack, log, repositoryRoot)).EnsureAsync(default);

@@ -116,6 +116,40 @@ public sealed class FleetEndToEndTests(EndToEndCloud cloud)
     }
 
     [Fact]
+    public async Task Workers_run_as_their_task_role_and_one_whose_role_may_not_delete_messages_fails_visibly_naming_the_action()
+    {
+        // Allowed: the generated role lets the worker receive, log and delete.
+        var stack = EndToEndCloud.Load("e2erole", LocalStack("e2erole", "    ecs: {desired-count: 1}"));
+        await cloud.ProvisionAsync(stack, new CapturedLog());
+        var task = EndToEndCloud.TaskId((await cloud.WaitForRunningAsync(stack.Ecs, 1)).Single());
+        var url = await cloud.QueueUrlAsync(stack.Queues.Work.Name);
+        var sent = await cloud.SendAsync(url, [Sleep(1)]);
+        AssertEachProcessedOnce(sent, await WaitAllDone(stack.WorkerLogTable, sent));
+        Assert.Equal(0, await cloud.QueueDepthAsync(url));
+        var credentials = await AwsCli.Run(cloud.Server.Url, "ecs", "describe-task-definition", "--task-definition", stack.Ecs.TaskFamily);
+        Assert.Equal("arn:aws:iam::123456789012:role/iotile-worker-e2erole", (string?)credentials!["taskDefinition"]!["taskRoleArn"]);
+
+        // Denied: a stack statement takes sqs:DeleteMessage away; the worker says so, naming the action, and the message stays.
+        var denied = EndToEndCloud.Load("e2edeny", LocalStack("e2edeny", """
+                ecs: {desired-count: 1}
+                iam: {worker-statements: ["Deny sqs:DeleteMessage arn:aws:sqs:us-east-1:123456789012:iotile-worker-e2edeny"]}
+            """));
+        await cloud.ProvisionAsync(denied, new CapturedLog());
+        var deniedTask = EndToEndCloud.TaskId((await cloud.WaitForRunningAsync(denied.Ecs, 1)).Single());
+        var deniedUrl = await cloud.QueueUrlAsync(denied.Queues.Work.Name);
+        await cloud.SendAsync(deniedUrl, [Sleep(1)]);
+        var line = await cloud.WaitForTaskLogAsync(denied.Ecs, deniedTask, "sqs:DeleteMessage");
+        Assert.Contains("AccessDenied", line);
+        Assert.Contains("assumed-role/iotile-worker-e2edeny/", line);
+        Assert.Contains(File.ReadAllLines(Path.Combine(cloud.State, "iam-denied.log")), l => l.Contains("iotile-worker-e2edeny") && l.Contains("sqs:DeleteMessage"));
+        Assert.Equal(1, await cloud.QueueDepthAsync(deniedUrl));
+
+        var pids = cloud.TaskPids();
+        await TerminateAndCheck(stack, [pids[task]]);
+        await TerminateAndCheck(denied, [pids[deniedTask]]);
+    }
+
+    [Fact]
     public async Task A_worker_killed_with_sigkill_is_replaced_and_its_message_redelivered_after_the_visibility_timeout()
     {
         var stack = EndToEndCloud.Load("e2ekill", LocalStack("e2ekill", """

@@ -154,3 +154,22 @@ public sealed class IamLogicTests
         Assert.False(PolicyDocuments.Same(a, c));
     }
 }
+
+/// <summary>The drill's report counts the requests IAM refused: any refusal makes the drill not ok.</summary>
+public sealed class DrillReportIamTests
+{
+    [Fact]
+    public void A_refused_request_makes_the_drill_not_ok_and_is_reported()
+    {
+        var report = new Drills.DrillReport { DrillId = "d1", Stage = "dev", Cloud = "local", StartedAt = DateTimeOffset.UnixEpoch, IamDenied = 0 };
+        Assert.True(report.Ok);
+        Assert.Contains("  iam:       0 request(s) refused by the roles' policies", report.Summary());
+        report.IamDenied = 2;
+        Assert.False(report.Ok);
+        Assert.Equal(2, (long)report.ToJson()["iam_denied"]!);
+        Assert.Contains(report.Summary(), l => l.Contains("2 request(s) refused") && l.Contains("iam-denied.log"));
+        report.IamDenied = null;
+        Assert.True(report.Ok);
+        Assert.Null(report.ToJson()["iam_denied"]);
+    }
+}

@@ -49,12 +49,15 @@ public sealed class PipelineTests
             Assert.Equal("read", At(doc, "permissions", "contents"));
             Assert.StartsWith("ops-", At(doc, "concurrency", "group"));
             Assert.Equal("false", At(doc, "concurrency", "cancel-in-progress"));
-            Assert.Contains("role-to-assume: ${{ vars.OPS_ROLE_ARN }}", text);
+            Assert.Contains("role-to-assume: arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/", text);
             Assert.DoesNotContain("aws-access-key-id", text);
             Assert.DoesNotContain("secrets.", text);
             Assert.StartsWith(PipelineGenerator.Header + "\n", text);
         }
         Assert.Equal("ops-dev", At(Parse(files[".github/workflows/ops-deploy-dev.yml"]), "concurrency", "group"));
+        // Each stage's own deploy role (create-iam makes it); the manual workflows look the chosen stage's up.
+        Assert.Contains("role-to-assume: arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/iotile-deploy-dev\n", files[".github/workflows/ops-deploy-dev.yml"]);
+        Assert.Contains("""role/${{ fromJSON('{"dev":"iotile-deploy-dev","stage":"iotile-deploy-stage","prod":"iotile-deploy-prod"}')[inputs.stage] }}""", files[".github/workflows/ops-destroy.yml"]);
         Assert.Contains("./build.sh destroy --stage \"$STAGE\" --cloud aws --destroy-data --confirm \"$CONFIRM\" $ALLOW_PROD", files[".github/workflows/ops-destroy.yml"]);
         Assert.Contains("if [ \"$CONFIRM\" != \"$STAGE\" ]", files[".github/workflows/ops-teardown.yml"]);
     }

@@ -25,7 +25,10 @@ public sealed class DrillReport
     public string? Failure { get; set; }
 
     /// <summary>True when every phase ran and nothing was lost.</summary>
-    public bool Ok => Failure == null && Lost.Count == 0;
+    /// <summary>Requests the local cloud's IAM refused during the drill (null: not counted — AWS, another endpoint, or enforcement off).</summary>
+    public long? IamDenied { get; set; }
+
+    public bool Ok => Failure == null && Lost.Count == 0 && (IamDenied ?? 0) == 0;
 
     public IReadOnlyList<DrillMarker> Lost => Markers.Where(m => m.Lost).ToList();
 
@@ -40,6 +43,7 @@ public sealed class DrillReport
         json["markers"] = new JsonArray(Markers.Select(m => (JsonNode?)new JsonObject { ["store"] = m.Store, ["where"] = m.Where, ["state"] = m.State, ["detail"] = m.Detail }).ToArray());
         json["parts"] = new JsonArray(Parts.Select(p => (JsonNode?)new JsonObject { ["part"] = p.Part, ["real"] = p.Real, ["detail"] = p.Detail }).ToArray());
         json["lost"] = Lost.Count;
+        json["iam_denied"] = IamDenied;
         json["failure"] = Failure;
         return json;
     }
@@ -56,6 +60,7 @@ public sealed class DrillReport
             lines.Add($"  real:      {Names(Parts.Where(p => p.Real))}");
             lines.Add($"  simulated: {Names(Parts.Where(p => !p.Real))}");
         }
+        if (IamDenied is { } denied) lines.Add($"  iam:       {denied} request(s) refused by the roles' policies{(denied > 0 ? " — see .nuke/temp/local-cloud/iam-denied.log" : "")}");
         if (Failure != null) lines.Add($"FAILED in {Failure}");
         if (Lost.Count > 0) lines.Add($"LOST {Lost.Count}: {string.Join(", ", Lost.Select(m => m.Store))}");
         else if (Failure == null) lines.Add($"nothing lost: {Markers.Count(m => m.State == "survived")} marker(s) survived, {Markers.Count(m => m.State == "skipped")} skipped");

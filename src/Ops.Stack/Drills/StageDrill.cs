@@ -12,9 +12,10 @@ namespace Ops.Stack.Drills;
 /// (<see cref="DrillMarkers"/>), tears the compute down, recreates it, checks that the web tier serves again (the end of
 /// the RTO), then that every marker survived and the recreated workers consumed the queued message. Writes the report
 /// (also when a phase fails, naming it), and with <paramref name="json"/> prints it on stdout as the drill result of
-/// docs/output.md; fails naming whatever was lost.
+/// docs/output.md; fails naming whatever was lost. With <paramref name="iamDenied"/> (the local cloud's count of requests
+/// its IAM refused), a drill in which any part was refused something fails too: on AWS that part would not work.
 /// </summary>
-public sealed class StageDrill(RolloutSession session, string reportDirectory, bool json = false)
+public sealed class StageDrill(RolloutSession session, string reportDirectory, bool json = false, Func<long>? iamDenied = null)
 {
     readonly FleetContext _context = session.Context;
 
@@ -24,6 +25,7 @@ public sealed class StageDrill(RolloutSession session, string reportDirectory, b
         var id = $"{started:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
         var report = new DrillReport { DrillId = id, Stage = _context.Stack.Stage, Cloud = ResultJson.CloudName(_context), StartedAt = started };
         var markers = new DrillMarkers(_context, id);
+        var deniedBefore = iamDenied?.Invoke();
         var log = _context.Log;
         var phase = "markers";
         try
@@ -61,6 +63,7 @@ public sealed class StageDrill(RolloutSession session, string reportDirectory, b
             await markers.VerifyAsync(report.Markers, QueueWait, tornDown, ct);
             report.Phases.Add((phase, clock.Elapsed));
             report.Parts = await PartsAsync(report.Markers, url, ct);
+            if (deniedBefore is { } before) report.IamDenied = iamDenied!() - before;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -73,6 +76,8 @@ public sealed class StageDrill(RolloutSession session, string reportDirectory, b
         var markdown = Finish(report);
         if (report.Lost.Count > 0)
             throw new FleetException($"drill {id} lost {report.Lost.Count} marker(s): {string.Join("; ", report.Lost.Select(m => $"{m.Store} {m.Where} ({m.Detail})"))}; the report is {markdown}.");
+        if (report.IamDenied > 0)
+            throw new FleetException($"drill {id}: the local cloud refused {report.IamDenied} request(s) that a role's policies do not allow (.nuke/temp/local-cloud/iam-denied.log names each); on AWS that part would fail — add the permission to the stack (docs/iam.md) and run create-iam.");
         return report;
     }
 

@@ -31,11 +31,6 @@ public sealed class IamProvisioner(FleetContext context) : IStatusSource
     public async Task<IReadOnlyList<Change>> EnsureAsync(CancellationToken ct)
     {
         var roles = await RolesAsync(ct);
-        var changes = new List<Change>();
-        if (context.Stack.Pipeline.Repository == null)
-            context.Log.Info($"iam role {context.Stack.Iam.DeployRole}: not made (set pipeline.repository: owner/name in the stack for a GitHub deploy role)");
-        else
-            changes.AddRange(await EnsureGitHubProviderAsync(roles, ct));
         // Refuse before changing anything: every role of that name must be absent or Ops's own.
         var existing = new Dictionary<string, Role?>();
         foreach (var role in roles.All)
@@ -44,6 +39,11 @@ public sealed class IamProvisioner(FleetContext context) : IStatusSource
             if (existing[role.Name] is { } found && ForeignReason(found) is { } why)
                 throw new FleetException($"iam role {role.Name} exists but {why}: Ops never modifies a role it did not create; delete it, or name another in the stack (iam.*-role, instances.instance-profile, firehose.role).");
         }
+        var changes = new List<Change>();
+        if (context.Stack.Pipeline.Repository == null)
+            context.Log.Info($"iam role {context.Stack.Iam.DeployRole}: not made (set pipeline.repository: owner/name in the stack for a GitHub deploy role)");
+        else
+            changes.AddRange(await EnsureGitHubProviderAsync(roles, ct));
         foreach (var role in roles.All) changes.AddRange(await EnsureRoleAsync(role, existing[role.Name], roles.Account, ct));
         return changes;
     }

@@ -56,7 +56,7 @@ internal sealed partial class StackBinder(string file, string stage, Dictionary<
             FieldKind.Count => field.Set(stack, ReadCount(value, at)),
             FieldKind.Duration => field.Set(stack, ReadDuration(value, at)),
             FieldKind.Map => field.Set(stack, ReadMap((IReadOnlyDictionary<string, string>)field.Get(stack)!, field, value, at)),
-            FieldKind.List => field.Set(stack, ReadList(value, at)),
+            FieldKind.List => field.Set(stack, ReadList(value, at, field.Path)),
             FieldKind.Flag => field.Set(stack, ReadFlag(value, at)),
             _ => throw new InvalidOperationException($"Unknown field kind {field.Kind}."),
         };
@@ -107,13 +107,15 @@ internal sealed partial class StackBinder(string file, string stage, Dictionary<
         return merged;
     }
 
-    string[] ReadList(YamlNode value, Origin at)
+    /// <summary>A list of strings; each item's position is kept (<c>path[i]</c>) so a bad item is reported where it is.</summary>
+    string[] ReadList(YamlNode value, Origin at, string path)
     {
         if (StackFile.IsNull(value)) return [];
         if (value is not YamlSequenceNode list) throw at.Error($"expected a list of arguments, got {StackFile.Describe(value)} — write it like [dotnet, publish] (an empty list [] for none)");
-        return list.Children.Select(item =>
+        return list.Children.Select((item, i) =>
         {
             var itemAt = at with { Mark = item.Start };
+            origins[$"{path}[{i}]"] = itemAt;
             if (item is not YamlScalarNode scalar || StackFile.IsNull(scalar) || scalar.Value!.Length == 0)
                 throw itemAt.Error($"expected a non-empty string in the list, got {StackFile.Describe(item)} — write each argument as text");
             return Expand(scalar.Value, itemAt);

@@ -39,8 +39,8 @@ internal static class StackValidator
                     }
                     break;
                 case IReadOnlyList<string> list when field.Rule != null:
-                    foreach (var item in list)
-                        if (field.Rule.Check(item) is { } badItem) throw at.Error(badItem);
+                    for (var i = 0; i < list.Count; i++)
+                        if (field.Rule.Check(list[i]) is { } badItem) throw (origins.TryGetValue($"{field.Path}[{i}]", out var itemAt) ? itemAt : at).Error(badItem);
                     break;
                 case IReadOnlyDictionary<string, string> map:
                     foreach (var (key, value) in map)

@@ -9,7 +9,7 @@ public sealed record FirehoseSpec
     /// <summary>The Redshift table records are copied into (<c>stream_data</c>).</summary>
     public string Table { get; init; } = "stream_data";
 
-    /// <summary>The IAM role Firehose assumes (<c>iotile-firehose-{stage}</c>; Ops does not manage IAM, the role must exist).</summary>
+    /// <summary>The IAM role Firehose assumes (<c>iotile-firehose-{stage}</c>), made by create-iam: its landing bucket only.</summary>
     public required string Role { get; init; }
 
     /// <summary>Seconds Firehose buffers before it writes (300).</summary>

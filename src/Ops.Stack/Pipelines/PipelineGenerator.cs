@@ -7,8 +7,9 @@ namespace Ops.Stack.Pipelines;
 /// The GitHub Actions workflows of the stack, as text (pure: the same stack gives the same bytes). Per stage with
 /// <c>pipeline.deploy-on-push</c>, a deploy on every push to main; per stage with <c>pipeline.nightly-drill</c>, the drill on
 /// its schedule; and, for every stage, manual teardown and destroy that run only when the typed confirmation names the
-/// stage. Every job assumes the stage's AWS role through GitHub's OIDC token (no stored keys: the role ARN and the region
-/// are the GitHub environment's variables <c>OPS_ROLE_ARN</c> and <c>AWS_REGION</c>), runs in the concurrency group
+/// stage. Every job assumes the stage's deploy role (<c>iam.deploy-role</c>, made by create-iam) through GitHub's OIDC
+/// token — no stored keys; the account and region are the GitHub environment's variables <c>AWS_ACCOUNT_ID</c> and
+/// <c>AWS_REGION</c> — runs in the concurrency group
 /// <c>ops-&lt;stage&gt;</c>, never waits for input, and keeps its JSON results as artifacts.
 /// </summary>
 public static class PipelineGenerator
@@ -23,38 +24,44 @@ public static class PipelineGenerator
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var stage in stages.Where(s => s.Pipeline.DeployOnPush))
-            files[$"{Directory}/ops-deploy-{stage.Stage}.yml"] = Deploy(stage.Stage);
+            files[$"{Directory}/ops-deploy-{stage.Stage}.yml"] = Deploy(stage.Stage, stage.Iam.DeployRole);
         foreach (var stage in stages.Where(s => s.Pipeline.NightlyDrill))
-            files[$"{Directory}/ops-drill-{stage.Stage}.yml"] = Drill(stage.Stage, stage.Pipeline.DrillSchedule, stage.Protected);
+            files[$"{Directory}/ops-drill-{stage.Stage}.yml"] = Drill(stage.Stage, stage.Iam.DeployRole, stage.Pipeline.DrillSchedule, stage.Protected);
         var names = stages.Select(s => s.Stage).ToList();
-        files[$"{Directory}/ops-teardown.yml"] = Manual("teardown", names,
+        // The manual workflows choose the stage at run time: its deploy role is looked up in the stack's names.
+        var roles = "${{ fromJSON('{" + string.Join(",", stages.Select(s => $"\"{s.Stage}\":\"{s.Iam.DeployRole}\"")) + "}')[inputs.stage] }}";
+        files[$"{Directory}/ops-teardown.yml"] = Manual("teardown", names, roles,
             "Drain the workers, then remove the stage's compute (every data store stays)", "./build.sh teardown --stage \"$STAGE\" --cloud aws --confirm \"$CONFIRM\"", allowProd: false);
-        files[$"{Directory}/ops-destroy.yml"] = Manual("destroy", names,
+        files[$"{Directory}/ops-destroy.yml"] = Manual("destroy", names, roles,
             "Delete EVERY resource of the stage, data included (final snapshots of RDS and Redshift first)",
             "./build.sh destroy --stage \"$STAGE\" --cloud aws --destroy-data --confirm \"$CONFIRM\" $ALLOW_PROD", allowProd: true);
         return files;
     }
 
-    static string Deploy(string stage)
+    /// <summary>The stages whose workflows name a deploy role that create-iam will not make (no <c>pipeline.repository</c>).</summary>
+    public static IReadOnlyList<StageStack> WithoutDeployRole(IReadOnlyList<StageStack> stages) =>
+        stages.Where(s => s.Pipeline.Repository == null).ToList();
+
+    static string Deploy(string stage, string role)
     {
         var y = new StringBuilder();
         Top(y, $"ops deploy {stage}", $"Deploy stage {stage} (web tier, then the workers, drained first) on every push to main.");
         y.Append("on:\n  push:\n    branches: [main]\n  workflow_dispatch: {}\n");
         Common(y, $"ops-{stage}");
-        Job(y, "deploy", stage, 90);
+        Job(y, "deploy", stage, role, 90);
         y.Append($"      - name: deploy\n        run: ./build.sh deploy --stage {stage} --cloud aws\n");
         Status(y, stage);
         return y.ToString();
     }
 
     /// <summary>A protected stage's drill is confirmed by the schedule the stack gave it: the workflow types the stage's name.</summary>
-    static string Drill(string stage, string schedule, bool isProtected)
+    static string Drill(string stage, string role, string schedule, bool isProtected)
     {
         var y = new StringBuilder();
         Top(y, $"ops drill {stage}", $"The teardown/recreate drill of stage {stage}: markers, teardown, recreate, verify, RTO.");
         y.Append($"on:\n  schedule:\n    - cron: \"{schedule}\"\n  workflow_dispatch: {{}}\n");
         Common(y, $"ops-{stage}");
-        Job(y, "drill", stage, 120);
+        Job(y, "drill", stage, role, 120);
         y.Append($"      - name: drill\n        run: ./build.sh drill --stage {stage} --cloud aws{(isProtected ? $" --confirm {stage}" : "")}\n");
         y.Append("      - name: keep the drill report\n        if: always()\n        uses: actions/upload-artifact@v4\n        with:\n");
         y.Append($"          name: ops-drill-{stage}\n          path: .nuke/temp/drills/\n          if-no-files-found: warn\n");
@@ -62,7 +69,7 @@ public static class PipelineGenerator
         return y.ToString();
     }
 
-    static string Manual(string target, IReadOnlyList<string> stages, string what, string command, bool allowProd)
+    static string Manual(string target, IReadOnlyList<string> stages, string role, string what, string command, bool allowProd)
     {
         var y = new StringBuilder();
         Top(y, $"ops {target}", $"{what}. Manual only; type the stage's name again to confirm.");
@@ -71,7 +78,7 @@ public static class PipelineGenerator
         y.Append($"      confirm:\n        description: Type the stage's name again\n        required: true\n        type: string\n");
         if (allowProd) y.Append("      allow_prod:\n        description: Allow destroying prod\n        required: false\n        type: boolean\n        default: false\n");
         Common(y, "ops-${{ inputs.stage }}");
-        Job(y, target, "${{ inputs.stage }}", 120);
+        Job(y, target, "${{ inputs.stage }}", role, 120);
         var env = "          STAGE: ${{ inputs.stage }}\n          CONFIRM: ${{ inputs.confirm }}\n";
         y.Append("      - name: confirmation\n        env:\n").Append(env);
         y.Append("        run: |\n          if [ \"$CONFIRM\" != \"$STAGE\" ]; then echo \"::error::confirm '$CONFIRM' does not name stage '$STAGE'\"; exit 2; fi\n");
@@ -94,13 +101,13 @@ public static class PipelineGenerator
         y.Append("permissions:\n  id-token: write\n  contents: read\n")
          .Append($"concurrency:\n  group: {group}\n  cancel-in-progress: false\n");
 
-    static void Job(StringBuilder y, string job, string stage, int minutes)
+    static void Job(StringBuilder y, string job, string stage, string role, int minutes)
     {
         y.Append($"jobs:\n  {job}:\n    runs-on: ubuntu-latest\n    environment: {stage}\n    timeout-minutes: {minutes}\n");
         y.Append("    env:\n      NO_COLOR: \"1\"\n      AWS_REGION: ${{ vars.AWS_REGION }}\n    steps:\n");
         y.Append("      - uses: actions/checkout@v4\n");
         y.Append("      - uses: actions/setup-dotnet@v4\n        with:\n          global-json-file: global.json\n");
-        y.Append("      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-assume: ${{ vars.OPS_ROLE_ARN }}\n          aws-region: ${{ vars.AWS_REGION }}\n");
+        y.Append("      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-assume: arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/").Append(role).Append("\n          aws-region: ${{ vars.AWS_REGION }}\n");
     }
 
     static void Status(StringBuilder y, string stage)
