@@ -27,13 +27,15 @@ sealed partial class Build
         .Description("Drain the stage's workers: one kill message per task, then wait for every acknowledgement (--drain, --drain-timeout, --force)")
         .Requires(() => StackIsValid)
         .Requires(() => RolloutInputsAreValid)
-        .After(BuildDocker, CreateEcs)
+        // The roles a new revision names are settled before any worker is told to stop.
+        .After(CreateIam, BuildDocker, CreateEcs)
         .Executes(ct => FleetAsync(f => RollAsync(f, "shutdown-ecs-workers", async s => { await new WorkerDrainer(s).DrainAsync(ct); return []; }, ct), ct));
 
     Target UpdateEcs => _ => _
         .Description("Register a new worker revision and roll the service onto it; roll back and exit 1 if its tasks fail (--update-timeout)")
         .Requires(() => StackIsValid)
         .Requires(() => RolloutInputsAreValid)
+        .DependsOn(CreateIam)
         .After(BuildDocker, CreateEcs, ShutdownEcsWorkers)
         .Executes(ct => FleetAsync(f => RollAsync(f, "update-ecs", async s => { await new WorkerUpdater(s).UpdateAsync(ct); return []; }, ct), ct));
 

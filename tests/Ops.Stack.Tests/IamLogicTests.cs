@@ -18,7 +18,7 @@ public sealed class IamLogicTests
 
     static readonly Dictionary<string, IReadOnlyList<string>> Context = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["kms:ViaService"] = ["ssm.us-east-1.amazonaws.com"],
+        ["kms:ViaService"] = ["ssm.us-east-1.amazonaws.com"], ["iam:PassedToService"] = ["ecs-tasks.amazonaws.com"],
     };
 
     static bool Allows(RoleSpec role, string action, string resource) =>
@@ -112,6 +112,9 @@ public sealed class IamLogicTests
         Assert.True(Allows(deploy, "ecs:UpdateService", Arn("ecs", "service/iotile-prod/iotile-worker-prod")));
         Assert.False(Allows(deploy, "ecs:UpdateService", Arn("ecs", "service/iotile-dev/iotile-worker-dev")));
         Assert.True(Allows(deploy, "iam:GetRole", $"arn:aws:iam::{Account}:role/iotile-worker-prod"));
+        Assert.True(Allows(deploy, "iam:GetRole", $"arn:aws:iam::{Account}:role/iotile-deploy-prod")); // create-iam reads every role, read-only in CI
+        Assert.True(Allows(deploy, "iam:PassRole", $"arn:aws:iam::{Account}:role/iotile-worker-prod"));
+        Assert.False(Allows(deploy, "iam:PassRole", $"arn:aws:iam::{Account}:role/iotile-deploy-prod"));
         Assert.False(Allows(deploy, "iam:PutRolePolicy", $"arn:aws:iam::{Account}:role/iotile-deploy-prod"));
         Assert.False(Allows(deploy, "iam:PutRolePolicy", $"arn:aws:iam::{Account}:role/iotile-worker-prod"));
         Assert.False(Allows(deploy, "rds:DeleteDBInstance", Arn("rds", "db:iotile-db-dev")));

@@ -17,8 +17,9 @@ public sealed class OperatorPolicy(StageStack stack, StageRoles roles, string re
     public IReadOnlyList<IamStatement> Statements(bool changeIam)
     {
         var s = stack;
+        // Every role of the stage, the deploy role too: create-iam reads each (the deploy role runs it read-only in CI).
         var roleArns = roles.ServiceRoleNames.Select(r => $"arn:aws:iam::{roles.Account}:role/{r}").ToList();
-        if (changeIam && s.Pipeline.Repository != null) roleArns.Add($"arn:aws:iam::{roles.Account}:role/{s.Iam.DeployRole}");
+        if (s.Pipeline.Repository != null) roleArns.Add($"arn:aws:iam::{roles.Account}:role/{s.Iam.DeployRole}");
         var profileArns = new[] { s.Instances.InstanceProfile, s.Iam.WebRole }.Select(p => $"arn:aws:iam::{roles.Account}:instance-profile/{p}").ToArray();
         string[] queues = [s.Queues.Work.Name, s.Queues.Work.DeadLetterName, s.Queues.Report.Name, s.Queues.Report.DeadLetterName];
         string[] tables = [s.WorkerLogTable, s.Rollout.Table, s.Tables.FilterLog, s.Tables.Devices];
