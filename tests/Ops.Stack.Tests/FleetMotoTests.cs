@@ -25,6 +25,11 @@ public sealed class FleetMotoTests(MotoCloud moto)
         // No image for the working tree's tag: on AWS that is an error naming build-docker.
         var missing = await Assert.ThrowsAsync<FleetException>(() => new EcsProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default));
         Assert.Contains("run build-docker first", missing.Message);
+        // A dry run goes on (so that up --dry-run lists everything on a new account), saying what a real run needs.
+        var dryLog = new CapturedLog();
+        await new EcsProvisioner(moto.Context(stack, dryLog) with { DryRun = true }).EnsureAsync(default);
+        Assert.Contains("a real run needs build-docker first", dryLog.Text);
+        Assert.Contains("would change task definition iotile-worker-m1", dryLog.Text);
 
         var tag = await ImageTag.ForWorkingTreeAsync(FleetCloud.RepositoryRoot, default);
         var manifest = """{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":2,"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},"layers":[]}""";

@@ -8,7 +8,7 @@ namespace Ops.Stack.Fleet;
 /// <summary>
 /// Finds the image the task definition pins: the working tree's tag (<see cref="ImageTag"/>) looked up in ECR for its digest,
 /// <c>&lt;repositoryUri&gt;@sha256:…</c>. With no such image, on LocalCloud the stack's <c>local.command</c> (prepared once) runs
-/// instead; on AWS it is an error naming build-docker.
+/// instead; on AWS it is an error naming build-docker (a dry run warns and goes on with the tag it would need).
 /// </summary>
 internal sealed class WorkerImageResolver(FleetContext context)
 {
@@ -40,6 +40,12 @@ internal sealed class WorkerImageResolver(FleetContext context)
             why = e.Message;
         }
 
+        if (!context.IsLocalCloud && context.DryRun && tag != null)
+        {
+            // A dry run of a stage nothing was pushed to yet goes on, so that it can list everything else it would make.
+            context.Log.Warning($"{why}: a real run needs build-docker first (it tags the image with the working tree's commit); this dry run assumes that image");
+            return new WorkerImage($"{uri}:{tag}", new Dictionary<string, string>());
+        }
         if (!context.IsLocalCloud)
             throw new FleetException($"{why}; run build-docker first (it tags the image with the working tree's commit), then create-ecs.");
         return await LocalCommandAsync(uri, why, ct);
