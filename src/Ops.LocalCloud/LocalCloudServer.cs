@@ -275,8 +275,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
                 "rest-xml" => WireCodec.DecodeRest(service.Model, op, labels!, Query(request), body),
                 _ => WireCodec.DecodeQuery(service.Model, op.Input, form),
             };
-            _gate.Authorize(session, Iam.ActionResources.ActionOf(service.Model.SigningName, operation),
-                Services.Iam.IamGate.Resources(service.Model.SigningName, operation, input, scope!.Region, Options.Account), protocol, service.Model.SigningName, scope.Region);
+            _gate.Authorize(session, service.Model.SigningName, operation, input, protocol, scope!.Region);
             var context = new RequestContext(Options.Account, scope.Region, requestId, Options.Clock.GetUtcNow(),
                 new Uri($"http://{request.Host}")) { Caller = session?.AssumedRoleArn, CallerIsOperator = signature.Credential.AccessKey == Options.AccessKey };
             var changes = _store.BeginRequest();
@@ -402,8 +401,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
             var session = _gate.SessionOf(signature.Credential.AccessKey, headers, json: false);
             var declared = headers["x-amz-content-sha256"];
             SigV4Verifier.Verify(signature, request.Method, RawPath(http), request.QueryString.Value ?? "", headers, declared, s3: true);
-            var (s3Action, s3Resource) = Iam.ActionResources.OfS3(request.Method, RawPath(http), request.Query.Keys);
-            _gate.Authorize(session, s3Action, [s3Resource], "s3", "s3", signature.Credential.Region);
+            _gate.AuthorizeS3(session, request.Method, RawPath(http), request.Query.Keys, signature.Credential.Region);
             if (request.ContentLength > MaxS3ObjectBytes)
                 throw new AwsError("EntityTooLarge", $"Your proposed upload exceeds the maximum allowed size of {MaxS3ObjectBytes} bytes.", 400);
             await InjectFaultsAsync("s3", operation, () => new AwsError("SlowDown", "Please reduce your request rate.", 503), "InternalError", http.RequestAborted);

@@ -30,8 +30,7 @@ public sealed record OperatorCredentials(string AccessKey, string SecretKey)
     /// <summary>A fresh random pair, shaped like AWS's (an access key of 20 upper-case characters, a 40-character secret).</summary>
     public static OperatorCredentials Generate()
     {
-        const string upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var access = "LKIA" + new string(RandomNumberGenerator.GetItems<char>(upper, 16));
+        var access = Services.Identifiers.Random("LKIA", 16);
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(30));
         return new OperatorCredentials(access, secret);
     }

@@ -15,7 +15,7 @@ public sealed class RoleSessions(TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         foreach (var stale in _byKey.Values.Where(s => s.Expiration < now).ToList()) _byKey.TryRemove(stale.AccessKeyId, out _);
-        var session = new RoleSession("ASIA" + Base32(16), Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)),
+        var session = new RoleSession(Services.Identifiers.Random("ASIA", 16), Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)),
             Convert.ToBase64String(RandomNumberGenerator.GetBytes(96)), roleArn, sessionName, now + duration);
         _byKey[session.AccessKeyId] = session;
         return session;
@@ -25,6 +25,4 @@ public sealed class RoleSessions(TimeProvider clock)
     public RoleSession? Find(string accessKey) => accessKey.StartsWith("ASIA", StringComparison.Ordinal) ? _byKey.GetValueOrDefault(accessKey) : null;
 
     public bool Expired(RoleSession session) => session.Expiration <= clock.GetUtcNow();
-
-    static string Base32(int length) => string.Concat(RandomNumberGenerator.GetBytes(length).Select(b => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[b % 32]));
 }

@@ -23,10 +23,19 @@ internal static class Identifiers
     public static string Required(System.Text.Json.Nodes.JsonObject input, string member) =>
         (string?)input[member] is { Length: > 0 } value ? value : throw new AwsError("MissingParameter", $"The request must contain the parameter {member}.");
 
+    /// <summary>The characters of AWS's access key and unique ids: upper-case letters and the digits 2–7.</summary>
+    const string Base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+    /// <summary>An unguessable id like AWS's: <paramref name="prefix"/> (AKIA, ASIA, AROA…) and <paramref name="length"/> random base-32 characters.</summary>
+    public static string Random(string prefix, int length) => prefix + new string(RandomNumberGenerator.GetItems<char>(Base32, length));
+
+    /// <summary>An unguessable token (48 hex characters) that is a process's own key to its container endpoints (metadata, protection, credentials).</summary>
+    public static string Token() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
     /// <summary>A resource id like AWS's (prefix and 26 upper-case letters and digits), the same for the same inputs in every process.</summary>
     public static string Stable(string prefix, params string[] parts)
     {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        const string alphabet = Base32;
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts)));
         var text = new StringBuilder(prefix);
         for (var i = 0; i < 26; i++) text.Append(alphabet[hash[i] % 32]);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 
 namespace Ops.LocalCloud.Tasks;
 
@@ -91,7 +90,7 @@ internal sealed class ProcessTaskRunner : ITaskRunner, IAsyncDisposable
     /// <summary>An unguessable token for one container's metadata and agent endpoints.</summary>
     public string NewToken(LocalTask task, string container)
     {
-        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var token = Services.Identifiers.Token();
         _tokens[token] = (task.Cluster, task.TaskId, container);
         return token;
     }

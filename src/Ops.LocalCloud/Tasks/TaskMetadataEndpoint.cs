@@ -18,7 +18,7 @@ internal sealed class TaskMetadataEndpoint(ProcessTaskRunner runner)
         var parts = (http.Request.Path.Value ?? "")[Prefix.Length..].Trim('/').Split('/');
         if (parts.Length < 2 || !runner.TryResolve(parts[0], out var target))
         {
-            await Reply(http, 404, new JsonObject { ["error"] = "unknown or expired task metadata token" });
+            await Protocol.JsonReply.WriteAsync(http, 404, new JsonObject { ["error"] = "unknown or expired task metadata token" });
             return;
         }
         var rest = string.Join('/', parts[1..]);
@@ -27,9 +27,9 @@ internal sealed class TaskMetadataEndpoint(ProcessTaskRunner runner)
             case ("v4", "GET"):
             case ("v4/task", "GET"):
                 var task = runner.Host.TaskMetadata(target.Cluster, target.TaskId);
-                if (task == null) { await Reply(http, 404, new JsonObject { ["error"] = "task not found" }); return; }
+                if (task == null) { await Protocol.JsonReply.WriteAsync(http, 404, new JsonObject { ["error"] = "task not found" }); return; }
                 var container = (task["Containers"] as JsonArray)?.FirstOrDefault(c => (string?)c?["Name"] == target.Container)?.DeepClone();
-                await Reply(http, 200, rest == "v4" ? container ?? new JsonObject() : task);
+                await Protocol.JsonReply.WriteAsync(http, 200, rest == "v4" ? container ?? new JsonObject() : task);
                 return;
             case ("agent/task-protection/v1/state", "GET"):
                 await Protection(http, target, null, 0);
@@ -40,19 +40,19 @@ internal sealed class TaskMetadataEndpoint(ProcessTaskRunner runner)
                 catch (JsonException) { body = null; }
                 if (body?["ProtectionEnabled"] is not JsonValue enabled || !enabled.TryGetValue<bool>(out var on))
                 {
-                    await Reply(http, 400, Error(null, "InvalidRequest", "Invalid request: the body must be JSON with a boolean ProtectionEnabled (and optionally ExpiresInMinutes)."));
+                    await Protocol.JsonReply.WriteAsync(http, 400, Error(null, "InvalidRequest", "Invalid request: the body must be JSON with a boolean ProtectionEnabled (and optionally ExpiresInMinutes)."));
                     return;
                 }
                 var minutes = body["ExpiresInMinutes"] is JsonValue m && m.TryGetValue<int>(out var n) ? n : 120;
                 if (minutes is < 1 or > 2880)
                 {
-                    await Reply(http, 400, Error(null, "InvalidRequest", "ExpiresInMinutes must be between 1 and 2880."));
+                    await Protocol.JsonReply.WriteAsync(http, 400, Error(null, "InvalidRequest", "ExpiresInMinutes must be between 1 and 2880."));
                     return;
                 }
                 await Protection(http, target, on, minutes);
                 return;
             default:
-                await Reply(http, 404, new JsonObject { ["error"] = $"no {http.Request.Method} /{rest} on the task metadata endpoint" });
+                await Protocol.JsonReply.WriteAsync(http, 404, new JsonObject { ["error"] = $"no {http.Request.Method} /{rest} on the task metadata endpoint" });
                 return;
         }
     }
@@ -62,21 +62,14 @@ internal sealed class TaskMetadataEndpoint(ProcessTaskRunner runner)
         var p = await runner.Host.ProtectionAsync(target.Cluster, target.TaskId, enable, minutes, http.RequestAborted);
         if (p.Failure != null)
         {
-            await Reply(http, 400, Error(p.TaskArn, p.Failure, $"The task {p.TaskArn} cannot be protected: {p.Failure}."));
+            await Protocol.JsonReply.WriteAsync(http, 400, Error(p.TaskArn, p.Failure, $"The task {p.TaskArn} cannot be protected: {p.Failure}."));
             return;
         }
         var protection = new JsonObject { ["ProtectionEnabled"] = p.Enabled, ["TaskArn"] = p.TaskArn };
         if (p.ExpirationDate is { } at) protection["ExpirationDate"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
-        await Reply(http, 200, new JsonObject { ["protection"] = protection });
+        await Protocol.JsonReply.WriteAsync(http, 200, new JsonObject { ["protection"] = protection });
     }
 
     static JsonObject Error(string? arn, string code, string message) =>
         new() { ["error"] = new JsonObject { ["Arn"] = arn, ["Code"] = code, ["Message"] = message } };
-
-    static async Task Reply(HttpContext http, int status, JsonNode body)
-    {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "application/json";
-        await http.Response.WriteAsync(body.ToJsonString());
-    }
 }

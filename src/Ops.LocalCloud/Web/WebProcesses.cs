@@ -185,7 +185,7 @@ internal sealed class WebProcesses : IAsyncDisposable
         {
             env.Remove("AWS_ACCESS_KEY_ID");
             env.Remove("AWS_SECRET_ACCESS_KEY");
-            var token = Services.Iam.CredentialsEndpoint.NewToken();
+            var token = Services.Identifiers.Token();
             lock (_credentialTokens)
             {
                 if (_credentialTokens.Remove(d.EnvironmentId, out var old)) _credentials.Revoke(old);

@@ -135,9 +135,10 @@ public sealed class EcsProvisioner(FleetContext context, string? pinnedImage = n
         return registered;
     }
 
-    /// <summary>The stage's worker task and execution roles (create-iam makes them) in this account.</summary>
-    async Task<TaskRoles> RolesAsync(CancellationToken ct) =>
-        TaskRoles.Of(context.Stack, (await new Ops.Aws.Sts.StsClient(context.Connection).GetCallerIdentityAsync(cancellationToken: ct)).Account!);
+    string? _account;
+
+    /// <summary>The stage's worker task and execution roles (create-iam makes them) in this account, looked up once per provisioner.</summary>
+    async Task<TaskRoles> RolesAsync(CancellationToken ct) => TaskRoles.Of(context.Stack, _account ??= await AccountId.OfAsync(context, ct));
 
     string Cpu => context.Stack.Ecs.Cpu.ToString();
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Ops.Aws.Iam;
-using StsClient = Ops.Aws.Sts.StsClient;
 using Tag = Ops.Aws.Iam.Tag;
 using Ops.Stack.Fleet;
 using Ops.Stack.Status;
@@ -24,8 +23,7 @@ public sealed class IamProvisioner(FleetContext context) : IStatusSource
     /// <summary>The stage's roles in this account and region.</summary>
     public async Task<StageRoles> RolesAsync(CancellationToken ct)
     {
-        var account = (await new StsClient(context.Connection).GetCallerIdentityAsync(cancellationToken: ct)).Account!;
-        return new StageRoles(context.Stack, account, context.Connection.Region);
+        return new StageRoles(context.Stack, await AccountId.OfAsync(context, ct), context.Connection.Region);
     }
 
     public async Task<IReadOnlyList<Change>> EnsureAsync(CancellationToken ct)
@@ -40,7 +38,7 @@ public sealed class IamProvisioner(FleetContext context) : IStatusSource
                 throw new FleetException($"iam role {role.Name} exists but {why}: Ops never modifies a role it did not create; delete it, or name another in the stack (iam.*-role, instances.instance-profile, firehose.role).");
         }
         var changes = new List<Change>();
-        if (context.Stack.Pipeline.Repository == null)
+        if (!roles.HasDeployRole)
             context.Log.Info($"iam role {context.Stack.Iam.DeployRole}: not made (set pipeline.repository: owner/name in the stack for a GitHub deploy role)");
         else
             changes.AddRange(await EnsureGitHubProviderAsync(roles, ct));
@@ -208,7 +206,7 @@ public sealed class IamProvisioner(FleetContext context) : IStatusSource
             changes.Add(change);
             await Mutation.ApplyAsync(context, change, () => DeleteRoleAsync(role.Name, ct));
         }
-        if (context.Stack.Pipeline.Repository != null)
+        if (roles.HasDeployRole)
             context.Log.Info($"kept (the account's, shared by every stage): iam oidc provider {StageRoles.GitHubIssuer}");
         return changes;
     }

@@ -37,7 +37,7 @@ public sealed class IamReport(FleetContext context)
             foreach (var s in role.Statements)
                 context.Log.Info($"  {(s.Allow ? "allow" : "deny")} {string.Join(",", s.Actions)} on {string.Join(",", s.Resources)}{(s.Condition != null ? $" if {s.Condition.ToJsonString()}" : "")}");
         }
-        if (context.Stack.Pipeline.Repository == null)
+        if (!roles.HasDeployRole)
             context.Log.Info($"(no deploy role: set pipeline.repository: owner/name in the stack for GitHub Actions of that repository to deploy stage {context.Stack.Stage})");
     }
 
@@ -48,7 +48,7 @@ public sealed class IamReport(FleetContext context)
     public static JsonObject ToJson(StageRoles roles) => new()
     {
         ["account"] = roles.Account,
-        ["oidcProvider"] = roles.All.Any(r => r.Trust.ToJsonString().Contains(StageRoles.GitHubIssuer, StringComparison.Ordinal)) ? roles.GitHubProviderArn : null,
+        ["oidcProvider"] = roles.HasDeployRole ? roles.GitHubProviderArn : null,
         ["roles"] = new JsonArray(roles.All.Select(r => (JsonNode?)new JsonObject
         {
             ["name"] = r.Name, ["arn"] = r.Arn(roles.Account), ["purpose"] = r.Purpose, ["instanceProfile"] = r.InstanceProfile,

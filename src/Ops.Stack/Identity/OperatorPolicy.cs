@@ -18,8 +18,8 @@ public sealed class OperatorPolicy(StageStack stack, StageRoles roles, string re
     {
         var s = stack;
         // Every role of the stage, the deploy role too: create-iam reads each (the deploy role runs it read-only in CI).
-        var roleArns = roles.ServiceRoleNames.Select(r => $"arn:aws:iam::{roles.Account}:role/{r}").ToList();
-        if (s.Pipeline.Repository != null) roleArns.Add($"arn:aws:iam::{roles.Account}:role/{s.Iam.DeployRole}");
+        var serviceRoleArns = roles.ServiceRoleNames.Select(r => $"arn:aws:iam::{roles.Account}:role/{r}").ToArray();
+        string[] roleArns = [.. serviceRoleArns, .. roles.HasDeployRole ? [$"arn:aws:iam::{roles.Account}:role/{s.Iam.DeployRole}"] : Array.Empty<string>()];
         var profileArns = new[] { s.Instances.InstanceProfile, s.Iam.WebRole }.Select(p => $"arn:aws:iam::{roles.Account}:instance-profile/{p}").ToArray();
         string[] queues = [s.Queues.Work.Name, s.Queues.Work.DeadLetterName, s.Queues.Report.Name, s.Queues.Report.DeadLetterName];
         string[] tables = [s.WorkerLogTable, s.Rollout.Table, s.Tables.FilterLog, s.Tables.Devices];
@@ -59,7 +59,7 @@ public sealed class OperatorPolicy(StageStack stack, StageRoles roles, string re
             IamStatement.AllowOn("WebStack", ["cloudformation:*"], Arn("cloudformation", "stack/awseb-*")),
             IamStatement.AllowAll("Compute", ["ec2:RunInstances", "ec2:TerminateInstances", "ec2:StartInstances", "ec2:StopInstances", "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup",
                 "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:CreateTags", "ec2:DeleteTags", "autoscaling:*", "elasticloadbalancing:*"], Ec2Why),
-            IamStatement.AllowOn("PassRoles", ["iam:PassRole"], [.. roles.ServiceRoleNames.Select(r => $"arn:aws:iam::{roles.Account}:role/{r}")]) with
+            IamStatement.AllowOn("PassRoles", ["iam:PassRole"], serviceRoleArns) with
             {
                 Condition = new JsonObject
                 {

@@ -24,9 +24,12 @@ public sealed class StageRoles(StageStack stack, string account, string region)
 
     public string GitHubProviderArn => $"arn:aws:iam::{account}:oidc-provider/{GitHubIssuer}";
 
-    /// <summary>The roles, in the order create-iam puts them (the deploy role only when <c>pipeline.repository</c> names the repository).</summary>
+    /// <summary>The stage has a GitHub deploy role (and needs the account's GitHub provider): <c>pipeline.repository</c> names the repository.</summary>
+    public bool HasDeployRole => stack.Pipeline.Repository != null;
+
+    /// <summary>The roles, in the order create-iam puts them (the deploy role only when <see cref="HasDeployRole"/>).</summary>
     public IReadOnlyList<RoleSpec> All =>
-        [Worker, Execution, Instance, Web, WebService, Firehose, .. stack.Pipeline.Repository == null ? Array.Empty<RoleSpec>() : [Deploy]];
+        [Worker, Execution, Instance, Web, WebService, Firehose, .. HasDeployRole ? [Deploy] : Array.Empty<RoleSpec>()];
 
     /// <summary>The roles the stage's services run as (every role but the deploy role): what the operator passes and reads.</summary>
     public IReadOnlyList<string> ServiceRoleNames =>

@@ -1,5 +1,4 @@
 using Ops.Aws.Firehose;
-using Ops.Aws.Sts;
 using Ops.Stack.Fleet;
 using Ops.Stack.Secrets;
 using Ops.Stack.Status;
@@ -68,7 +67,7 @@ public sealed class FirehoseProvisioner(FleetContext context) : IStatusSource
     /// <summary>What the stream's destination should be: the cluster's JDBC URL (null while the cluster has no endpoint), the role and bucket ARNs.</summary>
     async Task<(string? Jdbc, string RoleArn, string BucketArn)> WantedAsync(bool allowMissingCluster, CancellationToken ct)
     {
-        var account = (await new StsClient(context.Connection).GetCallerIdentityAsync(cancellationToken: ct)).Account!;
+        var account = await AccountId.OfAsync(context, ct);
         var endpoint = await new WarehouseProvisioner(context, context.Stack.TimeSeries).EndpointAsync(ct);
         if (endpoint == null && !allowMissingCluster)
             throw new FleetException($"redshift cluster {context.Stack.TimeSeries.Cluster} does not exist; run ./build.sh create-streamtimeseries-redshift --stage {context.Stack.Stage} first (up does it for you).");

@@ -71,7 +71,7 @@ public sealed class WarehouseProvisioner(FleetContext context, WarehouseSpec spe
         {
             var tagChanges = StackTags.Changes(Resource, missing, tags);
             changes.AddRange(tagChanges);
-            var account = await AccountAsync(cancellationToken);
+            var account = await AccountId.OfAsync(context, cancellationToken);
             await Mutation.ApplyAsync(context, tagChanges, () => _redshift.CreateTagsAsync(new CreateTagsMessage
             {
                 ResourceName = $"arn:aws:redshift:{context.Connection.Region}:{account}:cluster:{spec.Cluster}",
@@ -108,9 +108,6 @@ public sealed class WarehouseProvisioner(FleetContext context, WarehouseSpec spe
         if (existing.PubliclyAccessible == true)
             yield return ("publicly accessible", "true", "false", m => m.PubliclyAccessible = false);
     }
-
-    async Task<string> AccountAsync(CancellationToken ct) =>
-        (await new Ops.Aws.Sts.StsClient(context.Connection).GetCallerIdentityAsync(cancellationToken: ct)).Account!;
 
     async Task<Cluster?> DescribeAsync(CancellationToken ct)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Ops.LocalCloud.Iam;
@@ -28,9 +27,6 @@ internal sealed class CredentialsEndpoint(IamService iam, RoleSessions sessions,
     public void Grant(string token, Func<string?> role, string servicePrincipal, string sessionName) =>
         _grants[token] = new CredentialGrant(role, servicePrincipal, sessionName);
 
-    /// <summary>A new unguessable token.</summary>
-    public static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-
     public void Revoke(string token) => _grants.TryRemove(token, out _);
 
     /// <summary>The URI a process is given as <c>AWS_CONTAINER_CREDENTIALS_FULL_URI</c>.</summary>
@@ -41,16 +37,16 @@ internal sealed class CredentialsEndpoint(IamService iam, RoleSessions sessions,
         var token = (http.Request.Path.Value ?? "")[Prefix.Length..].Trim('/');
         if (http.Request.Method != "GET" || !_grants.TryGetValue(token, out var grant))
         {
-            await Reply(http, 404, new JsonObject { ["code"] = "NotFound", ["message"] = "unknown or revoked credentials token" });
+            await Protocol.JsonReply.WriteAsync(http, 404, new JsonObject { ["code"] = "NotFound", ["message"] = "unknown or revoked credentials token" });
             return;
         }
         var (session, problem) = Issue(grant);
         if (session == null)
         {
-            await Reply(http, 400, new JsonObject { ["code"] = "AccessDenied", ["message"] = problem });
+            await Protocol.JsonReply.WriteAsync(http, 400, new JsonObject { ["code"] = "AccessDenied", ["message"] = problem });
             return;
         }
-        await Reply(http, 200, new JsonObject
+        await Protocol.JsonReply.WriteAsync(http, 200, new JsonObject
         {
             ["RoleArn"] = session.RoleArn, ["AccessKeyId"] = session.AccessKeyId, ["SecretAccessKey"] = session.SecretAccessKey,
             ["Token"] = session.SessionToken, ["Expiration"] = session.Expiration.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
@@ -72,12 +68,5 @@ internal sealed class CredentialsEndpoint(IamService iam, RoleSessions sessions,
             grant.Current = sessions.Issue(role.Arn, grant.SessionName, Lifetime);
             return (grant.Current, null);
         }
-    }
-
-    static async Task Reply(HttpContext http, int status, JsonNode body)
-    {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "application/json";
-        await http.Response.WriteAsync(body.ToJsonString());
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Ops.LocalCloud.Iam;
 
 namespace Ops.LocalCloud.Services.Iam;
@@ -54,10 +53,28 @@ internal sealed class IamGate
         return session;
     }
 
-    /// <summary>Refuses the request unless the session's role allows <paramref name="action"/> on every resource (when enforcement is on).</summary>
-    public void Authorize(RoleSession? session, string action, IReadOnlyList<string> resources, string protocol, string service, string region)
+    /// <summary>Whether a request signed this way is evaluated at all: only role sessions, only with enforcement on.</summary>
+    bool Evaluates(RoleSession? session) => session != null && _options.EnforceIam;
+
+    /// <summary>A decoded call of <paramref name="service"/>: refused unless the session's role allows it on every resource it names (see <see cref="ActionResources"/>).</summary>
+    public void Authorize(RoleSession? session, string service, string operation, System.Text.Json.Nodes.JsonObject input, string protocol, string region)
     {
-        if (session == null || !_options.EnforceIam || action == "sts:GetCallerIdentity") return;
+        if (!Evaluates(session)) return;
+        Authorize(session!, ActionResources.ActionOf(service, operation), ActionResources.Of(service, operation, input, region, _options.Account), protocol, service, region);
+    }
+
+    /// <summary>An S3 REST request: refused unless the session's role allows its action on its bucket or object.</summary>
+    public void AuthorizeS3(RoleSession? session, string method, string rawPath, IEnumerable<string> queryKeys, string region)
+    {
+        if (!Evaluates(session)) return;
+        var (action, resource) = ActionResources.OfS3(method, rawPath, queryKeys);
+        Authorize(session!, action, [resource], "s3", "s3", region);
+    }
+
+    /// <summary>Refuses the request unless the session's role allows <paramref name="action"/> on every resource.</summary>
+    void Authorize(RoleSession session, string action, IReadOnlyList<string> resources, string protocol, string service, string region)
+    {
+        if (action == "sts:GetCallerIdentity") return;
         var policies = _iam.PoliciesOf(session.RoleArn) ?? [];
         var context = IamService.RequestContextKeys(session.AssumedRoleArn, region);
         foreach (var resource in resources)
@@ -87,8 +104,4 @@ internal sealed class IamGate
         _ when protocol == "json" => new AwsError("AccessDeniedException", message, 400),
         _ => new AwsError("AccessDenied", message, 403),
     };
-
-    /// <summary>For a request body already decoded: the resources of the operation (see <see cref="ActionResources"/>).</summary>
-    public static IReadOnlyList<string> Resources(string service, string operation, JsonObject input, string region, string account) =>
-        ActionResources.Of(service, operation, input, region, account);
 }

@@ -8,7 +8,7 @@ internal sealed partial class IamService
     {
         var name = CheckedName(Required(i, "InstanceProfileName"), "instanceProfileName", 128);
         if (State.InstanceProfiles.ContainsKey(name)) throw new AwsError("EntityAlreadyExists", $"Instance Profile {name} already exists.", 409);
-        var profile = new IamInstanceProfile { Name = name, Path = CheckedPath(Optional(i, "Path")), Id = NewId("AIPA"), Created = c.Now };
+        var profile = new IamInstanceProfile { Name = name, Path = CheckedPath(Optional(i, "Path")), Id = Identifiers.Random("AIPA", 17), Created = c.Now };
         MergeTags(profile.Tags, i["Tags"]);
         State.InstanceProfiles[name] = profile;
         return new JsonObject { ["InstanceProfile"] = ProfileView(profile, c) };

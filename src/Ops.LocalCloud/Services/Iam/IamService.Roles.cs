@@ -28,7 +28,7 @@ internal sealed partial class IamService
         if (State.Roles.ContainsKey(name)) throw new AwsError("EntityAlreadyExists", $"Role with name {name} already exists.", 409);
         var role = new IamRole
         {
-            Name = name, Path = CheckedPath(Optional(i, "Path")), Id = NewId("AROA"), Created = c.Now, TrustPolicy = trust,
+            Name = name, Path = CheckedPath(Optional(i, "Path")), Id = Identifiers.Random("AROA", 17), Created = c.Now, TrustPolicy = trust,
             Description = Optional(i, "Description"), MaxSessionDuration = (int)(Number(i, "MaxSessionDuration") ?? 3600),
         };
         MergeTags(role.Tags, i["Tags"]);

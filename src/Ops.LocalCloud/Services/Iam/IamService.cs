@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Ops.LocalCloud.Iam;
 using Ops.LocalCloud.State;
 
@@ -75,9 +74,6 @@ internal sealed partial class IamService : ServiceHandler<IamState>
     static string NameOf(string nameOrArn) => nameOrArn.StartsWith("arn:", StringComparison.Ordinal) ? nameOrArn[(nameOrArn.LastIndexOf('/') + 1)..] : nameOrArn;
 
     static string RoleArn(IamRole role, string account) => $"arn:aws:iam::{account}:role{role.Path}{role.Name}";
-
-    static string NewId(string prefix) =>
-        prefix + string.Concat(RandomNumberGenerator.GetBytes(17).Select(b => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[b % 32]));
 
     static AwsError NoSuchEntity(string message) => new("NoSuchEntity", message, 404);
 
