@@ -2,6 +2,7 @@ using Ops.Stack.Fleet;
 using Ops.Stack.Output;
 using Ops.Stack.Rollout;
 using Ops.Targets;
+using Ops.Contracts;
 
 namespace Ops.Build;
 
@@ -47,7 +48,7 @@ sealed partial class Build
     /// <summary>The rollout settings of this run: --drain, --drain-timeout, --update-timeout and --force over the stack's.</summary>
     RolloutOptions RolloutOptions => new()
     {
-        Strategy = Drain switch { DrainStrategy.KillAck => "kill-ack", DrainStrategy.TaskProtection => "task-protection", _ => StageStack.Worker.Drain },
+        Strategy = Drain ?? StageStack.Worker.Drain,
         DrainTimeout = DrainTimeout ?? TimeSpan.FromSeconds(StageStack.Rollout.DrainTimeoutSeconds),
         UpdateTimeout = UpdateTimeout ?? TimeSpan.FromSeconds(StageStack.Rollout.UpdateTimeoutSeconds),
         Force = Force,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Ops.Contracts;
 
 namespace Ops.Worker;
 
@@ -19,16 +20,16 @@ internal sealed class AckRecord(IAmazonDynamoDB dynamo, WorkerIdentity identity,
         var table = kill.AckTable ?? throw new ArgumentException("the kill message names no ack_table", nameof(kill));
         var item = new Dictionary<string, AttributeValue>
         {
-            ["pk"] = new() { S = "ack#" + kill.RolloutId },
-            ["sk"] = new() { S = identity.Server },
-            ["rollout_id"] = new() { S = kill.RolloutId },
-            ["task_id"] = new() { S = identity.Server },
-            ["task_arn"] = new() { S = identity.TaskArn ?? "" },
-            ["revision"] = new() { S = identity.Revision },
-            ["worker_uuid"] = new() { S = workerUuid },
-            ["acked_at"] = new() { S = clock.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture) },
-            ["kill_message_id"] = new() { S = killMessageId },
-            ["finished"] = new() { N = finished.ToString(CultureInfo.InvariantCulture) },
+            [AckRecordFormat.PartitionKey] = new() { S = AckRecordFormat.Partition(kill.RolloutId) },
+            [AckRecordFormat.SortKey] = new() { S = identity.Server },
+            [AckRecordFormat.RolloutId] = new() { S = kill.RolloutId },
+            [AckRecordFormat.TaskId] = new() { S = identity.Server },
+            [AckRecordFormat.TaskArn] = new() { S = identity.TaskArn ?? "" },
+            [AckRecordFormat.Revision] = new() { S = identity.Revision },
+            [AckRecordFormat.WorkerUuid] = new() { S = workerUuid },
+            [AckRecordFormat.AckedAt] = new() { S = clock.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture) },
+            [AckRecordFormat.KillMessageId] = new() { S = killMessageId },
+            [AckRecordFormat.Finished] = new() { N = finished.ToString(CultureInfo.InvariantCulture) },
         };
         var delay = FirstDelay;
         for (var attempt = 1; ; attempt++)

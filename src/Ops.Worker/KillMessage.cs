@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Ops.Contracts;
 
 namespace Ops.Worker;
 
@@ -14,21 +15,15 @@ namespace Ops.Worker;
 internal sealed record KillMessage(
     DateTimeOffset? Timestamp, string? RolloutId, string? TargetTask, string? TargetRevision, DateTimeOffset? ExpiresAt, string? AckTable, JsonObject Arguments)
 {
-    public const string Module = "apps.sqsworker.worker";
-    public const string Class = "WorkerShutDownAction";
-
-    /// <summary>The worker-log <c>task</c> of a kill message and of the drain's <c>ShutDown-0</c> item.</summary>
-    public const string Task = Module + "." + Class;
-
     /// <summary>True when <c>module</c> and <c>class</c> name the shutdown action.</summary>
-    public static bool Is(WorkMessage message) => message.Module == Module && message.Class == Class;
+    public static bool Is(WorkMessage message) => message.Module == KillMessageFormat.Module && message.Class == KillMessageFormat.Class;
 
     /// <summary>Reads the fields of a message <see cref="Is"/> accepted.</summary>
     public static KillMessage From(WorkMessage message)
     {
         var a = message.Arguments;
-        return new KillMessage(Time(a, "timestamp"), Text(a, "rollout_id"), Text(a, "target_task"), Text(a, "target_revision"),
-            Time(a, "expires_at"), Text(a, "ack_table"), a);
+        return new KillMessage(Time(a, KillMessageFormat.Timestamp), Text(a, KillMessageFormat.RolloutId), Text(a, KillMessageFormat.TargetTask),
+            Text(a, KillMessageFormat.TargetRevision), Time(a, KillMessageFormat.ExpiresAt), Text(a, KillMessageFormat.AckTable), a);
     }
 
     /// <summary>True for the old invoke task's body: no rollout id.</summary>

@@ -1,6 +1,7 @@
 using System.Collections;
 using Ops.Aws;
 using Ops.Aws.Sqs;
+using Ops.Contracts;
 
 namespace Ops.Worker;
 
@@ -73,6 +74,6 @@ internal static class Program
     {
         DrainStrategy.TaskProtection when protection.Enabled => $"task-protection (expires in {protection.ExpiresInMinutes} min)",
         DrainStrategy.TaskProtection => "task-protection, but ECS_AGENT_URI is not set (not on ECS): no protection calls",
-        _ => "kill-ack",
+        _ => DrainStrategies.KillAck,
     };
 }

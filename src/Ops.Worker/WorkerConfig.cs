@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Ops.Contracts;
 
 namespace Ops.Worker;
 
@@ -58,12 +59,10 @@ internal sealed partial record WorkerConfig
                 throw new WorkerConfigException($"AWS_ENDPOINT_URL '{url}' is not an http(s) URL; set it to the endpoint (like http://127.0.0.1:4566) or unset it to use AWS.");
         }
 
-        var drain = Get("OPS_DRAIN") switch
-        {
-            null or "kill-ack" => DrainStrategy.KillAck,
-            "task-protection" => DrainStrategy.TaskProtection,
-            var other => throw new WorkerConfigException($"OPS_DRAIN '{other}' is not a drain strategy; set it to kill-ack or task-protection (the stack's worker.drain), or unset it (default kill-ack)."),
-        };
+        var drainText = Get("OPS_DRAIN");
+        var drain = DrainStrategy.KillAck;
+        if (drainText != null && !DrainStrategies.TryParse(drainText, out drain))
+            throw new WorkerConfigException($"OPS_DRAIN '{drainText}' is not a drain strategy; set it to {string.Join(" or ", DrainStrategies.Names)} (the stack's worker.drain), or unset it (default {DrainStrategies.KillAck}).");
         Uri? agent = null;
         if (Get("ECS_AGENT_URI") is { } agentText
             && (!Uri.TryCreate(agentText, UriKind.Absolute, out agent) || (agent.Scheme != "http" && agent.Scheme != "https")))

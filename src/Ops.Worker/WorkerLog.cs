@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Ops.Contracts;
 
 namespace Ops.Worker;
 
@@ -38,7 +39,7 @@ internal sealed class WorkerLog(IAmazonDynamoDB dynamo, RetryPolicy retry, strin
             ["worker_uuid"] = new() { S = entry.WorkerUuid },
             ["timestamp"] = new() { S = entry.Timestamp },
             ["task"] = new() { S = task },
-            ["status"] = new() { S = "executing" },
+            ["status"] = new() { S = WorkerLogFormat.Executing },
             ["arguments"] = new() { S = arguments },
             ["message_id"] = new() { S = messageId },
             ["server"] = new() { S = server },
@@ -58,8 +59,8 @@ internal sealed class WorkerLog(IAmazonDynamoDB dynamo, RetryPolicy retry, strin
         {
             ["worker_uuid"] = new() { S = workerUuid },
             ["timestamp"] = new() { S = timestamps.Next() },
-            ["task"] = new() { S = KillMessage.Task },
-            ["status"] = new() { S = "ShutDown-0" },
+            ["task"] = new() { S = KillMessageFormat.Task },
+            ["status"] = new() { S = WorkerLogFormat.ShutDownStatus },
             ["arguments"] = new() { S = arguments },
             ["execution_time"] = new() { N = executionTime.TotalSeconds.ToString("0.000000", CultureInfo.InvariantCulture) },
             ["message_id"] = new() { S = messageId },

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ops.Aws.Sqs;
+using Ops.Contracts;
 
 namespace Ops.Worker;
 
@@ -189,7 +190,7 @@ internal sealed class WorkerLoop(
             case ControlAction.Delete:
                 await extender.DisposeAsync().ConfigureAwait(false);
                 output.Info(control.Line);
-                await DeleteAsync(message, KillMessage.Task, aborting).ConfigureAwait(false);
+                await DeleteAsync(message, KillMessageFormat.Task, aborting).ConfigureAwait(false);
                 return;
             case ControlAction.PutBack:
                 await extender.DisposeAsync().ConfigureAwait(false);
@@ -237,7 +238,7 @@ internal sealed class WorkerLoop(
         }
         var elapsed = clock.GetElapsedTime(started);
         await extender.DisposeAsync().ConfigureAwait(false);
-        await DeleteAsync(message, KillMessage.Task, aborting).ConfigureAwait(false);
+        await DeleteAsync(message, KillMessageFormat.Task, aborting).ConfigureAwait(false);
         Volatile.Write(ref _drained, 1);
         output.Info(control.Acknowledge
             ? $"drain: acknowledged {rollout} after {elapsed.TotalSeconds:0.0} s ({finished} message(s) finished); idle until stopped"

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ops.Contracts;
 
 namespace Ops.Worker;
 
@@ -8,8 +9,6 @@ namespace Ops.Worker;
 /// </summary>
 internal sealed class WorkerTimestamps(TimeProvider clock)
 {
-    public const string Format = "yyyy-MM-ddTHH:mm:ss.ffffff+0000";
-
     readonly object _lock = new();
     long _lastTicks;
 
@@ -23,6 +22,6 @@ internal sealed class WorkerTimestamps(TimeProvider clock)
             if (ticks <= _lastTicks) ticks = _lastTicks + microsecond;
             _lastTicks = ticks;
         }
-        return new DateTime(ticks, DateTimeKind.Utc).ToString(Format, CultureInfo.InvariantCulture);
+        return new DateTime(ticks, DateTimeKind.Utc).ToString(WorkerLogFormat.TimeFormat, CultureInfo.InvariantCulture);
     }
 }

@@ -8,6 +8,7 @@ using Ops.LocalCloud;
 using Ops.Stack.Fleet;
 using Ops.Stack.Model;
 using Ops.Stack.Rollout;
+using Ops.Contracts;
 
 namespace Ops.Stack.Tests;
 
@@ -20,7 +21,7 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
 {
     static RolloutOptions Options(bool force = false, TimeSpan? drainTimeout = null, int pid = 0) => new()
     {
-        Strategy = "kill-ack", DrainTimeout = drainTimeout ?? TimeSpan.FromSeconds(60), UpdateTimeout = TimeSpan.FromSeconds(30), Force = force,
+        Strategy = DrainStrategy.KillAck, DrainTimeout = drainTimeout ?? TimeSpan.FromSeconds(60), UpdateTimeout = TimeSpan.FromSeconds(30), Force = force,
         DrainPoll = TimeSpan.FromMilliseconds(100), UpdatePoll = TimeSpan.FromMilliseconds(100), Settle = TimeSpan.FromMilliseconds(300),
         Pid = pid == 0 ? Environment.ProcessId : pid,
     };
@@ -80,7 +81,7 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
             Item = new()
             {
                 ["worker_uuid"] = new() { S = Guid.NewGuid().ToString() }, ["timestamp"] = new() { S = RolloutStore.WorkerLogTime(DateTimeOffset.UtcNow) },
-                ["task"] = new() { S = KillMessage.WorkerLogTask }, ["status"] = new() { S = "ShutDown-0" }, ["server"] = new() { S = server },
+                ["task"] = new() { S = KillMessageFormat.Task }, ["status"] = new() { S = WorkerLogFormat.ShutDownStatus }, ["server"] = new() { S = server },
             },
         });
     }
@@ -223,7 +224,7 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
         var ids = await TaskIdsAsync(stack);
         var log = new CapturedLog();
         await using var session = await RolloutSession.OpenAsync(cloud.Context(stack, log), Options(), default);
-        var record = session.NewRecord("draining", "kill-ack");
+        var record = session.NewRecord("draining", DrainStrategy.KillAck);
         record.Tasks[ids[0]] = new TaskDrain { Revision = "iotile-worker-ro6:1", State = "acknowledged", KillMessageId = "m0", KillSentAt = DateTimeOffset.UtcNow, AckSource = "ack-record" };
         record.Tasks[ids[1]] = new TaskDrain { Revision = "iotile-worker-ro6:1", KillMessageId = "m1", KillSentAt = DateTimeOffset.UtcNow, KillExpiresAt = DateTimeOffset.UtcNow.AddMinutes(10) };
         await session.SaveAsync(record, default);
@@ -246,9 +247,9 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
         await using var session = await RolloutSession.OpenAsync(cloud.Context(stack, log), Options(), default);
         var from = (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = stack.Ecs.Cluster, Services = [stack.Ecs.Service] })).Services![0].TaskDefinition!;
         var provisioner = new EcsProvisioner(cloud.Context(stack, log));
-        var to = (await provisioner.RegisterAsync(provisioner.ContainerDefinition(new WorkerImage("x:local-command", new Dictionary<string, string> { [WorkerImage.CommandLabel] = "[\"sleep\",\"600\"]" })), default)).TaskDefinitionArn!;
+        var to = (await provisioner.RegisterAsync(provisioner.ContainerDefinition(new WorkerImage("x:local-command", new Dictionary<string, string> { [LocalCommandImage.CommandLabel] = "[\"sleep\",\"600\"]" })), default)).TaskDefinitionArn!;
         await ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = stack.Ecs.Cluster, Service = stack.Ecs.Service, TaskDefinition = to, ForceNewDeployment = true });
-        var record = session.NewRecord("updating", "kill-ack");
+        var record = session.NewRecord("updating", DrainStrategy.KillAck);
         record.FromTaskDefinition = from;
         record.ToTaskDefinition = to;
         record.UpdateCalledAt = DateTimeOffset.UtcNow;
@@ -263,7 +264,7 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
         Assert.Contains("already deploys iotile-worker-ro7:2: waiting for it", log.Text);
 
         // A crash during the rollback of a later rollout: the next run finishes it.
-        var back = session.NewRecord("rolling-back", "kill-ack");
+        var back = session.NewRecord("rolling-back", DrainStrategy.KillAck);
         back.FromTaskDefinition = from;
         back.ToTaskDefinition = to;
         back.Cause = "2 task(s) crashed";

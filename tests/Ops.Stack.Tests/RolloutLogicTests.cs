@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ops.Stack.Rollout;
+using Ops.Contracts;
 
 namespace Ops.Stack.Tests;
 
@@ -52,12 +53,12 @@ public sealed class RolloutLogicTests
     [InlineData("updating", "kill-ack", false, "ContinueUpdate")]
     [InlineData("rolling-back", "kill-ack", false, "FinishRollback")]
     public void Update_refuses_without_a_drained_record_and_resumes_later_phases(string? phase, string strategy, bool force, string expected) =>
-        Assert.Equal(expected, ResumePlan.ForUpdate(phase == null ? null : Record(phase), strategy, force).ToString());
+        Assert.Equal(expected, ResumePlan.ForUpdate(phase == null ? null : Record(phase), DrainStrategies.Parse(strategy), force).ToString());
 
     [Fact]
     public void Kill_message_has_the_original_shape_and_the_new_fields()
     {
-        var body = JsonNode.Parse(KillMessage.Body("r-1", "task1", "iotile-worker-dev:7", T0, T0.AddMinutes(15), "iotile-rollouts-dev"))!;
+        var body = JsonNode.Parse(KillMessageFormat.Body("r-1", "task1", "iotile-worker-dev:7", T0, T0.AddMinutes(15), "iotile-rollouts-dev"))!;
         Assert.Equal("apps.sqsworker.worker", body["module"]!.ToString());
         Assert.Equal("WorkerShutDownAction", body["class"]!.ToString());
         var args = body["arguments"]!;
@@ -100,6 +101,6 @@ public sealed class RolloutLogicTests
 
     static RolloutRecord Record(string phase) => new()
     {
-        RolloutId = "r-20261123T100000Z-abcdef", Stage = "dev", Cluster = "c", Service = "s", Strategy = "kill-ack", Phase = phase, Holder = "me", StartedAt = T0,
+        RolloutId = "r-20261123T100000Z-abcdef", Stage = "dev", Cluster = "c", Service = "s", Strategy = DrainStrategy.KillAck, Phase = phase, Holder = "me", StartedAt = T0,
     };
 }

@@ -5,6 +5,7 @@ using Ops.LocalCloud;
 using Ops.Stack.Fleet;
 using Ops.Stack.Model;
 using Ops.Stack.Rollout;
+using Ops.Contracts;
 
 namespace Ops.Stack.Tests;
 
@@ -43,7 +44,7 @@ public sealed class RolloutRollbackTests : IAsyncLifetime
         var crashing = stack with { Local = new LocalSpec { Command = ["sh", "-c", "echo boom; exit 3"], Prepare = [] } };
         var options = new RolloutOptions
         {
-            Strategy = "task-protection", DrainTimeout = TimeSpan.FromMinutes(1), UpdateTimeout = TimeSpan.FromSeconds(60),
+            Strategy = DrainStrategy.TaskProtection, DrainTimeout = TimeSpan.FromMinutes(1), UpdateTimeout = TimeSpan.FromSeconds(60),
             DrainPoll = TimeSpan.FromMilliseconds(100), UpdatePoll = TimeSpan.FromMilliseconds(200), Settle = TimeSpan.FromSeconds(3),
         };
         await using var session = await RolloutSession.OpenAsync(Context(crashing, log), options, default);

@@ -1,3 +1,4 @@
+using Ops.Contracts;
 namespace Ops.Worker.Tests;
 
 public sealed class WorkerConfigTests

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ops.Contracts;
 
 namespace Ops.LocalCloud.Tasks;
 
@@ -10,17 +11,14 @@ namespace Ops.LocalCloud.Tasks;
 /// </summary>
 internal sealed record ContainerLaunch(string Name, string Runner, IReadOnlyList<string> Argv, string WorkingDirectory, IReadOnlyDictionary<string, string> Environment)
 {
-    public const string CommandLabel = "ops.local.command";
-
     /// <summary>
     /// Where the task runner's copy of a container carries a RunTask command override: for a local command it is the
     /// whole argv (a local command has no entrypoint of its own to keep), for an image the definition's command.
     /// </summary>
     public const string OverrideCommandKey = "x-ops-override-command";
-    public const string DirectoryLabel = "ops.local.directory";
 
     /// <summary>True when the container definition names a local command (no image is pulled).</summary>
-    public static bool IsLocalCommand(JsonObject container) => container["dockerLabels"]?[CommandLabel] != null;
+    public static bool IsLocalCommand(JsonObject container) => container["dockerLabels"]?[LocalCommandImage.CommandLabel] != null;
 
     /// <summary>A local command: argv from the <c>ops.local.command</c> label (a JSON array), run in <c>ops.local.directory</c>.</summary>
     public static ContainerLaunch ForLocalCommand(JsonObject container, IReadOnlyDictionary<string, string> runtime, string hostPath)
@@ -32,19 +30,19 @@ internal sealed record ContainerLaunch(string Name, string Runner, IReadOnlyList
         {
             argv = container[OverrideCommandKey] is JsonArray overridden
                 ? overridden.Select(a => (string?)a ?? "").ToArray()
-                : JsonSerializer.Deserialize<string[]>((string?)labels[CommandLabel] ?? "") ?? [];
+                : JsonSerializer.Deserialize<string[]>((string?)labels[LocalCommandImage.CommandLabel] ?? "") ?? [];
         }
         catch (JsonException)
         {
-            throw new TaskStartException($"CannotStartContainerError: the {CommandLabel} label of container {name} is not a JSON array of strings");
+            throw new TaskStartException($"CannotStartContainerError: the {LocalCommandImage.CommandLabel} label of container {name} is not a JSON array of strings");
         }
         if (argv.Length == 0 || argv.Any(string.IsNullOrEmpty))
-            throw new TaskStartException($"CannotStartContainerError: the {CommandLabel} label of container {name} names no command");
-        var directory = (string?)labels[DirectoryLabel] ?? "";
+            throw new TaskStartException($"CannotStartContainerError: the {LocalCommandImage.CommandLabel} label of container {name} names no command");
+        var directory = (string?)labels[LocalCommandImage.DirectoryLabel] ?? "";
         if (!Path.IsPathFullyQualified(directory) || !Directory.Exists(directory))
-            throw new TaskStartException($"CannotStartContainerError: the {DirectoryLabel} label of container {name} must be an existing absolute directory, not '{directory}'");
+            throw new TaskStartException($"CannotStartContainerError: the {LocalCommandImage.DirectoryLabel} label of container {name} must be an existing absolute directory, not '{directory}'");
         var env = BuildEnvironment(new Dictionary<string, string>(), container, runtime, root: null, hostPath);
-        return new ContainerLaunch(name, "local-command", argv, directory, env);
+        return new ContainerLaunch(name, LocalCommandImage.Tag, argv, directory, env);
     }
 
     /// <summary>

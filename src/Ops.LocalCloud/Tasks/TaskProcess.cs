@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ops.Contracts;
 
 namespace Ops.LocalCloud.Tasks;
 
@@ -46,7 +47,7 @@ internal sealed class TaskProcess
             var launches = new List<(ContainerLaunch Launch, JsonObject Definition)>();
             foreach (var definition in definitions)
                 launches.Add((await ResolveAsync(definition), definition));
-            runner = launches.Any(l => l.Launch.Runner == "image-process") ? "image-process" : "local-command";
+            runner = launches.Any(l => l.Launch.Runner == "image-process") ? "image-process" : LocalCommandImage.Tag;
             foreach (var (launch, definition) in launches)
             {
                 _stop.Token.ThrowIfCancellationRequested();
@@ -104,7 +105,7 @@ internal sealed class TaskProcess
         if (ContainerLaunch.IsLocalCommand(definition))
             return ContainerLaunch.ForLocalCommand(definition, runtime, _runner.HostPath);
         var image = (string?)definition["image"] ?? throw new TaskStartException($"CannotStartContainerError: container {ContainerLaunch.NameOf(definition)} names no image");
-        var source = _runner.Images ?? throw new ImagePullException($"pull image {image}: this local cloud has no image source (no registry runs); give the container an {ContainerLaunch.CommandLabel} label to run a host command instead");
+        var source = _runner.Images ?? throw new ImagePullException($"pull image {image}: this local cloud has no image source (no registry runs); give the container an {LocalCommandImage.CommandLabel} label to run a host command instead");
         var unpacked = await source.PullAsync(image, _stop.Token);
         return ContainerLaunch.ForImage(definition, unpacked, runtime, _runner.HostPath);
     }

@@ -8,6 +8,7 @@ using Ops.Stack.Fleet;
 using Ops.Stack.Secrets;
 using Ops.Stack.Stores;
 using StackExchange.Redis;
+using Ops.Contracts;
 
 namespace Ops.Stack.Drills;
 
@@ -22,9 +23,6 @@ namespace Ops.Stack.Drills;
 public sealed class DrillMarkers(FleetContext context, string drillId)
 {
     const string Table = "ops_drill_markers";
-
-    /// <summary>Endpoints of the local cloud's simulated stores end so; nothing listens there.</summary>
-    const string Simulated = ".local-cloud.internal";
 
     string Key => $"ops-drill/{drillId}.txt";
 
@@ -89,7 +87,7 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
     {
         var marker = new DrillMarker(store, $"{id}: table {Table}, row {drillId}");
         if (host == null) return Fail(marker, write, $"{id} does not exist or has no endpoint");
-        if (host.EndsWith(Simulated, StringComparison.Ordinal)) return Skip(marker, $"{id} is simulated (no server behind {host}); install postgresql for a real one");
+        if (LocalCloudHosts.IsSimulated(host)) return Skip(marker, $"{id} is simulated (no server behind {host}); install postgresql for a real one");
         var password = await new SecretStore(context).GetAsync(secret, ct);
         if (password == null) return Fail(marker, write, $"secret {secret} is missing");
         var connection = new NpgsqlConnectionStringBuilder
@@ -124,7 +122,7 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
         var marker = new DrillMarker("redis", $"{id}: key {RedisKey}");
         var primary = await new RedisProvisioner(context).PrimaryAsync(ct);
         if (primary?.Address == null) return Fail(marker, write, $"{id} does not exist or has no endpoint");
-        if (primary.Address.EndsWith(Simulated, StringComparison.Ordinal)) return Skip(marker, $"{id} is simulated (no server behind {primary.Address}); install redis-server for a real one");
+        if (LocalCloudHosts.IsSimulated(primary.Address)) return Skip(marker, $"{id} is simulated (no server behind {primary.Address}); install redis-server for a real one");
         var token = await new SecretStore(context).GetAsync(context.Stack.Redis.AuthSecret, ct);
         var options = new ConfigurationOptions { EndPoints = { { primary.Address, primary.Port ?? 6379 } }, Password = token, Ssl = !context.IsLocalCloud, ConnectTimeout = 15000, AbortOnConnectFail = true };
         try

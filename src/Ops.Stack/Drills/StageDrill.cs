@@ -4,6 +4,7 @@ using Ops.Stack.Fleet;
 using Ops.Stack.Output;
 using Ops.Stack.Rollout;
 using Ops.Stack.Web;
+using Ops.Contracts;
 
 namespace Ops.Stack.Drills;
 
@@ -115,7 +116,7 @@ public sealed class StageDrill(RolloutSession session, string reportDirectory, b
         var parts = new List<DrillPart>
         {
             image == null ? new("worker-image", false, "no worker image recorded")
-            : image.EndsWith(":local-command", StringComparison.Ordinal) ? new("worker-image", false, "no image built (no container engine): the workers run the stack's local command")
+            : LocalCommandImage.IsLocalCommand(image) ? new("worker-image", false, "no image built (no container engine): the workers run the stack's local command")
             : new("worker-image", true, $"the workers run {image}"),
             new("web", true, $"{url} answered after recreate"),
         };

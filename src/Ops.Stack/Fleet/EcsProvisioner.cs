@@ -1,6 +1,7 @@
 using Ops.Aws.CloudWatchLogs;
 using Ops.Aws.Ecs;
 using Ops.Stack.Model;
+using Ops.Contracts;
 
 namespace Ops.Stack.Fleet;
 
@@ -32,7 +33,7 @@ public sealed class EcsProvisioner(FleetContext context, string? pinnedImage = n
 
         // Everything is read and compared before the first change.
         // recreate pins the image recorded at deploy time; a local command (LocalCloud without an image) is resolved again.
-        var image = pinnedImage != null && !pinnedImage.EndsWith(":local-command", StringComparison.Ordinal)
+        var image = pinnedImage != null && !LocalCommandImage.IsLocalCommand(pinnedImage)
             ? new WorkerImage(pinnedImage, new Dictionary<string, string>())
             : await new WorkerImageResolver(context).ResolveAsync(cancellationToken);
         var wanted = ContainerDefinition(image);
@@ -171,7 +172,7 @@ public sealed class EcsProvisioner(FleetContext context, string? pinnedImage = n
             ["OPS_WORK_QUEUE"] = stack.Queues.Work.Name,
             ["OPS_REPORT_QUEUE"] = stack.Queues.Report.Name,
             ["OPS_WORKER_LOG_TABLE"] = stack.WorkerLogTable,
-            ["OPS_DRAIN"] = stack.Worker.Drain,
+            ["OPS_DRAIN"] = DrainStrategies.Name(stack.Worker.Drain),
         };
         return environment;
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Ops.Aws.Ecr;
 using Ops.Docker;
+using Ops.Contracts;
 
 namespace Ops.Stack.Fleet;
 
@@ -77,10 +78,10 @@ internal sealed class WorkerImageResolver(FleetContext context)
             else await PrepareAsync(local.Prepare, ct);
         }
         var argv = local.Command.Select(a => Absolute(a, directory)).ToList();
-        return new WorkerImage($"{uri}:local-command", new Dictionary<string, string>
+        return new WorkerImage($"{uri}:{LocalCommandImage.Tag}", new Dictionary<string, string>
         {
-            [WorkerImage.CommandLabel] = JsonSerializer.Serialize(argv),
-            [WorkerImage.DirectoryLabel] = directory,
+            [LocalCommandImage.CommandLabel] = JsonSerializer.Serialize(argv),
+            [LocalCommandImage.DirectoryLabel] = directory,
         });
     }
 

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Ops.Aws;
+using Ops.Contracts;
 
 namespace Ops.Stack.Fleet;
 
@@ -10,9 +11,6 @@ namespace Ops.Stack.Fleet;
 /// </summary>
 public sealed class WorkerLogTableProvisioner(FleetContext context)
 {
-    /// <summary>The GSI the drain and the reports query by task.</summary>
-    public const string TaskIndex = "task-index";
-
     /// <summary>Creates or corrects the table; returns every change made (or, on a dry run, that would be made).</summary>
     public async Task<IReadOnlyList<Change>> EnsureAsync(CancellationToken cancellationToken)
     {
@@ -30,8 +28,8 @@ public sealed class WorkerLogTableProvisioner(FleetContext context)
                 await dynamo.CreateTableAsync(new CreateTableRequest
                 {
                     TableName = name,
-                    AttributeDefinitions = [new("worker_uuid", ScalarAttributeType.S), new("timestamp", ScalarAttributeType.S), new("task", ScalarAttributeType.S)],
-                    KeySchema = [new("worker_uuid", KeyType.HASH), new("timestamp", KeyType.RANGE)],
+                    AttributeDefinitions = [new(WorkerLogFormat.WorkerUuid, ScalarAttributeType.S), new(WorkerLogFormat.Timestamp, ScalarAttributeType.S), new(WorkerLogFormat.Task, ScalarAttributeType.S)],
+                    KeySchema = [new(WorkerLogFormat.WorkerUuid, KeyType.HASH), new(WorkerLogFormat.Timestamp, KeyType.RANGE)],
                     GlobalSecondaryIndexes = [TaskIndexDefinition()],
                     BillingMode = BillingMode.PAY_PER_REQUEST,
                     SSESpecification = new SSESpecification { Enabled = true },
@@ -56,9 +54,9 @@ public sealed class WorkerLogTableProvisioner(FleetContext context)
                 await WaitActiveAsync(dynamo, name, cancellationToken);
             });
         }
-        if (table.GlobalSecondaryIndexes?.Any(i => i.IndexName == TaskIndex) != true)
+        if (table.GlobalSecondaryIndexes?.Any(i => i.IndexName == WorkerLogFormat.TaskIndex) != true)
         {
-            var change = new Change(resource, TaskIndex, "(none)", "task + timestamp, projection ALL");
+            var change = new Change(resource, WorkerLogFormat.TaskIndex, "(none)", "task + timestamp, projection ALL");
             changes.Add(change);
             await Mutation.ApplyAsync(context, change, async () =>
             {
@@ -66,7 +64,7 @@ public sealed class WorkerLogTableProvisioner(FleetContext context)
                 await dynamo.UpdateTableAsync(new UpdateTableRequest
                 {
                     TableName = name,
-                    AttributeDefinitions = [new("timestamp", ScalarAttributeType.S), new("task", ScalarAttributeType.S)],
+                    AttributeDefinitions = [new(WorkerLogFormat.Timestamp, ScalarAttributeType.S), new(WorkerLogFormat.Task, ScalarAttributeType.S)],
                     GlobalSecondaryIndexUpdates = [new GlobalSecondaryIndexUpdate { Create = new CreateGlobalSecondaryIndexAction { IndexName = index.IndexName, KeySchema = index.KeySchema, Projection = index.Projection } }],
                 }, cancellationToken);
                 await WaitActiveAsync(dynamo, name, cancellationToken);
@@ -97,8 +95,8 @@ public sealed class WorkerLogTableProvisioner(FleetContext context)
 
     static GlobalSecondaryIndex TaskIndexDefinition() => new()
     {
-        IndexName = TaskIndex,
-        KeySchema = [new("task", KeyType.HASH), new("timestamp", KeyType.RANGE)],
+        IndexName = WorkerLogFormat.TaskIndex,
+        KeySchema = [new(WorkerLogFormat.Task, KeyType.HASH), new(WorkerLogFormat.Timestamp, KeyType.RANGE)],
         Projection = new Projection { ProjectionType = ProjectionType.ALL },
     };
 

@@ -1,3 +1,4 @@
+using Ops.Contracts;
 namespace Ops.Stack.Model;
 
 /// <summary>What the workers are like: how long their longest message may take, and how a rollout drains them.</summary>
@@ -6,6 +7,6 @@ public sealed record WorkerSpec
     /// <summary>The longest a single message may take to process; queue visibility timeouts must be longer.</summary>
     public int LongestMessageSeconds { get; init; } = 600;
 
-    /// <summary>Default drain strategy for rollouts: kill-ack or task-protection.</summary>
-    public string Drain { get; init; } = "kill-ack";
+    /// <summary>Default drain strategy for rollouts (worker.drain: kill-ack or task-protection).</summary>
+    public DrainStrategy Drain { get; init; } = DrainStrategy.KillAck;
 }

@@ -1,3 +1,4 @@
+using Ops.Contracts;
 namespace Ops.Stack.Rollout;
 
 /// <summary>The resume decisions after a crash or between targets: from the newest rollout record, what each target does (pure).</summary>
@@ -16,11 +17,11 @@ public static class ResumePlan
     /// update-ecs: a drained record is updated, an updating one continued, a rolling-back one finished; with kill-ack and no
     /// drained record it refuses unless <paramref name="force"/> (task-protection needs no drain).
     /// </summary>
-    public static ResumeAction ForUpdate(RolloutRecord? newest, string strategy, bool force) => newest switch
+    public static ResumeAction ForUpdate(RolloutRecord? newest, DrainStrategy strategy, bool force) => newest switch
     {
         null or { Phase: RolloutPhase.Completed or RolloutPhase.RolledBack or RolloutPhase.TornDown } =>
-            strategy == "kill-ack" && !force ? ResumeAction.RefuseNotDrained : ResumeAction.Start,
-        { Phase: RolloutPhase.Draining } => newest.Strategy == "kill-ack" && !force ? ResumeAction.RefuseNotDrained : ResumeAction.Update,
+            strategy == DrainStrategy.KillAck && !force ? ResumeAction.RefuseNotDrained : ResumeAction.Start,
+        { Phase: RolloutPhase.Draining } => newest.Strategy == DrainStrategy.KillAck && !force ? ResumeAction.RefuseNotDrained : ResumeAction.Update,
         { Phase: RolloutPhase.Drained } => ResumeAction.Update,
         { Phase: RolloutPhase.Updating } => ResumeAction.ContinueUpdate,
         { Phase: RolloutPhase.RollingBack } => ResumeAction.FinishRollback,

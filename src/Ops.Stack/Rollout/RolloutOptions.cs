@@ -1,10 +1,11 @@
+using Ops.Contracts;
 namespace Ops.Stack.Rollout;
 
 /// <summary>How one run drives a rollout: strategy, timeouts, --force, poll intervals, and who holds the lease.</summary>
 public sealed record RolloutOptions
 {
     /// <summary>kill-ack or task-protection (--drain; default the stack's worker.drain).</summary>
-    public required string Strategy { get; init; }
+    public required DrainStrategy Strategy { get; init; }
 
     public required TimeSpan DrainTimeout { get; init; }
 
@@ -40,7 +41,4 @@ public sealed record RolloutOptions
 
     /// <summary>user@host pid N, as the lease and the record name it.</summary>
     public string Holder => $"{User}@{Host} pid {Pid}";
-
-    /// <summary>The valid strategies.</summary>
-    public static IReadOnlyList<string> Strategies { get; } = ["kill-ack", "task-protection"];
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
+using Ops.Contracts;
 
 namespace Ops.Stack.Rollout;
 
@@ -16,7 +17,7 @@ public sealed class RolloutRecord
     public required string Stage { get; init; }
     public required string Cluster { get; init; }
     public required string Service { get; init; }
-    public required string Strategy { get; set; }
+    public required DrainStrategy Strategy { get; set; }
     public required string Phase { get; set; }
     public required string Holder { get; set; }
     public required DateTimeOffset StartedAt { get; init; }
@@ -56,7 +57,7 @@ public sealed class RolloutRecord
         {
             ["pk"] = new() { S = Partition }, ["sk"] = new() { S = SortKey },
             ["rollout_id"] = new() { S = RolloutId }, ["stage"] = new() { S = Stage }, ["cluster"] = new() { S = Cluster },
-            ["service"] = new() { S = Service }, ["strategy"] = new() { S = Strategy }, ["phase"] = new() { S = Phase },
+            ["service"] = new() { S = Service }, ["strategy"] = new() { S = DrainStrategies.Name(Strategy) }, ["phase"] = new() { S = Phase },
             ["holder"] = new() { S = Holder }, ["started_at"] = new() { S = Time(StartedAt) }, ["updated_at"] = new() { S = Time(UpdatedAt) },
             ["forced"] = new() { BOOL = Forced },
             ["tasks"] = new() { M = Tasks.ToDictionary(t => t.Key, t => new AttributeValue { M = TaskItem(t.Value) }) },
@@ -104,7 +105,7 @@ public sealed class RolloutRecord
         return new RolloutRecord
         {
             RolloutId = Text(item, "rollout_id") ?? "", Stage = Text(item, "stage") ?? "", Cluster = Text(item, "cluster") ?? "",
-            Service = Text(item, "service") ?? "", Strategy = Text(item, "strategy") ?? "kill-ack", Phase = Text(item, "phase") ?? "",
+            Service = Text(item, "service") ?? "", Strategy = DrainStrategies.TryParse(Text(item, "strategy"), out var strategy) ? strategy : DrainStrategy.KillAck, Phase = Text(item, "phase") ?? "",
             Holder = Text(item, "holder") ?? "", StartedAt = ParseTime(item, "started_at") ?? DateTimeOffset.MinValue,
             UpdatedAt = ParseTime(item, "updated_at") ?? DateTimeOffset.MinValue,
             Forced = item.TryGetValue("forced", out var f) && f.BOOL == true,

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ops.Stack.Output;
+using Ops.Contracts;
 
 namespace Ops.Stack.Rollout;
 
@@ -20,7 +21,7 @@ public static class RolloutResult
         json["dry_run"] = session.Context.DryRun;
         json["rollout_id"] = record?.RolloutId;
         json["phase"] = record?.Phase;
-        json["strategy"] = record?.Strategy ?? session.Options.Strategy;
+        json["strategy"] = DrainStrategies.Name(record?.Strategy ?? session.Options.Strategy);
         json["forced"] = record?.Forced ?? session.Options.Force;
         json["from_task_definition"] = record?.FromTaskDefinition;
         json["to_task_definition"] = record?.ToTaskDefinition;

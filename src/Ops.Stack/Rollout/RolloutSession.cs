@@ -1,3 +1,4 @@
+using Ops.Contracts;
 using Ops.Stack.Fleet;
 
 namespace Ops.Stack.Rollout;
@@ -36,11 +37,9 @@ public sealed class RolloutSession : IAsyncDisposable
     /// <summary>The lease (null on a dry run).</summary>
     public RolloutLease? Lease { get; private set; }
 
-    /// <summary>Checks the strategy, creates the table when needed and takes the lease for the newest unfinished rollout or a new id.</summary>
+    /// <summary>Checks the timeouts, creates the table when needed and takes the lease for the newest unfinished rollout or a new id.</summary>
     public static async Task<RolloutSession> OpenAsync(FleetContext context, RolloutOptions options, CancellationToken ct)
     {
-        if (!RolloutOptions.Strategies.Contains(options.Strategy))
-            throw new StackException($"--drain '{options.Strategy}' is not a drain strategy — use kill-ack or task-protection");
         if (options.DrainTimeout <= TimeSpan.Zero || options.UpdateTimeout <= TimeSpan.Zero)
             throw new StackException("--drain-timeout and --update-timeout must be longer than zero, like 15m");
         var store = new RolloutStore(context);
@@ -58,7 +57,7 @@ public sealed class RolloutSession : IAsyncDisposable
     public async Task<RolloutRecord?> NewestAsync(CancellationToken ct) => TableExists ? await Store.NewestAsync(ct) : null;
 
     /// <summary>A new record for this run's rollout id, in <paramref name="phase"/>.</summary>
-    public RolloutRecord NewRecord(string phase, string strategy)
+    public RolloutRecord NewRecord(string phase, DrainStrategy strategy)
     {
         var now = DateTimeOffset.UtcNow;
         var id = Lease?.RolloutId ?? RolloutRecord.NewId(now);

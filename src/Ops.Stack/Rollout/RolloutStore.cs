@@ -3,6 +3,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Ops.Aws;
 using Ops.Stack.Fleet;
+using Ops.Contracts;
 
 namespace Ops.Stack.Rollout;
 
@@ -91,12 +92,12 @@ public sealed class RolloutStore(FleetContext context) : IDisposable
             var page = await _dynamo.QueryAsync(new QueryRequest
             {
                 TableName = Table, KeyConditionExpression = "pk = :pk", ConsistentRead = true, ExclusiveStartKey = start,
-                ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = "ack#" + rolloutId } },
+                ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = AckRecordFormat.Partition(rolloutId) } },
             }, ct);
             foreach (var item in page.Items ?? [])
             {
-                var at = item.TryGetValue("acked_at", out var a) && DateTimeOffset.TryParse(a.S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : DateTimeOffset.UtcNow;
-                acks.Add(new AckSeen(item["sk"].S, at));
+                var at = item.TryGetValue(AckRecordFormat.AckedAt, out var a) && DateTimeOffset.TryParse(a.S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : DateTimeOffset.UtcNow;
+                acks.Add(new AckSeen(item[AckRecordFormat.SortKey].S, at));
             }
             start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
         } while (start != null);
@@ -104,7 +105,7 @@ public sealed class RolloutStore(FleetContext context) : IDisposable
     }
 
     /// <summary>The worker log's timestamp format: 2026-11-23T10:00:00.000000+0000.</summary>
-    public static string WorkerLogTime(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+0000'", CultureInfo.InvariantCulture);
+    public static string WorkerLogTime(DateTimeOffset t) => t.UtcDateTime.ToString(WorkerLogFormat.TimeFormat, CultureInfo.InvariantCulture);
 
     static DateTimeOffset ParseWorkerLogTime(string text) =>
         text.Length >= 19 && DateTime.TryParse(text[..Math.Min(26, text.Length)], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
@@ -121,16 +122,16 @@ public sealed class RolloutStore(FleetContext context) : IDisposable
             {
                 var page = await _dynamo.QueryAsync(new QueryRequest
                 {
-                    TableName = context.Stack.WorkerLogTable, IndexName = WorkerLogTableProvisioner.TaskIndex, ExclusiveStartKey = start,
+                    TableName = context.Stack.WorkerLogTable, IndexName = WorkerLogFormat.TaskIndex, ExclusiveStartKey = start,
                     KeyConditionExpression = "#task = :task AND #ts > :since",
-                    ExpressionAttributeNames = new() { ["#task"] = "task", ["#ts"] = "timestamp" },
-                    ExpressionAttributeValues = new() { [":task"] = new AttributeValue { S = KillMessage.WorkerLogTask }, [":since"] = new AttributeValue { S = WorkerLogTime(since) } },
+                    ExpressionAttributeNames = new() { ["#task"] = WorkerLogFormat.Task, ["#ts"] = WorkerLogFormat.Timestamp },
+                    ExpressionAttributeValues = new() { [":task"] = new AttributeValue { S = KillMessageFormat.Task }, [":since"] = new AttributeValue { S = WorkerLogTime(since) } },
                 }, ct);
                 foreach (var item in page.Items ?? [])
                 {
-                    if (item.TryGetValue("status", out var status) && status.S != "ShutDown-0") continue;
-                    var ts = item["timestamp"].S;
-                    seen.Add(new ShutDownSeen(item.TryGetValue("worker_uuid", out var u) ? u.S : "", ts, item.TryGetValue("server", out var s) && s.S is { Length: > 0 } server ? server : null, ParseWorkerLogTime(ts)));
+                    if (item.TryGetValue(WorkerLogFormat.Status, out var status) && status.S != WorkerLogFormat.ShutDownStatus) continue;
+                    var ts = item[WorkerLogFormat.Timestamp].S;
+                    seen.Add(new ShutDownSeen(item.TryGetValue(WorkerLogFormat.WorkerUuid, out var u) ? u.S : "", ts, item.TryGetValue(WorkerLogFormat.Server, out var s) && s.S is { Length: > 0 } server ? server : null, ParseWorkerLogTime(ts)));
                 }
                 start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
             } while (start != null);

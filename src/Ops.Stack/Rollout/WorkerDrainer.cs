@@ -3,6 +3,7 @@ using Ops.Aws.CloudWatchLogs;
 using Ops.Aws.Ecs;
 using Ops.Aws.Sqs;
 using Ops.Stack.Fleet;
+using Ops.Contracts;
 
 namespace Ops.Stack.Rollout;
 
@@ -34,7 +35,7 @@ public sealed class WorkerDrainer(RolloutSession session)
             return newest;
         }
         var strategy = action == ResumeAction.ContinueDrain ? newest!.Strategy : session.Options.Strategy;
-        if (strategy == "task-protection")
+        if (strategy == DrainStrategy.TaskProtection)
         {
             await ReportProtectionAsync(tasks, ct);
             return null;
@@ -52,12 +53,12 @@ public sealed class WorkerDrainer(RolloutSession session)
         if (action == ResumeAction.ContinueDrain)
         {
             record = newest!;
-            if (session.Options.Strategy != record.Strategy) Log.Warning($"--drain {session.Options.Strategy} ignored: rollout {record.RolloutId} drains with {record.Strategy}");
+            if (session.Options.Strategy != record.Strategy) Log.Warning($"--drain {DrainStrategies.Name(session.Options.Strategy)} ignored: rollout {record.RolloutId} drains with {DrainStrategies.Name(record.Strategy)}");
             Log.Info($"resuming rollout {record.RolloutId} (phase {record.Phase}, started {Clock(record.StartedAt)}): {record.Tasks.Values.Count(t => t.IsDone)} of {record.Tasks.Count} task(s) already drained");
         }
         else
         {
-            record = session.NewRecord(RolloutPhase.Draining, "kill-ack");
+            record = session.NewRecord(RolloutPhase.Draining, DrainStrategy.KillAck);
             record.FromTaskDefinition = service.TaskDefinition;
             Log.Info($"rollout {record.RolloutId}: draining {running.Count} task(s) of service {_context.Stack.Ecs.Service} with kill-ack (timeout {Format(session.Options.DrainTimeout)})");
         }
@@ -135,7 +136,7 @@ public sealed class WorkerDrainer(RolloutSession session)
         {
             if (newest != null && action == ResumeAction.ContinueDrain && newest.Tasks.TryGetValue(t.Id, out var known) &&
                 (known.IsDone || known.KillExpiresAt > now)) continue;
-            Log.Info($"would send a kill message to task {t.Id} (rev {Rev(t.Revision)}), expiring {KillMessage.IsoTime(expires)}");
+            Log.Info($"would send a kill message to task {t.Id} (rev {Rev(t.Revision)}), expiring {KillMessageFormat.IsoTime(expires)}");
             count++;
         }
         Log.Info($"dry run: {count} kill message(s) not sent, nothing written");
@@ -185,7 +186,7 @@ public sealed class WorkerDrainer(RolloutSession session)
             var entries = chunk.Select((t, i) => new SendMessageBatchRequestEntry
             {
                 Id = i.ToString(CultureInfo.InvariantCulture),
-                MessageBody = KillMessage.Body(record.RolloutId, t.Key, t.Value.Revision, now, expires, _context.Stack.Rollout.Table),
+                MessageBody = KillMessageFormat.Body(record.RolloutId, t.Key, t.Value.Revision, now, expires, _context.Stack.Rollout.Table),
             }).ToList();
             var result = await _sqs.SendMessageBatchAsync(new SendMessageBatchRequest { QueueUrl = queueUrl, Entries = entries }, ct);
             if (result.Failed is { Count: > 0 } failed)
@@ -194,7 +195,7 @@ public sealed class WorkerDrainer(RolloutSession session)
             {
                 var (id, t) = chunk[int.Parse(ok.Id!, CultureInfo.InvariantCulture)];
                 t.KillMessageId = ok.MessageId;
-                Log.Info($"sent kill message {ok.MessageId} to task {id} (rev {Rev(t.Revision)}), expiring {KillMessage.IsoTime(expires)}");
+                Log.Info($"sent kill message {ok.MessageId} to task {id} (rev {Rev(t.Revision)}), expiring {KillMessageFormat.IsoTime(expires)}");
             }
         }
         await session.SaveAsync(record, ct);

@@ -1,6 +1,7 @@
 using Ops.Aws.CloudWatchLogs;
 using Ops.Aws.Ecs;
 using Ops.Stack.Fleet;
+using Ops.Contracts;
 
 namespace Ops.Stack.Rollout;
 
@@ -100,7 +101,7 @@ public sealed class WorkerUpdater(RolloutSession session)
                 {
                     record = session.NewRecord(RolloutPhase.Updating, strategy);
                     record.FromTaskDefinition = service.TaskDefinition;
-                    if (strategy == "kill-ack")
+                    if (strategy == DrainStrategy.KillAck)
                     {
                         record.Forced = true;
                         Log.Warning($"FORCED: updating service {ServiceName} without a drain: no worker was asked to stop, so messages in progress may be cut off and delivered again");
@@ -185,7 +186,7 @@ public sealed class WorkerUpdater(RolloutSession session)
             if (status != last || now - lastProgress >= session.Options.ProgressEvery)
             {
                 var protectedNote = "";
-                if (old > 0 && record.Strategy == "task-protection")
+                if (old > 0 && record.Strategy == DrainStrategy.TaskProtection)
                 {
                     var oldTasks = (await tasks.RunningAsync(ct)).Where(t => t.TaskDefinitionArn != to).Select(t => t.Id).ToList();
                     var held = await tasks.ProtectedAsync(oldTasks, ct);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ops.Contracts;
 
 namespace Ops.LocalCloud.Services.ElastiCache;
 
@@ -46,7 +47,7 @@ internal sealed partial class ElastiCacheService
             view["CacheNodes"] = new JsonArray(new JsonObject
             {
                 ["CacheNodeId"] = "0001", ["CacheNodeStatus"] = Status(g, c),
-                ["Endpoint"] = new JsonObject { ["Address"] = Address(g, $"{id}.{groupId}.local-cloud.internal"), ["Port"] = g.Spec["Port"]?.DeepClone() ?? 6379 },
+                ["Endpoint"] = new JsonObject { ["Address"] = Address(g, LocalCloudHosts.Simulated($"{id}.{groupId}")), ["Port"] = g.Spec["Port"]?.DeepClone() ?? 6379 },
             });
             yield return (id, view);
         }
@@ -74,11 +75,11 @@ internal sealed partial class ElastiCacheService
         ["TransitEncryptionEnabled"] = r.Spec["TransitEncryptionEnabled"]?.DeepClone() ?? false,
         ["AuthTokenEnabled"] = r.Spec["AuthTokenEnabled"]?.DeepClone() ?? false,
         ["PendingModifiedValues"] = r.Pending.Describe(ClusterDeferred),
-        ["ConfigurationEndpoint"] = new JsonObject { ["Address"] = Address(r, $"{id}.local-cloud.internal"), ["Port"] = r.Spec["Port"]?.DeepClone() ?? 6379 },
+        ["ConfigurationEndpoint"] = new JsonObject { ["Address"] = Address(r, LocalCloudHosts.Simulated($"{id}")), ["Port"] = r.Spec["Port"]?.DeepClone() ?? 6379 },
         ["CacheNodes"] = new JsonArray(new JsonObject
         {
             ["CacheNodeId"] = "0001", ["CacheNodeStatus"] = Status(r, c),
-            ["Endpoint"] = new JsonObject { ["Address"] = Address(r, $"{id}.local-cloud.internal"), ["Port"] = r.Spec["Port"]?.DeepClone() ?? 6379 },
+            ["Endpoint"] = new JsonObject { ["Address"] = Address(r, LocalCloudHosts.Simulated($"{id}")), ["Port"] = r.Spec["Port"]?.DeepClone() ?? 6379 },
         }),
     };
 }

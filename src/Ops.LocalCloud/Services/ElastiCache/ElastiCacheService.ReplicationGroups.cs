@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ops.Contracts;
 
 namespace Ops.LocalCloud.Services.ElastiCache;
 
@@ -36,7 +37,7 @@ internal sealed partial class ElastiCacheService
         ["NodeGroups"] = new JsonArray(new JsonObject
         {
             ["NodeGroupId"] = "0001", ["Status"] = Status(r, c),
-            ["PrimaryEndpoint"] = new JsonObject { ["Address"] = Address(r, $"master.{id}.local-cloud.internal"), ["Port"] = r.Spec["Port"]?.DeepClone() ?? 6379 },
+            ["PrimaryEndpoint"] = new JsonObject { ["Address"] = Address(r, LocalCloudHosts.Simulated($"master.{id}")), ["Port"] = r.Spec["Port"]?.DeepClone() ?? 6379 },
         }),
     };
 

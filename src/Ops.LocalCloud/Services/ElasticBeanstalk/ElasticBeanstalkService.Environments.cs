@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ops.LocalCloud.Protocol;
+using Ops.Contracts;
 
 namespace Ops.LocalCloud.Services.ElasticBeanstalk;
 
@@ -121,8 +122,8 @@ internal sealed partial class ElasticBeanstalkService
             ["EnvironmentName"] = e.Name, ["EnvironmentId"] = e.Id, ["ApplicationName"] = e.Application, ["VersionLabel"] = e.Version,
             ["SolutionStackName"] = e.SolutionStack, ["Status"] = Status(e, c.Now), ["Health"] = color, ["HealthStatus"] = health,
             ["DateCreated"] = e.Created.ToString("O"), ["DateUpdated"] = (e.UpdateStarted ?? e.Created).ToString("O"),
-            ["CNAME"] = e.Real && e.Port is { } port ? $"127.0.0.1:{port}" : $"{e.Name}.{c.Region}.elasticbeanstalk.local-cloud.internal",
-            ["EndpointURL"] = e.Real && e.Port is { } p ? $"127.0.0.1:{p}" : $"{e.Name}.local-cloud.internal",
+            ["CNAME"] = e.Real && e.Port is { } port ? $"127.0.0.1:{port}" : LocalCloudHosts.Simulated($"{e.Name}.{c.Region}.elasticbeanstalk"),
+            ["EndpointURL"] = e.Real && e.Port is { } p ? $"127.0.0.1:{p}" : LocalCloudHosts.Simulated($"{e.Name}"),
             ["Tier"] = new JsonObject { ["Name"] = "WebServer", ["Type"] = "Standard", ["Version"] = "1.0" },
             ["EnvironmentArn"] = c.Arn("elasticbeanstalk", $"environment/{e.Application}/{e.Name}"),
         };

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ops.Contracts;
 
 namespace Ops.LocalCloud.Services.Rds;
 
@@ -142,7 +143,7 @@ internal sealed partial class RdsService
             ["DBInstanceArn"] = c.Arn("rds", $"db:{id}"),
             ["DbiResourceId"] = db.ResourceId ?? Identifiers.Stable("db-", c.Account, c.Region, id, db.Life.Created.ToString("O")),
             ["PendingModifiedValues"] = db.Pending.Describe([.. Deferred, "DBInstanceIdentifier"]),
-            ["Endpoint"] = new JsonObject { ["Address"] = (string?)s["LocalAddress"] ?? $"{id}.local-cloud.internal", ["Port"] = s["Port"]?.DeepClone() ?? 5432 },
+            ["Endpoint"] = new JsonObject { ["Address"] = (string?)s["LocalAddress"] ?? LocalCloudHosts.Simulated($"{id}"), ["Port"] = s["Port"]?.DeepClone() ?? 5432 },
             ["VpcSecurityGroups"] = new JsonArray(Strings(s, "VpcSecurityGroupIds").Select(g => (JsonNode?)new JsonObject { ["VpcSecurityGroupId"] = g, ["Status"] = "active" }).ToArray()),
             ["TagList"] = TagList.Of(State.Tags.GetValueOrDefault(c.Arn("rds", $"db:{id}"))),
         };

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ops.Contracts;
 
 namespace Ops.LocalCloud.Services.Redshift;
 
@@ -91,7 +92,7 @@ internal sealed partial class RedshiftService
         ["PubliclyAccessible"] = cl.Spec["PubliclyAccessible"]?.DeepClone() ?? false,
         ["VpcSecurityGroups"] = new JsonArray(Strings(cl.Spec, "VpcSecurityGroupIds").Select(g => (JsonNode?)new JsonObject { ["VpcSecurityGroupId"] = g, ["Status"] = "active" }).ToArray()),
         ["ClusterCreateTime"] = cl.Life.Created.ToString("O"),
-        ["Endpoint"] = new JsonObject { ["Address"] = (string?)cl.Spec["LocalAddress"] ?? $"{id}.local-cloud.internal", ["Port"] = cl.Spec["Port"]?.DeepClone() ?? 5439 },
+        ["Endpoint"] = new JsonObject { ["Address"] = (string?)cl.Spec["LocalAddress"] ?? LocalCloudHosts.Simulated($"{id}"), ["Port"] = cl.Spec["Port"]?.DeepClone() ?? 5439 },
         ["ClusterNamespaceArn"] = c.Arn("redshift", $"namespace:{id}"),
         ["PendingModifiedValues"] = cl.Pending.Describe(Resize),
         ["Tags"] = TagList.Of(State.Tags.GetValueOrDefault(c.Arn("redshift", $"cluster:{id}"))),
