@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Ops.Aws.Ssm;
 using Ops.Stack.Fleet;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Drills;
 

@@ -9,6 +9,7 @@ using Ops.Stack.Secrets;
 using Ops.Stack.Stores;
 using StackExchange.Redis;
 using Ops.Contracts;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Drills;
 
@@ -158,7 +159,7 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
             using var reader = new StreamReader(got.ResponseStream);
             return await reader.ReadToEndAsync(ct) == drillId ? Mark(marker, "survived", null) : Mark(marker, "lost", "the object changed");
         }
-        catch (AmazonS3Exception e) when (e.ErrorCode is "NoSuchKey" or "NoSuchBucket")
+        catch (AmazonS3Exception e) when (AwsErrors.Is(e, "NoSuchKey", "NoSuchBucket"))
         {
             return Mark(marker, "lost", e.ErrorCode);
         }
@@ -179,7 +180,7 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
             var item = (await dynamo.GetItemAsync(new GetItemRequest { TableName = table, Key = new() { ["slug"] = new AttributeValue { S = Slug } }, ConsistentRead = true }, ct)).Item;
             return item is { Count: > 0 } ? Mark(marker, "survived", null) : Mark(marker, "lost", "the item is gone");
         }
-        catch (Amazon.DynamoDBv2.Model.ResourceNotFoundException)
+        catch (Exception e) when (AwsErrors.Is(e, "ResourceNotFoundException"))
         {
             return Mark(marker, "lost", $"table {table} is gone");
         }

@@ -16,6 +16,7 @@ using Ops.Aws.Ssm;
 using Ops.Stack.Fleet;
 using Ops.Stack.Rollout;
 using Ops.Stack.Stores;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Drills;
 
@@ -66,34 +67,17 @@ public sealed class StageDestroyer(RolloutSession session)
     {
         var firehose = new FirehoseClient(Context.Connection);
         var name = Context.Stack.Firehose.Stream;
-        try
-        {
-            var status = (await firehose.DescribeDeliveryStreamAsync(new DescribeDeliveryStreamInput { DeliveryStreamName = name }, ct)).DeliveryStreamDescription?.DeliveryStreamStatus ?? "?";
-            var change = Deleted($"firehose stream {name}", status);
-            await Mutation.ApplyAsync(Context, change, () => firehose.DeleteDeliveryStreamAsync(new DeleteDeliveryStreamInput { DeliveryStreamName = name }, ct));
-            return [change];
-        }
-        catch (Exception e) when (AwsErrors.Is(e, "ResourceNotFoundException"))
-        {
-            return [];
-        }
+        if (await FirehoseLookup.StreamAsync(firehose, name, ct) is not { } stream) return [];
+        var change = Deleted($"firehose stream {name}", stream.DeliveryStreamStatus ?? "?");
+        await Mutation.ApplyAsync(Context, change, () => firehose.DeleteDeliveryStreamAsync(new DeleteDeliveryStreamInput { DeliveryStreamName = name }, ct));
+        return [change];
     }
 
     async Task<IReadOnlyList<Change>> RdsAsync(FleetContext slow, CancellationToken ct)
     {
         var rds = new RdsClient(Context.Connection);
         var id = Context.Stack.Database.Identifier;
-        async Task<DBInstance?> FindAsync(CancellationToken token)
-        {
-            try
-            {
-                return (await rds.DescribeDBInstancesAsync(new DescribeDBInstancesMessage { DBInstanceIdentifier = id }, token)).DBInstances?.FirstOrDefault();
-            }
-            catch (Exception e) when (AwsErrors.Is(e, "DBInstanceNotFound", "DBInstanceNotFoundFault"))
-            {
-                return null;
-            }
-        }
+        Task<DBInstance?> FindAsync(CancellationToken token) => RdsLookup.InstanceAsync(rds, id, token);
         var changes = new List<Change>();
         if (await FindAsync(ct) is { DeletionProtection: true })
         {
@@ -110,17 +94,7 @@ public sealed class StageDestroyer(RolloutSession session)
     Task<IReadOnlyList<Change>> WarehouseAsync(FleetContext slow, string id, CancellationToken ct)
     {
         var redshift = new RedshiftClient(Context.Connection);
-        async Task<Ops.Aws.Redshift.Cluster?> FindAsync(CancellationToken token)
-        {
-            try
-            {
-                return (await redshift.DescribeClustersAsync(new DescribeClustersMessage { ClusterIdentifier = id }, token)).Clusters?.FirstOrDefault();
-            }
-            catch (Exception e) when (AwsErrors.Is(e, "ClusterNotFound", "ClusterNotFoundFault"))
-            {
-                return null;
-            }
-        }
+        Task<Ops.Aws.Redshift.Cluster?> FindAsync(CancellationToken token) => RedshiftLookup.ClusterAsync(redshift, id, token);
         var snapshot = $"{id}-{_suffix}";
         return DeleteAndWaitAsync(slow, $"redshift cluster {id}", FindAsync, c => c.ClusterStatus, snapshot,
             () => redshift.DeleteClusterAsync(new DeleteClusterMessage { ClusterIdentifier = id, FinalClusterSnapshotIdentifier = snapshot }, ct), ct);
@@ -130,17 +104,7 @@ public sealed class StageDestroyer(RolloutSession session)
     {
         var cache = new ElastiCacheClient(Context.Connection);
         var id = Context.Stack.Redis.ReplicationGroup;
-        async Task<ReplicationGroup?> FindAsync(CancellationToken token)
-        {
-            try
-            {
-                return (await cache.DescribeReplicationGroupsAsync(new DescribeReplicationGroupsMessage { ReplicationGroupId = id }, token)).ReplicationGroups?.FirstOrDefault();
-            }
-            catch (Exception e) when (AwsErrors.Is(e, "ReplicationGroupNotFoundFault"))
-            {
-                return null;
-            }
-        }
+        Task<ReplicationGroup?> FindAsync(CancellationToken token) => ElastiCacheLookup.ReplicationGroupAsync(cache, id, token);
         return DeleteAndWaitAsync(slow, $"redis replication group {id}", FindAsync, g => g.Status, null,
             () => cache.DeleteReplicationGroupAsync(new DeleteReplicationGroupMessage { ReplicationGroupId = id, RetainPrimaryCluster = false }, ct), ct);
     }
@@ -171,15 +135,7 @@ public sealed class StageDestroyer(RolloutSession session)
         var changes = new List<Change>();
         foreach (var name in names)
         {
-            TableDescription table;
-            try
-            {
-                table = (await dynamo.DescribeTableAsync(new DescribeTableRequest { TableName = name }, ct)).Table;
-            }
-            catch (Amazon.DynamoDBv2.Model.ResourceNotFoundException)
-            {
-                continue;
-            }
+            if (await DynamoDbLookup.TableAsync(dynamo, name, ct) is not { } table) continue;
             if (table.DeletionProtectionEnabled == true)
             {
                 var unprotect = new Change($"table {name}", "deletion protection", "on", "off");
@@ -211,7 +167,7 @@ public sealed class StageDestroyer(RolloutSession session)
                     request.ContinuationToken = page.NextContinuationToken;
                 } while (page.IsTruncated == true);
             }
-            catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
+            catch (Exception e) when (AwsErrors.Is(e, "NoSuchBucket"))
             {
                 continue;
             }

@@ -2,6 +2,7 @@ using Ops.Aws.CloudWatchLogs;
 using Ops.Aws.Ecs;
 using Ops.Stack.Model;
 using Ops.Contracts;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Fleet;
 
@@ -222,17 +223,7 @@ public sealed class EcsProvisioner(FleetContext context, string? pinnedImage = n
         }
     }
 
-    async Task<Service?> ServiceAsync(CancellationToken ct)
-    {
-        try
-        {
-            return (await _ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = context.Stack.Ecs.Cluster, Services = [context.Stack.Ecs.Service] }, ct)).Services?.FirstOrDefault();
-        }
-        catch (Exception e) when (AwsErrors.Is(e, "ClusterNotFoundException"))
-        {
-            return null;
-        }
-    }
+    Task<Service?> ServiceAsync(CancellationToken ct) => EcsLookup.ServiceAsync(_ecs, context.Stack.Ecs.Cluster, context.Stack.Ecs.Service, ct);
 
     /// <summary>Waits until the primary deployment runs the desired count (its rollout COMPLETED); a FAILED rollout is an error.</summary>
     Task WaitStableAsync(CancellationToken ct) =>

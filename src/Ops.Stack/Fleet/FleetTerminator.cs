@@ -1,5 +1,6 @@
 using Ops.Aws.Ec2;
 using Ops.Aws.Ecs;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Fleet;
 
@@ -68,18 +69,8 @@ public sealed class FleetTerminator(FleetContext context)
     }
 
     /// <summary>The stage's service while ACTIVE; null when it or its cluster is gone.</summary>
-    internal async Task<Service?> ServiceAsync(CancellationToken ct)
-    {
-        try
-        {
-            var service = (await _ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = context.Stack.Ecs.Cluster, Services = [context.Stack.Ecs.Service] }, ct)).Services?.FirstOrDefault();
-            return service?.Status == "ACTIVE" ? service : null;
-        }
-        catch (Exception e) when (AwsErrors.Is(e, "ClusterNotFoundException"))
-        {
-            return null;
-        }
-    }
+    internal async Task<Service?> ServiceAsync(CancellationToken ct) =>
+        await EcsLookup.ServiceAsync(_ecs, context.Stack.Ecs.Cluster, context.Stack.Ecs.Service, ct) is { Status: "ACTIVE" } service ? service : null;
 
     Task WaitTasksStoppedAsync(CancellationToken ct) =>
         Waiting.UntilAsync(context, $"tasks of {context.Stack.Ecs.Service}", async token =>

@@ -2,6 +2,7 @@ using System.Text;
 using Ops.Aws.Ec2;
 using GetParameterRequest = Ops.Aws.Ssm.GetParameterRequest;
 using SsmClient = Ops.Aws.Ssm.SsmClient;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Fleet;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Ops.Aws.Sqs;
 using Ops.Stack.Model;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Fleet;
 
@@ -70,29 +71,15 @@ public sealed class QueueProvisioner(FleetContext context)
         }
 
         var tags = (await _sqs.ListQueueTagsAsync(new ListQueueTagsRequest { QueueUrl = url }, ct)).Tags;
-        var missing = StackTags.Missing(context.Stack, tags);
-        if (missing.Count > 0)
-        {
-            var tagChanges = StackTags.Changes($"queue {name}", missing, tags);
-            changes.AddRange(tagChanges);
-            await Mutation.ApplyAsync(context, tagChanges, () => _sqs.TagQueueAsync(new TagQueueRequest { QueueUrl = url, Tags = missing.ToDictionary() }, ct));
-        }
-        if (drift.Count == 0 && missing.Count == 0) context.Log.Info($"queue {name}: up to date");
+        var tagChanges = await StackTags.EnsureAsync(context, $"queue {name}", tags,
+            missing => _sqs.TagQueueAsync(new TagQueueRequest { QueueUrl = url, Tags = missing.ToDictionary() }, ct));
+        changes.AddRange(tagChanges);
+        if (drift.Count == 0 && tagChanges.Count == 0) context.Log.Info($"queue {name}: up to date");
         return attributes.GetValueOrDefault("QueueArn") ?? await ArnAsync(url, ct);
     }
 
     /// <summary>The queue's URL, or null when there is no queue of that name (destroy looks queues up this way too).</summary>
-    internal async Task<string?> FindAsync(string name, CancellationToken ct)
-    {
-        try
-        {
-            return (await _sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = name }, ct)).QueueUrl;
-        }
-        catch (Exception e) when (AwsErrors.Is(e, "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"))
-        {
-            return null;
-        }
-    }
+    internal Task<string?> FindAsync(string name, CancellationToken ct) => SqsLookup.QueueUrlAsync(_sqs, name, ct);
 
     async Task<string> ArnAsync(string url, CancellationToken ct) =>
         (await _sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = url, AttributeNames = ["QueueArn"] }, ct)).Attributes!["QueueArn"];

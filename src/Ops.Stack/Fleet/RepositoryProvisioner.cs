@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ops.Aws.Ecr;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Fleet;
 
@@ -18,7 +19,7 @@ public sealed class RepositoryProvisioner(FleetContext context)
         var name = spec.Name;
         var resource = $"repository {name}";
         var changes = new List<Change>();
-        var repository = await FindAsync(_ecr, name, cancellationToken);
+        var repository = await EcrLookup.RepositoryAsync(_ecr, name, cancellationToken);
         if (repository == null)
         {
             var change = new Change(resource, "repository", null, $"IMMUTABLE tags, scan on push, AES256, keep the last {spec.KeepImages} images");
@@ -67,16 +68,10 @@ public sealed class RepositoryProvisioner(FleetContext context)
 
         var tags = (await _ecr.ListTagsForResourceAsync(new ListTagsForResourceRequest { ResourceArn = repository.RepositoryArn }, cancellationToken)).Tags?
             .ToDictionary(t => t.Key!, t => t.Value ?? "");
-        var missing = StackTags.Missing(context.Stack, tags);
-        if (missing.Count > 0)
+        changes.AddRange(await StackTags.EnsureAsync(context, resource, tags, missing => _ecr.TagResourceAsync(new TagResourceRequest
         {
-            var tagChanges = StackTags.Changes(resource, missing, tags);
-            changes.AddRange(tagChanges);
-            await Mutation.ApplyAsync(context, tagChanges, () => _ecr.TagResourceAsync(new TagResourceRequest
-            {
-                ResourceArn = repository.RepositoryArn, Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
-            }, cancellationToken));
-        }
+            ResourceArn = repository.RepositoryArn, Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
+        }, cancellationToken)));
         if (changes.Count == 0) context.Log.Info($"{resource}: up to date ({repository.RepositoryUri})");
         return changes;
     }
@@ -93,18 +88,6 @@ public sealed class RepositoryProvisioner(FleetContext context)
         }),
     }.ToJsonString();
 
-    /// <summary>The repository <paramref name="name"/>, or null when it does not exist.</summary>
-    internal static async Task<Repository?> FindAsync(EcrClient ecr, string name, CancellationToken ct)
-    {
-        try
-        {
-            return (await ecr.DescribeRepositoriesAsync(new DescribeRepositoriesRequest { RepositoryNames = [name] }, ct)).Repositories?.FirstOrDefault();
-        }
-        catch (Exception e) when (AwsErrors.Is(e, "RepositoryNotFoundException"))
-        {
-            return null;
-        }
-    }
 
     async Task<string?> LifecyclePolicyAsync(string name, CancellationToken ct)
     {

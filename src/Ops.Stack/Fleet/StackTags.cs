@@ -13,4 +13,18 @@ internal static class StackTags
     public static List<Change> Changes(string resource, IReadOnlyDictionary<string, string> missing, IReadOnlyDictionary<string, string>? existing) =>
         missing.OrderBy(t => t.Key, StringComparer.Ordinal)
             .Select(t => new Change(resource, $"tag {t.Key}", existing != null && existing.TryGetValue(t.Key, out var v) ? v : "(none)", t.Value)).ToList();
+
+    /// <summary>
+    /// Adds the stack's tags that <paramref name="existing"/> lacks or has with another value through <paramref name="add"/>
+    /// (not on a dry run); returns one change per tag, none when every tag is there.
+    /// </summary>
+    public static async Task<List<Change>> EnsureAsync(
+        FleetContext context, string resource, IReadOnlyDictionary<string, string>? existing, Func<IReadOnlyDictionary<string, string>, Task> add)
+    {
+        var missing = Missing(context.Stack, existing);
+        if (missing.Count == 0) return [];
+        var changes = Changes(resource, missing, existing);
+        await Mutation.ApplyAsync(context, changes, () => add(missing));
+        return changes;
+    }
 }

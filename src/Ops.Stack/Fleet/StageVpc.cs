@@ -1,4 +1,5 @@
 using Ops.Aws.Ec2;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Fleet;
 

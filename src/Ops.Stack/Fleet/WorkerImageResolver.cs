@@ -3,6 +3,7 @@ using System.Text.Json;
 using Ops.Aws.Ecr;
 using Ops.Docker;
 using Ops.Contracts;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Fleet;
 
@@ -18,7 +19,7 @@ internal sealed class WorkerImageResolver(FleetContext context)
     public async Task<WorkerImage> ResolveAsync(CancellationToken ct)
     {
         var name = context.Stack.Repository.Name;
-        var repository = await RepositoryProvisioner.FindAsync(_ecr, name, ct);
+        var repository = await EcrLookup.RepositoryAsync(_ecr, name, ct);
         if (repository == null && !context.DryRun)
             throw new FleetException($"ECR repository {name} does not exist; run create-ecr-repository (create-ecs depends on it) and build-docker first.");
         var uri = repository?.RepositoryUri ?? $"<uri of {name}>";

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Ops.Aws;
 using Ops.Contracts;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Fleet;
 
@@ -18,7 +19,7 @@ public sealed class WorkerLogTableProvisioner(FleetContext context)
         var name = context.Stack.WorkerLogTable;
         var resource = $"table {name}";
         var changes = new List<Change>();
-        var table = await DescribeAsync(dynamo, name, cancellationToken);
+        var table = await DynamoDbLookup.TableAsync(dynamo, name, cancellationToken);
         if (table == null)
         {
             var change = new Change(resource, "table", null, "worker_uuid + timestamp, GSI task-index, PAY_PER_REQUEST, SSE");
@@ -79,16 +80,10 @@ public sealed class WorkerLogTableProvisioner(FleetContext context)
 
         var tags = (await dynamo.ListTagsOfResourceAsync(new ListTagsOfResourceRequest { ResourceArn = table.TableArn }, cancellationToken)).Tags?
             .ToDictionary(t => t.Key, t => t.Value);
-        var missing = StackTags.Missing(context.Stack, tags);
-        if (missing.Count > 0)
+        changes.AddRange(await StackTags.EnsureAsync(context, resource, tags, missing => dynamo.TagResourceAsync(new TagResourceRequest
         {
-            var tagChanges = StackTags.Changes(resource, missing, tags);
-            changes.AddRange(tagChanges);
-            await Mutation.ApplyAsync(context, tagChanges, () => dynamo.TagResourceAsync(new TagResourceRequest
-            {
-                ResourceArn = table.TableArn, Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
-            }, cancellationToken));
-        }
+            ResourceArn = table.TableArn, Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
+        }, cancellationToken)));
         if (changes.Count == 0) context.Log.Info($"{resource}: up to date");
         return changes;
     }
@@ -100,22 +95,11 @@ public sealed class WorkerLogTableProvisioner(FleetContext context)
         Projection = new Projection { ProjectionType = ProjectionType.ALL },
     };
 
-    static async Task<TableDescription?> DescribeAsync(IAmazonDynamoDB dynamo, string name, CancellationToken ct)
-    {
-        try
-        {
-            return (await dynamo.DescribeTableAsync(new DescribeTableRequest { TableName = name }, ct)).Table;
-        }
-        catch (ResourceNotFoundException)
-        {
-            return null;
-        }
-    }
 
     Task WaitActiveAsync(IAmazonDynamoDB dynamo, string name, CancellationToken ct) =>
         Waiting.UntilAsync(context, $"table {name}", async token =>
         {
-            var table = (await DescribeAsync(dynamo, name, token))!;
+            var table = (await DynamoDbLookup.TableAsync(dynamo, name, token))!;
             var indexes = table.GlobalSecondaryIndexes ?? [];
             var done = table.TableStatus == TableStatus.ACTIVE && indexes.All(i => i.IndexStatus == IndexStatus.ACTIVE);
             return (done, $"{table.TableStatus}{string.Concat(indexes.Where(i => i.IndexStatus != IndexStatus.ACTIVE).Select(i => $", index {i.IndexName} {i.IndexStatus}"))}");

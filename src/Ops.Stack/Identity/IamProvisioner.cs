@@ -3,6 +3,7 @@ using Ops.Aws.Iam;
 using Tag = Ops.Aws.Iam.Tag;
 using Ops.Stack.Fleet;
 using Ops.Stack.Status;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Identity;
 

@@ -3,6 +3,7 @@ using Ops.Aws;
 using Ops.Aws.Ecr;
 using Ops.Docker;
 using Ops.Stack.Model;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Images;
 
@@ -121,7 +122,7 @@ public sealed class ImagePublisher(AwsConnection connection, IStackLog log)
             var found = await ecr.DescribeRepositoriesAsync(new DescribeRepositoriesRequest { RepositoryNames = [stack.Repository.Name] }, cancellationToken);
             if (found.Repositories?.FirstOrDefault() is { RepositoryUri: { Length: > 0 } } repository) return repository;
         }
-        catch (AmazonServiceException e) when (e.ErrorCode == "RepositoryNotFoundException")
+        catch (Exception e) when (AwsErrors.Is(e, "RepositoryNotFoundException"))
         {
         }
         throw new StackException($"ECR repository '{stack.Repository.Name}' does not exist at {connection}; create it first: ./build.sh create-ecr-repository --stage {stack.Stage}");
@@ -134,7 +135,7 @@ public sealed class ImagePublisher(AwsConnection connection, IStackLog log)
             var found = await ecr.DescribeImagesAsync(new DescribeImagesRequest { RepositoryName = repository, ImageIds = [new ImageIdentifier { ImageTag = tag }] }, cancellationToken);
             return found.ImageDetails?.FirstOrDefault();
         }
-        catch (AmazonServiceException e) when (e.ErrorCode == "ImageNotFoundException")
+        catch (Exception e) when (AwsErrors.Is(e, "ImageNotFoundException"))
         {
             return null;
         }

@@ -4,6 +4,7 @@ using Amazon.DynamoDBv2.Model;
 using Ops.Aws;
 using Ops.Stack.Fleet;
 using Ops.Contracts;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Rollout;
 
@@ -21,18 +22,7 @@ public sealed class RolloutStore(FleetContext context) : IDisposable
     public string Table => context.Stack.Rollout.Table;
 
     /// <summary>True when the table exists.</summary>
-    public async Task<bool> ExistsAsync(CancellationToken ct)
-    {
-        try
-        {
-            await _dynamo.DescribeTableAsync(new DescribeTableRequest { TableName = Table }, ct);
-            return true;
-        }
-        catch (ResourceNotFoundException)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> ExistsAsync(CancellationToken ct) => await DynamoDbLookup.TableAsync(_dynamo, Table, ct) != null;
 
     /// <summary>Creates the table when missing and waits until ACTIVE (never on a dry run: then false means "no table").</summary>
     public async Task<bool> EnsureAsync(CancellationToken ct)
@@ -51,7 +41,7 @@ public sealed class RolloutStore(FleetContext context) : IDisposable
                 Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
             }, ct);
         }
-        catch (ResourceInUseException)
+        catch (Exception e) when (AwsErrors.Is(e, "ResourceInUseException"))
         {
             // Another run created it a moment ago: wait for it like for our own.
         }
@@ -136,7 +126,7 @@ public sealed class RolloutStore(FleetContext context) : IDisposable
                 start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
             } while (start != null);
         }
-        catch (ResourceNotFoundException)
+        catch (Exception e) when (AwsErrors.Is(e, "ResourceNotFoundException"))
         {
             return [];
         }
@@ -170,7 +160,7 @@ public sealed class RolloutStore(FleetContext context) : IDisposable
                 if (start == null) break;
             }
         }
-        catch (ResourceNotFoundException)
+        catch (Exception e) when (AwsErrors.Is(e, "ResourceNotFoundException"))
         {
             return new Dictionary<string, string>();
         }

@@ -1,5 +1,6 @@
 using Ops.Aws.Ecs;
 using Ops.Stack.Fleet;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Rollout;
 

@@ -4,6 +4,7 @@ using Ops.Aws.Ecs;
 using Ops.Aws.Sqs;
 using Ops.Stack.Fleet;
 using Ops.Contracts;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Rollout;
 
@@ -157,14 +158,8 @@ public sealed class WorkerDrainer(RolloutSession session)
     async Task<string> QueueUrlAsync(CancellationToken ct)
     {
         var name = _context.Stack.Queues.Work.Name;
-        try
-        {
-            return (await _sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = name }, ct)).QueueUrl!;
-        }
-        catch (Exception e) when (AwsErrors.Is(e, "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"))
-        {
-            throw new FleetException($"work queue {name} does not exist, so no kill message can reach the workers; run create-queues (create-ecs does) first.");
-        }
+        return await SqsLookup.QueueUrlAsync(_sqs, name, ct)
+            ?? throw new FleetException($"work queue {name} does not exist, so no kill message can reach the workers; run create-queues (create-ecs does) first.");
     }
 
     /// <summary>Sends a kill message to each pending task that has none, or whose message has expired; the record names the message before and after.</summary>

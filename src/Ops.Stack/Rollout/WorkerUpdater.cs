@@ -2,6 +2,7 @@ using Ops.Aws.CloudWatchLogs;
 using Ops.Aws.Ecs;
 using Ops.Stack.Fleet;
 using Ops.Contracts;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Rollout;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Amazon.Runtime;
 using Ops.Aws.Ssm;
 using Ops.Stack.Fleet;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Secrets;
 

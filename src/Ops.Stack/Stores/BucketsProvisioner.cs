@@ -3,6 +3,7 @@ using Amazon.S3.Model;
 using Ops.Aws;
 using Ops.Stack.Fleet;
 using Ops.Stack.Status;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Stores;
 
@@ -42,7 +43,7 @@ public sealed class BucketsProvisioner(FleetContext context) : IStatusSource
                     {
                         await s3.PutBucketAsync(new PutBucketRequest { BucketName = name, UseClientRegion = true }, cancellationToken);
                     }
-                    catch (AmazonS3Exception e) when (e.ErrorCode == "BucketAlreadyExists")
+                    catch (Exception e) when (AwsErrors.Is(e, "BucketAlreadyExists"))
                     {
                         throw new FleetException($"{resource}: the name is taken by another AWS account (bucket names are global); set another name in ops.stack.yml (buckets.*).");
                     }
@@ -141,7 +142,7 @@ public sealed class BucketsProvisioner(FleetContext context) : IStatusSource
         {
             return await get();
         }
-        catch (AmazonS3Exception e) when (e.ErrorCode == missingCode)
+        catch (Exception e) when (AwsErrors.Is(e, missingCode))
         {
             return null;
         }

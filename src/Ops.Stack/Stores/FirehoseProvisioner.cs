@@ -2,6 +2,7 @@ using Ops.Aws.Firehose;
 using Ops.Stack.Fleet;
 using Ops.Stack.Secrets;
 using Ops.Stack.Status;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Stores;
 
@@ -90,15 +91,5 @@ public sealed class FirehoseProvisioner(FleetContext context) : IStatusSource
         if (redshift.S3DestinationDescription?.BucketARN != bucketArn) yield return $"bucket: {redshift.S3DestinationDescription?.BucketARN} → {bucketArn}";
     }
 
-    async Task<DeliveryStreamDescription?> DescribeAsync(CancellationToken ct)
-    {
-        try
-        {
-            return (await _firehose.DescribeDeliveryStreamAsync(new DescribeDeliveryStreamInput { DeliveryStreamName = Name }, ct)).DeliveryStreamDescription;
-        }
-        catch (Exception e) when (AwsErrors.Is(e, "ResourceNotFoundException"))
-        {
-            return null;
-        }
-    }
+    Task<DeliveryStreamDescription?> DescribeAsync(CancellationToken ct) => FirehoseLookup.StreamAsync(_firehose, Name, ct);
 }

@@ -2,6 +2,7 @@ using Ops.Aws.Rds;
 using Ops.Stack.Fleet;
 using Ops.Stack.Secrets;
 using Ops.Stack.Status;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Stores;
 
@@ -60,17 +61,8 @@ public sealed class RdsInstanceProvisioner(FleetContext context) : IStatusSource
             throw new FleetException($"{Resource} runs PostgreSQL {existing.EngineVersion}, the stack says {spec.EngineVersion}; a major upgrade is not done implicitly — upgrade it deliberately (ModifyDBInstance AllowMajorVersionUpgrade) or set database.engine-version to {existing.EngineVersion}.");
 
         var modify = new ModifyDBInstanceMessage { DBInstanceIdentifier = Id, ApplyImmediately = true };
-        foreach (var (setting, actual, wanted, apply) in Differences(existing))
-        {
-            changes.Add(new Change(Resource, setting, actual, wanted));
-            apply(modify);
-        }
-        if (!hadSecret && password != null)
-        {
-            // The secret was missing: the instance's password is unknown to the stack, so the new one is set.
-            changes.Add(new Change(Resource, "master password", "(not in SSM)", $"the generated {secrets.ParameterName(spec.PasswordSecret)}"));
-            modify.MasterUserPassword = password;
-        }
+        var passwordDrift = SettingDrift<ModifyDBInstanceMessage>.NewPassword(hadSecret, password, secrets.ParameterName(spec.PasswordSecret), (m, p) => m.MasterUserPassword = p);
+        changes.AddRange(SettingDrift<ModifyDBInstanceMessage>.ApplyAll(Resource, Differences(existing).Concat(passwordDrift), modify));
         if (changes.Count > 0)
             await Mutation.ApplyAsync(context, changes, async () =>
             {
@@ -86,7 +78,7 @@ public sealed class RdsInstanceProvisioner(FleetContext context) : IStatusSource
     {
         var existing = await DescribeAsync(cancellationToken);
         if (existing == null) return [ResourceStatus.Missing("rds-instance", Id)];
-        var drift = Differences(existing).Select(d => $"{d.Setting}: {d.Actual} → {d.Wanted}").ToList();
+        var drift = Differences(existing).Select(d => d.ToString()).ToList();
         if (existing.StorageEncrypted != true) drift.Add("encrypted: false → true");
         if (Major(existing.EngineVersion) != Major(context.Stack.Database.EngineVersion)) drift.Add($"engine version: {existing.EngineVersion} → {context.Stack.Database.EngineVersion}");
         var state = existing.Endpoint is { } e ? $"{existing.DBInstanceStatus} {e.Address}:{e.Port}" : existing.DBInstanceStatus ?? "unknown";
@@ -96,47 +88,33 @@ public sealed class RdsInstanceProvisioner(FleetContext context) : IStatusSource
     /// <summary>The instance's endpoint, or null when it does not exist (read calls only).</summary>
     public async Task<Endpoint?> EndpointAsync(CancellationToken cancellationToken) => (await DescribeAsync(cancellationToken))?.Endpoint;
 
-    IEnumerable<(string Setting, string Actual, string Wanted, Action<ModifyDBInstanceMessage> Apply)> Differences(DBInstance existing)
+    IEnumerable<SettingDrift<ModifyDBInstanceMessage>> Differences(DBInstance existing)
     {
         var spec = context.Stack.Database;
         if (existing.DBInstanceClass != spec.InstanceClass)
-            yield return ("instance class", existing.DBInstanceClass ?? "?", spec.InstanceClass, m => m.DBInstanceClass = spec.InstanceClass);
+            yield return new("instance class", existing.DBInstanceClass ?? "?", spec.InstanceClass, m => m.DBInstanceClass = spec.InstanceClass);
         if ((existing.AllocatedStorage ?? 0) < spec.StorageGb)
-            yield return ("storage GiB", $"{existing.AllocatedStorage}", $"{spec.StorageGb}", m => m.AllocatedStorage = spec.StorageGb);
+            yield return new("storage GiB", $"{existing.AllocatedStorage}", $"{spec.StorageGb}", m => m.AllocatedStorage = spec.StorageGb);
         if ((existing.MultiAZ ?? false) != spec.MultiAz)
-            yield return ("Multi-AZ", Flag(existing.MultiAZ), Flag(spec.MultiAz), m => m.MultiAZ = spec.MultiAz);
+            yield return new("Multi-AZ", Flag(existing.MultiAZ), Flag(spec.MultiAz), m => m.MultiAZ = spec.MultiAz);
         if (existing.BackupRetentionPeriod != spec.BackupRetentionDays)
-            yield return ("backup retention days", $"{existing.BackupRetentionPeriod}", $"{spec.BackupRetentionDays}", m => m.BackupRetentionPeriod = spec.BackupRetentionDays);
+            yield return new("backup retention days", $"{existing.BackupRetentionPeriod}", $"{spec.BackupRetentionDays}", m => m.BackupRetentionPeriod = spec.BackupRetentionDays);
         if ((existing.DeletionProtection ?? false) != spec.DeletionProtection)
-            yield return ("deletion protection", Flag(existing.DeletionProtection), Flag(spec.DeletionProtection), m => m.DeletionProtection = spec.DeletionProtection);
+            yield return new("deletion protection", Flag(existing.DeletionProtection), Flag(spec.DeletionProtection), m => m.DeletionProtection = spec.DeletionProtection);
         if (existing.PubliclyAccessible == true)
-            yield return ("publicly accessible", "true", "false", m => m.PubliclyAccessible = false);
+            yield return new("publicly accessible", "true", "false", m => m.PubliclyAccessible = false);
     }
 
     async Task<List<Change>> TagAsync(DBInstance existing, CancellationToken ct)
     {
         var tags = (existing.TagList ?? []).Where(t => t.Key != null).ToDictionary(t => t.Key!, t => t.Value ?? "");
-        var missing = StackTags.Missing(context.Stack, tags);
-        if (missing.Count == 0) return [];
-        var changes = StackTags.Changes(Resource, missing, tags);
-        await Mutation.ApplyAsync(context, changes, () => _rds.AddTagsToResourceAsync(new AddTagsToResourceMessage
+        return await StackTags.EnsureAsync(context, Resource, tags, missing => _rds.AddTagsToResourceAsync(new AddTagsToResourceMessage
         {
             ResourceName = existing.DBInstanceArn, Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
         }, ct));
-        return changes;
     }
 
-    async Task<DBInstance?> DescribeAsync(CancellationToken ct)
-    {
-        try
-        {
-            return (await _rds.DescribeDBInstancesAsync(new DescribeDBInstancesMessage { DBInstanceIdentifier = Id }, ct)).DBInstances?.FirstOrDefault();
-        }
-        catch (Exception e) when (AwsErrors.Is(e, "DBInstanceNotFound", "DBInstanceNotFoundFault"))
-        {
-            return null;
-        }
-    }
+    Task<DBInstance?> DescribeAsync(CancellationToken ct) => RdsLookup.InstanceAsync(_rds, Id, ct);
 
     Task WaitAvailableAsync(CancellationToken ct) =>
         Waiting.UntilAsync(context, Resource, async token =>

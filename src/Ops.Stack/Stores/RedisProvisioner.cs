@@ -2,6 +2,7 @@ using Ops.Aws.ElastiCache;
 using Ops.Stack.Fleet;
 using Ops.Stack.Secrets;
 using Ops.Stack.Status;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Stores;
 
@@ -55,11 +56,7 @@ public sealed class RedisProvisioner(FleetContext context) : IStatusSource
         if (existing.AtRestEncryptionEnabled != true || existing.TransitEncryptionEnabled != true)
             throw new FleetException($"{Resource} is not encrypted at rest and in transit, which ElastiCache cannot turn on in place for both; create a new group from a backup (set redis.replication-group to a new name) and move the clients.");
         var modify = new ModifyReplicationGroupMessage { ReplicationGroupId = Id, ApplyImmediately = true };
-        foreach (var (setting, actual, wanted, apply) in Differences(existing))
-        {
-            changes.Add(new Change(Resource, setting, actual, wanted));
-            apply(modify);
-        }
+        changes.AddRange(SettingDrift<ModifyReplicationGroupMessage>.ApplyAll(Resource, Differences(existing), modify));
         if (existing.AuthTokenEnabled == false && token != null)
         {
             changes.Add(new Change(Resource, "AUTH token", "off", $"the generated {secrets.ParameterName(spec.AuthSecret)}"));
@@ -80,7 +77,7 @@ public sealed class RedisProvisioner(FleetContext context) : IStatusSource
     {
         var existing = await DescribeAsync(cancellationToken);
         if (existing == null) return [ResourceStatus.Missing("redis", Id)];
-        var drift = Differences(existing).Select(d => $"{d.Setting}: {d.Actual} → {d.Wanted}").ToList();
+        var drift = Differences(existing).Select(d => d.ToString()).ToList();
         if (existing.AtRestEncryptionEnabled != true) drift.Add("encrypted at rest: false → true");
         if (existing.TransitEncryptionEnabled != true) drift.Add("encrypted in transit: false → true");
         if (existing.AuthTokenEnabled == false) drift.Add("AUTH token: off → on");
@@ -93,31 +90,21 @@ public sealed class RedisProvisioner(FleetContext context) : IStatusSource
     public async Task<Endpoint?> PrimaryAsync(CancellationToken cancellationToken) =>
         (await DescribeAsync(cancellationToken))?.NodeGroups?.FirstOrDefault()?.PrimaryEndpoint;
 
-    IEnumerable<(string Setting, string Actual, string Wanted, Action<ModifyReplicationGroupMessage> Apply)> Differences(ReplicationGroup existing)
+    IEnumerable<SettingDrift<ModifyReplicationGroupMessage>> Differences(ReplicationGroup existing)
     {
         var spec = context.Stack.Redis;
         if (existing.CacheNodeType != null && existing.CacheNodeType != spec.NodeType)
-            yield return ("node type", existing.CacheNodeType, spec.NodeType, m => m.CacheNodeType = spec.NodeType);
+            yield return new("node type", existing.CacheNodeType, spec.NodeType, m => m.CacheNodeType = spec.NodeType);
         var failover = existing.AutomaticFailover is "enabled" or "enabling";
         if (failover != spec.Nodes > 1 && existing.MemberClusters?.Count == spec.Nodes)
-            yield return ("automatic failover", failover ? "enabled" : "disabled", spec.Nodes > 1 ? "enabled" : "disabled", m =>
+            yield return new("automatic failover", failover ? "enabled" : "disabled", spec.Nodes > 1 ? "enabled" : "disabled", m =>
             {
                 m.AutomaticFailoverEnabled = spec.Nodes > 1;
                 m.MultiAZEnabled = spec.Nodes > 1;
             });
     }
 
-    async Task<ReplicationGroup?> DescribeAsync(CancellationToken ct)
-    {
-        try
-        {
-            return (await _cache.DescribeReplicationGroupsAsync(new DescribeReplicationGroupsMessage { ReplicationGroupId = Id }, ct)).ReplicationGroups?.FirstOrDefault();
-        }
-        catch (Exception e) when (AwsErrors.Is(e, "ReplicationGroupNotFoundFault", "ReplicationGroupNotFound"))
-        {
-            return null;
-        }
-    }
+    Task<ReplicationGroup?> DescribeAsync(CancellationToken ct) => ElastiCacheLookup.ReplicationGroupAsync(_cache, Id, ct);
 
     Task WaitAvailableAsync(CancellationToken ct) =>
         Waiting.UntilAsync(context, Resource, async token =>

@@ -134,14 +134,10 @@ public sealed class SecurityGroupsProvisioner(FleetContext context) : IStatusSou
     async Task<List<Change>> TagAsync(string name, SecurityGroup group, CancellationToken ct)
     {
         var tags = (group.Tags ?? []).Where(t => t.Key != null).ToDictionary(t => t.Key!, t => t.Value ?? "");
-        var missing = StackTags.Missing(context.Stack, tags);
-        if (missing.Count == 0) return [];
-        var changes = StackTags.Changes($"security group {name}", missing, tags);
-        await Mutation.ApplyAsync(context, changes, () => _ec2.CreateTagsAsync(new CreateTagsRequest
+        return await StackTags.EnsureAsync(context, $"security group {name}", tags, missing => _ec2.CreateTagsAsync(new CreateTagsRequest
         {
             Resources = [group.GroupId!], Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
         }, ct));
-        return changes;
     }
 
     static string Describe(IpPermission r) =>

@@ -3,6 +3,7 @@ using Amazon.DynamoDBv2.Model;
 using Ops.Aws;
 using Ops.Stack.Fleet;
 using Ops.Stack.Status;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Stores;
 
@@ -34,7 +35,7 @@ public sealed class TablesProvisioner(FleetContext context) : IStatusSource
     async Task<List<Change>> EnsureAsync(IAmazonDynamoDB dynamo, TableDefinition definition, CancellationToken ct)
     {
         var resource = $"table {definition.Name}";
-        var table = await DescribeAsync(dynamo, definition.Name, ct);
+        var table = await DynamoDbLookup.TableAsync(dynamo, definition.Name, ct);
         if (table == null)
         {
             var change = new Change(resource, "table", null, $"{definition.Keys}{(definition.IndexName != null ? $", GSI {definition.IndexName}" : "")}, PAY_PER_REQUEST, SSE, deletion protection");
@@ -60,7 +61,7 @@ public sealed class TablesProvisioner(FleetContext context) : IStatusSource
                 }, ct);
                 await Waiting.UntilAsync(context, resource, async token =>
                 {
-                    var status = (await DescribeAsync(dynamo, definition.Name, token))?.TableStatus?.Value ?? "missing";
+                    var status = (await DynamoDbLookup.TableAsync(dynamo, definition.Name, token))?.TableStatus?.Value ?? "missing";
                     return (status == "ACTIVE", status);
                 }, ct);
             });
@@ -82,16 +83,10 @@ public sealed class TablesProvisioner(FleetContext context) : IStatusSource
             });
         }
         var tags = (await dynamo.ListTagsOfResourceAsync(new ListTagsOfResourceRequest { ResourceArn = table.TableArn }, ct)).Tags?.ToDictionary(t => t.Key, t => t.Value);
-        var missing = StackTags.Missing(context.Stack, tags);
-        if (missing.Count > 0)
+        changes.AddRange(await StackTags.EnsureAsync(context, resource, tags, missing => dynamo.TagResourceAsync(new TagResourceRequest
         {
-            var tagChanges = StackTags.Changes(resource, missing, tags);
-            changes.AddRange(tagChanges);
-            await Mutation.ApplyAsync(context, tagChanges, () => dynamo.TagResourceAsync(new TagResourceRequest
-            {
-                ResourceArn = table.TableArn, Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
-            }, ct));
-        }
+            ResourceArn = table.TableArn, Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
+        }, ct)));
         return changes;
     }
 
@@ -101,13 +96,13 @@ public sealed class TablesProvisioner(FleetContext context) : IStatusSource
         var rows = new List<ResourceStatus>();
         foreach (var definition in Tables)
         {
-            var table = await DescribeAsync(dynamo, definition.Name, cancellationToken);
+            var table = await DynamoDbLookup.TableAsync(dynamo, definition.Name, cancellationToken);
             if (table == null)
             {
                 rows.Add(ResourceStatus.Missing("dynamodb-table", definition.Name));
                 continue;
             }
-            var drift = Differences(table).Select(d => $"{d.Setting}: {d.Actual} → {d.Wanted}").ToList();
+            var drift = Differences(table).Select(d => d.ToString()).ToList();
             var keys = string.Join(",", table.KeySchema.Select(k => $"{k.AttributeName}:{k.KeyType}"));
             if (keys != definition.Keys) drift.Add($"key schema: {keys} → {definition.Keys}");
             if (definition.IndexName != null && table.GlobalSecondaryIndexes?.Any(i => i.IndexName == definition.IndexName) != true)
@@ -118,26 +113,15 @@ public sealed class TablesProvisioner(FleetContext context) : IStatusSource
         return rows;
     }
 
-    static IEnumerable<(string Setting, string Actual, string Wanted, Action<UpdateTableRequest> Update)> Differences(TableDescription table)
+    static IEnumerable<SettingDrift<UpdateTableRequest>> Differences(TableDescription table)
     {
         if (table.BillingModeSummary?.BillingMode is { } billing && billing != BillingMode.PAY_PER_REQUEST)
-            yield return ("billing mode", billing.Value, "PAY_PER_REQUEST", r => r.BillingMode = BillingMode.PAY_PER_REQUEST);
+            yield return new("billing mode", billing.Value, "PAY_PER_REQUEST", r => r.BillingMode = BillingMode.PAY_PER_REQUEST);
         if (table.SSEDescription?.Status?.Value is not ("ENABLED" or "ENABLING"))
-            yield return ("SSE", table.SSEDescription?.Status?.Value ?? "DISABLED", "ENABLED", r => r.SSESpecification = new SSESpecification { Enabled = true });
+            yield return new("SSE", table.SSEDescription?.Status?.Value ?? "DISABLED", "ENABLED", r => r.SSESpecification = new SSESpecification { Enabled = true });
         // Emulators that do not know deletion protection leave it out of DescribeTable: only a reported false is drift.
         if (table.DeletionProtectionEnabled == false)
-            yield return ("deletion protection", "false", "true", r => r.DeletionProtectionEnabled = true);
+            yield return new("deletion protection", "false", "true", r => r.DeletionProtectionEnabled = true);
     }
 
-    static async Task<TableDescription?> DescribeAsync(IAmazonDynamoDB dynamo, string name, CancellationToken ct)
-    {
-        try
-        {
-            return (await dynamo.DescribeTableAsync(new DescribeTableRequest { TableName = name }, ct)).Table;
-        }
-        catch (ResourceNotFoundException)
-        {
-            return null;
-        }
-    }
 }

@@ -3,6 +3,7 @@ using Ops.Stack.Fleet;
 using Ops.Stack.Model;
 using Ops.Stack.Secrets;
 using Ops.Stack.Status;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Stores;
 
@@ -49,16 +50,8 @@ public sealed class WarehouseProvisioner(FleetContext context, WarehouseSpec spe
         if (existing.Encrypted != true)
             throw new FleetException($"{Resource} is not encrypted; turn encryption on with ModifyCluster Encrypted=true (Redshift migrates the data, which takes a while) or restore it from a snapshot into an encrypted cluster, then run the target again.");
         var modify = new ModifyClusterMessage { ClusterIdentifier = spec.Cluster };
-        foreach (var (setting, actual, wanted, apply) in Differences(existing))
-        {
-            changes.Add(new Change(Resource, setting, actual, wanted));
-            apply(modify);
-        }
-        if (!hadSecret && password != null)
-        {
-            changes.Add(new Change(Resource, "master password", "(not in SSM)", $"the generated {secrets.ParameterName(spec.PasswordSecret)}"));
-            modify.MasterUserPassword = password;
-        }
+        var passwordDrift = SettingDrift<ModifyClusterMessage>.NewPassword(hadSecret, password, secrets.ParameterName(spec.PasswordSecret), (m, p) => m.MasterUserPassword = p);
+        changes.AddRange(SettingDrift<ModifyClusterMessage>.ApplyAll(Resource, Differences(existing).Concat(passwordDrift), modify));
         if (changes.Count > 0)
             await Mutation.ApplyAsync(context, changes, async () =>
             {
@@ -66,18 +59,15 @@ public sealed class WarehouseProvisioner(FleetContext context, WarehouseSpec spe
                 await WaitAvailableAsync(cancellationToken);
             });
         var tags = (existing.Tags ?? []).Where(t => t.Key != null).ToDictionary(t => t.Key!, t => t.Value ?? "");
-        var missing = StackTags.Missing(context.Stack, tags);
-        if (missing.Count > 0)
+        changes.AddRange(await StackTags.EnsureAsync(context, Resource, tags, async missing =>
         {
-            var tagChanges = StackTags.Changes(Resource, missing, tags);
-            changes.AddRange(tagChanges);
             var account = await AccountId.OfAsync(context, cancellationToken);
-            await Mutation.ApplyAsync(context, tagChanges, () => _redshift.CreateTagsAsync(new CreateTagsMessage
+            await _redshift.CreateTagsAsync(new CreateTagsMessage
             {
                 ResourceName = $"arn:aws:redshift:{context.Connection.Region}:{account}:cluster:{spec.Cluster}",
                 Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
-            }, cancellationToken));
-        }
+            }, cancellationToken);
+        }));
         if (changes.Count == 0) context.Log.Info($"{Resource}: up to date ({existing.ClusterStatus}, {existing.Endpoint?.Address}:{existing.Endpoint?.Port})");
         return changes;
     }
@@ -86,7 +76,7 @@ public sealed class WarehouseProvisioner(FleetContext context, WarehouseSpec spe
     {
         var existing = await DescribeAsync(cancellationToken);
         if (existing == null) return [ResourceStatus.Missing("redshift-cluster", spec.Cluster)];
-        var drift = Differences(existing).Select(d => $"{d.Setting}: {d.Actual} → {d.Wanted}").ToList();
+        var drift = Differences(existing).Select(d => d.ToString()).ToList();
         if (existing.Encrypted != true) drift.Add("encrypted: false → true");
         var state = existing.Endpoint is { } e ? $"{existing.ClusterStatus} {e.Address}:{e.Port}" : existing.ClusterStatus ?? "unknown";
         return [new ResourceStatus("redshift-cluster", spec.Cluster, true, state, existing.ClusterStatus == "available", drift)];
@@ -95,31 +85,21 @@ public sealed class WarehouseProvisioner(FleetContext context, WarehouseSpec spe
     /// <summary>The cluster's endpoint, or null when it does not exist (read calls only).</summary>
     public async Task<Endpoint?> EndpointAsync(CancellationToken cancellationToken) => (await DescribeAsync(cancellationToken))?.Endpoint;
 
-    IEnumerable<(string Setting, string Actual, string Wanted, Action<ModifyClusterMessage> Apply)> Differences(Cluster existing)
+    IEnumerable<SettingDrift<ModifyClusterMessage>> Differences(Cluster existing)
     {
         var nodes = existing.NumberOfNodes ?? 1;
         if (existing.NodeType != spec.NodeType || nodes != spec.Nodes)
-            yield return ("nodes", $"{nodes} × {existing.NodeType}", $"{spec.Nodes} × {spec.NodeType}", m =>
+            yield return new("nodes", $"{nodes} × {existing.NodeType}", $"{spec.Nodes} × {spec.NodeType}", m =>
             {
                 m.NodeType = spec.NodeType;
                 m.ClusterType = spec.Nodes > 1 ? "multi-node" : "single-node";
                 m.NumberOfNodes = spec.Nodes > 1 ? spec.Nodes : null;
             });
         if (existing.PubliclyAccessible == true)
-            yield return ("publicly accessible", "true", "false", m => m.PubliclyAccessible = false);
+            yield return new("publicly accessible", "true", "false", m => m.PubliclyAccessible = false);
     }
 
-    async Task<Cluster?> DescribeAsync(CancellationToken ct)
-    {
-        try
-        {
-            return (await _redshift.DescribeClustersAsync(new DescribeClustersMessage { ClusterIdentifier = spec.Cluster }, ct)).Clusters?.FirstOrDefault();
-        }
-        catch (Exception e) when (AwsErrors.Is(e, "ClusterNotFound", "ClusterNotFoundFault"))
-        {
-            return null;
-        }
-    }
+    Task<Cluster?> DescribeAsync(CancellationToken ct) => RedshiftLookup.ClusterAsync(_redshift, spec.Cluster, ct);
 
     Task WaitAvailableAsync(CancellationToken ct) =>
         Waiting.UntilAsync(context, Resource, async token =>

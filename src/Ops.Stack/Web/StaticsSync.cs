@@ -7,6 +7,7 @@ using Amazon.S3.Model;
 using Ops.Aws;
 using Ops.Aws.CloudFront;
 using Ops.Stack.Fleet;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Web;
 
@@ -105,7 +106,7 @@ public sealed class StaticsSync(FleetContext context)
             }
             while (request.ContinuationToken != null);
         }
-        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
+        catch (Exception e) when (AwsErrors.Is(e, "NoSuchBucket"))
         {
             throw new FleetException($"statics bucket {Bucket} does not exist; run ./build.sh create-buckets --stage {context.Stack.Stage} first (up does it).");
         }

@@ -3,6 +3,7 @@ using Ops.Stack.Fleet;
 using Ops.Stack.Secrets;
 using Ops.Stack.Status;
 using Ops.Stack.Stores;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Web;
 
@@ -173,7 +174,7 @@ public sealed class WebEnvironmentProvisioner(FleetContext context, string? pinn
                     Tags = context.Stack.Tags.Where(t => t.Key != "Stage").Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
                 }, ct);
             }
-            catch (Amazon.Runtime.AmazonServiceException e) when (e.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+            catch (Exception e) when (AwsErrors.IsBeanstalkAlreadyExists(e))
             {
                 // Shared by every stage: another stage's create made it first.
             }

@@ -3,6 +3,7 @@ using PutObjectRequest = Amazon.S3.Model.PutObjectRequest;
 using Ops.Aws;
 using Ops.Aws.ElasticBeanstalk;
 using Ops.Stack.Fleet;
+using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Web;
 
@@ -47,7 +48,7 @@ internal sealed class WebVersions(FleetContext context, ElasticBeanstalkClient e
                     Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
                 }, ct);
             }
-            catch (Amazon.Runtime.AmazonServiceException e) when (e.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+            catch (Exception e) when (AwsErrors.IsBeanstalkAlreadyExists(e))
             {
                 // A parallel run registered the same content under the same label first.
             }
