@@ -1,3 +1,4 @@
+using Ops.Aws.Waiters;
 using Ops.Aws.CloudFront;
 
 namespace Ops.Aws.Tests;

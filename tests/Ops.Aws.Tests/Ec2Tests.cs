@@ -1,3 +1,4 @@
+using Ops.Aws.Waiters;
 using Ops.Aws.Ec2;
 
 namespace Ops.Aws.Tests;

@@ -1,3 +1,4 @@
+using Ops.Aws.Waiters;
 using Ops.Aws.ElasticBeanstalk;
 
 namespace Ops.Aws.Tests;

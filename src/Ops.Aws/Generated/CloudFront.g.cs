@@ -7,7 +7,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using Ops.Aws.Runtime;
 using Ops.Aws.Serialization;
-using Ops.Aws.Waiters;
 
 namespace Ops.Aws.CloudFront;
 
@@ -52,14 +51,6 @@ public sealed partial class CloudFrontClient : AwsClient
             foreach (var item in response.InvalidationList?.Items ?? [])
                 yield return item;
     }
-
-    static readonly WaiterDefinition InvalidationCompletedWaiter = new("InvalidationCompleted", 20, 30,
-    [
-        new(WaiterState.Success, WaiterMatcher.Path, "Invalidation.Status", "\"Completed\""),
-    ]);
-    /// <summary>Polls GetInvalidation until the official InvalidationCompleted acceptors say success (default 20 s × 30).</summary>
-    public Task<GetInvalidationResult> WaitUntilInvalidationCompletedAsync(GetInvalidationRequest request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(InvalidationCompletedWaiter, ct => GetInvalidationAsync(request, ct), options, cancellationToken);
 
 }
 

@@ -7,7 +7,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using Ops.Aws.Runtime;
 using Ops.Aws.Serialization;
-using Ops.Aws.Waiters;
 
 namespace Ops.Aws.Ec2;
 
@@ -223,28 +222,6 @@ public sealed partial class Ec2Client : AwsClient
     static readonly AwsOperation DescribeAvailabilityZonesOperation = new("DescribeAvailabilityZones");
     public Task<DescribeAvailabilityZonesResult> DescribeAvailabilityZonesAsync(DescribeAvailabilityZonesRequest? request = null, CancellationToken cancellationToken = default)
         => InvokeAsync<DescribeAvailabilityZonesRequest, DescribeAvailabilityZonesResult>(DescribeAvailabilityZonesOperation, request ?? new DescribeAvailabilityZonesRequest(), cancellationToken);
-
-    static readonly WaiterDefinition InstanceRunningWaiter = new("InstanceRunning", 15, 40,
-    [
-        new(WaiterState.Success, WaiterMatcher.PathAll, "Reservations[].Instances[].State.Name", "\"running\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "Reservations[].Instances[].State.Name", "\"shutting-down\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "Reservations[].Instances[].State.Name", "\"terminated\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "Reservations[].Instances[].State.Name", "\"stopping\""),
-        new(WaiterState.Retry, WaiterMatcher.Error, null, "\"InvalidInstanceID.NotFound\""),
-    ]);
-    /// <summary>Polls DescribeInstances until the official InstanceRunning acceptors say success (default 15 s × 40).</summary>
-    public Task<DescribeInstancesResult> WaitUntilInstanceRunningAsync(DescribeInstancesRequest request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(InstanceRunningWaiter, ct => DescribeInstancesAsync(request, ct), options, cancellationToken);
-
-    static readonly WaiterDefinition InstanceTerminatedWaiter = new("InstanceTerminated", 15, 40,
-    [
-        new(WaiterState.Success, WaiterMatcher.PathAll, "Reservations[].Instances[].State.Name", "\"terminated\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "Reservations[].Instances[].State.Name", "\"pending\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "Reservations[].Instances[].State.Name", "\"stopping\""),
-    ]);
-    /// <summary>Polls DescribeInstances until the official InstanceTerminated acceptors say success (default 15 s × 40).</summary>
-    public Task<DescribeInstancesResult> WaitUntilInstanceTerminatedAsync(DescribeInstancesRequest request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(InstanceTerminatedWaiter, ct => DescribeInstancesAsync(request, ct), options, cancellationToken);
 
 }
 

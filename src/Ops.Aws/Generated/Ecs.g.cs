@@ -7,7 +7,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using Ops.Aws.Runtime;
 using Ops.Aws.Serialization;
-using Ops.Aws.Waiters;
 
 namespace Ops.Aws.Ecs;
 
@@ -279,44 +278,6 @@ public sealed partial class EcsClient : AwsClient
     static readonly AwsOperation ListTagsForResourceOperation = new("ListTagsForResource");
     public Task<ListTagsForResourceResponse> ListTagsForResourceAsync(ListTagsForResourceRequest request, CancellationToken cancellationToken = default)
         => InvokeAsync<ListTagsForResourceRequest, ListTagsForResourceResponse>(ListTagsForResourceOperation, request, cancellationToken);
-
-    static readonly WaiterDefinition ServicesStableWaiter = new("ServicesStable", 15, 40,
-    [
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "failures[].reason", "\"MISSING\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "services[].status", "\"DRAINING\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "services[].status", "\"INACTIVE\""),
-        new(WaiterState.Success, WaiterMatcher.Path, "length(services[?!(length(deployments) == `1` && runningCount == desiredCount)]) == `0`", "true"),
-    ]);
-    /// <summary>Polls DescribeServices until the official ServicesStable acceptors say success (default 15 s × 40).</summary>
-    public Task<DescribeServicesResponse> WaitUntilServicesStableAsync(DescribeServicesRequest request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(ServicesStableWaiter, ct => DescribeServicesAsync(request, ct), options, cancellationToken);
-
-    static readonly WaiterDefinition ServicesInactiveWaiter = new("ServicesInactive", 15, 40,
-    [
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "failures[].reason", "\"MISSING\""),
-        new(WaiterState.Success, WaiterMatcher.PathAny, "services[].status", "\"INACTIVE\""),
-    ]);
-    /// <summary>Polls DescribeServices until the official ServicesInactive acceptors say success (default 15 s × 40).</summary>
-    public Task<DescribeServicesResponse> WaitUntilServicesInactiveAsync(DescribeServicesRequest request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(ServicesInactiveWaiter, ct => DescribeServicesAsync(request, ct), options, cancellationToken);
-
-    static readonly WaiterDefinition TasksRunningWaiter = new("TasksRunning", 6, 100,
-    [
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "tasks[].lastStatus", "\"STOPPED\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "failures[].reason", "\"MISSING\""),
-        new(WaiterState.Success, WaiterMatcher.PathAll, "tasks[].lastStatus", "\"RUNNING\""),
-    ]);
-    /// <summary>Polls DescribeTasks until the official TasksRunning acceptors say success (default 6 s × 100).</summary>
-    public Task<DescribeTasksResponse> WaitUntilTasksRunningAsync(DescribeTasksRequest request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(TasksRunningWaiter, ct => DescribeTasksAsync(request, ct), options, cancellationToken);
-
-    static readonly WaiterDefinition TasksStoppedWaiter = new("TasksStopped", 6, 100,
-    [
-        new(WaiterState.Success, WaiterMatcher.PathAll, "tasks[].lastStatus", "\"STOPPED\""),
-    ]);
-    /// <summary>Polls DescribeTasks until the official TasksStopped acceptors say success (default 6 s × 100).</summary>
-    public Task<DescribeTasksResponse> WaitUntilTasksStoppedAsync(DescribeTasksRequest request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(TasksStoppedWaiter, ct => DescribeTasksAsync(request, ct), options, cancellationToken);
 
 }
 

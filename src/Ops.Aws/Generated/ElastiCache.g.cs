@@ -7,7 +7,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using Ops.Aws.Runtime;
 using Ops.Aws.Serialization;
-using Ops.Aws.Waiters;
 
 namespace Ops.Aws.ElastiCache;
 
@@ -134,52 +133,6 @@ public sealed partial class ElastiCacheClient : AwsClient
     static readonly AwsOperation AddTagsToResourceOperation = new("AddTagsToResource", ResultWrapper: "AddTagsToResourceResult");
     public Task<TagListMessage> AddTagsToResourceAsync(AddTagsToResourceMessage request, CancellationToken cancellationToken = default)
         => InvokeAsync<AddTagsToResourceMessage, TagListMessage>(AddTagsToResourceOperation, request, cancellationToken);
-
-    static readonly WaiterDefinition CacheClusterAvailableWaiter = new("CacheClusterAvailable", 15, 40,
-    [
-        new(WaiterState.Success, WaiterMatcher.PathAll, "CacheClusters[].CacheClusterStatus", "\"available\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "CacheClusters[].CacheClusterStatus", "\"deleted\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "CacheClusters[].CacheClusterStatus", "\"deleting\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "CacheClusters[].CacheClusterStatus", "\"incompatible-network\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "CacheClusters[].CacheClusterStatus", "\"restore-failed\""),
-    ]);
-    /// <summary>Polls DescribeCacheClusters until the official CacheClusterAvailable acceptors say success (default 15 s × 40).</summary>
-    public Task<CacheClusterMessage> WaitUntilCacheClusterAvailableAsync(DescribeCacheClustersMessage request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(CacheClusterAvailableWaiter, ct => DescribeCacheClustersAsync(request, ct), options, cancellationToken);
-
-    static readonly WaiterDefinition CacheClusterDeletedWaiter = new("CacheClusterDeleted", 15, 40,
-    [
-        new(WaiterState.Success, WaiterMatcher.PathAll, "CacheClusters[].CacheClusterStatus", "\"deleted\""),
-        new(WaiterState.Success, WaiterMatcher.Error, null, "\"CacheClusterNotFound\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "CacheClusters[].CacheClusterStatus", "\"available\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "CacheClusters[].CacheClusterStatus", "\"creating\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "CacheClusters[].CacheClusterStatus", "\"incompatible-network\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "CacheClusters[].CacheClusterStatus", "\"modifying\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "CacheClusters[].CacheClusterStatus", "\"restore-failed\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "CacheClusters[].CacheClusterStatus", "\"snapshotting\""),
-    ]);
-    /// <summary>Polls DescribeCacheClusters until the official CacheClusterDeleted acceptors say success (default 15 s × 40).</summary>
-    public Task<CacheClusterMessage> WaitUntilCacheClusterDeletedAsync(DescribeCacheClustersMessage request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(CacheClusterDeletedWaiter, ct => DescribeCacheClustersAsync(request, ct), options, cancellationToken);
-
-    static readonly WaiterDefinition ReplicationGroupAvailableWaiter = new("ReplicationGroupAvailable", 15, 40,
-    [
-        new(WaiterState.Success, WaiterMatcher.PathAll, "ReplicationGroups[].Status", "\"available\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "ReplicationGroups[].Status", "\"deleted\""),
-    ]);
-    /// <summary>Polls DescribeReplicationGroups until the official ReplicationGroupAvailable acceptors say success (default 15 s × 40).</summary>
-    public Task<ReplicationGroupMessage> WaitUntilReplicationGroupAvailableAsync(DescribeReplicationGroupsMessage request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(ReplicationGroupAvailableWaiter, ct => DescribeReplicationGroupsAsync(request, ct), options, cancellationToken);
-
-    static readonly WaiterDefinition ReplicationGroupDeletedWaiter = new("ReplicationGroupDeleted", 15, 40,
-    [
-        new(WaiterState.Success, WaiterMatcher.PathAll, "ReplicationGroups[].Status", "\"deleted\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "ReplicationGroups[].Status", "\"available\""),
-        new(WaiterState.Success, WaiterMatcher.Error, null, "\"ReplicationGroupNotFoundFault\""),
-    ]);
-    /// <summary>Polls DescribeReplicationGroups until the official ReplicationGroupDeleted acceptors say success (default 15 s × 40).</summary>
-    public Task<ReplicationGroupMessage> WaitUntilReplicationGroupDeletedAsync(DescribeReplicationGroupsMessage request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(ReplicationGroupDeletedWaiter, ct => DescribeReplicationGroupsAsync(request, ct), options, cancellationToken);
 
 }
 

@@ -7,7 +7,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using Ops.Aws.Runtime;
 using Ops.Aws.Serialization;
-using Ops.Aws.Waiters;
 
 namespace Ops.Aws.ElasticBeanstalk;
 
@@ -146,33 +145,6 @@ public sealed partial class ElasticBeanstalkClient : AwsClient
     static readonly AwsOperation DescribeConfigurationSettingsOperation = new("DescribeConfigurationSettings", ResultWrapper: "DescribeConfigurationSettingsResult");
     public Task<ConfigurationSettingsDescriptions> DescribeConfigurationSettingsAsync(DescribeConfigurationSettingsMessage request, CancellationToken cancellationToken = default)
         => InvokeAsync<DescribeConfigurationSettingsMessage, ConfigurationSettingsDescriptions>(DescribeConfigurationSettingsOperation, request, cancellationToken);
-
-    static readonly WaiterDefinition EnvironmentExistsWaiter = new("EnvironmentExists", 20, 20,
-    [
-        new(WaiterState.Success, WaiterMatcher.PathAll, "Environments[].Status", "\"Ready\""),
-        new(WaiterState.Retry, WaiterMatcher.PathAll, "Environments[].Status", "\"Launching\""),
-    ]);
-    /// <summary>Polls DescribeEnvironments until the official EnvironmentExists acceptors say success (default 20 s × 20).</summary>
-    public Task<EnvironmentDescriptionsMessage> WaitUntilEnvironmentExistsAsync(DescribeEnvironmentsMessage request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(EnvironmentExistsWaiter, ct => DescribeEnvironmentsAsync(request, ct), options, cancellationToken);
-
-    static readonly WaiterDefinition EnvironmentUpdatedWaiter = new("EnvironmentUpdated", 20, 20,
-    [
-        new(WaiterState.Success, WaiterMatcher.PathAll, "Environments[].Status", "\"Ready\""),
-        new(WaiterState.Retry, WaiterMatcher.PathAll, "Environments[].Status", "\"Updating\""),
-    ]);
-    /// <summary>Polls DescribeEnvironments until the official EnvironmentUpdated acceptors say success (default 20 s × 20).</summary>
-    public Task<EnvironmentDescriptionsMessage> WaitUntilEnvironmentUpdatedAsync(DescribeEnvironmentsMessage request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(EnvironmentUpdatedWaiter, ct => DescribeEnvironmentsAsync(request, ct), options, cancellationToken);
-
-    static readonly WaiterDefinition EnvironmentTerminatedWaiter = new("EnvironmentTerminated", 20, 20,
-    [
-        new(WaiterState.Success, WaiterMatcher.PathAll, "Environments[].Status", "\"Terminated\""),
-        new(WaiterState.Retry, WaiterMatcher.PathAll, "Environments[].Status", "\"Terminating\""),
-    ]);
-    /// <summary>Polls DescribeEnvironments until the official EnvironmentTerminated acceptors say success (default 20 s × 20).</summary>
-    public Task<EnvironmentDescriptionsMessage> WaitUntilEnvironmentTerminatedAsync(DescribeEnvironmentsMessage request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(EnvironmentTerminatedWaiter, ct => DescribeEnvironmentsAsync(request, ct), options, cancellationToken);
 
 }
 

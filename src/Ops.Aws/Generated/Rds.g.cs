@@ -7,7 +7,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using Ops.Aws.Runtime;
 using Ops.Aws.Serialization;
-using Ops.Aws.Waiters;
 
 namespace Ops.Aws.Rds;
 
@@ -138,58 +137,6 @@ public sealed partial class RdsClient : AwsClient
     static readonly AwsOperation ListTagsForResourceOperation = new("ListTagsForResource", ResultWrapper: "ListTagsForResourceResult");
     public Task<TagListMessage> ListTagsForResourceAsync(ListTagsForResourceMessage request, CancellationToken cancellationToken = default)
         => InvokeAsync<ListTagsForResourceMessage, TagListMessage>(ListTagsForResourceOperation, request, cancellationToken);
-
-    static readonly WaiterDefinition DBInstanceAvailableWaiter = new("DBInstanceAvailable", 30, 60,
-    [
-        new(WaiterState.Success, WaiterMatcher.PathAll, "DBInstances[].DBInstanceStatus", "\"available\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBInstances[].DBInstanceStatus", "\"deleted\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBInstances[].DBInstanceStatus", "\"deleting\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBInstances[].DBInstanceStatus", "\"failed\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBInstances[].DBInstanceStatus", "\"incompatible-restore\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBInstances[].DBInstanceStatus", "\"incompatible-parameters\""),
-    ]);
-    /// <summary>Polls DescribeDBInstances until the official DBInstanceAvailable acceptors say success (default 30 s × 60).</summary>
-    public Task<DBInstanceMessage> WaitUntilDBInstanceAvailableAsync(DescribeDBInstancesMessage request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(DBInstanceAvailableWaiter, ct => DescribeDBInstancesAsync(request, ct), options, cancellationToken);
-
-    static readonly WaiterDefinition DBInstanceDeletedWaiter = new("DBInstanceDeleted", 30, 60,
-    [
-        new(WaiterState.Success, WaiterMatcher.Path, "length(DBInstances) == `0`", "true"),
-        new(WaiterState.Success, WaiterMatcher.Error, null, "\"DBInstanceNotFound\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBInstances[].DBInstanceStatus", "\"creating\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBInstances[].DBInstanceStatus", "\"modifying\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBInstances[].DBInstanceStatus", "\"rebooting\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBInstances[].DBInstanceStatus", "\"resetting-master-credentials\""),
-    ]);
-    /// <summary>Polls DescribeDBInstances until the official DBInstanceDeleted acceptors say success (default 30 s × 60).</summary>
-    public Task<DBInstanceMessage> WaitUntilDBInstanceDeletedAsync(DescribeDBInstancesMessage request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(DBInstanceDeletedWaiter, ct => DescribeDBInstancesAsync(request, ct), options, cancellationToken);
-
-    static readonly WaiterDefinition DBSnapshotAvailableWaiter = new("DBSnapshotAvailable", 30, 60,
-    [
-        new(WaiterState.Success, WaiterMatcher.PathAll, "DBSnapshots[].Status", "\"available\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBSnapshots[].Status", "\"deleted\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBSnapshots[].Status", "\"deleting\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBSnapshots[].Status", "\"failed\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBSnapshots[].Status", "\"incompatible-restore\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBSnapshots[].Status", "\"incompatible-parameters\""),
-    ]);
-    /// <summary>Polls DescribeDBSnapshots until the official DBSnapshotAvailable acceptors say success (default 30 s × 60).</summary>
-    public Task<DBSnapshotMessage> WaitUntilDBSnapshotAvailableAsync(DescribeDBSnapshotsMessage request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(DBSnapshotAvailableWaiter, ct => DescribeDBSnapshotsAsync(request, ct), options, cancellationToken);
-
-    static readonly WaiterDefinition DBSnapshotDeletedWaiter = new("DBSnapshotDeleted", 30, 60,
-    [
-        new(WaiterState.Success, WaiterMatcher.Path, "length(DBSnapshots) == `0`", "true"),
-        new(WaiterState.Success, WaiterMatcher.Error, null, "\"DBSnapshotNotFound\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBSnapshots[].Status", "\"creating\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBSnapshots[].Status", "\"modifying\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBSnapshots[].Status", "\"rebooting\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "DBSnapshots[].Status", "\"resetting-master-credentials\""),
-    ]);
-    /// <summary>Polls DescribeDBSnapshots until the official DBSnapshotDeleted acceptors say success (default 30 s × 60).</summary>
-    public Task<DBSnapshotMessage> WaitUntilDBSnapshotDeletedAsync(DescribeDBSnapshotsMessage request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(DBSnapshotDeletedWaiter, ct => DescribeDBSnapshotsAsync(request, ct), options, cancellationToken);
 
 }
 

@@ -7,7 +7,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using Ops.Aws.Runtime;
 using Ops.Aws.Serialization;
-using Ops.Aws.Waiters;
 
 namespace Ops.Aws.Redshift;
 
@@ -95,26 +94,6 @@ public sealed partial class RedshiftClient : AwsClient
     static readonly AwsOperation CreateTagsOperation = new("CreateTags");
     public Task<CreateTagsResponse> CreateTagsAsync(CreateTagsMessage request, CancellationToken cancellationToken = default)
         => InvokeAsync<CreateTagsMessage, CreateTagsResponse>(CreateTagsOperation, request, cancellationToken);
-
-    static readonly WaiterDefinition ClusterAvailableWaiter = new("ClusterAvailable", 60, 30,
-    [
-        new(WaiterState.Success, WaiterMatcher.PathAll, "Clusters[].ClusterStatus", "\"available\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "Clusters[].ClusterStatus", "\"deleting\""),
-        new(WaiterState.Retry, WaiterMatcher.Error, null, "\"ClusterNotFound\""),
-    ]);
-    /// <summary>Polls DescribeClusters until the official ClusterAvailable acceptors say success (default 60 s × 30).</summary>
-    public Task<ClustersMessage> WaitUntilClusterAvailableAsync(DescribeClustersMessage request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(ClusterAvailableWaiter, ct => DescribeClustersAsync(request, ct), options, cancellationToken);
-
-    static readonly WaiterDefinition ClusterDeletedWaiter = new("ClusterDeleted", 60, 30,
-    [
-        new(WaiterState.Success, WaiterMatcher.Error, null, "\"ClusterNotFound\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "Clusters[].ClusterStatus", "\"creating\""),
-        new(WaiterState.Failure, WaiterMatcher.PathAny, "Clusters[].ClusterStatus", "\"modifying\""),
-    ]);
-    /// <summary>Polls DescribeClusters until the official ClusterDeleted acceptors say success (default 60 s × 30).</summary>
-    public Task<ClustersMessage> WaitUntilClusterDeletedAsync(DescribeClustersMessage request, WaiterOptions? options = null, CancellationToken cancellationToken = default)
-        => Waiter.WaitAsync(ClusterDeletedWaiter, ct => DescribeClustersAsync(request, ct), options, cancellationToken);
 
 }
 

@@ -207,25 +207,25 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
         using var dynamo = AwsConnectionFactory.CreateDynamoDb(context.Connection);
         var deadline = DateTimeOffset.UtcNow + wait;
         string? last = null;
-        while (true)
+        return await Waiting.PollAsync(context.PollInterval, async token =>
         {
             var items = (await dynamo.ScanAsync(new ScanRequest
             {
                 TableName = context.Stack.WorkerLogTable, FilterExpression = "contains(arguments, :id)",
                 ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = drillId } }, ConsistentRead = true,
-            }, ct)).Items;
+            }, token)).Items;
             last = items.Select(i => Text(i, "status")).LastOrDefault() ?? last;
             if (items.FirstOrDefault(i => Text(i, "status") == "done") is { } done)
             {
                 var server = Text(done, "server") ?? "an unknown worker";
-                return tornDownTasks.Contains(server)
+                return (true, tornDownTasks.Contains(server)
                     ? Mark(marker, "lost", $"run by task {server}, which the teardown should have stopped")
-                    : Mark(marker, "survived", $"consumed by the recreated worker {server}");
+                    : Mark(marker, "survived", $"consumed by the recreated worker {server}"));
             }
             if (DateTimeOffset.UtcNow > deadline)
-                return Mark(marker, "lost", last == null ? $"no worker took it within {wait.TotalSeconds:0} s" : $"a worker took it but it ended {last}");
-            await Task.Delay(context.PollInterval, ct);
-        }
+                return (true, Mark(marker, "lost", last == null ? $"no worker took it within {wait.TotalSeconds:0} s" : $"a worker took it but it ended {last}"));
+            return (false, marker);
+        }, ct);
     }
 
     static string? Text(Dictionary<string, AttributeValue> item, string name) => item.TryGetValue(name, out var v) ? v.S : null;

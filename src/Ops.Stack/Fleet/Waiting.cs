@@ -1,29 +1,48 @@
 namespace Ops.Stack.Fleet;
 
-/// <summary>The one polling routine of the fleet targets: polls until done, prints the status when it changes, fails after the timeout.</summary>
+/// <summary>
+/// The one way Ops.Stack waits for the cloud: <see cref="PollAsync{T}"/> is the only polling loop (every drain, update,
+/// environment and marker wait runs through it), and <see cref="UntilAsync"/> is its common form for a resource that
+/// reaches a state (prints each new status, fails after the stage's wait timeout).
+/// </summary>
 internal static class Waiting
 {
     /// <summary>
-    /// Polls <paramref name="poll"/> until it reports done; each new status is printed once with the time waited.
-    /// After <see cref="FleetContext.WaitTimeout"/>, throws a <see cref="FleetException"/> naming what was awaited and the last status.
+    /// Runs <paramref name="attempt"/> until it reports done, pausing <paramref name="interval"/> between attempts, and
+    /// returns its result. What counts as progress, a timeout or a failure is the attempt's to say: it logs, and it
+    /// returns done or throws. Cancellation ends the wait at once.
     /// </summary>
-    public static async Task UntilAsync(FleetContext context, string what, Func<CancellationToken, Task<(bool Done, string Status)>> poll, CancellationToken cancellationToken)
+    public static async Task<T> PollAsync<T>(TimeSpan interval, Func<CancellationToken, Task<(bool Done, T Result)>> attempt, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var (done, result) = await attempt(cancellationToken);
+            if (done) return result;
+            await Task.Delay(interval, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Polls <paramref name="poll"/> every <see cref="FleetContext.PollInterval"/> until it reports done; each new status is
+    /// printed once with the time waited. After <see cref="FleetContext.WaitTimeout"/>, throws a <see cref="FleetException"/>
+    /// naming what was awaited and the last status.
+    /// </summary>
+    public static Task UntilAsync(FleetContext context, string what, Func<CancellationToken, Task<(bool Done, string Status)>> poll, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
         string? last = null;
-        while (true)
+        return PollAsync(context.PollInterval, async ct =>
         {
-            var (done, status) = await poll(cancellationToken);
+            var (done, status) = await poll(ct);
             var waited = DateTimeOffset.UtcNow - started;
             if (status != last)
             {
                 context.Log.Info($"  {what}: {status} ({waited.TotalSeconds:0}s)");
                 last = status;
             }
-            if (done) return;
-            if (waited > context.WaitTimeout)
+            if (!done && waited > context.WaitTimeout)
                 throw new FleetException($"Timed out after {context.WaitTimeout.TotalSeconds:0}s waiting for {what} (last: {status}); check it with describe-ecs or the AWS console and run the target again.");
-            await Task.Delay(context.PollInterval, cancellationToken);
-        }
+            return (done, true);
+        }, cancellationToken);
     }
 }

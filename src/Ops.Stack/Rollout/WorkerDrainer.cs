@@ -72,17 +72,18 @@ public sealed class WorkerDrainer(RolloutSession session)
         var lastProgress = DateTimeOffset.MinValue;
         var first = true;
 
-        while (true)
+        await Waiting.PollAsync(session.Options.DrainPoll, async token =>
         {
+            if (!first) running = await tasks.RunningAsync(token);
             // Every task of the service is tracked; one that appeared (ECS replaced a crashed one) gets its own kill message.
             foreach (var t in running.Where(t => !record.Tasks.ContainsKey(t.Id)))
             {
                 record.Tasks[t.Id] = new TaskDrain { Revision = t.Revision };
                 if (!first) Log.Info($"new task {t.Id} (rev {Rev(t.Revision)}) joined the service during the drain: it gets its own kill message");
             }
-            if (DateTimeOffset.UtcNow < deadline) await SendKillsAsync(record, queueUrl, ct);
+            if (DateTimeOffset.UtcNow < deadline) await SendKillsAsync(record, queueUrl, token);
 
-            var changed = await ReadAcknowledgementsAsync(record, running, tasks, ct);
+            var changed = await ReadAcknowledgementsAsync(record, running, tasks, token);
             var pending = record.Tasks.Where(t => !t.Value.IsDone).ToList();
             if (session.Options.Force && pending.Count > 0)
             {
@@ -95,17 +96,17 @@ public sealed class WorkerDrainer(RolloutSession session)
             }
             if (changed)
             {
-                await session.SaveAsync(record, ct);
+                await session.SaveAsync(record, token);
                 Progress(record);
                 lastProgress = DateTimeOffset.UtcNow;
             }
-            if (pending.Count == 0) break;
+            if (pending.Count == 0) return (true, true);
             var now = DateTimeOffset.UtcNow;
             if (now >= deadline)
             {
-                await TimeoutReportAsync(record, pending.Select(p => p.Key).ToList(), ct);
+                await TimeoutReportAsync(record, pending.Select(p => p.Key).ToList(), token);
                 record.LastTimeoutAt = now;
-                await session.SaveAsync(record, ct);
+                await session.SaveAsync(record, token);
                 throw new FleetException(
                     $"drain of rollout {record.RolloutId} timed out after {Format(session.Options.DrainTimeout)}: {string.Join(", ", pending.Select(p => p.Key))} did not acknowledge; nothing was deployed — " +
                     "run shutdown-ecs-workers (or deploy-worker) again to keep waiting (it resumes this rollout), or add --force to deploy over them");
@@ -115,10 +116,9 @@ public sealed class WorkerDrainer(RolloutSession session)
                 Progress(record);
                 lastProgress = now;
             }
-            await Task.Delay(session.Options.DrainPoll, ct);
             first = false;
-            running = await tasks.RunningAsync(ct);
-        }
+            return (false, false);
+        }, ct);
 
         record.Phase = RolloutPhase.Drained;
         record.DrainedAt = DateTimeOffset.UtcNow;

@@ -155,33 +155,33 @@ public sealed class WorkerUpdater(RolloutSession session)
         var lastProgress = DateTimeOffset.MinValue;
         string? last = null;
         DateTimeOffset? steadySince = null;
-        while (true)
+        return await Waiting.PollAsync<(bool, string?, bool)>(session.Options.UpdatePoll, async token =>
         {
-            var service = await tasks.ServiceAsync(ct);
+            var service = await tasks.ServiceAsync(token);
             var deployments = service.Deployments ?? [];
             var primary = deployments.FirstOrDefault(d => d.Status == "PRIMARY");
             var mine = deployments.FirstOrDefault(d => d.TaskDefinition == to);
             var desired = service.DesiredCount ?? 0;
             if (primary?.TaskDefinition != to && primary?.TaskDefinition == record.FromTaskDefinition)
-                return (false, await CauseAsync($"the deployment circuit breaker rolled back {LiveTask.RevisionOf(to)}{((mine?.RolloutStateReason ?? primary?.RolloutStateReason) is { } r ? $" ({r})" : "")}", to, since, tasks, ct), true);
+                return (true, (false, await CauseAsync($"the deployment circuit breaker rolled back {LiveTask.RevisionOf(to)}{((mine?.RolloutStateReason ?? primary?.RolloutStateReason) is { } r ? $" ({r})" : "")}", to, since, tasks, token), true));
             if (mine?.RolloutState == "FAILED")
-                return (false, await CauseAsync($"the deployment of {LiveTask.RevisionOf(to)} failed ({mine.RolloutStateReason})", to, since, tasks, ct), false);
-            var failed = await FailedTasksAsync(to, since, tasks, ct);
+                return (true, (false, await CauseAsync($"the deployment of {LiveTask.RevisionOf(to)} failed ({mine.RolloutStateReason})", to, since, tasks, token), false));
+            var failed = await FailedTasksAsync(to, since, tasks, token);
             var threshold = FailureThreshold(desired);
             if (failed.Count >= threshold)
-                return (false, await CauseAsync($"{failed.Count} task(s) of {LiveTask.RevisionOf(to)} stopped on their own", to, since, tasks, ct), false);
+                return (true, (false, await CauseAsync($"{failed.Count} task(s) of {LiveTask.RevisionOf(to)} stopped on their own", to, since, tasks, token), false));
             var running = mine?.RunningCount ?? 0;
             if (deployments.Count == 1 && primary?.TaskDefinition == to && running == desired)
             {
                 // A worker that exits a second after starting was "running" too: done once it has stayed so for the settle time.
                 steadySince ??= DateTimeOffset.UtcNow;
-                if (DateTimeOffset.UtcNow - steadySince >= session.Options.Settle) return (true, null, false);
+                if (DateTimeOffset.UtcNow - steadySince >= session.Options.Settle) return (true, (true, null, false));
             }
             else steadySince = null;
 
             var now = DateTimeOffset.UtcNow;
             if (now >= deadline)
-                return (false, await CauseAsync($"{LiveTask.RevisionOf(to)} did not reach {desired} running task(s) within {WorkerDrainer.Format(session.Options.UpdateTimeout)} ({running}/{desired} running)", to, since, tasks, ct), false);
+                return (true, (false, await CauseAsync($"{LiveTask.RevisionOf(to)} did not reach {desired} running task(s) within {WorkerDrainer.Format(session.Options.UpdateTimeout)} ({running}/{desired} running)", to, since, tasks, token), false));
             var old = deployments.Where(d => d.TaskDefinition != to).Sum(d => (d.RunningCount ?? 0) + (d.PendingCount ?? 0));
             var status = $"new rev {WorkerDrainer.Rev(LiveTask.RevisionOf(to))}: {running}/{desired} running, old: {old} task(s) stopping";
             if (status != last || now - lastProgress >= session.Options.ProgressEvery)
@@ -189,16 +189,16 @@ public sealed class WorkerUpdater(RolloutSession session)
                 var protectedNote = "";
                 if (old > 0 && record.Strategy == DrainStrategy.TaskProtection)
                 {
-                    var oldTasks = (await tasks.RunningAsync(ct)).Where(t => t.TaskDefinitionArn != to).Select(t => t.Id).ToList();
-                    var held = await tasks.ProtectedAsync(oldTasks, ct);
+                    var oldTasks = (await tasks.RunningAsync(token)).Where(t => t.TaskDefinitionArn != to).Select(t => t.Id).ToList();
+                    var held = await tasks.ProtectedAsync(oldTasks, token);
                     if (held.Count > 0) protectedNote = $"; protected: {string.Join(", ", held.Keys)}";
                 }
                 Log.Info(status + protectedNote + (failed.Count > 0 ? $"; {failed.Count} failed (rollback at {threshold})" : ""));
                 lastProgress = now;
                 last = status;
             }
-            await Task.Delay(session.Options.UpdatePoll, ct);
-        }
+            return (false, default);
+        }, ct);
     }
 
     /// <summary>Tasks of <paramref name="taskDefinition"/> started since the update that stopped on their own (not stopped by ECS's scheduler or a user).</summary>
@@ -246,21 +246,21 @@ public sealed class WorkerUpdater(RolloutSession session)
         var tasks = new ServiceTasks(_context, _ecs);
         var deadline = DateTimeOffset.UtcNow + session.Options.UpdateTimeout;
         string? last = null;
-        while (true)
+        await Waiting.PollAsync(session.Options.UpdatePoll, async token =>
         {
-            var service = await tasks.ServiceAsync(ct);
+            var service = await tasks.ServiceAsync(token);
             var deployments = service.Deployments ?? [];
             var primary = deployments.FirstOrDefault(d => d.Status == "PRIMARY");
             var running = primary?.RunningCount ?? 0;
-            if (deployments.Count == 1 && primary?.TaskDefinition == from && running == service.DesiredCount) break;
+            if (deployments.Count == 1 && primary?.TaskDefinition == from && running == service.DesiredCount) return (true, true);
             var status = $"rollback to {target}: {running}/{service.DesiredCount} running, {deployments.Count - 1} other deployment(s) left";
             if (status != last) Log.Info(status);
             last = status;
             if (DateTimeOffset.UtcNow >= deadline)
                 throw new FleetException($"the rollback of rollout {record.RolloutId} to {target} did not complete within {WorkerDrainer.Format(session.Options.UpdateTimeout)} ({status}); " +
                                          $"it failed because {cause} — check describe-ecs and run update-ecs again to finish the rollback");
-            await Task.Delay(session.Options.UpdatePoll, ct);
-        }
+            return (false, false);
+        }, ct);
         record.Phase = RolloutPhase.RolledBack;
         record.FinishedAt = DateTimeOffset.UtcNow;
         await session.SaveAsync(record, ct);

@@ -16,23 +16,23 @@ internal sealed class EnvironmentWatch(FleetContext context, ElasticBeanstalkCli
     static readonly string[] Failing = ["ERROR", "FATAL"];
 
     /// <summary>The environment once it is Ready and Green on <paramref name="label"/> (any version when null), or the reason it is not.</summary>
-    public async Task<(EnvironmentDescription? Healthy, string? Failure)> UntilHealthyAsync(string environment, string? label, DateTimeOffset since, TimeSpan timeout, CancellationToken ct)
+    public Task<(EnvironmentDescription? Healthy, string? Failure)> UntilHealthyAsync(string environment, string? label, DateTimeOffset since, TimeSpan timeout, CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
         var seen = new HashSet<(DateTimeOffset?, string?)>();
         string? last = null;
         DateTimeOffset? redSince = null;
-        while (true)
+        return Waiting.PollAsync<(EnvironmentDescription?, string?)>(context.PollInterval, async token =>
         {
-            var env = await DescribeAsync(environment, ct);
-            var events = await EventsAsync(environment, since, ct);
+            var env = await DescribeAsync(environment, token);
+            var events = await EventsAsync(environment, since, token);
             foreach (var e in events.Reverse().Where(e => seen.Add((e.EventDate, e.Message))).OrderBy(e => e.EventDate))
                 context.Log.Info($"  event {e.EventDate:HH:mm:ss} {e.Severity} {e.Message}");
             // Oldest first (the service lists newest first): the cause, then AWS's summary ("Failed to deploy application.").
             var errors = events.Reverse().Where(e => Failing.Contains(e.Severity)).OrderBy(e => e.EventDate).Select(e => e.Message).Distinct().ToList();
             if (errors.Count > 0)
-                return (null, $"{(errors.Count == 1 ? "ERROR event" : "ERROR events")}: {string.Join(" ", errors.Select(m => m?.TrimEnd('.') + "."))}");
-            if (env == null) return (null, $"environment {environment} no longer exists");
+                return (true, (null, $"{(errors.Count == 1 ? "ERROR event" : "ERROR events")}: {string.Join(" ", errors.Select(m => m?.TrimEnd('.') + "."))}"));
+            if (env == null) return (true, (null, $"environment {environment} no longer exists"));
             var waited = DateTimeOffset.UtcNow - started;
             var status = $"{env.Status}, health {env.Health}, version {env.VersionLabel ?? "(none)"}";
             if (status != last)
@@ -41,26 +41,26 @@ internal sealed class EnvironmentWatch(FleetContext context, ElasticBeanstalkCli
                 last = status;
             }
             var onVersion = label == null || env.VersionLabel == label;
-            if (env.Status == "Ready" && env.Health == "Green" && onVersion) return (env, null);
+            if (env.Status == "Ready" && env.Health == "Green" && onVersion) return (true, (env, null));
             redSince = env.Status == "Ready" && env.Health == "Red" && onVersion ? redSince ?? DateTimeOffset.UtcNow : null;
             if (redSince != null && DateTimeOffset.UtcNow - redSince > RedGrace)
-                return (null, $"health Red{await CausesAsync(environment, ct)}");
-            if (env.Status is "Terminating" or "Terminated") return (null, $"environment {environment} is {env.Status}");
+                return (true, (null, $"health Red{await CausesAsync(environment, token)}"));
+            if (env.Status is "Terminating" or "Terminated") return (true, (null, $"environment {environment} is {env.Status}"));
             if (waited > timeout)
-                return (null, $"not Ready and Green after {timeout.TotalSeconds:0}s (last: {status}){await CausesAsync(environment, ct)}");
-            await Task.Delay(context.PollInterval, ct);
-        }
+                return (true, (null, $"not Ready and Green after {timeout.TotalSeconds:0}s (last: {status}){await CausesAsync(environment, token)}"));
+            return (false, (null, null));
+        }, ct);
     }
 
     /// <summary>Waits until no operation is in progress on the environment (Ready), whatever its health; false on timeout.</summary>
-    public async Task<EnvironmentDescription?> UntilSettledAsync(string environment, TimeSpan timeout, CancellationToken ct)
+    public Task<EnvironmentDescription?> UntilSettledAsync(string environment, TimeSpan timeout, CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
         string? last = null;
-        while (true)
+        return Waiting.PollAsync(context.PollInterval, async token =>
         {
-            var env = await DescribeAsync(environment, ct);
-            if (env == null || env.Status == "Ready") return env;
+            var env = await DescribeAsync(environment, token);
+            if (env == null || env.Status == "Ready") return (true, env);
             if (env.Status != last)
             {
                 context.Log.Info($"  environment {environment}: {env.Status}, waiting for it to settle ({(DateTimeOffset.UtcNow - started).TotalSeconds:0}s)");
@@ -68,8 +68,8 @@ internal sealed class EnvironmentWatch(FleetContext context, ElasticBeanstalkCli
             }
             if (DateTimeOffset.UtcNow - started > timeout)
                 throw new FleetException($"environment {environment} stayed {env.Status} for {timeout.TotalSeconds:0}s; check its events in the Elastic Beanstalk console, then run the target again.");
-            await Task.Delay(context.PollInterval, ct);
-        }
+            return (false, env);
+        }, ct);
     }
 
     /// <summary>Waits, printing its status, until the environment is terminated (create before making it again, teardown).</summary>
