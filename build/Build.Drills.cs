@@ -1,5 +1,6 @@
 using Ops.Stack.Drills;
 using Ops.Targets;
+using Ops.Stack.Lifecycle;
 
 namespace Ops.Build;
 

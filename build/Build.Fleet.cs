@@ -2,6 +2,7 @@ using Ops.Aws;
 using Ops.Stack;
 using Ops.Stack.Fleet;
 using Ops.Targets;
+using Ops.Stack.Core;
 
 namespace Ops.Build;
 
@@ -49,12 +50,12 @@ sealed partial class Build
     int _changesMade;
 
     /// <summary>Runs one fleet operation on this build's stage and cloud; a user error exits 2, a cloud fault 1.</summary>
-    async Task FleetAsync(Func<FleetContext, Task<IReadOnlyList<Change>>> operation, CancellationToken cancellationToken)
+    async Task FleetAsync(Func<StageContext, Task<IReadOnlyList<Change>>> operation, CancellationToken cancellationToken)
     {
-        var context = new FleetContext
+        var context = new StageContext
         {
             Connection = await ConnectAsync(cancellationToken), Stack = StageStack, Log = StackLog, DryRun = DryRun,
-            IsLocalCloud = Cloud != CloudKind.Aws, RepositoryRoot = RootDirectory,
+            Cloud = Cloud, RepositoryRoot = RootDirectory,
             // The local cloud's lifecycles take seconds, not minutes: poll it often so a wait ends soon after the resource is ready.
             PollInterval = Cloud != CloudKind.Aws ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5),
         };
@@ -68,7 +69,7 @@ sealed partial class Build
         {
             throw new UsageException(e.Message);
         }
-        catch (FleetException e)
+        catch (CloudStateException e)
         {
             throw new BuildFailedException(e.Message, e);
         }

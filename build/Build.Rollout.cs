@@ -3,6 +3,7 @@ using Ops.Stack.Output;
 using Ops.Stack.Rollout;
 using Ops.Targets;
 using Ops.Contracts;
+using Ops.Stack.Core;
 
 namespace Ops.Build;
 
@@ -66,7 +67,7 @@ sealed partial class Build
     }
 
     /// <summary>This run's rollout session (table, lease, record), opened once and shared by shutdown-ecs-workers and update-ecs.</summary>
-    Task<RolloutSession> RolloutAsync(FleetContext context, CancellationToken cancellationToken)
+    Task<RolloutSession> RolloutAsync(StageContext context, CancellationToken cancellationToken)
     {
         lock (_rolloutGate) return _rollout ??= RolloutSession.OpenAsync(context, RolloutOptions, cancellationToken);
     }
@@ -75,7 +76,7 @@ sealed partial class Build
     /// Runs one rollout step in this run's session; with --output json its rollout result follows on stdout, whether the
     /// step succeeded or not (docs/output.md).
     /// </summary>
-    async Task<IReadOnlyList<Change>> RollAsync(FleetContext context, string target, Func<RolloutSession, Task<IReadOnlyList<Change>>> step, CancellationToken ct)
+    async Task<IReadOnlyList<Change>> RollAsync(StageContext context, string target, Func<RolloutSession, Task<IReadOnlyList<Change>>> step, CancellationToken ct)
     {
         var session = await RolloutAsync(context, ct);
         var succeeded = false;

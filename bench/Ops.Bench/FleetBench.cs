@@ -7,6 +7,7 @@ using Ops.LocalCloud;
 using Ops.LocalCloud.Diagnostics;
 using Ops.Stack.Fleet;
 using Ops.Stack.Model;
+using Ops.Stack.Core;
 
 /// <summary>
 /// The worker fleet on LocalCloud: messages per second processed by real Ops.Worker processes (the stack's local command,
@@ -75,9 +76,9 @@ static class FleetBench
         };
     }
 
-    static FleetContext Context(LocalCloudServer server, StageStack stack, string root, bool verbose) => new()
+    static StageContext Context(LocalCloudServer server, StageStack stack, string root, bool verbose) => new()
     {
-        Connection = BenchEnvironment.Connection(server.Url), Stack = stack, Log = new BenchStackLog(verbose), IsLocalCloud = true,
+        Connection = BenchEnvironment.Connection(server.Url), Stack = stack, Log = new BenchStackLog(verbose),
         RepositoryRoot = root, PollInterval = TimeSpan.FromMilliseconds(100), WaitTimeout = TimeSpan.FromMinutes(2), WaitForService = false,
     };
 
@@ -86,7 +87,7 @@ static class FleetBench
         LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant, StateDirectory = state });
 
     /// <summary>Queues, worker-log table and repository, as create-ecs's dependencies make them.</summary>
-    static async Task CreateDependenciesAsync(FleetContext context, CancellationToken cancellationToken)
+    static async Task CreateDependenciesAsync(StageContext context, CancellationToken cancellationToken)
     {
         await new QueueProvisioner(context).EnsureAsync(cancellationToken);
         await new WorkerLogTableProvisioner(context).EnsureAsync(cancellationToken);
@@ -214,7 +215,7 @@ static class FleetBench
     }
 
     /// <summary>Every item of the stage's worker-log table.</summary>
-    static async Task<List<Dictionary<string, AttributeValue>>> WorkerLogAsync(FleetContext context, CancellationToken cancellationToken)
+    static async Task<List<Dictionary<string, AttributeValue>>> WorkerLogAsync(StageContext context, CancellationToken cancellationToken)
     {
         using var dynamo = AwsConnectionFactory.CreateDynamoDb(context.Connection);
         var items = new List<Dictionary<string, AttributeValue>>();

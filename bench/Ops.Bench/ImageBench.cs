@@ -3,6 +3,7 @@ using Ops.LocalCloud;
 using Ops.Stack.Fleet;
 using Ops.Stack.Images;
 using Ops.Stack.Model;
+using Ops.Stack.Core;
 
 /// <summary>
 /// build-docker's wall time through the same <see cref="ImagePublisher"/> the target runs: cold (a fresh podman store, an empty
@@ -40,9 +41,9 @@ static class ImageBench
                 var stack = StackDefaults.For("bench");
                 stack = stack with { Image = stack.Image with { BuildArgs = new Dictionary<string, string> { ["BASE"] = "scratch" } } };
                 var connection = BenchEnvironment.Connection(server.Url);
-                await new RepositoryProvisioner(new FleetContext
+                await new RepositoryProvisioner(new StageContext
                 {
-                    Connection = connection, Stack = stack, Log = new BenchStackLog(verbose), IsLocalCloud = true, RepositoryRoot = root,
+                    Connection = connection, Stack = stack, Log = new BenchStackLog(verbose), RepositoryRoot = root,
                 }).EnsureAsync(cancellationToken);
                 var environment = new Dictionary<string, string> { ["DOCKER_HOST"] = podman.DockerHost };
 

@@ -19,6 +19,12 @@ public sealed record AwsConnection
     /// <summary>Standard or adaptive retries. Null: AWSSDK.Core's default (AWS_RETRY_MODE, config file, standard).</summary>
     public RequestRetryMode? RetryMode { get; init; }
 
+    /// <summary>
+    /// The endpoint is an Ops local cloud: the embedded one, or one reached by URL that answers
+    /// <see cref="Ops.Contracts.LocalCloudProbe"/>. False for AWS and for other emulators (moto, LocalStack).
+    /// </summary>
+    public bool IsOpsLocalCloud { get; init; }
+
     /// <summary>Per-HTTP-request timeout. Null: the SDK's default.</summary>
     public TimeSpan? Timeout { get; init; }
 

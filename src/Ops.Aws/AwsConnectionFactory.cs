@@ -4,6 +4,8 @@ using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
 using Amazon.S3;
+using System.Text.Json;
+using Ops.Contracts;
 
 namespace Ops.Aws;
 
@@ -20,7 +22,11 @@ public sealed class AwsConnectionFactory(ILocalCloud? localCloud = null, IReadOn
         {
             // An emulator does not care whose keys sign; real credentials only when real AWS is behind the URL.
             var credentials = settings.Cloud == CloudKind.Aws ? AwsCredentials(settings.Profile) : EnvironmentOrTestCredentials();
-            return new AwsConnection { Credentials = credentials, Region = settings.Region, EndpointUrl = settings.EndpointUrl, Timeout = settings.Timeout };
+            var processes = settings.Cloud != CloudKind.Aws && await LocalCloudAnswersAsync(settings.EndpointUrl, cancellationToken).ConfigureAwait(false);
+            return new AwsConnection
+            {
+                Credentials = credentials, Region = settings.Region, EndpointUrl = settings.EndpointUrl, Timeout = settings.Timeout, IsOpsLocalCloud = processes,
+            };
         }
         if (settings.Cloud == CloudKind.Aws)
             return new AwsConnection { Credentials = AwsCredentials(settings.Profile), Region = settings.Region, Timeout = settings.Timeout };
@@ -29,7 +35,33 @@ public sealed class AwsConnectionFactory(ILocalCloud? localCloud = null, IReadOn
             throw new InvalidOperationException(
                 "--cloud local needs the embedded local cloud, which this build does not include; pass --endpoint-url for another AWS-compatible endpoint, or --cloud aws.");
         var local = await localCloud.EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
-        return new AwsConnection { Credentials = new BasicAWSCredentials(local.AccessKey, local.SecretKey), Region = settings.Region, EndpointUrl = local.Url, Timeout = settings.Timeout };
+        return new AwsConnection
+        {
+            Credentials = new BasicAWSCredentials(local.AccessKey, local.SecretKey), Region = settings.Region, EndpointUrl = local.Url, Timeout = settings.Timeout,
+            IsOpsLocalCloud = true,
+        };
+    }
+
+    /// <summary>
+    /// True when <paramref name="endpoint"/> answers the local cloud's probe (an unsigned GET, at most 3 s); false for any
+    /// other answer or none (moto, LocalStack, an endpoint that is down: their own calls report that).
+    /// </summary>
+    static async Task<bool> LocalCloudAnswersAsync(Uri endpoint, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        try
+        {
+            using var response = await http.GetAsync(new Uri(endpoint, LocalCloudProbe.Path), cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode) return false;
+            using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+            return answer.RootElement.ValueKind == JsonValueKind.Object
+                && answer.RootElement.TryGetProperty("cloud", out var cloud) && cloud.ValueKind == JsonValueKind.String && cloud.GetString() == LocalCloudProbe.Name
+                && answer.RootElement.TryGetProperty("tasks", out var tasks) && tasks.ValueKind == JsonValueKind.String && tasks.GetString() == LocalCloudProbe.TasksAsProcesses;
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     /// <summary>The official S3 client on this connection (path-style addressing for custom endpoints).</summary>

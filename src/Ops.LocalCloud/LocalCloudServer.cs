@@ -16,6 +16,7 @@ using Ops.LocalCloud.Registry;
 using Ops.LocalCloud.Services;
 using Ops.LocalCloud.Services.S3;
 using Ops.LocalCloud.State;
+using Ops.Contracts;
 
 namespace Ops.LocalCloud;
 
@@ -195,6 +196,11 @@ public sealed class LocalCloudServer : IAsyncDisposable
         if (FromBrowser(http.Request))
         {
             await RefuseAsync(http, "Requests from web pages are refused: the local cloud answers AWS clients (SDKs, the aws CLI), which send no Origin or Sec-Fetch-* header, and never grants CORS.");
+            return;
+        }
+        if (HttpMethods.IsGet(http.Request.Method) && http.Request.Path.Equals(LocalCloudProbe.Path, StringComparison.Ordinal))
+        {
+            await Results.Json(new Dictionary<string, string> { ["cloud"] = LocalCloudProbe.Name, ["tasks"] = LocalCloudProbe.TasksAsProcesses }).ExecuteAsync(http);
             return;
         }
         if (http.Request.Path.StartsWithSegments(Services.Iam.CredentialsEndpoint.Prefix))

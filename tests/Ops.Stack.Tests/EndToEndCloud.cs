@@ -9,6 +9,7 @@ using Ops.Aws.Sqs;
 using Ops.LocalCloud;
 using Ops.Stack.Fleet;
 using Ops.Stack.Model;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Tests;
 
@@ -32,7 +33,7 @@ public sealed class EndToEndCloud : IAsyncLifetime
 
     public LocalCloudServer Server { get; private set; } = null!;
 
-    public AwsConnection Connection => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = Server.Url, MaxAttempts = 3 };
+    public AwsConnection Connection => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = Server.Url, MaxAttempts = 3, IsOpsLocalCloud = true };
 
     /// <summary>The worker as built next to the tests (this project references Ops.Worker): what the stack's local command runs.</summary>
     public static string WorkerDll => Path.Combine(AppContext.BaseDirectory, "Ops.Worker.dll");
@@ -55,9 +56,9 @@ public sealed class EndToEndCloud : IAsyncLifetime
     }
 
     /// <summary>A context for <paramref name="stack"/> as the fleet targets make it on <c>--cloud local</c>, waits short.</summary>
-    public FleetContext Context(StageStack stack, CapturedLog log, string? repositoryRoot = null) => new()
+    public StageContext Context(StageStack stack, CapturedLog log, string? repositoryRoot = null) => new()
     {
-        Connection = Connection, Stack = stack, Log = log, IsLocalCloud = true, RepositoryRoot = repositoryRoot ?? FleetCloud.RepositoryRoot,
+        Connection = Connection, Stack = stack, Log = log, RepositoryRoot = repositoryRoot ?? FleetCloud.RepositoryRoot,
         PollInterval = TimeSpan.FromMilliseconds(100), WaitTimeout = TimeSpan.FromSeconds(60),
     };
 

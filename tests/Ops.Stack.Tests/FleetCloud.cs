@@ -3,6 +3,7 @@ using Ops.Aws;
 using Ops.LocalCloud;
 using Ops.Stack.Fleet;
 using Ops.Stack.Model;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Tests;
 
@@ -11,12 +12,12 @@ public sealed class FleetCloud : IAsyncLifetime
 {
     public LocalCloudServer Server { get; private set; } = null!;
 
-    public AwsConnection Connection => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = Server.Url, MaxAttempts = 2 };
+    public AwsConnection Connection => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = Server.Url, MaxAttempts = 2, IsOpsLocalCloud = true };
 
     /// <summary>A context for <paramref name="stack"/> on this cloud, waits short, as LocalCloud.</summary>
-    public FleetContext Context(StageStack stack, CapturedLog log, bool dryRun = false) => new()
+    public StageContext Context(StageStack stack, CapturedLog log, bool dryRun = false) => new()
     {
-        Connection = Connection, Stack = stack, Log = log, DryRun = dryRun, IsLocalCloud = true,
+        Connection = Connection, Stack = stack, Log = log, DryRun = dryRun,
         RepositoryRoot = RepositoryRoot, PollInterval = TimeSpan.FromMilliseconds(100), WaitTimeout = TimeSpan.FromSeconds(60),
     };
 

@@ -1,6 +1,7 @@
 using Ops.Aws.Ecr;
 using Ops.Docker;
 using Ops.Stack.Fleet;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Tests;
 
@@ -23,7 +24,7 @@ public sealed class FleetMotoTests(MotoCloud moto)
         Assert.Equal("IMMUTABLE", repo["imageTagMutability"]!.ToString());
 
         // No image for the working tree's tag: on AWS that is an error naming build-docker.
-        var missing = await Assert.ThrowsAsync<FleetException>(() => new EcsProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default));
+        var missing = await Assert.ThrowsAsync<CloudStateException>(() => new EcsProvisioner(moto.Context(stack, new CapturedLog())).EnsureAsync(default));
         Assert.Contains("run build-docker first", missing.Message);
         // A dry run goes on (so that up --dry-run lists everything on a new account), saying what a real run needs.
         var dryLog = new CapturedLog();

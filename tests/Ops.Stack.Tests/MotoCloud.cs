@@ -2,6 +2,7 @@ using Amazon.Runtime;
 using Ops.Aws;
 using Ops.Stack.Fleet;
 using Ops.Stack.Model;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Tests;
 
@@ -15,9 +16,9 @@ public sealed class MotoCloud : IAsyncLifetime
     public AwsConnection Connection => new() { Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = Url, MaxAttempts = 2 };
 
     /// <summary>A context treating moto as AWS (EC2 launch type, image by digest), with no wait for a scheduler moto does not run.</summary>
-    public FleetContext Context(StageStack stack, CapturedLog log) => new()
+    public StageContext Context(StageStack stack, CapturedLog log) => new()
     {
-        Connection = Connection, Stack = stack, Log = log, IsLocalCloud = false, RepositoryRoot = FleetCloud.RepositoryRoot,
+        Connection = Connection, Stack = stack, Log = log, RepositoryRoot = FleetCloud.RepositoryRoot,
         WaitForService = false, PollInterval = TimeSpan.FromMilliseconds(100), WaitTimeout = TimeSpan.FromSeconds(30),
     };
 

@@ -9,6 +9,7 @@ using Ops.Stack.Fleet;
 using Ops.Stack.Model;
 using Ops.Stack.Rollout;
 using Ops.Contracts;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Tests;
 
@@ -148,11 +149,11 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
         var log = new CapturedLog();
         await using (var session = await RolloutSession.OpenAsync(cloud.Context(stack, log), Options(drainTimeout: TimeSpan.FromSeconds(1)), default))
         {
-            var e = await Assert.ThrowsAsync<FleetException>(() => new WorkerDrainer(session).DrainAsync(default));
+            var e = await Assert.ThrowsAsync<CloudStateException>(() => new WorkerDrainer(session).DrainAsync(default));
             Assert.Contains(id, e.Message);
             Assert.Contains("nothing was deployed", e.Message);
             Assert.Contains($"not drained: {id} (rev 1)", log.Text);
-            var refused = await Assert.ThrowsAsync<FleetException>(() => new WorkerUpdater(session).UpdateAsync(default));
+            var refused = await Assert.ThrowsAsync<CloudStateException>(() => new WorkerUpdater(session).UpdateAsync(default));
             Assert.Contains("has not drained", refused.Message);
         }
         Assert.Equal(0, Count(before, "ecs:UpdateService"));
@@ -200,7 +201,7 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
     {
         var stack = await FleetAsync("ro5", 1);
         var first = await RolloutSession.OpenAsync(cloud.Context(stack, new CapturedLog()), Options(), default);
-        var e = await Assert.ThrowsAsync<FleetException>(() => RolloutSession.OpenAsync(cloud.Context(stack, new CapturedLog()), Options(pid: 1), default));
+        var e = await Assert.ThrowsAsync<CloudStateException>(() => RolloutSession.OpenAsync(cloud.Context(stack, new CapturedLog()), Options(pid: 1), default));
         Assert.Contains($"another rollout of stage ro5 is in progress: held by {Options().Holder} since", e.Message);
         Assert.Contains("lease expires in", e.Message);
         await first.DisposeAsync();
@@ -269,7 +270,7 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
         back.ToTaskDefinition = to;
         back.Cause = "2 task(s) crashed";
         await session.SaveAsync(back, default);
-        var e = await Assert.ThrowsAsync<FleetException>(() => new WorkerUpdater(session).UpdateAsync(default));
+        var e = await Assert.ThrowsAsync<CloudStateException>(() => new WorkerUpdater(session).UpdateAsync(default));
         Assert.Equal("rolled back to iotile-worker-ro7:1: 2 task(s) crashed", e.Message);
         Assert.Equal("rolled-back", (await NewestAsync(stack)).Phase);
         var service = (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = stack.Ecs.Cluster, Services = [stack.Ecs.Service] })).Services![0];

@@ -6,6 +6,7 @@ using Ops.Stack.Fleet;
 using Ops.Stack.Model;
 using Ops.Stack.Rollout;
 using Ops.Contracts;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Tests;
 
@@ -15,11 +16,11 @@ public sealed class RolloutRollbackTests : IAsyncLifetime
     readonly string _root = Directory.CreateTempSubdirectory("ops-rollback-").FullName;
     LocalCloudServer _server = null!;
 
-    AwsConnection Connection => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = _server.Url, MaxAttempts = 3 };
+    AwsConnection Connection => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = _server.Url, MaxAttempts = 3, IsOpsLocalCloud = true };
 
-    FleetContext Context(StageStack stack, CapturedLog log) => new()
+    StageContext Context(StageStack stack, CapturedLog log) => new()
     {
-        Connection = Connection, Stack = stack, Log = log, IsLocalCloud = true, RepositoryRoot = FleetCloud.RepositoryRoot,
+        Connection = Connection, Stack = stack, Log = log, RepositoryRoot = FleetCloud.RepositoryRoot,
         PollInterval = TimeSpan.FromMilliseconds(100), WaitTimeout = TimeSpan.FromSeconds(60),
     };
 
@@ -48,7 +49,7 @@ public sealed class RolloutRollbackTests : IAsyncLifetime
             DrainPoll = TimeSpan.FromMilliseconds(100), UpdatePoll = TimeSpan.FromMilliseconds(200), Settle = TimeSpan.FromSeconds(3),
         };
         await using var session = await RolloutSession.OpenAsync(Context(crashing, log), options, default);
-        var e = await Assert.ThrowsAsync<FleetException>(() => new WorkerUpdater(session).UpdateAsync(default));
+        var e = await Assert.ThrowsAsync<CloudStateException>(() => new WorkerUpdater(session).UpdateAsync(default));
 
         Assert.StartsWith("rolled back to iotile-worker-rb1:1: ", e.Message);
         Assert.Contains("stopped on their own", e.Message);

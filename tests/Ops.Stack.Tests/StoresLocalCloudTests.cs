@@ -3,6 +3,7 @@ using Ops.Stack.Fleet;
 using Ops.Stack.Model;
 using Ops.Stack.Secrets;
 using Ops.Stack.Stores;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Tests;
 
@@ -94,7 +95,7 @@ public sealed class StoresLocalCloudTests(FleetCloud cloud)
         Assert.Equal("db.m7g.large", db["DBInstanceClass"]!.ToString());
 
         var upgrade = bigger with { Database = bigger.Database with { EngineVersion = "18.1" } };
-        var refused = await Assert.ThrowsAsync<FleetException>(() => new RdsInstanceProvisioner(cloud.Context(upgrade, new CapturedLog())).EnsureAsync(default));
+        var refused = await Assert.ThrowsAsync<CloudStateException>(() => new RdsInstanceProvisioner(cloud.Context(upgrade, new CapturedLog())).EnsureAsync(default));
         Assert.Contains("a major upgrade is not done implicitly", refused.Message);
     }
 
@@ -164,7 +165,7 @@ public sealed class StoresLocalCloudTests(FleetCloud cloud)
         Assert.True((bool)(await Cli("dynamodb", "describe-table", "--table-name", "iotile-devices-tb1"))!["Table"]!["DeletionProtectionEnabled"]!);
 
         var clash = stack with { Tables = stack.Tables with { Devices = "iotile-filter-log-tb1" } };
-        var refused = await Assert.ThrowsAsync<FleetException>(() => new TablesProvisioner(cloud.Context(clash, new CapturedLog())).EnsureAsync(default));
+        var refused = await Assert.ThrowsAsync<CloudStateException>(() => new TablesProvisioner(cloud.Context(clash, new CapturedLog())).EnsureAsync(default));
         Assert.Contains("exists with the key schema id:HASH,timestamp:RANGE, not slug:HASH", refused.Message);
     }
 
@@ -187,7 +188,7 @@ public sealed class StoresLocalCloudTests(FleetCloud cloud)
         Assert.Contains("would change redis replication group iotile-redis-sdry: create", log.Text);
         Assert.Contains("would change table iotile-devices-sdry: create", log.Text);
 
-        var missing = await Assert.ThrowsAsync<FleetException>(() => new RdsInstanceProvisioner(cloud.Context(stack, new CapturedLog())).EnsureAsync(default));
+        var missing = await Assert.ThrowsAsync<CloudStateException>(() => new RdsInstanceProvisioner(cloud.Context(stack, new CapturedLog())).EnsureAsync(default));
         Assert.Contains("run ./build.sh create-security-groups --stage sdry first", missing.Message);
     }
 
@@ -244,7 +245,7 @@ public sealed class StoresLocalCloudTests(FleetCloud cloud)
     public async Task The_firehose_stream_loads_the_timeseries_cluster_through_the_firehose_bucket_and_never_shows_the_password()
     {
         var stack = FleetCloud.Stack("fh1");
-        var missing = await Assert.ThrowsAsync<FleetException>(() => new FirehoseProvisioner(cloud.Context(stack, new CapturedLog())).EnsureAsync(default));
+        var missing = await Assert.ThrowsAsync<CloudStateException>(() => new FirehoseProvisioner(cloud.Context(stack, new CapturedLog())).EnsureAsync(default));
         Assert.Contains("run ./build.sh create-streamtimeseries-redshift --stage fh1 first", missing.Message);
 
         await new SecurityGroupsProvisioner(cloud.Context(stack, new CapturedLog())).EnsureAsync(default);
@@ -268,7 +269,7 @@ public sealed class StoresLocalCloudTests(FleetCloud cloud)
         Assert.Empty(await new FirehoseProvisioner(cloud.Context(stack, new CapturedLog())).EnsureAsync(default));
         Assert.Empty(cloud.MutationsSince(before));
         var moved = stack with { Firehose = stack.Firehose with { Table = "other_table" } };
-        var drift = await Assert.ThrowsAsync<FleetException>(() => new FirehoseProvisioner(cloud.Context(moved, new CapturedLog())).EnsureAsync(default));
+        var drift = await Assert.ThrowsAsync<CloudStateException>(() => new FirehoseProvisioner(cloud.Context(moved, new CapturedLog())).EnsureAsync(default));
         Assert.Contains("table: stream_data → other_table", drift.Message);
         Assert.Contains("table: stream_data → other_table", (await new FirehoseProvisioner(cloud.Context(moved, new CapturedLog())).StatusAsync(default)).Single().Drift);
     }

@@ -10,6 +10,7 @@ using Ops.Stack.Stores;
 using StackExchange.Redis;
 using Ops.Contracts;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Drills;
 
@@ -21,7 +22,7 @@ namespace Ops.Stack.Drills;
 /// server behind it (the local cloud without PostgreSQL or Redis installed) is skipped and says so; any other failure to
 /// write is an error.
 /// </summary>
-public sealed class DrillMarkers(FleetContext context, string drillId)
+public sealed class DrillMarkers(StageContext context, string drillId)
 {
     const string Table = "ops_drill_markers";
 
@@ -94,7 +95,7 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
         var connection = new NpgsqlConnectionStringBuilder
         {
             Host = host, Port = port ?? 5432, Database = database, Username = user, Password = password, Timeout = 15, Pooling = false,
-            SslMode = context.IsLocalCloud ? SslMode.Disable : SslMode.Require,
+            SslMode = context.StoresUseTls ? SslMode.Require : SslMode.Disable,
         }.ConnectionString;
         try
         {
@@ -125,7 +126,7 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
         if (primary?.Address == null) return Fail(marker, write, $"{id} does not exist or has no endpoint");
         if (LocalCloudHosts.IsSimulated(primary.Address)) return Skip(marker, $"{id} is simulated (no server behind {primary.Address}); install redis-server for a real one");
         var token = await new SecretStore(context).GetAsync(context.Stack.Redis.AuthSecret, ct);
-        var options = new ConfigurationOptions { EndPoints = { { primary.Address, primary.Port ?? 6379 } }, Password = token, Ssl = !context.IsLocalCloud, ConnectTimeout = 15000, AbortOnConnectFail = true };
+        var options = new ConfigurationOptions { EndPoints = { { primary.Address, primary.Port ?? 6379 } }, Password = token, Ssl = context.StoresUseTls, ConnectTimeout = 15000, AbortOnConnectFail = true };
         try
         {
             await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
@@ -240,5 +241,5 @@ public sealed class DrillMarkers(FleetContext context, string drillId)
 
     /// <summary>A store that cannot be written is the drill's error; one that cannot be read back afterwards lost its marker.</summary>
     static DrillMarker Fail(DrillMarker marker, bool write, string why) =>
-        write ? throw new FleetException($"drill: cannot write its {marker.Store} marker ({why}); run up first, then the drill.") : Mark(marker, "lost", why);
+        write ? throw new CloudStateException($"drill: cannot write its {marker.Store} marker ({why}); run up first, then the drill.") : Mark(marker, "lost", why);
 }

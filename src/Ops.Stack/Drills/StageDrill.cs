@@ -5,6 +5,8 @@ using Ops.Stack.Output;
 using Ops.Stack.Rollout;
 using Ops.Stack.Web;
 using Ops.Contracts;
+using Ops.Stack.Core;
+using Ops.Stack.Lifecycle;
 
 namespace Ops.Stack.Drills;
 
@@ -18,7 +20,7 @@ namespace Ops.Stack.Drills;
 /// </summary>
 public sealed class StageDrill(RolloutSession session, string reportDirectory, bool json = false, Func<long>? iamDenied = null)
 {
-    readonly FleetContext _context = session.Context;
+    readonly StageContext _context = session.Context;
 
     public async Task<DrillReport> RunAsync(CancellationToken ct)
     {
@@ -76,9 +78,9 @@ public sealed class StageDrill(RolloutSession session, string reportDirectory, b
 
         var markdown = Finish(report);
         if (report.Lost.Count > 0)
-            throw new FleetException($"drill {id} lost {report.Lost.Count} marker(s): {string.Join("; ", report.Lost.Select(m => $"{m.Store} {m.Where} ({m.Detail})"))}; the report is {markdown}.");
+            throw new CloudStateException($"drill {id} lost {report.Lost.Count} marker(s): {string.Join("; ", report.Lost.Select(m => $"{m.Store} {m.Where} ({m.Detail})"))}; the report is {markdown}.");
         if (report.IamDenied > 0)
-            throw new FleetException($"drill {id}: the local cloud refused {report.IamDenied} request(s) that a role's policies do not allow (.nuke/temp/local-cloud/iam-denied.log names each); on AWS that part would fail — add the permission to the stack (docs/iam.md) and run create-iam.");
+            throw new CloudStateException($"drill {id}: the local cloud refused {report.IamDenied} request(s) that a role's policies do not allow (.nuke/temp/local-cloud/iam-denied.log names each); on AWS that part would fail — add the permission to the stack (docs/iam.md) and run create-iam.");
         return report;
     }
 
@@ -91,7 +93,7 @@ public sealed class StageDrill(RolloutSession session, string reportDirectory, b
         get
         {
             var update = TimeSpan.FromSeconds(_context.Stack.Rollout.UpdateTimeoutSeconds);
-            return _context.IsLocalCloud && update > TimeSpan.FromMinutes(2) ? TimeSpan.FromMinutes(2) : update;
+            return _context.Connection.IsOpsLocalCloud && update > TimeSpan.FromMinutes(2) ? TimeSpan.FromMinutes(2) : update;
         }
     }
 
@@ -130,7 +132,7 @@ public sealed class StageDrill(RolloutSession session, string reportDirectory, b
     async Task<string> ServingAsync(CancellationToken ct)
     {
         var env = await new EnvironmentWatch(_context, new ElasticBeanstalkClient(_context.Connection)).DescribeAsync(_context.Stack.Web.Environment, ct)
-            ?? throw new FleetException($"drill: eb environment {_context.Stack.Web.Environment} is missing after recreate.");
+            ?? throw new CloudStateException($"drill: eb environment {_context.Stack.Web.Environment} is missing after recreate.");
         var url = $"http://{env.EndpointURL ?? env.CNAME}/";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         await Waiting.UntilAsync(_context, $"the web tier at {url}", async token =>

@@ -3,6 +3,8 @@ using Ops.Aws.Ecs;
 using Ops.Stack.Model;
 using Ops.Contracts;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
+using Ops.Stack.Lifecycle;
 
 namespace Ops.Stack.Fleet;
 
@@ -11,7 +13,7 @@ namespace Ops.Stack.Fleet;
 /// environment, awslogs, cpu/memory, stop timeout) and the service (desired count, circuit breaker with rollback).
 /// A revision is registered only when the latest ACTIVE one differs; the service is updated only when it drifted.
 /// </summary>
-public sealed class EcsProvisioner(FleetContext context, string? pinnedImage = null)
+public sealed class EcsProvisioner(StageContext context, string? pinnedImage = null)
 {
     /// <summary>The stream prefix of the awslogs driver: streams are worker/&lt;container&gt;/&lt;task id&gt;.</summary>
     public const string StreamPrefix = "worker";
@@ -23,7 +25,7 @@ public sealed class EcsProvisioner(FleetContext context, string? pinnedImage = n
     /// The launch type of the service: EC2 on AWS (create-ec2-instances provides the capacity); FARGATE on LocalCloud,
     /// which places such tasks without container instances and runs them as host processes, so create-ecs alone runs workers.
     /// </summary>
-    string LaunchType => context.IsLocalCloud ? "FARGATE" : "EC2";
+    string LaunchType => context.TasksRunAsProcesses ? "FARGATE" : "EC2";
 
     /// <summary>Creates or corrects the stage's ECS resources; returns every change made (or, on a dry run, that would be made).</summary>
     public async Task<IReadOnlyList<Change>> EnsureAsync(CancellationToken cancellationToken)
@@ -43,7 +45,7 @@ public sealed class EcsProvisioner(FleetContext context, string? pinnedImage = n
         var latest = await LatestAsync(cancellationToken);
         var service = cluster == null ? null : await ServiceAsync(cancellationToken);
         if (service?.Status == "DRAINING")
-            throw new FleetException($"service {ecs.Service} is still being deleted (DRAINING); run create-ecs again once describe-ecs no longer shows it.");
+            throw new CloudStateException($"service {ecs.Service} is still being deleted (DRAINING); run create-ecs again once describe-ecs no longer shows it.");
 
         if (cluster == null)
         {
@@ -88,7 +90,7 @@ public sealed class EcsProvisioner(FleetContext context, string? pinnedImage = n
             {
                 var registered = await RegisterAsync(wanted, cancellationToken);
                 taskDefinition = registered.TaskDefinitionArn;
-                await new Drills.DeployedVersions(context).RecordWorkerAsync(image.Image, cancellationToken);
+                await new Lifecycle.DeployedVersions(context).RecordWorkerAsync(image.Image, cancellationToken);
             });
         }
 
@@ -131,7 +133,7 @@ public sealed class EcsProvisioner(FleetContext context, string? pinnedImage = n
         {
             Family = ecs.TaskFamily, ContainerDefinitions = [container], Cpu = Cpu, Memory = Memory,
             TaskRoleArn = roles.TaskRoleArn, ExecutionRoleArn = roles.ExecutionRoleArn,
-            RequiresCompatibilities = context.IsLocalCloud ? null : ["EC2"], Tags = EcsTags(),
+            RequiresCompatibilities = context.TasksRunAsProcesses ? null : ["EC2"], Tags = EcsTags(),
         }, cancellationToken)).TaskDefinition!;
         context.Log.Info($"registered {ecs.TaskFamily}:{registered.Revision}");
         return registered;
@@ -232,7 +234,7 @@ public sealed class EcsProvisioner(FleetContext context, string? pinnedImage = n
             var service = (await ServiceAsync(token))!;
             var primary = service.Deployments?.FirstOrDefault(d => d.Status == "PRIMARY");
             if (primary?.RolloutState == "FAILED")
-                throw new FleetException($"service {context.Stack.Ecs.Service}: the deployment failed ({primary.RolloutStateReason}); the circuit breaker rolled it back — see describe-ecs and the log group {context.Stack.Ecs.LogGroup}.");
+                throw new CloudStateException($"service {context.Stack.Ecs.Service}: the deployment failed ({primary.RolloutStateReason}); the circuit breaker rolled it back — see describe-ecs and the log group {context.Stack.Ecs.LogGroup}.");
             var done = service.Deployments?.Count == 1 && primary?.RunningCount == service.DesiredCount;
             return (done, $"{service.RunningCount} running, {service.PendingCount} pending of {service.DesiredCount}{(primary?.RolloutState is { } r ? $", rollout {r}" : "")}");
         }, ct);

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ops.Aws.Ecs;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Fleet;
 
 /// <summary>describe-ecs: the stage's cluster, container instances, service with its deployments, and every task of its family.</summary>
-public sealed class FleetDescriber(FleetContext context)
+public sealed class FleetDescriber(StageContext context)
 {
     readonly EcsClient _ecs = new(context.Connection);
 

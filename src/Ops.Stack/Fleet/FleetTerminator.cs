@@ -1,6 +1,7 @@
 using Ops.Aws.Ec2;
 using Ops.Aws.Ecs;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Fleet;
 
@@ -9,7 +10,7 @@ namespace Ops.Stack.Fleet;
 /// revision of the family and terminates the stage's container instances. Cluster, log group, queues, repository and table stay.
 /// Every step looks at what is left, so a run after a partial one finishes the job.
 /// </summary>
-public sealed class FleetTerminator(FleetContext context)
+public sealed class FleetTerminator(StageContext context)
 {
     readonly EcsClient _ecs = new(context.Connection);
     readonly Ec2Client _ec2 = new(context.Connection);

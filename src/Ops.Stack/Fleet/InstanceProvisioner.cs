@@ -3,6 +3,7 @@ using Ops.Aws.Ec2;
 using GetParameterRequest = Ops.Aws.Ssm.GetParameterRequest;
 using SsmClient = Ops.Aws.Ssm.SsmClient;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Fleet;
 
@@ -11,7 +12,7 @@ namespace Ops.Stack.Fleet;
 /// egress-only security group in the default VPC (or the stack's subnet's), the stack's instance profile, user data that
 /// joins the cluster, tags. Instances of the stage already pending or running count; only the missing ones are launched.
 /// </summary>
-public sealed class InstanceProvisioner(FleetContext context)
+public sealed class InstanceProvisioner(StageContext context)
 {
     readonly Ec2Client _ec2 = new(context.Connection);
 
@@ -61,7 +62,7 @@ public sealed class InstanceProvisioner(FleetContext context)
     internal static string UserData(string cluster) => $"#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config\n";
 
     /// <summary>The Name tag that, with Project and Stage, marks the stage's container instances.</summary>
-    internal static string NameTag(FleetContext context) => $"{context.Stack.Ecs.Cluster}-ecs";
+    internal static string NameTag(StageContext context) => $"{context.Stack.Ecs.Cluster}-ecs";
 
     TagSpecification Tags(string resourceType) => new()
     {
@@ -70,7 +71,7 @@ public sealed class InstanceProvisioner(FleetContext context)
     };
 
     /// <summary>The stage's container instances in one of <paramref name="states"/>, by their Name, Project and Stage tags.</summary>
-    internal static async Task<List<Instance>> FindInstancesAsync(Ec2Client ec2, FleetContext context, IReadOnlyList<string> states, CancellationToken ct)
+    internal static async Task<List<Instance>> FindInstancesAsync(Ec2Client ec2, StageContext context, IReadOnlyList<string> states, CancellationToken ct)
     {
         var response = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest
         {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Ops.Aws.Sqs;
 using Ops.Stack.Model;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Fleet;
 
@@ -9,7 +10,7 @@ namespace Ops.Stack.Fleet;
 /// create-queues: the stage's work and report queues, each with its dead-letter queue, redrive policy, SSE, visibility
 /// timeout, retention and tags. An existing queue is compared and its drift corrected with SetQueueAttributes.
 /// </summary>
-public sealed class QueueProvisioner(FleetContext context)
+public sealed class QueueProvisioner(StageContext context)
 {
     readonly SqsClient _sqs = new(context.Connection);
 

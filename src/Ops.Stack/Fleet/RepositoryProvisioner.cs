@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Ops.Aws.Ecr;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Fleet;
 
@@ -8,7 +9,7 @@ namespace Ops.Stack.Fleet;
 /// create-ecr-repository: the worker image's repository with immutable tags, scan on push, AES256 encryption, a lifecycle
 /// policy keeping the last <c>repository.keep-images</c> images, and the stack's tags; drift is shown and corrected.
 /// </summary>
-public sealed class RepositoryProvisioner(FleetContext context)
+public sealed class RepositoryProvisioner(StageContext context)
 {
     readonly EcrClient _ecr = new(context.Connection);
 

@@ -1,4 +1,5 @@
 using Ops.Aws.Ecs;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Fleet;
 

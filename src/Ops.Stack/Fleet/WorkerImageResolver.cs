@@ -4,6 +4,7 @@ using Ops.Aws.Ecr;
 using Ops.Docker;
 using Ops.Contracts;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Fleet;
 
@@ -12,7 +13,7 @@ namespace Ops.Stack.Fleet;
 /// <c>&lt;repositoryUri&gt;@sha256:…</c>. With no such image, on LocalCloud the stack's <c>local.command</c> (prepared once) runs
 /// instead; on AWS it is an error naming build-docker (a dry run warns and goes on with the tag it would need).
 /// </summary>
-internal sealed class WorkerImageResolver(FleetContext context)
+internal sealed class WorkerImageResolver(StageContext context)
 {
     readonly EcrClient _ecr = new(context.Connection);
 
@@ -21,7 +22,7 @@ internal sealed class WorkerImageResolver(FleetContext context)
         var name = context.Stack.Repository.Name;
         var repository = await EcrLookup.RepositoryAsync(_ecr, name, ct);
         if (repository == null && !context.DryRun)
-            throw new FleetException($"ECR repository {name} does not exist; run create-ecr-repository (create-ecs depends on it) and build-docker first.");
+            throw new CloudStateException($"ECR repository {name} does not exist; run create-ecr-repository (create-ecs depends on it) and build-docker first.");
         var uri = repository?.RepositoryUri ?? $"<uri of {name}>";
 
         string? tag = null;
@@ -42,14 +43,14 @@ internal sealed class WorkerImageResolver(FleetContext context)
             why = e.Message;
         }
 
-        if (!context.IsLocalCloud && context.DryRun && tag != null)
+        if (!context.TasksRunAsProcesses && context.DryRun && tag != null)
         {
             // A dry run of a stage nothing was pushed to yet goes on, so that it can list everything else it would make.
             context.Log.Warning($"{why}: a real run needs build-docker first (it tags the image with the working tree's commit); this dry run assumes that image");
             return new WorkerImage($"{uri}:{tag}", new Dictionary<string, string>());
         }
-        if (!context.IsLocalCloud)
-            throw new FleetException($"{why}; run build-docker first (it tags the image with the working tree's commit), then create-ecs.");
+        if (!context.TasksRunAsProcesses)
+            throw new CloudStateException($"{why}; run build-docker first (it tags the image with the working tree's commit), then create-ecs.");
         return await LocalCommandAsync(uri, why, ct);
     }
 
@@ -104,7 +105,7 @@ internal sealed class WorkerImageResolver(FleetContext context)
         }
         catch (PrepareCommandException e)
         {
-            throw new FleetException(e.Message);
+            throw new CloudStateException(e.Message);
         }
     }
 }

@@ -3,6 +3,7 @@ using Amazon.DynamoDBv2.Model;
 using Ops.Aws;
 using Ops.Contracts;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Fleet;
 
@@ -10,7 +11,7 @@ namespace Ops.Stack.Fleet;
 /// create-worker-log-table: the DynamoDB worker log (hash worker_uuid, range timestamp, GSI task-index on task+timestamp),
 /// on-demand billing, SSE on, the stack's tags; waits until the table and its index are ACTIVE.
 /// </summary>
-public sealed class WorkerLogTableProvisioner(FleetContext context)
+public sealed class WorkerLogTableProvisioner(StageContext context)
 {
     /// <summary>Creates or corrects the table; returns every change made (or, on a dry run, that would be made).</summary>
     public async Task<IReadOnlyList<Change>> EnsureAsync(CancellationToken cancellationToken)
@@ -43,7 +44,7 @@ public sealed class WorkerLogTableProvisioner(FleetContext context)
 
         var keys = string.Join(",", table.KeySchema.Select(k => $"{k.AttributeName}:{k.KeyType}"));
         if (keys != "worker_uuid:HASH,timestamp:RANGE")
-            throw new FleetException($"{resource} exists with the key schema {keys}, not worker_uuid:HASH,timestamp:RANGE; the worker log cannot use it — delete the table or set another worker-log-table name in the stack.");
+            throw new CloudStateException($"{resource} exists with the key schema {keys}, not worker_uuid:HASH,timestamp:RANGE; the worker log cannot use it — delete the table or set another worker-log-table name in the stack.");
 
         if (table.BillingModeSummary?.BillingMode != BillingMode.PAY_PER_REQUEST)
         {

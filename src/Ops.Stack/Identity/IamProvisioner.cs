@@ -4,6 +4,7 @@ using Tag = Ops.Aws.Iam.Tag;
 using Ops.Stack.Fleet;
 using Ops.Stack.Status;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Identity;
 
@@ -14,7 +15,7 @@ namespace Ops.Stack.Identity;
 /// put again; inline or managed policies the stack does not name are removed. A role of the same name without Ops's
 /// tags (ManagedBy=Ops, Stage=this stage) is never modified: the run fails naming it.
 /// </summary>
-public sealed class IamProvisioner(FleetContext context) : IStatusSource
+public sealed class IamProvisioner(StageContext context) : IStatusSource
 {
     /// <summary>GitHub's OIDC certificate thumbprint (AWS no longer checks it for GitHub, but the API still requires one).</summary>
     const string GitHubThumbprint = "6938fd4d98bab03faadb97b34396831e3780aea1";
@@ -36,7 +37,7 @@ public sealed class IamProvisioner(FleetContext context) : IStatusSource
         {
             existing[role.Name] = await FindAsync(role.Name, ct);
             if (existing[role.Name] is { } found && ForeignReason(found) is { } why)
-                throw new FleetException($"iam role {role.Name} exists but {why}: Ops never modifies a role it did not create; delete it, or name another in the stack (iam.*-role, instances.instance-profile, firehose.role).");
+                throw new CloudStateException($"iam role {role.Name} exists but {why}: Ops never modifies a role it did not create; delete it, or name another in the stack (iam.*-role, instances.instance-profile, firehose.role).");
         }
         var changes = new List<Change>();
         if (!roles.HasDeployRole)

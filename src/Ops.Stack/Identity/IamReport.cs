@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Ops.Stack.Fleet;
 using Ops.Stack.Output;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Identity;
 
@@ -10,7 +11,7 @@ namespace Ops.Stack.Identity;
 /// many managed-policy documents as AWS's 6,144-character limit needs, each ready for <c>aws iam create-policy</c>.
 /// Reads only (the account id).
 /// </summary>
-public sealed class IamReport(FleetContext context)
+public sealed class IamReport(StageContext context)
 {
     public async Task PrintAsync(bool json, bool operatorPolicy, CancellationToken ct)
     {

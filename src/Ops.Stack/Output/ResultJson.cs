@@ -1,7 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Ops.Stack.Fleet;
+using Ops.Aws;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Output;
 
@@ -15,10 +16,10 @@ public static class ResultJson
     /// <summary>Bumped only when a field changes meaning or goes away; new fields keep it.</summary>
     public const int SchemaVersion = 1;
 
-    public static JsonObject Envelope(string result, FleetContext context, bool ok) => Envelope(result, context.Stack.Stage, CloudName(context), ok);
+    public static JsonObject Envelope(string result, StageContext context, bool ok) => Envelope(result, context.Stack.Stage, CloudName(context), ok);
 
     /// <summary>The <c>cloud</c> field: <c>local</c> (the local cloud, or an --endpoint-url) or <c>aws</c>.</summary>
-    public static string CloudName(FleetContext context) => context.IsLocalCloud ? "local" : "aws";
+    public static string CloudName(StageContext context) => context.Cloud == CloudKind.Aws ? "aws" : "local";
 
     public static JsonObject Envelope(string result, string stage, string cloud, bool ok) => new()
     {

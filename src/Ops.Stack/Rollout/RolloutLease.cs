@@ -3,6 +3,7 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Ops.Stack.Fleet;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Rollout;
 
@@ -14,7 +15,7 @@ namespace Ops.Stack.Rollout;
 public sealed class RolloutLease : IAsyncDisposable
 {
     readonly IAmazonDynamoDB _dynamo;
-    readonly FleetContext _context;
+    readonly StageContext _context;
     readonly RolloutOptions _options;
     readonly string _table;
     readonly CancellationTokenSource _lost = new();
@@ -22,7 +23,7 @@ public sealed class RolloutLease : IAsyncDisposable
     DateTimeOffset _acquiredAt;
     Task? _renewal;
 
-    RolloutLease(IAmazonDynamoDB dynamo, FleetContext context, RolloutOptions options, string rolloutId)
+    RolloutLease(IAmazonDynamoDB dynamo, StageContext context, RolloutOptions options, string rolloutId)
     {
         _dynamo = dynamo;
         _context = context;
@@ -42,8 +43,8 @@ public sealed class RolloutLease : IAsyncDisposable
 
     Dictionary<string, AttributeValue> Key => new() { ["pk"] = new() { S = "lease" }, ["sk"] = new() { S = _context.Stack.Stage } };
 
-    /// <summary>Takes the stage's lease or throws a <see cref="FleetException"/> naming who holds it and since when.</summary>
-    public static async Task<RolloutLease> AcquireAsync(IAmazonDynamoDB dynamo, FleetContext context, RolloutOptions options, string rolloutId, CancellationToken ct)
+    /// <summary>Takes the stage's lease or throws a <see cref="CloudStateException"/> naming who holds it and since when.</summary>
+    public static async Task<RolloutLease> AcquireAsync(IAmazonDynamoDB dynamo, StageContext context, RolloutOptions options, string rolloutId, CancellationToken ct)
     {
         var lease = new RolloutLease(dynamo, context, options, rolloutId);
         await lease.TakeAsync(ct);
@@ -91,7 +92,7 @@ public sealed class RolloutLease : IAsyncDisposable
             }
         }
         var left = Math.Max(0, (int)Math.Ceiling((expires - DateTimeOffset.UtcNow).TotalSeconds));
-        throw new FleetException(
+        throw new CloudStateException(
             $"another rollout of stage {_context.Stack.Stage} is in progress: held by {holder} since {since} (rollout {Text("rollout_id")}, lease expires in {left} s) — " +
             "wait for it to finish and run again; if that process is gone, the lease expires on its own");
     }

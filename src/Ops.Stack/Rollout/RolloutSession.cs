@@ -1,5 +1,6 @@
 using Ops.Contracts;
 using Ops.Stack.Fleet;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Rollout;
 
@@ -9,7 +10,7 @@ namespace Ops.Stack.Rollout;
 /// </summary>
 public sealed class RolloutSession : IAsyncDisposable
 {
-    RolloutSession(FleetContext context, RolloutOptions options, RolloutStore store, bool tableExists)
+    RolloutSession(StageContext context, RolloutOptions options, RolloutStore store, bool tableExists)
     {
         Context = context;
         Options = options;
@@ -17,7 +18,7 @@ public sealed class RolloutSession : IAsyncDisposable
         TableExists = tableExists;
     }
 
-    public FleetContext Context { get; }
+    public StageContext Context { get; }
 
     public RolloutOptions Options { get; }
 
@@ -38,7 +39,7 @@ public sealed class RolloutSession : IAsyncDisposable
     public RolloutLease? Lease { get; private set; }
 
     /// <summary>Checks the timeouts, creates the table when needed and takes the lease for the newest unfinished rollout or a new id.</summary>
-    public static async Task<RolloutSession> OpenAsync(FleetContext context, RolloutOptions options, CancellationToken ct)
+    public static async Task<RolloutSession> OpenAsync(StageContext context, RolloutOptions options, CancellationToken ct)
     {
         if (options.DrainTimeout <= TimeSpan.Zero || options.UpdateTimeout <= TimeSpan.Zero)
             throw new StackException("--drain-timeout and --update-timeout must be longer than zero, like 15m");
@@ -82,7 +83,7 @@ public sealed class RolloutSession : IAsyncDisposable
         await Store.SaveAsync(record, ct);
     }
 
-    /// <summary>Runs <paramref name="work"/> cancelled when the lease is lost; that loss becomes a <see cref="FleetException"/>.</summary>
+    /// <summary>Runs <paramref name="work"/> cancelled when the lease is lost; that loss becomes a <see cref="CloudStateException"/>.</summary>
     public async Task<T> GuardAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, Lease?.Lost ?? CancellationToken.None);
@@ -92,7 +93,7 @@ public sealed class RolloutSession : IAsyncDisposable
         }
         catch (OperationCanceledException) when (Lease?.LostReason is { } reason && !ct.IsCancellationRequested)
         {
-            throw new FleetException(reason);
+            throw new CloudStateException(reason);
         }
     }
 

@@ -5,6 +5,7 @@ using Ops.Aws;
 using Ops.Stack.Fleet;
 using Ops.Contracts;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Rollout;
 
@@ -12,7 +13,7 @@ namespace Ops.Stack.Rollout;
 /// The stage's rollout table (hash pk, range sk): created on first use (on demand, SSE, tags), and read and written for
 /// records, acknowledgements and the ShutDown-0 items of the worker log.
 /// </summary>
-public sealed class RolloutStore(FleetContext context) : IDisposable
+public sealed class RolloutStore(StageContext context) : IDisposable
 {
     readonly AmazonDynamoDBClient _dynamo = AwsConnectionFactory.CreateDynamoDb(context.Connection);
 

@@ -1,11 +1,12 @@
 using Ops.Aws.Ecs;
 using Ops.Stack.Fleet;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Rollout;
 
 /// <summary>Reads the service's tasks (ListTasks + DescribeTasks, paginated, 100 a call) and its deployments.</summary>
-internal sealed class ServiceTasks(FleetContext context, EcsClient ecs)
+internal sealed class ServiceTasks(StageContext context, EcsClient ecs)
 {
     /// <summary>The service's tasks that are RUNNING or on their way (desired RUNNING).</summary>
     public Task<IReadOnlyList<LiveTask>> RunningAsync(CancellationToken ct) => ListAsync("RUNNING", ct);
@@ -23,7 +24,7 @@ internal sealed class ServiceTasks(FleetContext context, EcsClient ecs)
         }
         catch (Exception x) when (AwsErrors.Is(x, "ClusterNotFoundException", "ServiceNotFoundException"))
         {
-            throw new FleetException($"service {e.Service} of cluster {e.Cluster} does not exist; run create-ecs first.");
+            throw new CloudStateException($"service {e.Service} of cluster {e.Cluster} does not exist; run create-ecs first.");
         }
         return await DescribeAsync(arns, ct);
     }
@@ -43,18 +44,18 @@ internal sealed class ServiceTasks(FleetContext context, EcsClient ecs)
         return tasks;
     }
 
-    /// <summary>The service, or a <see cref="FleetException"/> naming create-ecs when it is missing.</summary>
+    /// <summary>The service, or a <see cref="CloudStateException"/> naming create-ecs when it is missing.</summary>
     public async Task<Service> ServiceAsync(CancellationToken ct)
     {
         var e = context.Stack.Ecs;
         try
         {
             var service = (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = e.Cluster, Services = [e.Service] }, ct)).Services?.FirstOrDefault(s => s.Status == "ACTIVE");
-            return service ?? throw new FleetException($"service {e.Service} of cluster {e.Cluster} does not exist; run create-ecs first.");
+            return service ?? throw new CloudStateException($"service {e.Service} of cluster {e.Cluster} does not exist; run create-ecs first.");
         }
         catch (Exception x) when (AwsErrors.Is(x, "ClusterNotFoundException"))
         {
-            throw new FleetException($"cluster {e.Cluster} does not exist; run create-ecs first.");
+            throw new CloudStateException($"cluster {e.Cluster} does not exist; run create-ecs first.");
         }
     }
 

@@ -5,6 +5,7 @@ using Ops.Aws.Sqs;
 using Ops.Stack.Fleet;
 using Ops.Contracts;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Rollout;
 
@@ -15,7 +16,7 @@ namespace Ops.Stack.Rollout;
 /// </summary>
 public sealed class WorkerDrainer(RolloutSession session)
 {
-    readonly FleetContext _context = session.Context;
+    readonly StageContext _context = session.Context;
     readonly EcsClient _ecs = new(session.Context.Connection);
     readonly SqsClient _sqs = new(session.Context.Connection);
     readonly CloudWatchLogsClient _logs = new(session.Context.Connection);
@@ -107,7 +108,7 @@ public sealed class WorkerDrainer(RolloutSession session)
                 await TimeoutReportAsync(record, pending.Select(p => p.Key).ToList(), token);
                 record.LastTimeoutAt = now;
                 await session.SaveAsync(record, token);
-                throw new FleetException(
+                throw new CloudStateException(
                     $"drain of rollout {record.RolloutId} timed out after {Format(session.Options.DrainTimeout)}: {string.Join(", ", pending.Select(p => p.Key))} did not acknowledge; nothing was deployed — " +
                     "run shutdown-ecs-workers (or deploy-worker) again to keep waiting (it resumes this rollout), or add --force to deploy over them");
             }
@@ -159,7 +160,7 @@ public sealed class WorkerDrainer(RolloutSession session)
     {
         var name = _context.Stack.Queues.Work.Name;
         return await SqsLookup.QueueUrlAsync(_sqs, name, ct)
-            ?? throw new FleetException($"work queue {name} does not exist, so no kill message can reach the workers; run create-queues (create-ecs does) first.");
+            ?? throw new CloudStateException($"work queue {name} does not exist, so no kill message can reach the workers; run create-queues (create-ecs does) first.");
     }
 
     /// <summary>Sends a kill message to each pending task that has none, or whose message has expired; the record names the message before and after.</summary>
@@ -185,7 +186,7 @@ public sealed class WorkerDrainer(RolloutSession session)
             }).ToList();
             var result = await _sqs.SendMessageBatchAsync(new SendMessageBatchRequest { QueueUrl = queueUrl, Entries = entries }, ct);
             if (result.Failed is { Count: > 0 } failed)
-                throw new FleetException($"the work queue refused {failed.Count} kill message(s) ({failed[0].Code}: {failed[0].Message}); run shutdown-ecs-workers again (it resumes and resends only those)");
+                throw new CloudStateException($"the work queue refused {failed.Count} kill message(s) ({failed[0].Code}: {failed[0].Message}); run shutdown-ecs-workers again (it resumes and resends only those)");
             foreach (var ok in result.Successful ?? [])
             {
                 var (id, t) = chunk[int.Parse(ok.Id!, CultureInfo.InvariantCulture)];

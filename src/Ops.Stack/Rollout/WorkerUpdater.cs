@@ -3,6 +3,8 @@ using Ops.Aws.Ecs;
 using Ops.Stack.Fleet;
 using Ops.Contracts;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
+using Ops.Stack.Lifecycle;
 
 namespace Ops.Stack.Rollout;
 
@@ -14,7 +16,7 @@ namespace Ops.Stack.Rollout;
 /// </summary>
 public sealed class WorkerUpdater(RolloutSession session)
 {
-    readonly FleetContext _context = session.Context;
+    readonly StageContext _context = session.Context;
     readonly EcsClient _ecs = new(session.Context.Connection);
     readonly CloudWatchLogsClient _logs = new(session.Context.Connection);
 
@@ -39,10 +41,10 @@ public sealed class WorkerUpdater(RolloutSession session)
             if (open)
             {
                 var pending = newest!.Tasks.Where(t => !t.Value.IsDone).Select(t => t.Key).ToList();
-                throw new FleetException($"rollout {newest.RolloutId} has not drained ({pending.Count} of {newest.Tasks.Count} task(s) pending: {string.Join(", ", pending)}); " +
+                throw new CloudStateException($"rollout {newest.RolloutId} has not drained ({pending.Count} of {newest.Tasks.Count} task(s) pending: {string.Join(", ", pending)}); " +
                                          "nothing deployed — run shutdown-ecs-workers to finish the drain (deploy-worker runs both), or add --force");
             }
-            throw new FleetException($"no drained rollout for stage {_context.Stack.Stage}: with kill-ack, update-ecs deploys only after shutdown-ecs-workers has drained the workers; " +
+            throw new CloudStateException($"no drained rollout for stage {_context.Stack.Stage}: with kill-ack, update-ecs deploys only after shutdown-ecs-workers has drained the workers; " +
                                      "nothing deployed — run deploy-worker (or shutdown-ecs-workers first), or add --force");
         }
         var service = await tasks.ServiceAsync(ct);
@@ -125,7 +127,7 @@ public sealed class WorkerUpdater(RolloutSession session)
         record.Phase = RolloutPhase.Completed;
         record.FinishedAt = DateTimeOffset.UtcNow;
         await session.SaveAsync(record, ct);
-        if (record.Image != null) await new Drills.DeployedVersions(session.Context).RecordWorkerAsync(record.Image, ct);
+        if (record.Image != null) await new Lifecycle.DeployedVersions(session.Context).RecordWorkerAsync(record.Image, ct);
         Log.Info($"completed rollout {record.RolloutId}: service {ServiceName} runs {LiveTask.RevisionOf(record.ToTaskDefinition)} " +
                  $"({(record.FinishedAt.Value - (record.UpdateCalledAt ?? record.StartedAt)).TotalSeconds:0.0} s after the update){(record.Forced ? " — FORCED" : "")}");
         return record;
@@ -233,7 +235,7 @@ public sealed class WorkerUpdater(RolloutSession session)
 
     async Task<RolloutRecord> RollbackAsync(RolloutRecord record, string cause, bool ecsRolledBack, CancellationToken ct)
     {
-        var from = record.FromTaskDefinition ?? throw new FleetException($"rollout {record.RolloutId} failed ({cause}) and has no previous task definition to roll back to; fix the worker and run update-ecs again.");
+        var from = record.FromTaskDefinition ?? throw new CloudStateException($"rollout {record.RolloutId} failed ({cause}) and has no previous task definition to roll back to; fix the worker and run update-ecs again.");
         var target = LiveTask.RevisionOf(from);
         Log.Warning($"rolling back service {ServiceName} to {target}: {cause}");
         record.Phase = RolloutPhase.RollingBack;
@@ -257,13 +259,13 @@ public sealed class WorkerUpdater(RolloutSession session)
             if (status != last) Log.Info(status);
             last = status;
             if (DateTimeOffset.UtcNow >= deadline)
-                throw new FleetException($"the rollback of rollout {record.RolloutId} to {target} did not complete within {WorkerDrainer.Format(session.Options.UpdateTimeout)} ({status}); " +
+                throw new CloudStateException($"the rollback of rollout {record.RolloutId} to {target} did not complete within {WorkerDrainer.Format(session.Options.UpdateTimeout)} ({status}); " +
                                          $"it failed because {cause} — check describe-ecs and run update-ecs again to finish the rollback");
             return (false, false);
         }, ct);
         record.Phase = RolloutPhase.RolledBack;
         record.FinishedAt = DateTimeOffset.UtcNow;
         await session.SaveAsync(record, ct);
-        throw new FleetException($"rolled back to {target}: {cause}");
+        throw new CloudStateException($"rolled back to {target}: {cause}");
     }
 }

@@ -2,11 +2,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Ops.Stack.Fleet;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Secrets;
 
 /// <summary>secrets-set, secrets-list and secrets-check on the stage's secrets: names, metadata and exit codes, never values.</summary>
-public sealed partial class SecretCommands(FleetContext context)
+public sealed partial class SecretCommands(StageContext context)
 {
     readonly SecretStore _store = new(context);
 
@@ -55,7 +56,7 @@ public sealed partial class SecretCommands(FleetContext context)
         context.Log.Info($"{rows.Count(r => r.Exists)} of {rows.Count} exist under {context.Stack.Secrets.Prefix}");
     }
 
-    /// <summary>Every required name exists, or a FleetException (exit 1) naming the missing ones and how to set each.</summary>
+    /// <summary>Every required name exists, or a CloudStateException (exit 1) naming the missing ones and how to set each.</summary>
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
         var rows = await _store.ListAsync(cancellationToken);
@@ -74,7 +75,7 @@ public sealed partial class SecretCommands(FleetContext context)
             context.Log.Info(makers.TryGetValue(m.Name, out var maker)
                 ? $"missing {m.Parameter}: ./build.sh {maker} --stage {context.Stack.Stage} generates it"
                 : $"missing {m.Parameter}: set it with … | ./build.sh secrets-set --stage {context.Stack.Stage} --secret {m.Name}");
-        throw new FleetException($"{missing.Count} secret(s) of {context.Stack.Stage} missing: {string.Join(", ", missing.Select(m => m.Name))}; set them with secrets-set (the value on standard input).");
+        throw new CloudStateException($"{missing.Count} secret(s) of {context.Stack.Stage} missing: {string.Join(", ", missing.Select(m => m.Name))}; set them with secrets-set (the value on standard input).");
     }
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,128}$")]

@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Ops.Aws.Ssm;
 using Ops.Stack.Fleet;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Secrets;
 
@@ -11,7 +12,7 @@ namespace Ops.Stack.Secrets;
 /// here is handed to the log's redactor first, so it can never be printed; values never go anywhere else but SSM and
 /// the AWS call that needs them.
 /// </summary>
-public sealed class SecretStore(FleetContext context)
+public sealed class SecretStore(StageContext context)
 {
     readonly SsmClient _ssm = new(context.Connection);
 
@@ -64,7 +65,7 @@ public sealed class SecretStore(FleetContext context)
         catch (AmazonServiceException e) when (AwsErrors.Is(e, "ParameterAlreadyExists"))
         {
             // Another run (a parallel target) stored it first: use theirs.
-            return await GetAsync(name, cancellationToken) ?? throw new FleetException($"secret {ParameterName(name)} was created by another run but cannot be read back; check ssm:GetParameter permissions.");
+            return await GetAsync(name, cancellationToken) ?? throw new CloudStateException($"secret {ParameterName(name)} was created by another run but cannot be read back; check ssm:GetParameter permissions.");
         }
     }
 

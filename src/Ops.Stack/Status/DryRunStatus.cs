@@ -1,4 +1,5 @@
 using Ops.Stack.Fleet;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Status;
 
@@ -6,7 +7,7 @@ namespace Ops.Stack.Status;
 /// Status rows for resources whose provisioner has no describe of its own: the provisioner runs as a dry run with a
 /// silent log, so its read calls decide, and every change it would make is drift (a create: missing).
 /// </summary>
-internal sealed class DryRunStatus(FleetContext context, string kind, IReadOnlyList<string> names, Func<FleetContext, CancellationToken, Task<IReadOnlyList<Change>>> ensure) : IStatusSource
+internal sealed class DryRunStatus(StageContext context, string kind, IReadOnlyList<string> names, Func<StageContext, CancellationToken, Task<IReadOnlyList<Change>>> ensure) : IStatusSource
 {
     public async Task<IReadOnlyList<ResourceStatus>> StatusAsync(CancellationToken cancellationToken)
     {

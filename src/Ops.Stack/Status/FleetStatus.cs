@@ -1,9 +1,10 @@
 using Ops.Stack.Fleet;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Status;
 
 /// <summary>The worker service's status row: the cluster and service as ECS describes them, healthy when it runs its desired count.</summary>
-internal sealed class FleetStatus(FleetContext context) : IStatusSource
+internal sealed class FleetStatus(StageContext context) : IStatusSource
 {
     public async Task<IReadOnlyList<ResourceStatus>> StatusAsync(CancellationToken cancellationToken)
     {

@@ -1,10 +1,11 @@
 using Ops.Aws.Ssm;
 using Ops.Stack.Fleet;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Status;
 
 /// <summary>One status row per secret the stage requires: whether its SSM parameter exists, its type and last change — never its value.</summary>
-internal sealed class SecretsStatus(FleetContext context) : IStatusSource
+internal sealed class SecretsStatus(StageContext context) : IStatusSource
 {
     public async Task<IReadOnlyList<ResourceStatus>> StatusAsync(CancellationToken cancellationToken)
     {

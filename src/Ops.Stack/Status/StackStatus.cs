@@ -3,11 +3,12 @@ using System.Text.Json.Nodes;
 using Ops.Stack.Output;
 using Ops.Stack.Fleet;
 using Ops.Stack.Stores;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Status;
 
 /// <summary>status: every resource of the stage in one table (or one JSON document), from read calls only, the sources asked concurrently.</summary>
-public sealed class StackStatus(FleetContext context)
+public sealed class StackStatus(StageContext context)
 {
     /// <summary>Every source of rows, in the order the table lists them.</summary>
     public IReadOnlyList<IStatusSource> Sources =>

@@ -4,6 +4,7 @@ using Ops.Aws;
 using Ops.Stack.Fleet;
 using Ops.Stack.Status;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Stores;
 
@@ -12,7 +13,7 @@ namespace Ops.Stack.Stores;
 /// blocked (the statics bucket is read through its CloudFront distribution's origin access, not publicly), tagged; the
 /// uploads bucket expires objects after <c>buckets.uploads-expiry-days</c>.
 /// </summary>
-public sealed class BucketsProvisioner(FleetContext context) : IStatusSource
+public sealed class BucketsProvisioner(StageContext context) : IStatusSource
 {
     /// <summary>The lifecycle rule's id on the uploads bucket.</summary>
     public const string ExpiryRule = "ops-expire-uploads";
@@ -45,7 +46,7 @@ public sealed class BucketsProvisioner(FleetContext context) : IStatusSource
                     }
                     catch (Exception e) when (AwsErrors.Is(e, "BucketAlreadyExists"))
                     {
-                        throw new FleetException($"{resource}: the name is taken by another AWS account (bucket names are global); set another name in ops.stack.yml (buckets.*).");
+                        throw new CloudStateException($"{resource}: the name is taken by another AWS account (bucket names are global); set another name in ops.stack.yml (buckets.*).");
                     }
                 });
                 if (context.DryRun) continue;

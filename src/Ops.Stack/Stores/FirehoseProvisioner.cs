@@ -3,6 +3,7 @@ using Ops.Stack.Fleet;
 using Ops.Stack.Secrets;
 using Ops.Stack.Status;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Stores;
 
@@ -11,7 +12,7 @@ namespace Ops.Stack.Stores;
 /// stream-timeseries Redshift cluster (its master user and SSM password), encrypted with an AWS-owned key, tagged. Ops does
 /// not manage IAM: the role <c>firehose.role</c> must exist.
 /// </summary>
-public sealed class FirehoseProvisioner(FleetContext context) : IStatusSource
+public sealed class FirehoseProvisioner(StageContext context) : IStatusSource
 {
     readonly FirehoseClient _firehose = new(context.Connection);
 
@@ -27,7 +28,7 @@ public sealed class FirehoseProvisioner(FleetContext context) : IStatusSource
         {
             var drift = Differences(existing, wanted.Jdbc, wanted.RoleArn, wanted.BucketArn).ToList();
             if (drift.Count > 0)
-                throw new FleetException($"{Resource} differs from the stack ({string.Join("; ", drift)}); Ops does not rewrite a stream's destination in place — " +
+                throw new CloudStateException($"{Resource} differs from the stack ({string.Join("; ", drift)}); Ops does not rewrite a stream's destination in place — " +
                                          $"delete the stream (records already delivered stay in S3 and Redshift) and run create-firehose-stream again.");
             context.Log.Info($"{Resource}: up to date ({existing.DeliveryStreamStatus})");
             return [];
@@ -36,7 +37,7 @@ public sealed class FirehoseProvisioner(FleetContext context) : IStatusSource
         var change = new Change(Resource, "stream", null, $"S3 {context.Stack.Buckets.Firehose} → Redshift {context.Stack.TimeSeries.Cluster} table {spec.Table}, buffer {spec.BufferSeconds}s, encrypted");
         var password = await new SecretStore(context).GetAsync(context.Stack.TimeSeries.PasswordSecret, cancellationToken);
         if (password == null && !context.DryRun)
-            throw new FleetException($"secret {context.Stack.Secrets.ParameterName(context.Stack.TimeSeries.PasswordSecret)} does not exist; run ./build.sh create-streamtimeseries-redshift --stage {context.Stack.Stage} first (up does it for you).");
+            throw new CloudStateException($"secret {context.Stack.Secrets.ParameterName(context.Stack.TimeSeries.PasswordSecret)} does not exist; run ./build.sh create-streamtimeseries-redshift --stage {context.Stack.Stage} first (up does it for you).");
         await Mutation.ApplyAsync(context, change, () => _firehose.CreateDeliveryStreamAsync(new CreateDeliveryStreamInput
         {
             DeliveryStreamName = Name, DeliveryStreamType = "DirectPut",
@@ -71,7 +72,7 @@ public sealed class FirehoseProvisioner(FleetContext context) : IStatusSource
         var account = await AccountId.OfAsync(context, ct);
         var endpoint = await new WarehouseProvisioner(context, context.Stack.TimeSeries).EndpointAsync(ct);
         if (endpoint == null && !allowMissingCluster)
-            throw new FleetException($"redshift cluster {context.Stack.TimeSeries.Cluster} does not exist; run ./build.sh create-streamtimeseries-redshift --stage {context.Stack.Stage} first (up does it for you).");
+            throw new CloudStateException($"redshift cluster {context.Stack.TimeSeries.Cluster} does not exist; run ./build.sh create-streamtimeseries-redshift --stage {context.Stack.Stage} first (up does it for you).");
         var jdbc = endpoint == null ? null : $"jdbc:redshift://{endpoint.Address}:{endpoint.Port}/{context.Stack.TimeSeries.Database}";
         return (jdbc, $"arn:aws:iam::{account}:role/{context.Stack.Firehose.Role}", $"arn:aws:s3:::{context.Stack.Buckets.Firehose}");
     }

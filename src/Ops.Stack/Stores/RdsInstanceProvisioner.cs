@@ -3,6 +3,7 @@ using Ops.Stack.Fleet;
 using Ops.Stack.Secrets;
 using Ops.Stack.Status;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Stores;
 
@@ -11,7 +12,7 @@ namespace Ops.Stack.Stores;
 /// security group), its master password generated into SSM when missing and never shown; waits until available.
 /// Settings RDS changes in place are corrected with ApplyImmediately; an engine or encryption difference is reported.
 /// </summary>
-public sealed class RdsInstanceProvisioner(FleetContext context) : IStatusSource
+public sealed class RdsInstanceProvisioner(StageContext context) : IStatusSource
 {
     /// <summary>Length of a generated master password (RDS allows 8–128).</summary>
     public const int PasswordLength = 32;
@@ -54,11 +55,11 @@ public sealed class RdsInstanceProvisioner(FleetContext context) : IStatusSource
         }
 
         if (existing.Engine != "postgres")
-            throw new FleetException($"{Resource} exists with engine {existing.Engine}, not postgres; give database.identifier another name, or remove that instance yourself.");
+            throw new CloudStateException($"{Resource} exists with engine {existing.Engine}, not postgres; give database.identifier another name, or remove that instance yourself.");
         if (existing.StorageEncrypted != true)
-            throw new FleetException($"{Resource} is not encrypted and RDS cannot encrypt an instance in place; snapshot it, copy the snapshot with encryption, restore it, and run create-rds-instance again.");
+            throw new CloudStateException($"{Resource} is not encrypted and RDS cannot encrypt an instance in place; snapshot it, copy the snapshot with encryption, restore it, and run create-rds-instance again.");
         if (Major(existing.EngineVersion) != Major(spec.EngineVersion))
-            throw new FleetException($"{Resource} runs PostgreSQL {existing.EngineVersion}, the stack says {spec.EngineVersion}; a major upgrade is not done implicitly — upgrade it deliberately (ModifyDBInstance AllowMajorVersionUpgrade) or set database.engine-version to {existing.EngineVersion}.");
+            throw new CloudStateException($"{Resource} runs PostgreSQL {existing.EngineVersion}, the stack says {spec.EngineVersion}; a major upgrade is not done implicitly — upgrade it deliberately (ModifyDBInstance AllowMajorVersionUpgrade) or set database.engine-version to {existing.EngineVersion}.");
 
         var modify = new ModifyDBInstanceMessage { DBInstanceIdentifier = Id, ApplyImmediately = true };
         var passwordDrift = SettingDrift<ModifyDBInstanceMessage>.NewPassword(hadSecret, password, secrets.ParameterName(spec.PasswordSecret), (m, p) => m.MasterUserPassword = p);

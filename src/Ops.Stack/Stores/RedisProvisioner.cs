@@ -3,6 +3,7 @@ using Ops.Stack.Fleet;
 using Ops.Stack.Secrets;
 using Ops.Stack.Status;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Stores;
 
@@ -10,7 +11,7 @@ namespace Ops.Stack.Stores;
 /// create-redis-cluster: the stage's ElastiCache Redis replication group, encrypted at rest and in transit, its AUTH
 /// token generated into SSM when missing, events sent to the cache topic, in the cache security group; waits until available.
 /// </summary>
-public sealed class RedisProvisioner(FleetContext context) : IStatusSource
+public sealed class RedisProvisioner(StageContext context) : IStatusSource
 {
     /// <summary>Length of a generated AUTH token (ElastiCache allows 16–128).</summary>
     public const int TokenLength = 64;
@@ -27,7 +28,7 @@ public sealed class RedisProvisioner(FleetContext context) : IStatusSource
         var group = await new SecurityGroupsProvisioner(context).RequireAsync(context.Stack.SecurityGroups.Cache, cancellationToken);
         var topic = await new TopicsProvisioner(context).ArnAsync(context.Stack.Topics.Cache, cancellationToken);
         if (topic == null && !context.DryRun)
-            throw new FleetException($"sns topic {context.Stack.Topics.Cache} does not exist; run ./build.sh create-topics --stage {context.Stack.Stage} first (up does it for you).");
+            throw new CloudStateException($"sns topic {context.Stack.Topics.Cache} does not exist; run ./build.sh create-topics --stage {context.Stack.Stage} first (up does it for you).");
         var existing = await DescribeAsync(cancellationToken);
         var secrets = new SecretStore(context);
         var token = await secrets.EnsureGeneratedAsync(spec.AuthSecret, TokenLength, cancellationToken);
@@ -54,7 +55,7 @@ public sealed class RedisProvisioner(FleetContext context) : IStatusSource
             return changes;
         }
         if (existing.AtRestEncryptionEnabled != true || existing.TransitEncryptionEnabled != true)
-            throw new FleetException($"{Resource} is not encrypted at rest and in transit, which ElastiCache cannot turn on in place for both; create a new group from a backup (set redis.replication-group to a new name) and move the clients.");
+            throw new CloudStateException($"{Resource} is not encrypted at rest and in transit, which ElastiCache cannot turn on in place for both; create a new group from a backup (set redis.replication-group to a new name) and move the clients.");
         var modify = new ModifyReplicationGroupMessage { ReplicationGroupId = Id, ApplyImmediately = true };
         changes.AddRange(SettingDrift<ModifyReplicationGroupMessage>.ApplyAll(Resource, Differences(existing), modify));
         if (existing.AuthTokenEnabled == false && token != null)

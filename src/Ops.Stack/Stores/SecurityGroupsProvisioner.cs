@@ -1,6 +1,7 @@
 using Ops.Aws.Ec2;
 using Ops.Stack.Fleet;
 using Ops.Stack.Status;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Stores;
 
@@ -9,7 +10,7 @@ namespace Ops.Stack.Stores;
 /// admits the store's port from those two groups alone. Any rule open to an address range on these groups is revoked:
 /// they are Ops's, and nothing here is reached from outside the stack.
 /// </summary>
-public sealed class SecurityGroupsProvisioner(FleetContext context) : IStatusSource
+public sealed class SecurityGroupsProvisioner(StageContext context) : IStatusSource
 {
     /// <summary>PostgreSQL, Redis and Redshift's ports.</summary>
     public const int DatabasePort = 5432, CachePort = 6379, WarehousePort = 5439;
@@ -86,12 +87,12 @@ public sealed class SecurityGroupsProvisioner(FleetContext context) : IStatusSou
         return (await DescribeAsync(vpc, cancellationToken)).ToDictionary(g => g.Key, g => g.Value.GroupId!);
     }
 
-    /// <summary>The id of group <paramref name="name"/>, or a FleetException saying to run create-security-groups (null on a dry run).</summary>
+    /// <summary>The id of group <paramref name="name"/>, or a CloudStateException saying to run create-security-groups (null on a dry run).</summary>
     public async Task<string?> RequireAsync(string name, CancellationToken cancellationToken)
     {
         if ((await IdsAsync(cancellationToken)).TryGetValue(name, out var id)) return id;
         if (context.DryRun) return null;
-        throw new FleetException($"security group {name} does not exist; run ./build.sh create-security-groups --stage {context.Stack.Stage} first (up does it for you).");
+        throw new CloudStateException($"security group {name} does not exist; run ./build.sh create-security-groups --stage {context.Stack.Stage} first (up does it for you).");
     }
 
     public async Task<IReadOnlyList<ResourceStatus>> StatusAsync(CancellationToken cancellationToken)

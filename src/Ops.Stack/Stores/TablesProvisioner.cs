@@ -4,6 +4,7 @@ using Ops.Aws;
 using Ops.Stack.Fleet;
 using Ops.Stack.Status;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Stores;
 
@@ -11,7 +12,7 @@ namespace Ops.Stack.Stores;
 /// create-dynamodb-tables: the filter log (id + timestamp) and the devices table (slug, GSI project-index on project),
 /// on demand, encrypted, deletion-protected, tagged; waits until ACTIVE. A table with another key schema is reported, never replaced.
 /// </summary>
-public sealed class TablesProvisioner(FleetContext context) : IStatusSource
+public sealed class TablesProvisioner(StageContext context) : IStatusSource
 {
     /// <summary>The devices table's index by project.</summary>
     public const string ProjectIndex = "project-index";
@@ -69,7 +70,7 @@ public sealed class TablesProvisioner(FleetContext context) : IStatusSource
         }
         var keysNow = string.Join(",", table.KeySchema.Select(k => $"{k.AttributeName}:{k.KeyType}"));
         if (keysNow != definition.Keys)
-            throw new FleetException($"{resource} exists with the key schema {keysNow}, not {definition.Keys}; Ops will not replace a table holding data — rename it in the stack (tables.*) or migrate it yourself.");
+            throw new CloudStateException($"{resource} exists with the key schema {keysNow}, not {definition.Keys}; Ops will not replace a table holding data — rename it in the stack (tables.*) or migrate it yourself.");
         var changes = new List<Change>();
         foreach (var (setting, actual, wanted, update) in Differences(table))
         {

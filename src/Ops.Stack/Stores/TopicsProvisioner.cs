@@ -1,11 +1,12 @@
 using Ops.Aws.Sns;
 using Ops.Stack.Fleet;
 using Ops.Stack.Status;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Stores;
 
 /// <summary>create-topics: the stage's SNS topics (staff, web, cache notifications), encrypted with SNS's AWS-managed key and tagged.</summary>
-public sealed class TopicsProvisioner(FleetContext context) : IStatusSource
+public sealed class TopicsProvisioner(StageContext context) : IStatusSource
 {
     /// <summary>The key SNS encrypts messages at rest with.</summary>
     public const string KmsKey = "alias/aws/sns";

@@ -4,6 +4,7 @@ using Ops.Stack.Model;
 using Ops.Stack.Secrets;
 using Ops.Stack.Status;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Stores;
 
@@ -11,7 +12,7 @@ namespace Ops.Stack.Stores;
 /// create-redshift-cluster and create-streamtimeseries-redshift: a Redshift cluster (encrypted, not public, in the
 /// warehouse security group), its master password generated into SSM when missing; waits until available.
 /// </summary>
-public sealed class WarehouseProvisioner(FleetContext context, WarehouseSpec spec) : IStatusSource
+public sealed class WarehouseProvisioner(StageContext context, WarehouseSpec spec) : IStatusSource
 {
     /// <summary>Length of a generated master password (Redshift allows 8–64, with upper, lower and a digit).</summary>
     public const int PasswordLength = 32;
@@ -48,7 +49,7 @@ public sealed class WarehouseProvisioner(FleetContext context, WarehouseSpec spe
             return changes;
         }
         if (existing.Encrypted != true)
-            throw new FleetException($"{Resource} is not encrypted; turn encryption on with ModifyCluster Encrypted=true (Redshift migrates the data, which takes a while) or restore it from a snapshot into an encrypted cluster, then run the target again.");
+            throw new CloudStateException($"{Resource} is not encrypted; turn encryption on with ModifyCluster Encrypted=true (Redshift migrates the data, which takes a while) or restore it from a snapshot into an encrypted cluster, then run the target again.");
         var modify = new ModifyClusterMessage { ClusterIdentifier = spec.Cluster };
         var passwordDrift = SettingDrift<ModifyClusterMessage>.NewPassword(hadSecret, password, secrets.ParameterName(spec.PasswordSecret), (m, p) => m.MasterUserPassword = p);
         changes.AddRange(SettingDrift<ModifyClusterMessage>.ApplyAll(Resource, Differences(existing).Concat(passwordDrift), modify));

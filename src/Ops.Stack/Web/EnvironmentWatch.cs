@@ -1,5 +1,6 @@
 using Ops.Aws.ElasticBeanstalk;
 using Ops.Stack.Fleet;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Web;
 
@@ -8,7 +9,7 @@ namespace Ops.Stack.Web;
 /// given time, printing its status and each new event as they come. A failure is returned as a reason, not thrown, so
 /// deploy can roll back.
 /// </summary>
-internal sealed class EnvironmentWatch(FleetContext context, ElasticBeanstalkClient eb)
+internal sealed class EnvironmentWatch(StageContext context, ElasticBeanstalkClient eb)
 {
     /// <summary>How long Ready-but-Red may last before it counts as failed (AWS's enhanced health settles within this).</summary>
     static readonly TimeSpan RedGrace = TimeSpan.FromSeconds(20);
@@ -67,7 +68,7 @@ internal sealed class EnvironmentWatch(FleetContext context, ElasticBeanstalkCli
                 last = env.Status;
             }
             if (DateTimeOffset.UtcNow - started > timeout)
-                throw new FleetException($"environment {environment} stayed {env.Status} for {timeout.TotalSeconds:0}s; check its events in the Elastic Beanstalk console, then run the target again.");
+                throw new CloudStateException($"environment {environment} stayed {env.Status} for {timeout.TotalSeconds:0}s; check its events in the Elastic Beanstalk console, then run the target again.");
             return (false, env);
         }, ct);
     }

@@ -8,6 +8,7 @@ using Ops.Aws;
 using Ops.Aws.CloudFront;
 using Ops.Stack.Fleet;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Web;
 
@@ -18,7 +19,7 @@ namespace Ops.Stack.Web;
 /// (<see cref="PendingKey"/>) before the first upload and cleared after the invalidation completes, so a run that dies
 /// in between still invalidates them when it is re-run.
 /// </summary>
-public sealed class StaticsSync(FleetContext context)
+public sealed class StaticsSync(StageContext context)
 {
     /// <summary>Where the paths of an invalidation not yet completed are kept (outside the statics prefix, so never served).</summary>
     public const string PendingKey = ".ops/statics-invalidation-pending.json";
@@ -33,7 +34,7 @@ public sealed class StaticsSync(FleetContext context)
     {
         var directory = new StaticsBuilder(context).Directory;
         if (!Directory.Exists(directory))
-            throw new FleetException($"statics.directory '{context.Stack.Statics.Directory}' does not exist; run ./build.sh build-statics --stage {context.Stack.Stage} (deploy-statics runs it first).");
+            throw new CloudStateException($"statics.directory '{context.Stack.Statics.Directory}' does not exist; run ./build.sh build-statics --stage {context.Stack.Stage} (deploy-statics runs it first).");
         var files = await LocalFilesAsync(directory, cancellationToken);
         using var s3 = AwsConnectionFactory.CreateS3(context.Connection);
         var remote = await RemoteAsync(s3, cancellationToken);
@@ -108,7 +109,7 @@ public sealed class StaticsSync(FleetContext context)
         }
         catch (Exception e) when (AwsErrors.Is(e, "NoSuchBucket"))
         {
-            throw new FleetException($"statics bucket {Bucket} does not exist; run ./build.sh create-buckets --stage {context.Stack.Stage} first (up does it).");
+            throw new CloudStateException($"statics bucket {Bucket} does not exist; run ./build.sh create-buckets --stage {context.Stack.Stage} first (up does it).");
         }
         return objects;
     }
@@ -143,7 +144,7 @@ public sealed class StaticsSync(FleetContext context)
                 BucketName = Bucket, Objects = batch.Select(k => new KeyVersion { Key = k }).ToList(), Quiet = true,
             }, ct);
             if (result.DeleteErrors is { Count: > 0 } errors)
-                throw new FleetException($"could not delete {errors.Count} object(s) from {Bucket}, first {errors[0].Key}: {errors[0].Code} {errors[0].Message}; run deploy-statics again.");
+                throw new CloudStateException($"could not delete {errors.Count} object(s) from {Bucket}, first {errors[0].Key}: {errors[0].Code} {errors[0].Message}; run deploy-statics again.");
         }
     }
 
@@ -179,7 +180,7 @@ public sealed class StaticsSync(FleetContext context)
             DistributionId = distribution,
             InvalidationBatch = new InvalidationBatch { CallerReference = reference, Paths = new Paths { Quantity = paths.Count, Items = [.. paths] } },
         }, ct);
-        var id = created.Invalidation?.Id ?? throw new FleetException($"CloudFront returned no invalidation id for distribution {distribution}; run deploy-statics again.");
+        var id = created.Invalidation?.Id ?? throw new CloudStateException($"CloudFront returned no invalidation id for distribution {distribution}; run deploy-statics again.");
         context.Log.Info($"invalidating {paths.Count} path(s) of CloudFront distribution {distribution} ({id}): {Abbreviate(paths)}");
         await Waiting.UntilAsync(context, $"invalidation {id}", async token =>
         {

@@ -1,5 +1,7 @@
 using Ops.Aws.ElasticBeanstalk;
 using Ops.Stack.Fleet;
+using Ops.Stack.Core;
+using Ops.Stack.Lifecycle;
 
 namespace Ops.Stack.Web;
 
@@ -9,7 +11,7 @@ namespace Ops.Stack.Web;
 /// version the environment ran before, waits for it, and fails with <c>rolled back to &lt;label&gt;: &lt;reason&gt;</c>.
 /// The environment's VersionLabel is the record of what is deployed (recreate reads it).
 /// </summary>
-public sealed class WebDeployer(FleetContext context)
+public sealed class WebDeployer(StageContext context)
 {
     readonly ElasticBeanstalkClient _eb = new(context.Connection);
 
@@ -23,9 +25,9 @@ public sealed class WebDeployer(FleetContext context)
         var watch = new EnvironmentWatch(context, _eb);
         var timeout = TimeSpan.FromSeconds(context.Stack.Web.DeployTimeoutSeconds);
         var env = await watch.DescribeAsync(Environment, cancellationToken)
-            ?? throw new FleetException($"{Resource} does not exist; run ./build.sh create --stage {context.Stack.Stage} first (up does it).");
+            ?? throw new CloudStateException($"{Resource} does not exist; run ./build.sh create --stage {context.Stack.Stage} first (up does it).");
         if (env.Status != "Ready" && !context.DryRun)
-            env = await watch.UntilSettledAsync(Environment, timeout, cancellationToken) ?? throw new FleetException($"{Resource} disappeared while Ops waited for it; run create, then deploy.");
+            env = await watch.UntilSettledAsync(Environment, timeout, cancellationToken) ?? throw new CloudStateException($"{Resource} disappeared while Ops waited for it; run create, then deploy.");
         var previous = env.VersionLabel;
         if (previous == bundle.Label && env.Health == "Green" && !force)
         {
@@ -46,21 +48,21 @@ public sealed class WebDeployer(FleetContext context)
         if (failure == null)
         {
             context.Log.Info($"deployed {bundle.Label} to {Resource}: Ready, Green, serving at {healthy!.EndpointURL ?? healthy.CNAME}");
-            await new Drills.DeployedVersions(context).RecordWebAsync(bundle.Label, cancellationToken);
+            await new Lifecycle.DeployedVersions(context).RecordWebAsync(bundle.Label, cancellationToken);
             return changes;
         }
 
         context.Log.Warning($"deploy of {bundle.Label} failed: {failure}");
         if (previous == null || previous == bundle.Label)
-            throw new FleetException($"deploy of {bundle.Label} to {Resource} failed: {failure}; there is no earlier version to roll back to: fix the app and deploy again.");
+            throw new CloudStateException($"deploy of {bundle.Label} to {Resource} failed: {failure}; there is no earlier version to roll back to: fix the app and deploy again.");
         context.Log.Info($"rolling back {Resource} to {previous}");
         await watch.UntilSettledAsync(Environment, timeout, cancellationToken);
         var rollbackStarted = await UpdateAsync(previous, cancellationToken);
         var (_, rollbackFailure) = await watch.UntilHealthyAsync(Environment, previous, rollbackStarted, timeout, cancellationToken);
         if (rollbackFailure != null)
-            throw new FleetException($"deploy of {bundle.Label} failed ({failure}) and the rollback to {previous} failed too ({rollbackFailure}); {Resource} is not healthy: check its events, then deploy a working version.");
-        await new Drills.DeployedVersions(context).RecordWebAsync(previous, cancellationToken);
-        throw new FleetException($"rolled back to {previous}: {failure}");
+            throw new CloudStateException($"deploy of {bundle.Label} failed ({failure}) and the rollback to {previous} failed too ({rollbackFailure}); {Resource} is not healthy: check its events, then deploy a working version.");
+        await new Lifecycle.DeployedVersions(context).RecordWebAsync(previous, cancellationToken);
+        throw new CloudStateException($"rolled back to {previous}: {failure}");
     }
 
     async Task<DateTimeOffset> UpdateAsync(string label, CancellationToken ct)

@@ -4,6 +4,8 @@ using Ops.Stack.Secrets;
 using Ops.Stack.Status;
 using Ops.Stack.Stores;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
+using Ops.Stack.Lifecycle;
 
 namespace Ops.Stack.Web;
 
@@ -14,7 +16,7 @@ namespace Ops.Stack.Web;
 /// With <paramref name="pinnedVersion"/> (recreate), a missing environment is created on that existing application version
 /// instead of a bundle of the working tree.
 /// </summary>
-public sealed class WebEnvironmentProvisioner(FleetContext context, string? pinnedVersion = null) : IStatusSource
+public sealed class WebEnvironmentProvisioner(StageContext context, string? pinnedVersion = null) : IStatusSource
 {
     /// <summary>Length of the generated Django keys.</summary>
     public const int KeyLength = 50;
@@ -67,12 +69,12 @@ public sealed class WebEnvironmentProvisioner(FleetContext context, string? pinn
             if (!context.DryRun)
             {
                 await WaitHealthyAsync(watch, label, started, timeout, "created", cancellationToken);
-                await new Drills.DeployedVersions(context).RecordWebAsync(label, cancellationToken);
+                await new Lifecycle.DeployedVersions(context).RecordWebAsync(label, cancellationToken);
             }
             return changes;
         }
 
-        if (env.Status != "Ready") env = await watch.UntilSettledAsync(Environment, timeout, cancellationToken) ?? throw new FleetException($"{Resource} disappeared while Ops waited for it; run create again.");
+        if (env.Status != "Ready") env = await watch.UntilSettledAsync(Environment, timeout, cancellationToken) ?? throw new CloudStateException($"{Resource} disappeared while Ops waited for it; run create again.");
         var (set, remove, settingChanges) = WebSettings.Diff(Resource, desired, await ActualAsync(cancellationToken));
         var platform = env.SolutionStackName != context.Stack.Web.SolutionStack
             ? new Change(Resource, "solution stack", env.SolutionStackName ?? "(none)", context.Stack.Web.SolutionStack)
@@ -107,7 +109,7 @@ public sealed class WebEnvironmentProvisioner(FleetContext context, string? pinn
         if (pinnedVersion != null)
         {
             if (!await versions.ExistsAsync(pinnedVersion, ct))
-                throw new FleetException($"the recorded version {pinnedVersion} is no longer an application version of {Application}; run ./build.sh create --stage {context.Stack.Stage} (it deploys the working tree) instead of recreate.");
+                throw new CloudStateException($"the recorded version {pinnedVersion} is no longer an application version of {Application}; run ./build.sh create --stage {context.Stack.Stage} (it deploys the working tree) instead of recreate.");
             return pinnedVersion;
         }
         var bundle = SourceBundle.Create(context.RepositoryRoot, context.Stack.Web.Source, context.Stack.Statics.Directory);
@@ -140,7 +142,7 @@ public sealed class WebEnvironmentProvisioner(FleetContext context, string? pinn
     {
         var (healthy, failure) = await watch.UntilHealthyAsync(Environment, label, since, timeout, ct);
         if (failure != null)
-            throw new FleetException($"{Resource} was {what} but is not healthy: {failure}; fix the app (its events are above) and run ./build.sh deploy --stage {context.Stack.Stage}.");
+            throw new CloudStateException($"{Resource} was {what} but is not healthy: {failure}; fix the app (its events are above) and run ./build.sh deploy --stage {context.Stack.Stage}.");
         context.Log.Info($"{Resource}: Ready, Green, version {healthy!.VersionLabel}, serving at {healthy.EndpointURL ?? healthy.CNAME}");
     }
 
@@ -153,7 +155,7 @@ public sealed class WebEnvironmentProvisioner(FleetContext context, string? pinn
         {
             await new SecretCommands(context).CheckAsync(ct);
         }
-        catch (FleetException e) when (context.DryRun)
+        catch (CloudStateException e) when (context.DryRun)
         {
             context.Log.Warning($"secrets-check would fail unless the missing secrets are made first: {e.Message}");
         }

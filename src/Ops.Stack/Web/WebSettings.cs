@@ -1,5 +1,6 @@
 using Ops.Stack.Fleet;
 using Ops.Stack.Model;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Web;
 

@@ -4,11 +4,12 @@ using Ops.Aws;
 using Ops.Aws.ElasticBeanstalk;
 using Ops.Stack.Fleet;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
 namespace Ops.Stack.Web;
 
 /// <summary>Application versions: a bundle is uploaded to Elastic Beanstalk's storage bucket and registered once under its label; an existing label is reused.</summary>
-internal sealed class WebVersions(FleetContext context, ElasticBeanstalkClient eb)
+internal sealed class WebVersions(StageContext context, ElasticBeanstalkClient eb)
 {
     string Application => context.Stack.Web.Application;
 
@@ -30,7 +31,7 @@ internal sealed class WebVersions(FleetContext context, ElasticBeanstalkClient e
         await Mutation.ApplyAsync(context, change, async () =>
         {
             var bucket = (await eb.CreateStorageLocationAsync(new CreateStorageLocationRequest(), ct)).S3Bucket
-                ?? throw new FleetException("Elastic Beanstalk returned no storage bucket (CreateStorageLocation); check elasticbeanstalk:CreateStorageLocation permissions.");
+                ?? throw new CloudStateException("Elastic Beanstalk returned no storage bucket (CreateStorageLocation); check elasticbeanstalk:CreateStorageLocation permissions.");
             var key = $"{Application}/{bundle.Label}.zip";
             using (var s3 = AwsConnectionFactory.CreateS3(context.Connection))
             using (var body = new MemoryStream(bundle.Bytes, writable: false))

@@ -1,14 +1,15 @@
 using Ops.Aws.ElasticBeanstalk;
 using Ops.Stack.Fleet;
 using Ops.Stack.Web;
+using Ops.Stack.Core;
 
-namespace Ops.Stack.Drills;
+namespace Ops.Stack.Lifecycle;
 
 /// <summary>
 /// Terminates the stage's Elastic Beanstalk environment and waits until it is gone. The application and its versions stay
 /// (recreate starts the recorded one again); no database is EB's, so nothing else goes with it.
 /// </summary>
-public sealed class WebTerminator(FleetContext context)
+public sealed class WebTerminator(StageContext context)
 {
     readonly ElasticBeanstalkClient _eb = new(context.Connection);
 

@@ -1,6 +1,6 @@
 using Ops.Stack.Model;
 
-namespace Ops.Stack.Fleet;
+namespace Ops.Stack.Core;
 
 /// <summary>The stack's tags compared with a resource's: the ones missing or different.</summary>
 internal static class StackTags
@@ -19,7 +19,7 @@ internal static class StackTags
     /// (not on a dry run); returns one change per tag, none when every tag is there.
     /// </summary>
     public static async Task<List<Change>> EnsureAsync(
-        FleetContext context, string resource, IReadOnlyDictionary<string, string>? existing, Func<IReadOnlyDictionary<string, string>, Task> add)
+        StageContext context, string resource, IReadOnlyDictionary<string, string>? existing, Func<IReadOnlyDictionary<string, string>, Task> add)
     {
         var missing = Missing(context.Stack, existing);
         if (missing.Count == 0) return [];

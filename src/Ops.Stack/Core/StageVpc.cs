@@ -1,12 +1,12 @@
 using Ops.Aws.Ec2;
 using Ops.Aws.Lookups;
 
-namespace Ops.Stack.Fleet;
+namespace Ops.Stack.Core;
 
 /// <summary>The VPC a stage's instances and security groups live in: <c>instances.subnet</c>'s, else the region's default VPC.</summary>
 internal static class StageVpc
 {
-    public static async Task<string> ResolveAsync(Ec2Client ec2, FleetContext context, CancellationToken ct)
+    public static async Task<string> ResolveAsync(Ec2Client ec2, StageContext context, CancellationToken ct)
     {
         if (context.Stack.Instances.Subnet is { } subnet)
         {

@@ -1,10 +1,10 @@
 using Ops.Aws;
 using Ops.Stack.Model;
 
-namespace Ops.Stack.Fleet;
+namespace Ops.Stack.Core;
 
 /// <summary>What every fleet operation works with: the connection, the stage's stack, where to report, and whether to change anything.</summary>
-public sealed record FleetContext
+public sealed record StageContext
 {
     public required AwsConnection Connection { get; init; }
 
@@ -16,11 +16,19 @@ public sealed record FleetContext
     public bool DryRun { get; init; }
 
     /// <summary>
-    /// The cloud is LocalCloud (or another emulator reached with <c>--cloud local</c>): the service is placed without
-    /// container instances (launch type FARGATE, which LocalCloud runs as host processes), and with no image in ECR
-    /// the stack's <c>local.command</c> runs instead.
+    /// The cloud runs ECS tasks as host processes, without container instances (an Ops local cloud, told by its probe):
+    /// the service asks for FARGATE capacity there, and with no image in ECR the stack's <c>local.command</c> runs instead.
     /// </summary>
-    public bool IsLocalCloud { get; init; }
+    public bool TasksRunAsProcesses => Connection.IsOpsLocalCloud;
+
+    /// <summary>
+    /// The stores' endpoints speak TLS (RDS, Redshift and ElastiCache in transit); false for an Ops local cloud, whose
+    /// PostgreSQL and Redis are plain servers on loopback.
+    /// </summary>
+    public bool StoresUseTls => !Connection.IsOpsLocalCloud;
+
+    /// <summary>Which cloud <c>--cloud</c> chose, for reports (<c>local</c> also for an emulator reached by <c>--endpoint-url</c>).</summary>
+    public CloudKind Cloud { get; init; } = CloudKind.Local;
 
     /// <summary>The repository root: where the image tag is computed from git and <c>local.prepare</c> runs.</summary>
     public string RepositoryRoot { get; init; } = Directory.GetCurrentDirectory();

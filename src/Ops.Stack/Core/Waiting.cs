@@ -1,4 +1,4 @@
-namespace Ops.Stack.Fleet;
+namespace Ops.Stack.Core;
 
 /// <summary>
 /// The one way Ops.Stack waits for the cloud: <see cref="PollAsync{T}"/> is the only polling loop (every drain, update,
@@ -23,11 +23,11 @@ internal static class Waiting
     }
 
     /// <summary>
-    /// Polls <paramref name="poll"/> every <see cref="FleetContext.PollInterval"/> until it reports done; each new status is
-    /// printed once with the time waited. After <see cref="FleetContext.WaitTimeout"/>, throws a <see cref="FleetException"/>
+    /// Polls <paramref name="poll"/> every <see cref="StageContext.PollInterval"/> until it reports done; each new status is
+    /// printed once with the time waited. After <see cref="StageContext.WaitTimeout"/>, throws a <see cref="CloudStateException"/>
     /// naming what was awaited and the last status.
     /// </summary>
-    public static Task UntilAsync(FleetContext context, string what, Func<CancellationToken, Task<(bool Done, string Status)>> poll, CancellationToken cancellationToken)
+    public static Task UntilAsync(StageContext context, string what, Func<CancellationToken, Task<(bool Done, string Status)>> poll, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
         string? last = null;
@@ -41,7 +41,7 @@ internal static class Waiting
                 last = status;
             }
             if (!done && waited > context.WaitTimeout)
-                throw new FleetException($"Timed out after {context.WaitTimeout.TotalSeconds:0}s waiting for {what} (last: {status}); check it with describe-ecs or the AWS console and run the target again.");
+                throw new CloudStateException($"Timed out after {context.WaitTimeout.TotalSeconds:0}s waiting for {what} (last: {status}); check it with describe-ecs or the AWS console and run the target again.");
             return (done, true);
         }, cancellationToken);
     }

@@ -1,4 +1,4 @@
-namespace Ops.Stack.Fleet;
+namespace Ops.Stack.Core;
 
 /// <summary>
 /// A setting of an existing resource that differs from the stack, and how to correct it on the service's modify request:

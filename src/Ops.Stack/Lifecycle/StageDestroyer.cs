@@ -17,8 +17,9 @@ using Ops.Stack.Fleet;
 using Ops.Stack.Rollout;
 using Ops.Stack.Stores;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
-namespace Ops.Stack.Drills;
+namespace Ops.Stack.Lifecycle;
 
 /// <summary>
 /// destroy: teardown (drain, then the compute), then every data store and resource of the stage, dependents first —
@@ -31,7 +32,7 @@ namespace Ops.Stack.Drills;
 /// </summary>
 public sealed class StageDestroyer(RolloutSession session)
 {
-    FleetContext Context { get; } = session.Context;
+    StageContext Context { get; } = session.Context;
 
     /// <summary>A final snapshot's name: the resource's, -final-, and the time (UTC), unique per run.</summary>
     readonly string _suffix = $"final-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}";
@@ -73,7 +74,7 @@ public sealed class StageDestroyer(RolloutSession session)
         return [change];
     }
 
-    async Task<IReadOnlyList<Change>> RdsAsync(FleetContext slow, CancellationToken ct)
+    async Task<IReadOnlyList<Change>> RdsAsync(StageContext slow, CancellationToken ct)
     {
         var rds = new RdsClient(Context.Connection);
         var id = Context.Stack.Database.Identifier;
@@ -91,7 +92,7 @@ public sealed class StageDestroyer(RolloutSession session)
         return changes;
     }
 
-    Task<IReadOnlyList<Change>> WarehouseAsync(FleetContext slow, string id, CancellationToken ct)
+    Task<IReadOnlyList<Change>> WarehouseAsync(StageContext slow, string id, CancellationToken ct)
     {
         var redshift = new RedshiftClient(Context.Connection);
         Task<Ops.Aws.Redshift.Cluster?> FindAsync(CancellationToken token) => RedshiftLookup.ClusterAsync(redshift, id, token);
@@ -100,7 +101,7 @@ public sealed class StageDestroyer(RolloutSession session)
             () => redshift.DeleteClusterAsync(new DeleteClusterMessage { ClusterIdentifier = id, FinalClusterSnapshotIdentifier = snapshot }, ct), ct);
     }
 
-    Task<IReadOnlyList<Change>> RedisAsync(FleetContext slow, CancellationToken ct)
+    Task<IReadOnlyList<Change>> RedisAsync(StageContext slow, CancellationToken ct)
     {
         var cache = new ElastiCacheClient(Context.Connection);
         var id = Context.Stack.Redis.ReplicationGroup;
@@ -113,7 +114,7 @@ public sealed class StageDestroyer(RolloutSession session)
     /// Deletes a store found by <paramref name="find"/> (unless it is already deleting; with a final snapshot when named),
     /// then waits until <paramref name="find"/> no longer finds it.
     /// </summary>
-    async Task<IReadOnlyList<Change>> DeleteAndWaitAsync<T>(FleetContext slow, string resource, Func<CancellationToken, Task<T?>> find, Func<T, string?> status,
+    async Task<IReadOnlyList<Change>> DeleteAndWaitAsync<T>(StageContext slow, string resource, Func<CancellationToken, Task<T?>> find, Func<T, string?> status,
         string? snapshot, Func<Task> delete, CancellationToken ct) where T : class
     {
         if (await find(ct) is not { } found) return [];
@@ -179,7 +180,7 @@ public sealed class StageDestroyer(RolloutSession session)
                 {
                     var result = await s3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = bucket, Objects = batch.Select(k => new KeyVersion { Key = k }).ToList() }, ct);
                     if (result.DeleteErrors is { Count: > 0 } errors)
-                        throw new FleetException($"could not empty bucket {bucket}: {errors.Count} object(s) not deleted, first {errors[0].Key}: {errors[0].Code}; run destroy again.");
+                        throw new CloudStateException($"could not empty bucket {bucket}: {errors.Count} object(s) not deleted, first {errors[0].Key}: {errors[0].Code}; run destroy again.");
                 }
                 await s3.DeleteBucketAsync(new DeleteBucketRequest { BucketName = bucket }, ct);
             });
@@ -264,7 +265,7 @@ public sealed class StageDestroyer(RolloutSession session)
     }
 
     /// <summary>The stores' groups first (their rules name the web and worker groups); a group still in use by a network interface being released is retried.</summary>
-    async Task<IReadOnlyList<Change>> SecurityGroupsAsync(FleetContext slow, CancellationToken ct)
+    async Task<IReadOnlyList<Change>> SecurityGroupsAsync(StageContext slow, CancellationToken ct)
     {
         var ec2 = new Ec2Client(Context.Connection);
         var groups = Context.Stack.SecurityGroups;

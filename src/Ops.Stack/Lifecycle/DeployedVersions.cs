@@ -2,8 +2,9 @@ using Amazon.Runtime;
 using Ops.Aws.Ssm;
 using Ops.Stack.Fleet;
 using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 
-namespace Ops.Stack.Drills;
+namespace Ops.Stack.Lifecycle;
 
 /// <summary>
 /// What was last deployed to the stage, recorded at deploy time so recreate can bring it back after a teardown: the web
@@ -11,7 +12,7 @@ namespace Ops.Stack.Drills;
 /// <c>/ops/&lt;project&gt;/&lt;stage&gt;/</c> (<c>deployed-web-version</c>, <c>deployed-worker-image</c>). They are written only
 /// when a deploy changed what runs, so a no-op run writes nothing.
 /// </summary>
-public sealed class DeployedVersions(FleetContext context)
+public sealed class DeployedVersions(StageContext context)
 {
     readonly SsmClient _ssm = new(context.Connection);
 

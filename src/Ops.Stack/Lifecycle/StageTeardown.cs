@@ -1,7 +1,8 @@
 using Ops.Stack.Fleet;
 using Ops.Stack.Rollout;
+using Ops.Stack.Core;
 
-namespace Ops.Stack.Drills;
+namespace Ops.Stack.Lifecycle;
 
 /// <summary>
 /// teardown: drains the workers (under the rollout lease, as shutdown-ecs-workers does), then removes the stage's compute
@@ -11,7 +12,7 @@ namespace Ops.Stack.Drills;
 /// </summary>
 public sealed class StageTeardown(RolloutSession session, bool announceKept = true)
 {
-    readonly FleetContext _context = session.Context;
+    readonly StageContext _context = session.Context;
 
     public async Task<IReadOnlyList<Change>> TeardownAsync(CancellationToken ct)
     {

@@ -1,14 +1,15 @@
 using Ops.Stack.Fleet;
 using Ops.Stack.Web;
+using Ops.Stack.Core;
 
-namespace Ops.Stack.Drills;
+namespace Ops.Stack.Lifecycle;
 
 /// <summary>
 /// recreate: brings the stage's compute back from the stack and what was last deployed (<see cref="DeployedVersions"/>):
 /// the workers on the recorded image (create-ecs), the web environment on the recorded application version (create).
 /// With nothing recorded, each comes from the working tree as create-ecs and create would make it, and says so.
 /// </summary>
-public sealed class StageRecreate(FleetContext context)
+public sealed class StageRecreate(StageContext context)
 {
     public async Task<IReadOnlyList<Change>> RecreateAsync(CancellationToken ct)
     {
