@@ -49,7 +49,7 @@ sealed partial class Build
     /// <summary>The rollout settings of this run: --drain, --drain-timeout, --update-timeout and --force over the stack's.</summary>
     RolloutOptions RolloutOptions => new()
     {
-        Strategy = Drain ?? StageStack.Worker.Drain,
+        Strategy = Drain ?? StageStack.Worker.Strategy,
         DrainTimeout = DrainTimeout ?? TimeSpan.FromSeconds(StageStack.Rollout.DrainTimeoutSeconds),
         UpdateTimeout = UpdateTimeout ?? TimeSpan.FromSeconds(StageStack.Rollout.UpdateTimeoutSeconds),
         Force = Force,

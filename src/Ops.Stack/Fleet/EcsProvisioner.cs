@@ -175,7 +175,7 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
             ["OPS_WORK_QUEUE"] = stack.Queues.Work.Name,
             ["OPS_REPORT_QUEUE"] = stack.Queues.Report.Name,
             ["OPS_WORKER_LOG_TABLE"] = stack.WorkerLogTable,
-            ["OPS_DRAIN"] = DrainStrategies.Name(stack.Worker.Drain),
+            ["OPS_DRAIN"] = DrainStrategies.Name(stack.Worker.Strategy),
         };
         return environment;
     }

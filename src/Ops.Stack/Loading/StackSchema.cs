@@ -115,10 +115,7 @@ internal static class StackSchema
         new("image.build-args", FieldKind.Map, s => s.Image.BuildArgs, (s, v) => s with { Image = s.Image with { BuildArgs = (IReadOnlyDictionary<string, string>)v! } }) { KeyRule = Variable, Rule = AnyText },
         new("image.prepare", FieldKind.List, s => s.Image.Prepare, (s, v) => s with { Image = s.Image with { Prepare = (IReadOnlyList<string>)v! } }),
         new("worker.longest-message", FieldKind.Duration, s => s.Worker.LongestMessageSeconds, (s, v) => s with { Worker = s.Worker with { LongestMessageSeconds = (int)v! } }) { Min = 1, Max = 43199 },
-        new("worker.drain", FieldKind.Text, s => DrainStrategies.Name(s.Worker.Drain), (s, v) => s with { Worker = s.Worker with { Drain = DrainStrategies.Parse((string)v!) } })
-        {
-            Choices = DrainStrategies.Names,
-        },
+        new("worker.drain", FieldKind.Text, s => s.Worker.Drain, (s, v) => s with { Worker = s.Worker with { Drain = (string)v! } }) { Choices = DrainStrategies.Names },
         new("ecs.cluster", FieldKind.Text, s => s.Ecs.Cluster, (s, v) => s with { Ecs = s.Ecs with { Cluster = (string)v! } }) { Rule = EcsName },
         new("ecs.service", FieldKind.Text, s => s.Ecs.Service, (s, v) => s with { Ecs = s.Ecs with { Service = (string)v! } }) { Rule = EcsName },
         new("ecs.task-family", FieldKind.Text, s => s.Ecs.TaskFamily, (s, v) => s with { Ecs = s.Ecs with { TaskFamily = (string)v! } }) { Rule = EcsName },

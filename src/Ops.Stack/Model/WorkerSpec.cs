@@ -7,6 +7,9 @@ public sealed record WorkerSpec
     /// <summary>The longest a single message may take to process; queue visibility timeouts must be longer.</summary>
     public int LongestMessageSeconds { get; init; } = 600;
 
-    /// <summary>Default drain strategy for rollouts (worker.drain: kill-ack or task-protection).</summary>
-    public DrainStrategy Drain { get; init; } = DrainStrategy.KillAck;
+    /// <summary>Default drain strategy for rollouts as written (worker.drain: kill-ack or task-protection; checked on load).</summary>
+    public string Drain { get; init; } = DrainStrategies.KillAck;
+
+    /// <summary><see cref="Drain"/> as the strategy it names.</summary>
+    public DrainStrategy Strategy => DrainStrategies.TryParse(Drain, out var strategy) ? strategy : DrainStrategy.KillAck;
 }
