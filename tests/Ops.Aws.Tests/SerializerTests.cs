@@ -1,3 +1,4 @@
+using Ops.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ops.Aws.Runtime;

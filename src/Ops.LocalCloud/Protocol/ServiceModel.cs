@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Ops.Contracts;
 
 namespace Ops.LocalCloud.Protocol;
 
@@ -9,7 +10,7 @@ internal sealed class ServiceModel
     static readonly ConcurrentDictionary<string, ServiceModel> Cache = new();
 
     public string Name { get; }
-    public string Protocol { get; }
+    public AwsProtocol Protocol { get; }
     public string ApiVersion { get; }
     public string SigningName { get; }
     public string? TargetPrefix { get; }
@@ -24,7 +25,7 @@ internal sealed class ServiceModel
     {
         Name = name;
         var meta = model["metadata"]!.AsObject();
-        Protocol = (string)meta["protocol"]!;
+        Protocol = AwsProtocols.FromModel((string)meta["protocol"]!);
         ApiVersion = (string)meta["apiVersion"]!;
         SigningName = (string?)meta["signingName"] ?? (string)meta["endpointPrefix"]!;
         TargetPrefix = (string?)meta["targetPrefix"];

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using Ops.Contracts;
 
 namespace Ops.LocalCloud.Protocol;
 
@@ -19,7 +20,7 @@ internal static class WireCodec
     public static JsonObject DecodeQuery(ServiceModel model, string? shape, IReadOnlyDictionary<string, string> form)
     {
         if (shape == null) return new JsonObject();
-        var ec2 = model.Protocol == "ec2";
+        var ec2 = model.Protocol == AwsProtocol.Ec2;
         return ReadStructure(model, shape, "", form, ec2) ?? new JsonObject();
     }
 
@@ -287,7 +288,7 @@ internal static class WireCodec
     {
         XNamespace ns = model.XmlNamespace;
         var root = new XElement(ns + $"{op.Name}Response");
-        if (model.Protocol == "ec2")
+        if (model.Protocol == AwsProtocol.Ec2)
         {
             root.Add(new XElement(ns + "requestId", requestId));
             if (op.Output != null && output is JsonObject o) WriteMembers(model, op.Output, o, root, ns);
@@ -398,25 +399,23 @@ internal static class WireCodec
 
     // ---------------- errors ----------------
 
-    public static (string ContentType, string Body, Dictionary<string, string> Headers) EncodeError(string protocol, ServiceModel? model, AwsError error, string requestId)
+    /// <summary>An error in <paramref name="protocol"/>'s shape (the service's <paramref name="model"/> when known).</summary>
+    public static (string ContentType, string Body, Dictionary<string, string> Headers) EncodeError(AwsProtocol protocol, ServiceModel? model, AwsError error, string requestId)
     {
         var headers = new Dictionary<string, string>();
         var type = error.Sender ? "Sender" : "Receiver";
         switch (protocol)
         {
-            case "json":
+            case AwsProtocol.Json:
                 headers["X-Amzn-ErrorType"] = error.Code;
                 if (model?.QueryCompatible == true && error.QueryCode != null) headers["x-amzn-query-error"] = $"{error.QueryCode};{type}";
                 var prefix = model?.QueryCompatible == true ? $"com.amazonaws.{model.Name}#" : "";
                 var body = new JsonObject { ["__type"] = prefix + error.Code, ["message"] = error.Message };
                 return ($"application/x-amz-json-{model?.JsonVersion ?? "1.1"}", body.ToJsonString(), headers);
-            case "ec2":
+            case AwsProtocol.Ec2:
                 return ("text/xml", new XElement("Response",
                     new XElement("Errors", new XElement("Error", new XElement("Code", error.Code), new XElement("Message", error.Message))),
                     new XElement("RequestID", requestId)).ToString(SaveOptions.DisableFormatting), headers);
-            case "s3":
-                return ("application/xml", new XElement("Error", new XElement("Code", error.Code), new XElement("Message", error.Message),
-                    new XElement("RequestId", requestId)).ToString(SaveOptions.DisableFormatting), headers);
             default: // query, rest-xml
                 XNamespace ns = model?.XmlNamespace ?? "";
                 return ("text/xml", new XElement(ns + "ErrorResponse",
@@ -424,4 +423,9 @@ internal static class WireCodec
                     new XElement(ns + "RequestId", requestId)).ToString(SaveOptions.DisableFormatting), headers);
         }
     }
+
+    /// <summary>An error in S3's own shape (rest-xml, but a bare Error element).</summary>
+    public static (string ContentType, string Body, Dictionary<string, string> Headers) EncodeS3Error(AwsError error, string requestId) =>
+        ("application/xml", new XElement("Error", new XElement("Code", error.Code), new XElement("Message", error.Message),
+            new XElement("RequestId", requestId)).ToString(SaveOptions.DisableFormatting), new Dictionary<string, string>());
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Ops.LocalCloud.Protocol;
 using Ops.LocalCloud.State;
+using Ops.Contracts;
 
 namespace Ops.LocalCloud.Services;
 
@@ -26,13 +27,13 @@ internal abstract class ServiceHandler
     public Task<JsonNode?> HandleAsync(string operation, JsonObject input, RequestContext context, CancellationToken cancellationToken)
     {
         if (!_operations.TryGetValue(operation, out var handler))
-            throw new AwsError(Model.Protocol == "json" ? "UnknownOperationException" : "InvalidAction",
+            throw new AwsError(Model.Protocol == AwsProtocol.Json ? "UnknownOperationException" : "InvalidAction",
                 $"The local cloud does not implement {Name} {operation}.", 400);
         return handler(input, context, cancellationToken);
     }
 
     /// <summary>The error AWS sends for too many requests, in this service's dialect.</summary>
-    public virtual AwsError Throttling() => Model.Protocol == "json"
+    public virtual AwsError Throttling() => Model.Protocol == AwsProtocol.Json
         ? new AwsError("ThrottlingException", "Rate exceeded", 400)
         : new AwsError("Throttling", "Rate exceeded", 400);
 

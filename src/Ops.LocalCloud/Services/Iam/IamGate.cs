@@ -1,4 +1,5 @@
 using Ops.LocalCloud.Iam;
+using Ops.Contracts;
 
 namespace Ops.LocalCloud.Services.Iam;
 
@@ -57,7 +58,7 @@ internal sealed class IamGate
     bool Evaluates(RoleSession? session) => session != null && _options.EnforceIam;
 
     /// <summary>A decoded call of <paramref name="service"/>: refused unless the session's role allows it on every resource it names (see <see cref="ActionResources"/>).</summary>
-    public void Authorize(RoleSession? session, string service, string operation, System.Text.Json.Nodes.JsonObject input, string protocol, string region)
+    public void Authorize(RoleSession? session, string service, string operation, System.Text.Json.Nodes.JsonObject input, AwsProtocol protocol, string region)
     {
         if (!Evaluates(session)) return;
         Authorize(session!, ActionResources.ActionOf(service, operation), ActionResources.Of(service, operation, input, region, _options.Account), protocol, service, region);
@@ -68,11 +69,11 @@ internal sealed class IamGate
     {
         if (!Evaluates(session)) return;
         var (action, resource) = ActionResources.OfS3(method, rawPath, queryKeys);
-        Authorize(session!, action, [resource], "s3", "s3", region);
+        Authorize(session!, action, [resource], AwsProtocol.RestXml, "s3", region);
     }
 
     /// <summary>Refuses the request unless the session's role allows <paramref name="action"/> on every resource.</summary>
-    void Authorize(RoleSession session, string action, IReadOnlyList<string> resources, string protocol, string service, string region)
+    void Authorize(RoleSession session, string action, IReadOnlyList<string> resources, AwsProtocol protocol, string service, string region)
     {
         if (action == "sts:GetCallerIdentity") return;
         var policies = _iam.PoliciesOf(session.RoleArn) ?? [];
@@ -96,12 +97,12 @@ internal sealed class IamGate
     }
 
     /// <summary>AccessDenied as each service spells it.</summary>
-    static AwsError Refusal(string protocol, string service, string message) => service switch
+    static AwsError Refusal(AwsProtocol protocol, string service, string message) => service switch
     {
         "sns" => new AwsError("AuthorizationError", message, 403),
         "ec2" => new AwsError("UnauthorizedOperation", $"You are not authorized to perform this operation. {message}", 403),
         "sqs" => new AwsError("AccessDenied", message, 403) { QueryCode = "AccessDenied" },
-        _ when protocol == "json" => new AwsError("AccessDeniedException", message, 400),
+        _ when protocol == AwsProtocol.Json => new AwsError("AccessDeniedException", message, 400),
         _ => new AwsError("AccessDenied", message, 403),
     };
 }
