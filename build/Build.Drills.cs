@@ -9,9 +9,9 @@ sealed partial class Build
 {
     Target Teardown => _ => _
         .Description("Drain the workers, then remove the stage's compute (Elastic Beanstalk environment, ECS service, task definitions, instances); keeps every data store, queue, table, bucket, topic and secret")
-        .Requires(() => StackIsValid)
-        .Requires(() => RolloutInputsAreValid)
-        .Requires(() => ProtectedStageIsConfirmed("teardown"))
+        .Validates(CheckStack)
+        .Validates(CheckRolloutInputs)
+        .Validates(() => ConfirmProtectedStage("teardown"))
         .Executes(ct => FleetAsync(f => RollAsync(f, "teardown", s => new StageTeardown(s).TeardownAsync(ct), ct), ct));
 
     [Parameter("destroy: delete the stage's data too (databases, caches, tables, buckets, queues, topics, secrets); required with --confirm.", CommandLineOnly = true)]
@@ -25,35 +25,34 @@ sealed partial class Build
 
     Target Destroy => _ => _
         .Description("Teardown, then delete every resource of the stage, final snapshots of RDS and Redshift first; needs --destroy-data and --confirm <stage> (and --allow-prod for prod); --dry-run lists it all")
-        .Requires(() => StackIsValid)
-        .Requires(() => RolloutInputsAreValid)
-        .Requires(() => DestroyIsConfirmed)
+        .Validates(CheckStack)
+        .Validates(CheckRolloutInputs)
+        .Validates(ConfirmDestroy)
         .Executes(ct => FleetAsync(async f => await new StageDestroyer(await RolloutAsync(f, ct)).DestroyAsync(ct), ct));
 
-    /// <summary>Checked before anything runs: destroy deletes data only when told so, twice, and prod only when allowed (a dry run changes nothing and needs neither).</summary>
-    bool DestroyIsConfirmed
+    /// <summary>
+    /// Checked before anything runs: destroy deletes data only when told so, twice, and prod only when allowed (a dry run
+    /// changes nothing and needs neither); otherwise throws a usage error naming what to pass.
+    /// </summary>
+    void ConfirmDestroy()
     {
-        get
-        {
-            var stage = StageStack.Stage;
-            if (DryRun) return true;
-            if (StageStack.Protected && !AllowProd)
-                throw new UsageException($"destroy refuses stage {stage}: it is protected ({ProtectedBecause}) and destroy deletes its databases and data; pass --allow-prod as well if that is really what you want (try --dry-run first).");
-            if (!DestroyData)
-                throw new UsageException($"destroy deletes every data store of stage {stage}; pass --destroy-data --confirm {stage} to go on (teardown removes only the compute; --dry-run lists what destroy would delete).");
-            if (Confirm != stage)
-                throw new UsageException(Confirm == null
-                    ? $"destroy needs --confirm {stage}: the stage's name again, so a wrong --stage cannot delete another stage's data."
-                    : $"--confirm '{Confirm}' does not match --stage {stage}; pass --confirm {stage} to destroy stage {stage}.");
-            return true;
-        }
+        var stage = StageStack.Stage;
+        if (DryRun) return;
+        if (StageStack.Protected && !AllowProd)
+            throw new UsageException($"destroy refuses stage {stage}: it is protected ({ProtectedBecause}) and destroy deletes its databases and data; pass --allow-prod as well if that is really what you want (try --dry-run first).");
+        if (!DestroyData)
+            throw new UsageException($"destroy deletes every data store of stage {stage}; pass --destroy-data --confirm {stage} to go on (teardown removes only the compute; --dry-run lists what destroy would delete).");
+        if (Confirm != stage)
+            throw new UsageException(Confirm == null
+                ? $"destroy needs --confirm {stage}: the stage's name again, so a wrong --stage cannot delete another stage's data."
+                : $"--confirm '{Confirm}' does not match --stage {stage}; pass --confirm {stage} to destroy stage {stage}.");
     }
 
     /// <summary>Teardown and drill stop a protected stage's service: the stage's name typed again says it is meant (a dry run needs none).</summary>
-    bool ProtectedStageIsConfirmed(string target)
+    void ConfirmProtectedStage(string target)
     {
         var stage = StageStack.Stage;
-        if (DryRun || !StageStack.Protected || Confirm == stage) return true;
+        if (DryRun || !StageStack.Protected || Confirm == stage) return;
         throw new UsageException(Confirm == null
             ? $"{target} of stage {stage} needs --confirm {stage}: the stage is protected ({ProtectedBecause}) and {target} stops what serves it."
             : $"--confirm '{Confirm}' does not match --stage {stage}; pass --confirm {stage} to {target} stage {stage}.");
@@ -64,9 +63,9 @@ sealed partial class Build
 
     Target Drill => _ => _
         .Description("up, deploy (and deploy-worker), then the drill: a marker in every store, teardown, recreate, every marker checked and the queued message consumed; the RTO and a report under .nuke/temp/drills/")
-        .Requires(() => StackIsValid)
-        .Requires(() => RolloutInputsAreValid)
-        .Requires(() => ProtectedStageIsConfirmed("drill"))
+        .Validates(CheckStack)
+        .Validates(CheckRolloutInputs)
+        .Validates(() => ConfirmProtectedStage("drill"))
         .DependsOn(Up, Deploy)
         .After(DeployWorker)
         .Executes(ct => FleetAsync(async f =>
@@ -77,7 +76,7 @@ sealed partial class Build
 
     Target Recreate => _ => _
         .Description("Bring the stage's compute back after a teardown: the workers on the image and the web environment on the version recorded at deploy time")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .After(Teardown)
         .Executes(ct => FleetAsync(f => new StageRecreate(f).RecreateAsync(ct), ct));
 }

@@ -14,12 +14,12 @@ sealed partial class Build
 
     Target CreateIam => _ => _
         .Description("Create or correct the stage's roles: worker task and execution roles, ECS instance and web instance profiles, EB service role, Firehose delivery role, GitHub deploy role (exact ARNs, tagged)")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .Executes(ct => FleetAsync(f => new IamProvisioner(f).EnsureAsync(ct), ct));
 
     Target Iam => _ => _
         .Description("Print every role, trust and policy document create-iam would put for the stage (--output json), or with --operator-policy the policy needed to run Ops for it; read calls only")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .Executes(ct => FleetAsync(async f =>
         {
             await new IamReport(f).PrintAsync(Json, OperatorPolicy, ct);

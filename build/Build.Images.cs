@@ -10,7 +10,7 @@ sealed partial class Build
 {
     Target BuildDocker => _ => _
         .Description("Build the worker image from the working tree and push it to the stage's ECR repository, tagged with the commit")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .Executes(async ct =>
         {
             try
@@ -22,18 +22,6 @@ sealed partial class Build
             {
                 Log.Info($"skipped: {e.Message}");
                 Log.Info($"the local cloud runs the fleet from the stack's local.command ({string.Join(' ', StageStack.Local.Command)}) instead of an image");
-            }
-            catch (DockerEngineUnavailableException e)
-            {
-                throw new BuildFailedException(e.Message, e);
-            }
-            catch (ImagePublishException e)
-            {
-                throw new BuildFailedException(e.Message, e);
-            }
-            catch (StackException e)
-            {
-                throw new UsageException(e.Message);
             }
         });
 }

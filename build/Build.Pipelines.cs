@@ -11,7 +11,7 @@ sealed partial class Build
         .Executes(() =>
         {
             var stack = LoadedStack;
-            var stages = Usage(() => stack.Stages.Select(stack.For).ToList());
+            var stages = stack.Stages.Select(stack.For).ToList();
             var files = PipelineGenerator.Generate(stages);
             foreach (var stage in PipelineGenerator.WithoutDeployRole(stages))
                 Log.Warning($"stage {stage.Stage}: the workflows assume role {stage.Iam.DeployRole}, which create-iam makes only when the stack sets pipeline.repository: owner/name (the repository whose workflows may deploy it)");

@@ -27,16 +27,16 @@ sealed partial class Build
 
     Target ShutdownEcsWorkers => _ => _
         .Description("Drain the stage's workers: one kill message per task, then wait for every acknowledgement (--drain, --drain-timeout, --force)")
-        .Requires(() => StackIsValid)
-        .Requires(() => RolloutInputsAreValid)
+        .Validates(CheckStack)
+        .Validates(CheckRolloutInputs)
         // The roles a new revision names are settled before any worker is told to stop.
         .After(CreateIam, BuildDocker, CreateEcs)
         .Executes(ct => FleetAsync(f => RollAsync(f, "shutdown-ecs-workers", async s => { await new WorkerDrainer(s).DrainAsync(ct); return []; }, ct), ct));
 
     Target UpdateEcs => _ => _
         .Description("Register a new worker revision and roll the service onto it; roll back and exit 1 if its tasks fail (--update-timeout)")
-        .Requires(() => StackIsValid)
-        .Requires(() => RolloutInputsAreValid)
+        .Validates(CheckStack)
+        .Validates(CheckRolloutInputs)
         .DependsOn(CreateIam)
         .After(BuildDocker, CreateEcs, ShutdownEcsWorkers)
         .Executes(ct => FleetAsync(f => RollAsync(f, "update-ecs", async s => { await new WorkerUpdater(s).UpdateAsync(ct); return []; }, ct), ct));
@@ -56,14 +56,10 @@ sealed partial class Build
     };
 
     /// <summary>Checked before anything runs: a zero timeout is a usage error (exit 2).</summary>
-    bool RolloutInputsAreValid
+    void CheckRolloutInputs()
     {
-        get
-        {
-            if (DrainTimeout is { } d && d <= TimeSpan.Zero) throw new UsageException($"--drain-timeout must be longer than zero, like 15m.");
-            if (UpdateTimeout is { } u && u <= TimeSpan.Zero) throw new UsageException($"--update-timeout must be longer than zero, like 10m.");
-            return true;
-        }
+        if (DrainTimeout is { } d && d <= TimeSpan.Zero) throw new UsageException($"--drain-timeout must be longer than zero, like 15m.");
+        if (UpdateTimeout is { } u && u <= TimeSpan.Zero) throw new UsageException($"--update-timeout must be longer than zero, like 10m.");
     }
 
     /// <summary>This run's rollout session (table, lease, record), opened once and shared by shutdown-ecs-workers and update-ecs.</summary>

@@ -22,7 +22,7 @@ sealed partial class Build
 
     Target SecretsSet => _ => _
         .Description("Store a secret of the stage as a SecureString: --secret NAME, the value from stdin, --from-file or --from-env (never the command line)")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .Executes(ct => FleetAsync(async f =>
         {
             if (Value != null)
@@ -35,7 +35,7 @@ sealed partial class Build
 
     Target SecretsList => _ => _
         .Description("List the stage's secrets: name, role (required/generated), type, last modified, version — never values (--output json)")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .Executes(ct => FleetAsync(async f =>
         {
             await new SecretCommands(f).ListAsync(Json, ct);
@@ -44,7 +44,7 @@ sealed partial class Build
 
     Target SecretsCheck => _ => _
         .Description("Check that every secret the stage requires (secrets.required) exists; exit 1 naming the missing ones")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .Executes(ct => FleetAsync(async f =>
         {
             await new SecretCommands(f).CheckAsync(ct);

@@ -23,35 +23,24 @@ sealed partial class Build
     LoadedStack? _loadedStack;
 
     /// <summary>Every stage's stack, loaded and validated once; a broken file or unknown stage is a usage error (exit 2).</summary>
-    LoadedStack LoadedStack => _loadedStack ??= Usage(() => StackLoader.Load(RootDirectory, StackFile));
+    LoadedStack LoadedStack => _loadedStack ??= StackLoader.Load(RootDirectory, StackFile);
 
     /// <summary>The resolved stack of --stage.</summary>
-    StageStack StageStack => Usage(() => LoadedStack.For(Stage));
+    StageStack StageStack => LoadedStack.For(Stage);
 
     /// <summary>
-    /// Declare <c>.Requires(() =&gt; StackIsValid)</c> on a target that reads the stack: the file and --stage are then
-    /// checked before anything runs, so a mistake stops the build before its first AWS call.
+    /// Declare <c>.Validates(CheckStack)</c> on a target that reads the stack: the file and --stage are then loaded and
+    /// checked before anything runs, so a mistake (a usage error, exit 2, naming the place and the fix) stops the build
+    /// before its first AWS call.
     /// </summary>
-    bool StackIsValid => StageStack != null;
+    void CheckStack() => _ = StageStack;
 
     Target Stack => _ => _
         .Description("Print the resolved stack of --stage (--output json for JSON)")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .Executes(() =>
         {
             if (Json) Log.Data(StackJson.Write(StageStack));
             else foreach (var line in StackText.Lines(StageStack, LoadedStack.Source)) Log.Info(line);
         });
-
-    static T Usage<T>(Func<T> load)
-    {
-        try
-        {
-            return load();
-        }
-        catch (StackException e)
-        {
-            throw new UsageException(e.Message);
-        }
-    }
 }

@@ -8,7 +8,7 @@ sealed partial class Build
 {
     Target Status => _ => _
         .Description("Show every resource of the stage: exists, state, health, drift from the stack (--output json for the documented schema); read calls only")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .Executes(ct => FleetAsync(async f =>
         {
             await new StackStatus(f).PrintAsync(Json, ct);

@@ -7,7 +7,7 @@ sealed partial class Build
 {
     Target Up => _ => _
         .Description("Create or correct everything of the stage that exists as a target: roles, groups, topics, tables, buckets, RDS, Redshift ×2, Redis, Firehose, queues, repository, ECS, the web environment; parallel where independent")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .DependsOn(CreateIam, CreateSecurityGroups, CreateTopics, CreateDynamodbTables, CreateBuckets, CreateRdsInstance, CreateRedshiftCluster,
             CreateStreamtimeseriesRedshift, CreateRedisCluster, CreateFirehoseStream, CreateQueues, CreateWorkerLogTable, CreateEcrRepository, CreateEcs, Create)
         .Executes(() => Log.Info(_changesMade == 0

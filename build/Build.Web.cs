@@ -8,18 +8,18 @@ sealed partial class Build
 {
     Target BuildStatics => _ => _
         .Description("Run the stack's statics.build command (collectstatic) and check it filled statics.directory")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .Executes(ct => FleetAsync(f => new StaticsBuilder(f).BuildAsync(ct), ct));
 
     Target DeployStatics => _ => _
         .Description("Sync statics.directory to the statics bucket by content hash (only changed files upload, removed ones are deleted); invalidate only the changed paths on CloudFront")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .DependsOn(BuildStatics)
         .Executes(ct => FleetAsync(f => new StaticsSync(f).SyncAsync(ct), ct));
 
     Target Create => _ => _
         .Description("Create or correct the Elastic Beanstalk application and the stage's environment (first version from web.source, env vars, health check); generates Django's keys, then secrets-check")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .Requires(() => WebSourceIsValid)
         .DependsOn(CreateIam)
         // After every target that makes a secret secrets-check requires (the stores' passwords), and what the settings read.
@@ -28,7 +28,7 @@ sealed partial class Build
 
     Target Deploy => _ => _
         .Description("deploy-statics, then the web source as a new version: wait for Ready, Green and no ERROR event, roll back on failure; then deploy-worker")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .Requires(() => WebSourceIsValid)
         .DependsOn(DeployStatics)
         .After(Create)

@@ -1,8 +1,11 @@
 using System.Text.RegularExpressions;
 using Ops.Aws;
 using Ops.Aws.Sts;
+using Ops.Docker;
 using Ops.LocalCloud;
 using Ops.Stack;
+using Ops.Stack.Core;
+using Ops.Stack.Images;
 using Ops.Stack.Model;
 using Ops.Targets;
 
@@ -90,12 +93,18 @@ sealed partial class Build : BuildBase
         }
     }
 
-    /// <summary>A call with no usable answer is one line: exit 2 when the user's settings are at fault, else 1.</summary>
+    /// <summary>
+    /// The one place the domain's exceptions become exit codes: bad input in the stack or the parameters is a usage error
+    /// (exit 2); a cloud, image or endpoint that cannot do what was asked is a failure (exit 1); each is one line.
+    /// </summary>
     protected override Exception Explain(Exception exception) => exception switch
     {
         AwsConnectionException { IsConfiguration: true } e => new UsageException(e.Message),
         AwsConnectionException e => new BuildFailedException(e.Message, e),
         StackException e => new UsageException(e.Message),
+        CloudStateException e => new BuildFailedException(e.Message, e),
+        ImagePublishException e => new BuildFailedException(e.Message, e),
+        DockerEngineUnavailableException e => new BuildFailedException(e.Message, e),
         _ => exception,
     };
 
@@ -132,7 +141,7 @@ sealed partial class Build : BuildBase
 
     Target Whoami => _ => _
         .Description("Print the account and identity the selected cloud's credentials resolve to")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .Executes(async ct =>
         {
             var connection = await ConnectAsync(ct);
@@ -144,7 +153,7 @@ sealed partial class Build : BuildBase
 
     Target Info => _ => _
         .Description("Print the resolved stage, stack file, cloud, region, endpoint and profile")
-        .Requires(() => StackIsValid)
+        .Validates(CheckStack)
         .Executes(() =>
         {
             Log.Info($"stage        {StageStack.Stage}");

@@ -48,13 +48,24 @@ public abstract class BuildBase
     internal bool RunStandardOutputIsData() => StandardOutputIsData;
 
     /// <summary>
-    /// Turns an exception thrown by a target into what the user is shown. Return a <see cref="UsageException"/>
+    /// Turns an exception thrown by a target, or by a check before any target runs, into what the user is shown: the one
+    /// place a build maps its domain's exceptions to exit codes. Return a <see cref="UsageException"/>
     /// (exit code 2) or a <see cref="BuildFailedException"/> (exit code 1) to show just its one-line message;
     /// any other exception is shown as its type and message (and its stack trace with <c>--verbosity verbose</c>).
     /// </summary>
     protected virtual Exception Explain(Exception exception) => exception;
 
-    internal Exception RunExplain(Exception exception) => Explain(exception);
+    internal Exception RunExplain(Exception exception)
+    {
+        try
+        {
+            return Explain(exception);
+        }
+        catch (Exception)
+        {
+            return exception;
+        }
+    }
 
     /// <summary>Runs once after the targets finished (also after failure or cancellation): release what targets opened.</summary>
     protected virtual ValueTask OnBuildFinishedAsync() => ValueTask.CompletedTask;

@@ -27,21 +27,25 @@ public static class BuildRunner
         {
             return await RunCoreAsync(build, args, host, defaultTarget, console);
         }
-        catch (UsageException e)
-        {
-            console.UsageError(e.Message);
-            return new BuildReport(ExitCodes.UsageError, []);
-        }
-        catch (BuildDefinitionException e)
-        {
-            console.UsageError($"build definition: {e.Message}");
-            return new BuildReport(ExitCodes.TargetFailed, []);
-        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Outside any target (Validate, a static condition): report it like a failed target would be.
-            console.UsageError(console.Verbosity == Verbosity.Verbose ? e.ToString() : BuildExecutor.Describe(e));
-            return new BuildReport(ExitCodes.TargetFailed, []);
+            // Outside any target (Validate, a requirement or validation, a static condition): explained by the build as a
+            // target's failure would be, then reported like one.
+            switch (e is UsageException or BuildDefinitionException ? e : build.RunExplain(e))
+            {
+                case UsageException usage:
+                    console.UsageError(usage.Message);
+                    return new BuildReport(ExitCodes.UsageError, []);
+                case BuildDefinitionException definition:
+                    console.UsageError($"build definition: {definition.Message}");
+                    return new BuildReport(ExitCodes.TargetFailed, []);
+                case BuildFailedException failed:
+                    console.UsageError(console.Verbosity == Verbosity.Verbose ? e.ToString() : failed.Message);
+                    return new BuildReport(ExitCodes.TargetFailed, []);
+                default:
+                    console.UsageError(console.Verbosity == Verbosity.Verbose ? e.ToString() : BuildExecutor.Describe(e));
+                    return new BuildReport(ExitCodes.TargetFailed, []);
+            }
         }
         finally
         {

@@ -38,6 +38,12 @@ public interface ITargetDefinition
     /// <summary>The condition must hold before anything runs; otherwise the build stops with a usage error.</summary>
     ITargetDefinition Requires(Expression<Func<bool>> condition);
 
+    /// <summary>
+    /// Runs <paramref name="check"/> before anything runs (with the requirements, in the order declared). The check
+    /// throws <see cref="UsageException"/> with its own message (the problem and the fix) to stop the build with exit 2.
+    /// </summary>
+    ITargetDefinition Validates(Action check, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(check))] string? text = null);
+
     /// <summary>A failure of this target does not stop independent targets from starting.</summary>
     ITargetDefinition ProceedAfterFailure();
 

@@ -227,6 +227,37 @@ public class ExecutionTests
         Assert.Equal(["first", "connect", "spread"], ok.Ran);
     }
 
+    sealed class ValidatesBuild : RecordingBuild
+    {
+        [Parameter] public int Size = 1;
+        public List<string> Checked { get; } = [];
+        public Target First => _ => _.Executes(Record("first"));
+        public Target Grow => _ => _.DependsOn(First).Validates(CheckSize).Executes(Record("grow"));
+
+        void CheckSize()
+        {
+            Checked.Add("size");
+            if (Size < 1) throw new UsageException($"--size {Size} is too small; use 1 or more.");
+        }
+    }
+
+    [Fact]
+    public async Task A_validation_that_throws_stops_the_build_before_any_target_runs_with_its_own_message()
+    {
+        var build = new ValidatesBuild();
+        var run = await Run.Build(build, "grow --size 0");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--size 0 is too small; use 1 or more.", run.Err);
+        Assert.Empty(build.Ran);   // not even the dependency ran
+        Assert.Equal(["size"], build.Checked);
+
+        var ok = new ValidatesBuild();
+        run = await Run.Build(ok, "grow --size 2 --parallel 1");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(["first", "grow"], ok.Ran);
+        Assert.Equal(["size"], ok.Checked);
+    }
+
     sealed class UsageInTargetBuild : BuildBase
     {
         public Target Check => _ => _.Executes(() => throw new UsageException("--size 0 is too small; use 1 or more."));

@@ -152,12 +152,7 @@ internal sealed class BuildExecutor(BuildConsole console, int parallel, Verbosit
         }
     }
 
-    Exception Explain(Exception e)
-    {
-        if (explain == null) return e;
-        try { return explain(e); }
-        catch (Exception) { return e; }
-    }
+    Exception Explain(Exception e) => explain == null ? e : explain(e);
 
     /// <summary>One line for an exception nobody explained: its type, and its message when it has one.</summary>
     internal static string Describe(Exception e)

@@ -62,6 +62,16 @@ internal sealed class TargetDefinition(string name, int order) : ITargetDefiniti
         return this;
     }
 
+    public ITargetDefinition Validates(Action check, string? text = null)
+    {
+        Requirements.Add(new Requirement(text ?? "a check", null, () =>
+        {
+            check();
+            return true;
+        }));
+        return this;
+    }
+
     public ITargetDefinition ProceedAfterFailure() { Proceed = true; return this; }
     public ITargetDefinition AssuredAfterFailure() { Assured = true; return this; }
     public ITargetDefinition Unlisted() { IsUnlisted = true; return this; }
