@@ -1,6 +1,6 @@
 using Ops.Stack.Drills;
-using Ops.Targets;
 using Ops.Stack.Lifecycle;
+using Ops.Targets;
 
 namespace Ops.Build;
 

@@ -1,8 +1,7 @@
 using Ops.Aws;
-using Ops.Stack;
+using Ops.Stack.Core;
 using Ops.Stack.Fleet;
 using Ops.Targets;
-using Ops.Stack.Core;
 
 namespace Ops.Build;
 
@@ -54,8 +53,12 @@ sealed partial class Build
     {
         var context = new StageContext
         {
-            Connection = await ConnectAsync(cancellationToken), Stack = StageStack, Log = StackLog, DryRun = DryRun,
-            Cloud = Cloud, RepositoryRoot = RootDirectory,
+            Connection = await ConnectAsync(cancellationToken),
+            Stack = StageStack,
+            Log = StackLog,
+            DryRun = DryRun,
+            Cloud = Cloud,
+            RepositoryRoot = RootDirectory,
             // The local cloud's lifecycles take seconds, not minutes: poll it often so a wait ends soon after the resource is ready.
             PollInterval = Cloud != CloudKind.Aws ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5),
         };

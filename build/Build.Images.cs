@@ -1,5 +1,4 @@
 using Ops.Docker;
-using Ops.Stack;
 using Ops.Stack.Images;
 using Ops.Targets;
 

@@ -1,9 +1,8 @@
-using Ops.Stack.Fleet;
+using Ops.Contracts;
+using Ops.Stack.Core;
 using Ops.Stack.Output;
 using Ops.Stack.Rollout;
 using Ops.Targets;
-using Ops.Contracts;
-using Ops.Stack.Core;
 
 namespace Ops.Build;
 

@@ -60,7 +60,13 @@ sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int? 
         {
             _server = await LocalCloudServer.StartAsync(new LocalCloudOptions
             {
-                Port = port, StateDirectory = stateDirectory, Delays = delays, RunRegistry = true, RegistryPort = registryPort, AllowedHosts = allowedHosts, EnforceIam = enforceIam,
+                Port = port,
+                StateDirectory = stateDirectory,
+                Delays = delays,
+                RunRegistry = true,
+                RegistryPort = registryPort,
+                AllowedHosts = allowedHosts,
+                EnforceIam = enforceIam,
             }, cancellationToken);
         }
         catch (RegistryUnavailableException e) when (e.PortTaken)

@@ -26,6 +26,9 @@ static class BenchEnvironment
     /// <summary>A connection to a local cloud with its fixed test keys; retries left to the SDK's default.</summary>
     public static AwsConnection Connection(Uri url) => new()
     {
-        Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = url, IsOpsLocalCloud = true,
+        Credentials = new BasicAWSCredentials("test", "test"),
+        Region = "us-east-1",
+        EndpointUrl = url,
+        IsOpsLocalCloud = true,
     };
 }

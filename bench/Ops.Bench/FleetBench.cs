@@ -5,9 +5,9 @@ using Ops.Aws.Ecs;
 using Ops.Aws.Sqs;
 using Ops.LocalCloud;
 using Ops.LocalCloud.Diagnostics;
+using Ops.Stack.Core;
 using Ops.Stack.Fleet;
 using Ops.Stack.Model;
-using Ops.Stack.Core;
 
 /// <summary>
 /// The worker fleet on LocalCloud: messages per second processed by real Ops.Worker processes (the stack's local command,
@@ -78,8 +78,13 @@ static class FleetBench
 
     static StageContext Context(LocalCloudServer server, StageStack stack, string root, bool verbose) => new()
     {
-        Connection = BenchEnvironment.Connection(server.Url), Stack = stack, Log = new BenchStackLog(verbose),
-        RepositoryRoot = root, PollInterval = TimeSpan.FromMilliseconds(100), WaitTimeout = TimeSpan.FromMinutes(2), WaitForService = false,
+        Connection = BenchEnvironment.Connection(server.Url),
+        Stack = stack,
+        Log = new BenchStackLog(verbose),
+        RepositoryRoot = root,
+        PollInterval = TimeSpan.FromMilliseconds(100),
+        WaitTimeout = TimeSpan.FromMinutes(2),
+        WaitForService = false,
     };
 
     /// <summary>A fresh local cloud with a state directory (so ECS tasks are real processes), instant lifecycles.</summary>
@@ -193,7 +198,8 @@ static class FleetBench
         {
             var sent = await Task.WhenAll(group.Select(batch => sqs.SendMessageBatchAsync(new SendMessageBatchRequest
             {
-                QueueUrl = queueUrl, Entries = batch.Select(i => new SendMessageBatchRequestEntry { Id = $"m{i}", MessageBody = ZeroWork }).ToList(),
+                QueueUrl = queueUrl,
+                Entries = batch.Select(i => new SendMessageBatchRequestEntry { Id = $"m{i}", MessageBody = ZeroWork }).ToList(),
             }, cancellationToken)));
             foreach (var result in sent)
             {
@@ -209,7 +215,8 @@ static class FleetBench
     {
         var attributes = (await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest
         {
-            QueueUrl = queueUrl, AttributeNames = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            QueueUrl = queueUrl,
+            AttributeNames = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
         }, cancellationToken)).Attributes!;
         return int.Parse(attributes["ApproximateNumberOfMessages"]) + int.Parse(attributes["ApproximateNumberOfMessagesNotVisible"]);
     }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Ops.LocalCloud;
+using Ops.Stack.Core;
 using Ops.Stack.Fleet;
 using Ops.Stack.Images;
 using Ops.Stack.Model;
-using Ops.Stack.Core;
 
 /// <summary>
 /// build-docker's wall time through the same <see cref="ImagePublisher"/> the target runs: cold (a fresh podman store, an empty
@@ -34,7 +34,10 @@ static class ImageBench
                 var state = Path.Combine(work, $"state-{run}");
                 await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
                 {
-                    Delays = LifecycleDelays.Instant, StateDirectory = state, RunRegistry = true, RegistryPort = 0,
+                    Delays = LifecycleDelays.Instant,
+                    StateDirectory = state,
+                    RunRegistry = true,
+                    RegistryPort = 0,
                 });
                 if (!server.RegistryStatus.StartsWith("registry: docker-registry", StringComparison.Ordinal))
                     throw new BenchException($"the local cloud has no real registry behind ECR ({server.RegistryStatus}); install docker-registry (apt-get install docker-registry)");
@@ -43,7 +46,10 @@ static class ImageBench
                 var connection = BenchEnvironment.Connection(server.Url);
                 await new RepositoryProvisioner(new StageContext
                 {
-                    Connection = connection, Stack = stack, Log = new BenchStackLog(verbose), RepositoryRoot = root,
+                    Connection = connection,
+                    Stack = stack,
+                    Log = new BenchStackLog(verbose),
+                    RepositoryRoot = root,
                 }).EnsureAsync(cancellationToken);
                 var environment = new Dictionary<string, string> { ["DOCKER_HOST"] = podman.DockerHost };
 

@@ -30,7 +30,9 @@ sealed class PodmanService : IAsyncDisposable
                 "--storage-driver=vfs", "--root", Path.Combine(directory, "root"), "--runroot", Path.Combine(directory, "run"),
                 "system", "service", "--time=0", "unix://" + socket,
             },
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         };
         Process process;
         try

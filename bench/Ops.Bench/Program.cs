@@ -56,7 +56,9 @@ await using var memory = await LocalCloudServer.StartAsync(new LocalCloudOptions
 var processOnlyDirectory = Directory.CreateTempSubdirectory("ops-bench-state-").FullName;
 await using var processOnly = await LocalCloudServer.StartAsync(new LocalCloudOptions
 {
-    Delays = LifecycleDelays.Instant, StateDirectory = processOnlyDirectory, Durability = StateDurability.Process,
+    Delays = LifecycleDelays.Instant,
+    StateDirectory = processOnlyDirectory,
+    Durability = StateDurability.Process,
 });
 using var moto = await Moto.StartAsync();
 
@@ -77,15 +79,15 @@ var scenarios = new (string Name, Func<AwsConnection, Task<Func<Task>>> Prepare)
 // first measurement: all endpoints run in or against this one process, and the first measured would pay for it.
 var steps = new Dictionary<(string, string), Func<Task>>();
 foreach (var (scenario, prepare) in scenarios)
-foreach (var (target, connection) in targets)
-{
-    var step = steps[(scenario, target)] = await prepare(connection);
-    await Measure(step, TimeSpan.FromSeconds(2), workers);
-}
+    foreach (var (target, connection) in targets)
+    {
+        var step = steps[(scenario, target)] = await prepare(connection);
+        await Measure(step, TimeSpan.FromSeconds(2), workers);
+    }
 var results = new Dictionary<(string, string), (double PerSecond, double P50, double P99)>();
 foreach (var (scenario, _) in scenarios)
-foreach (var (target, _) in targets)
-    results[(scenario, target)] = await Measure(steps[(scenario, target)], TimeSpan.FromSeconds(seconds), workers);
+    foreach (var (target, _) in targets)
+        results[(scenario, target)] = await Measure(steps[(scenario, target)], TimeSpan.FromSeconds(seconds), workers);
 
 Console.WriteLine();
 Console.WriteLine($"LocalCloud state (durable, write-ahead log): {stateDirectory}");
@@ -143,7 +145,8 @@ static async Task<Func<Task>> PrepareEcs(AwsConnection c)
     await ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = cluster });
     var td = await ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest
     {
-        Family = cluster, ContainerDefinitions = [new ContainerDefinition { Name = "w", Image = "w:1", Memory = 128 }],
+        Family = cluster,
+        ContainerDefinitions = [new ContainerDefinition { Name = "w", Image = "w:1", Memory = 128 }],
     });
     for (var n = 0; n < 3; n++)
         await ecs.CreateServiceAsync(new CreateServiceRequest { Cluster = cluster, ServiceName = $"svc{n}", TaskDefinition = td.TaskDefinition!.TaskDefinitionArn, DesiredCount = 0 });
@@ -153,7 +156,10 @@ static async Task<Func<Task>> PrepareEcs(AwsConnection c)
 
 static AwsConnection Connection(Uri url) => new()
 {
-    Credentials = new BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = url, MaxAttempts = 1,
+    Credentials = new BasicAWSCredentials("test", "test"),
+    Region = "us-east-1",
+    EndpointUrl = url,
+    MaxAttempts = 1,
 };
 
 int Arg(string name, int fallback)
@@ -177,7 +183,9 @@ sealed class Moto : IDisposable
         l.Stop();
         var process = Process.Start(new ProcessStartInfo("moto_server", ["-H", "127.0.0.1", "-p", port.ToString()])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         })!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

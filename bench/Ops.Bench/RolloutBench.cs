@@ -36,8 +36,8 @@ static class RolloutBench
             await CliAsync(root, ["--help"], cancellationToken); // builds the build project once, outside the measurements
             var results = new List<Row>();
             foreach (var count in counts)
-            foreach (var strategy in strategies)
-                results.Add(await MeasureAsync(root, worker, Path.Combine(work, $"{strategy}-{count}"), count, strategy, rate, cancellationToken));
+                foreach (var strategy in strategies)
+                    results.Add(await MeasureAsync(root, worker, Path.Combine(work, $"{strategy}-{count}"), count, strategy, rate, cancellationToken));
 
             Console.WriteLine();
             Console.WriteLine($"{"workers",7} {"strategy",-15} {"wall s",7} {"drain s",8} {"overhead ms",11} {"(req log) ms",12} {"update s",8} {"sent",6} {"processed",9} {"dup",4}  load after");
@@ -119,7 +119,11 @@ static class RolloutBench
             using var table = AwsConnectionFactory.CreateDynamoDb(connection);
             var newest = (await table.QueryAsync(new QueryRequest
             {
-                TableName = $"iotile-rollouts-{StageName}", KeyConditionExpression = "pk = :pk", ScanIndexForward = false, Limit = 1, ConsistentRead = true,
+                TableName = $"iotile-rollouts-{StageName}",
+                KeyConditionExpression = "pk = :pk",
+                ScanIndexForward = false,
+                Limit = 1,
+                ConsistentRead = true,
                 ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = "rollout" } },
             }, cancellationToken)).Items.Single();
             var acked = newest.TryGetValue("tasks", out var map) ? map.M.Values.Count(t => t.M["state"].S != "pending") : 0;
@@ -136,7 +140,11 @@ static class RolloutBench
         using var dynamo = AwsConnectionFactory.CreateDynamoDb(connection);
         var record = (await dynamo.QueryAsync(new QueryRequest
         {
-            TableName = $"iotile-rollouts-{StageName}", KeyConditionExpression = "pk = :pk", ScanIndexForward = false, Limit = 1, ConsistentRead = true,
+            TableName = $"iotile-rollouts-{StageName}",
+            KeyConditionExpression = "pk = :pk",
+            ScanIndexForward = false,
+            Limit = 1,
+            ConsistentRead = true,
             ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = "rollout" } },
         }, cancellationToken)).Items.Single();
         if (record["phase"].S != "completed") throw new BenchException($"the rollout ended {record["phase"].S}:\n{output}");
@@ -151,7 +159,9 @@ static class RolloutBench
         {
             var acks = (await dynamo.QueryAsync(new QueryRequest
             {
-                TableName = $"iotile-rollouts-{StageName}", KeyConditionExpression = "pk = :pk", ConsistentRead = true,
+                TableName = $"iotile-rollouts-{StageName}",
+                KeyConditionExpression = "pk = :pk",
+                ConsistentRead = true,
                 ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = "ack#" + record["rollout_id"].S } },
             }, cancellationToken)).Items;
             lastDrain = acks.Count > 0 ? acks.Max(a => Time(a["acked_at"].S)) : drainedAt;
@@ -193,7 +203,8 @@ static class RolloutBench
         {
             var entries = Enumerable.Range(0, batch).Select(i => new SendMessageBatchRequestEntry
             {
-                Id = $"m{i}", MessageBody = "{\"module\":\"ops.worker\",\"class\":\"Sleep\",\"arguments\":{\"ms\":" + random.Next(50, 301) + "}}",
+                Id = $"m{i}",
+                MessageBody = "{\"module\":\"ops.worker\",\"class\":\"Sleep\",\"arguments\":{\"ms\":" + random.Next(50, 301) + "}}",
             }).ToList();
             var result = await sqs.SendMessageBatchAsync(new SendMessageBatchRequest { QueueUrl = queueUrl, Entries = entries }, CancellationToken.None);
             sent.AddRange(result.Successful!.Select(s => s.MessageId!));

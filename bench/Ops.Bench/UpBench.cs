@@ -51,7 +51,9 @@ static class UpBench
         {
             await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
             {
-                Delays = LifecycleDelays.Realistic, StateDirectory = Path.Combine(state, "cloud"), RunDataStores = false,
+                Delays = LifecycleDelays.Realistic,
+                StateDirectory = Path.Combine(state, "cloud"),
+                RunDataStores = false,
             });
             var stackFile = Path.Combine(state, "stack.yml");
             await File.WriteAllTextAsync(stackFile, $$"""

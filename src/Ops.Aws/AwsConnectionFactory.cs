@@ -1,11 +1,10 @@
+using System.Text.Json;
 using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
 using Amazon.S3;
-using System.Text.Json;
-using Ops.Contracts;
 
 namespace Ops.Aws;
 
@@ -25,7 +24,11 @@ public sealed class AwsConnectionFactory(ILocalCloud? localCloud = null, IReadOn
             var processes = settings.Cloud != CloudKind.Aws && await LocalCloudAnswersAsync(settings.EndpointUrl, cancellationToken).ConfigureAwait(false);
             return new AwsConnection
             {
-                Credentials = credentials, Region = settings.Region, EndpointUrl = settings.EndpointUrl, Timeout = settings.Timeout, IsOpsLocalCloud = processes,
+                Credentials = credentials,
+                Region = settings.Region,
+                EndpointUrl = settings.EndpointUrl,
+                Timeout = settings.Timeout,
+                IsOpsLocalCloud = processes,
             };
         }
         if (settings.Cloud == CloudKind.Aws)
@@ -37,7 +40,10 @@ public sealed class AwsConnectionFactory(ILocalCloud? localCloud = null, IReadOn
         var local = await localCloud.EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
         return new AwsConnection
         {
-            Credentials = new BasicAWSCredentials(local.AccessKey, local.SecretKey), Region = settings.Region, EndpointUrl = local.Url, Timeout = settings.Timeout,
+            Credentials = new BasicAWSCredentials(local.AccessKey, local.SecretKey),
+            Region = settings.Region,
+            EndpointUrl = local.Url,
+            Timeout = settings.Timeout,
             IsOpsLocalCloud = true,
         };
     }

@@ -80,7 +80,7 @@ public sealed class DockerIgnore
         foreach (var part in path.Replace('\\', '/').Split('/'))
         {
             if (part is "" or ".") continue;
-            if (part == ".." ) { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); continue; }
+            if (part == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); continue; }
             parts.Add(part);
         }
         return string.Join('/', parts);

@@ -78,8 +78,11 @@ public sealed record LocalCloudOptions
     /// </summary>
     internal Dictionary<string, string> ClientEnvironment(Uri url) => new(StringComparer.Ordinal)
     {
-        ["AWS_ACCESS_KEY_ID"] = OperatorCredentials.PublicAccessKey, ["AWS_SECRET_ACCESS_KEY"] = OperatorCredentials.PublicSecretKey,
-        ["AWS_REGION"] = Region, ["AWS_DEFAULT_REGION"] = Region, ["AWS_ENDPOINT_URL"] = url.ToString().TrimEnd('/'),
+        ["AWS_ACCESS_KEY_ID"] = OperatorCredentials.PublicAccessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = OperatorCredentials.PublicSecretKey,
+        ["AWS_REGION"] = Region,
+        ["AWS_DEFAULT_REGION"] = Region,
+        ["AWS_ENDPOINT_URL"] = url.ToString().TrimEnd('/'),
     };
 
     /// <summary>These options with the operator's keys filled in (from the state directory, or fresh); refuses the public keys as the operator's.</summary>
@@ -126,7 +129,10 @@ public sealed record LifecycleDelays
 
     public static readonly LifecycleDelays Realistic = new()
     {
-        Database = TimeSpan.FromSeconds(6), Warehouse = TimeSpan.FromSeconds(6), Cache = TimeSpan.FromSeconds(4),
-        Environment = TimeSpan.FromSeconds(5), Task = TimeSpan.FromSeconds(1),
+        Database = TimeSpan.FromSeconds(6),
+        Warehouse = TimeSpan.FromSeconds(6),
+        Cache = TimeSpan.FromSeconds(4),
+        Environment = TimeSpan.FromSeconds(5),
+        Task = TimeSpan.FromSeconds(1),
     };
 }

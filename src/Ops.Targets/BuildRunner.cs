@@ -175,23 +175,23 @@ public static class BuildRunner
     static void CheckRequirements(ExecutionPlan plan, IReadOnlyList<ParameterDescriptor> descriptors, BuildBase build)
     {
         foreach (var entry in plan.Entries.Where(e => e.SkipReason == null))
-        foreach (var requirement in entry.Node.Definition.Requirements)
-        {
-            if (requirement.Member != null)
+            foreach (var requirement in entry.Node.Definition.Requirements)
             {
-                var descriptor = descriptors.FirstOrDefault(d => d.Member.Name == requirement.Member.Name && d.Member.DeclaringType == requirement.Member.DeclaringType);
-                if (descriptor == null)
-                    throw new BuildDefinitionException($"Target '{entry.Node.Name}' requires '{requirement.Text}', which is not a [Parameter].");
-                if (HelpWriter.IsUnset(descriptor.GetValue(build)))
-                    throw new UsageException(descriptor.EnvironmentName is { } variable
-                        ? $"Target '{entry.Node.Name}' requires --{descriptor.Name}: pass --{descriptor.Name} <value>, set {variable}, or add it to .nuke/parameters.json."
-                        : $"Target '{entry.Node.Name}' requires --{descriptor.Name}: pass --{descriptor.Name} <value> on the command line (it is never read from the environment or a parameters file).");
+                if (requirement.Member != null)
+                {
+                    var descriptor = descriptors.FirstOrDefault(d => d.Member.Name == requirement.Member.Name && d.Member.DeclaringType == requirement.Member.DeclaringType);
+                    if (descriptor == null)
+                        throw new BuildDefinitionException($"Target '{entry.Node.Name}' requires '{requirement.Text}', which is not a [Parameter].");
+                    if (HelpWriter.IsUnset(descriptor.GetValue(build)))
+                        throw new UsageException(descriptor.EnvironmentName is { } variable
+                            ? $"Target '{entry.Node.Name}' requires --{descriptor.Name}: pass --{descriptor.Name} <value>, set {variable}, or add it to .nuke/parameters.json."
+                            : $"Target '{entry.Node.Name}' requires --{descriptor.Name}: pass --{descriptor.Name} <value> on the command line (it is never read from the environment or a parameters file).");
+                }
+                else if (requirement.Value() is false)
+                {
+                    throw new UsageException($"Target '{entry.Node.Name}' requires {requirement.Text}.");
+                }
             }
-            else if (requirement.Value() is false)
-            {
-                throw new UsageException($"Target '{entry.Node.Name}' requires {requirement.Text}.");
-            }
-        }
     }
 
     static IEnumerable<string> SecretValues(IEnumerable<BoundParameter> parameters) =>

@@ -10,7 +10,10 @@ public static class Botocore
     {
         var info = new ProcessStartInfo("python3", ["-c", script])
         {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         };
         using var p = Process.Start(info)!;
         await p.StandardInput.WriteAsync(input.ToJsonString());

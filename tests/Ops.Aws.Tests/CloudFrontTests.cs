@@ -1,5 +1,5 @@
-using Ops.Aws.Waiters;
 using Ops.Aws.CloudFront;
+using Ops.Aws.Waiters;
 
 namespace Ops.Aws.Tests;
 
@@ -48,7 +48,8 @@ public abstract class CloudFrontTests(ITestCloud moto)
         Assert.Contains(invalidation.Invalidation.Id, cli!.ToJsonString());
         if (moto.IsMoto) await AwsAssert.ErrorCode("NoSuchDistribution", () => _cf.CreateInvalidationAsync(new CreateInvalidationRequest
         {
-            DistributionId = "ENOSUCH", InvalidationBatch = new InvalidationBatch { CallerReference = "x", Paths = new Paths { Quantity = 1, Items = ["/"] } },
+            DistributionId = "ENOSUCH",
+            InvalidationBatch = new InvalidationBatch { CallerReference = "x", Paths = new Paths { Quantity = 1, Items = ["/"] } },
         }));
     }
 }

@@ -36,8 +36,10 @@ public abstract class ConnectionFactoryTests(ITestCloud moto)
         var table = MotoServer.Unique("iotile-worker-logs");
         await ddb.CreateTableAsync(new CreateTableRequest
         {
-            TableName = table, BillingMode = "PAY_PER_REQUEST",
-            KeySchema = [new KeySchemaElement("uuid", "HASH")], AttributeDefinitions = [new AttributeDefinition("uuid", "S")],
+            TableName = table,
+            BillingMode = "PAY_PER_REQUEST",
+            KeySchema = [new KeySchemaElement("uuid", "HASH")],
+            AttributeDefinitions = [new AttributeDefinition("uuid", "S")],
         });
         await ddb.PutItemAsync(table, new() { ["uuid"] = new AttributeValue("w1"), ["status"] = new AttributeValue("ShutDown-0") });
         Assert.Equal("ShutDown-0", (await ddb.GetItemAsync(table, new() { ["uuid"] = new AttributeValue("w1") })).Item["status"].S);

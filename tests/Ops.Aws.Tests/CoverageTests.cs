@@ -20,7 +20,9 @@ public class CoverageTests
     {
         var info = new ProcessStartInfo("python3", [Path.Combine(Root, "tools/aws/generate.py"), "--check"])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         };
         using var p = Process.Start(info)!;
         var output = await p.StandardOutput.ReadToEndAsync() + await p.StandardError.ReadToEndAsync();

@@ -1,5 +1,5 @@
-using Ops.Aws.Waiters;
 using Ops.Aws.Ec2;
+using Ops.Aws.Waiters;
 
 namespace Ops.Aws.Tests;
 
@@ -18,7 +18,10 @@ public abstract class Ec2Tests(ITestCloud moto)
 
         var run = await _ec2.RunInstancesAsync(new RunInstancesRequest
         {
-            ImageId = ami, MinCount = 2, MaxCount = 2, InstanceType = "t3.medium",
+            ImageId = ami,
+            MinCount = 2,
+            MaxCount = 2,
+            InstanceType = "t3.medium",
             UserData = Convert.ToBase64String("#!/bin/bash\necho ECS_CLUSTER=iotile-dev >> /etc/ecs/ecs.config"u8),
             TagSpecifications = [new TagSpecification { ResourceType = "instance", Tags = [new Tag { Key = "Project", Value = "IOTileCloud" }] }],
         });
@@ -51,7 +54,10 @@ public abstract class Ec2Tests(ITestCloud moto)
         // The original opened 5432/6379/5439 to 0.0.0.0/0; Ops opens them to the VPC only.
         var ingress = new[] { 5432, 6379, 5439 }.Select(port => new IpPermission
         {
-            IpProtocol = "tcp", FromPort = port, ToPort = port, IpRanges = [new IpRange { CidrIp = "172.31.0.0/16", Description = "vpc" }],
+            IpProtocol = "tcp",
+            FromPort = port,
+            ToPort = port,
+            IpRanges = [new IpRange { CidrIp = "172.31.0.0/16", Description = "vpc" }],
         }).ToList();
         await _ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest { GroupId = group, IpPermissions = ingress });
         var described = (await _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [group] })).SecurityGroups![0];

@@ -39,7 +39,8 @@ public abstract class EcrTests(ITestCloud moto)
         Assert.Equal("IMMUTABLE", immutable.ImageTagMutability);
         var scanning = await _ecr.PutImageScanningConfigurationAsync(new PutImageScanningConfigurationRequest
         {
-            RepositoryName = name, ImageScanningConfiguration = new ImageScanningConfiguration { ScanOnPush = false },
+            RepositoryName = name,
+            ImageScanningConfiguration = new ImageScanningConfiguration { ScanOnPush = false },
         });
         Assert.False(scanning.ImageScanningConfiguration!.ScanOnPush);
         var settings = (await _ecr.DescribeRepositoriesAsync(new DescribeRepositoriesRequest { RepositoryNames = [name] })).Repositories![0];

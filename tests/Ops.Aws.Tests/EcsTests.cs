@@ -64,7 +64,10 @@ public abstract class EcsTests(ITestCloud moto)
 
         var service = await _ecs.CreateServiceAsync(new CreateServiceRequest
         {
-            Cluster = cluster, ServiceName = "worker", TaskDefinition = $"{family}:1", DesiredCount = 0,
+            Cluster = cluster,
+            ServiceName = "worker",
+            TaskDefinition = $"{family}:1",
+            DesiredCount = 0,
             DeploymentConfiguration = new DeploymentConfiguration { MaximumPercent = 200, MinimumHealthyPercent = 50 },
         });
         Assert.Equal("ACTIVE", service.Service!.Status);

@@ -15,7 +15,8 @@ public abstract class EcsWaiterTests(ITestCloud moto)
         var family = MotoServer.Unique("wfam");
         await _ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest
         {
-            Family = family, ContainerDefinitions = [new ContainerDefinition { Name = "w", Image = "w:1", Memory = 128 }],
+            Family = family,
+            ContainerDefinitions = [new ContainerDefinition { Name = "w", Image = "w:1", Memory = 128 }],
         });
         return (cluster, family);
     }
@@ -68,7 +69,8 @@ public abstract class EcsWaiterTests(ITestCloud moto)
         var instance = (await ec2.RunInstancesAsync(new Ec2.RunInstancesRequest { ImageId = ami, MinCount = 1, MaxCount = 1 })).Instances![0];
         await _ecs.RegisterContainerInstanceAsync(new RegisterContainerInstanceRequest
         {
-            Cluster = cluster, InstanceIdentityDocument = $$"""{"instanceId":"{{instance.InstanceId}}","region":"us-east-1"}""",
+            Cluster = cluster,
+            InstanceIdentityDocument = $$"""{"instanceId":"{{instance.InstanceId}}","region":"us-east-1"}""",
         });
         await moto.PinStateProgression("ecs::task");   // otherwise moto walks a task to STOPPED a step per read
         var task = (await _ecs.RunTaskAsync(new RunTaskRequest { Cluster = cluster, TaskDefinition = family })).Tasks![0].TaskArn!;

@@ -18,7 +18,11 @@ public abstract class ElastiCacheTests(ITestCloud moto)
 
         var created = await ec.CreateCacheClusterAsync(new CreateCacheClusterMessage
         {
-            CacheClusterId = id, Engine = "redis", CacheNodeType = "cache.t3.micro", NumCacheNodes = 1, Port = 6379,
+            CacheClusterId = id,
+            Engine = "redis",
+            CacheNodeType = "cache.t3.micro",
+            NumCacheNodes = 1,
+            Port = 6379,
             Tags = [new Tag { Key = "Stage", Value = "dev" }],
         });
         Assert.Equal(id, created.CacheCluster!.CacheClusterId);
@@ -49,8 +53,13 @@ public abstract class ElastiCacheTests(ITestCloud moto)
         var group = MotoServer.Unique("rg");
         await ec.CreateReplicationGroupAsync(new CreateReplicationGroupMessage
         {
-            ReplicationGroupId = group, ReplicationGroupDescription = "ops", Engine = "redis", CacheNodeType = "cache.t3.micro",
-            NumCacheClusters = 1, AtRestEncryptionEnabled = true, TransitEncryptionEnabled = true,
+            ReplicationGroupId = group,
+            ReplicationGroupDescription = "ops",
+            Engine = "redis",
+            CacheNodeType = "cache.t3.micro",
+            NumCacheClusters = 1,
+            AtRestEncryptionEnabled = true,
+            TransitEncryptionEnabled = true,
         });
         var rg = await ec.WaitUntilReplicationGroupAvailableAsync(new DescribeReplicationGroupsMessage { ReplicationGroupId = group }, Fast);
         Assert.True(rg.ReplicationGroups![0].AtRestEncryptionEnabled);

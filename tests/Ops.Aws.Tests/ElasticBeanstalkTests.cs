@@ -1,5 +1,5 @@
-using Ops.Aws.Waiters;
 using Ops.Aws.ElasticBeanstalk;
+using Ops.Aws.Waiters;
 
 namespace Ops.Aws.Tests;
 
@@ -20,7 +20,9 @@ public abstract class ElasticBeanstalkTests(ITestCloud moto)
         var stack = stacks.SolutionStacks!.First(s => s.Contains("Python"));
         var env = await _eb.CreateEnvironmentAsync(new CreateEnvironmentMessage
         {
-            ApplicationName = app, EnvironmentName = "iotile-dev", SolutionStackName = stack,
+            ApplicationName = app,
+            EnvironmentName = "iotile-dev",
+            SolutionStackName = stack,
             Tags = [new Tag { Key = "Stage", Value = "dev" }],
         });
         Assert.Equal("iotile-dev", env.EnvironmentName);

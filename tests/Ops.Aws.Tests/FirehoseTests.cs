@@ -18,8 +18,11 @@ public abstract class FirehoseTests(ITestCloud moto)
             DeliveryStreamType = "DirectPut",
             RedshiftDestinationConfiguration = new RedshiftDestinationConfiguration
             {
-                RoleARN = "arn:aws:iam::123456789012:role/firehose", ClusterJDBCURL = "jdbc:redshift://example:5439/timeseries",
-                CopyCommand = new CopyCommand { DataTableName = "streamdata" }, Username = "iotile", Password = "Correct-Horse-9",
+                RoleARN = "arn:aws:iam::123456789012:role/firehose",
+                ClusterJDBCURL = "jdbc:redshift://example:5439/timeseries",
+                CopyCommand = new CopyCommand { DataTableName = "streamdata" },
+                Username = "iotile",
+                Password = "Correct-Horse-9",
                 S3Configuration = new S3DestinationConfiguration { RoleARN = "arn:aws:iam::123456789012:role/firehose", BucketARN = "arn:aws:s3:::iotile-stream" },
             },
             Tags = [new Tag { Key = "Stage", Value = "dev" }],

@@ -26,7 +26,10 @@ public abstract class IamTests(ITestCloud cloud)
         var name = MotoServer.Unique("ops-dev-worker");
         var created = await _iam.CreateRoleAsync(new CreateRoleRequest
         {
-            RoleName = name, AssumeRolePolicyDocument = EcsTrust, Description = "worker task role", Tags = [new Tag { Key = "Stage", Value = "dev" }],
+            RoleName = name,
+            AssumeRolePolicyDocument = EcsTrust,
+            Description = "worker task role",
+            Tags = [new Tag { Key = "Stage", Value = "dev" }],
         });
         Assert.Equal($"arn:aws:iam::123456789012:role/{name}", created.Role!.Arn);
         await AwsAssert.ErrorCode("EntityAlreadyExists", () => _iam.CreateRoleAsync(new CreateRoleRequest { RoleName = name, AssumeRolePolicyDocument = EcsTrust }));
@@ -82,7 +85,9 @@ public abstract class IamTests(ITestCloud cloud)
         var url = $"https://{MotoServer.Unique("token")}.actions.githubusercontent.com";
         var arn = (await _iam.CreateOpenIDConnectProviderAsync(new CreateOpenIDConnectProviderRequest
         {
-            Url = url, ClientIDList = ["sts.amazonaws.com"], ThumbprintList = ["6938fd4d98bab03faadb97b34396831e3780aea1"],
+            Url = url,
+            ClientIDList = ["sts.amazonaws.com"],
+            ThumbprintList = ["6938fd4d98bab03faadb97b34396831e3780aea1"],
         })).OpenIDConnectProviderArn!;
         Assert.Equal($"arn:aws:iam::123456789012:oidc-provider/{url["https://".Length..]}", arn);
         Assert.Contains((await _iam.ListOpenIDConnectProvidersAsync(new ListOpenIDConnectProvidersRequest())).OpenIDConnectProviderList!, p => p.Arn == arn);
@@ -90,7 +95,9 @@ public abstract class IamTests(ITestCloud cloud)
         Assert.Equal(["sts.amazonaws.com"], provider.ClientIDList!);
         await AwsAssert.ErrorCode("EntityAlreadyExists", () => _iam.CreateOpenIDConnectProviderAsync(new CreateOpenIDConnectProviderRequest
         {
-            Url = url, ClientIDList = ["sts.amazonaws.com"], ThumbprintList = ["6938fd4d98bab03faadb97b34396831e3780aea1"],
+            Url = url,
+            ClientIDList = ["sts.amazonaws.com"],
+            ThumbprintList = ["6938fd4d98bab03faadb97b34396831e3780aea1"],
         }));
     }
 
@@ -100,7 +107,8 @@ public abstract class IamTests(ITestCloud cloud)
         var name = MotoServer.Unique("ops-dev-deploy");
         var role = (await _iam.CreateRoleAsync(new CreateRoleRequest
         {
-            RoleName = name, AssumeRolePolicyDocument = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}""",
+            RoleName = name,
+            AssumeRolePolicyDocument = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}""",
         })).Role!;
         var assumed = await new StsClient(cloud.Connection).AssumeRoleAsync(new AssumeRoleRequest { RoleArn = role.Arn, RoleSessionName = "deploy-1", DurationSeconds = 900 });
         Assert.StartsWith("ASIA", assumed.Credentials!.AccessKeyId);

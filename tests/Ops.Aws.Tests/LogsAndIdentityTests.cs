@@ -19,7 +19,8 @@ public abstract class LogsAndIdentityTests(ITestCloud moto)
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await _logs.PutLogEventsAsync(new PutLogEventsRequest
         {
-            LogGroupName = group, LogStreamName = "worker/task-1",
+            LogGroupName = group,
+            LogStreamName = "worker/task-1",
             LogEvents = [new InputLogEvent { Timestamp = now, Message = "drain acknowledged" }, new InputLogEvent { Timestamp = now + 1, Message = "ShutDown-0" }],
         });
         var events = await _logs.GetLogEventsAsync(new GetLogEventsRequest { LogGroupName = group, LogStreamName = "worker/task-1", StartFromHead = true });

@@ -31,7 +31,9 @@ public sealed class MotoServer : IAsyncLifetime, ITestCloud
     /// <summary>Waiter timing for an emulator that answers at once.</summary>
     public static readonly Waiters.WaiterOptions FastWaits = new()
     {
-        MinDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(200), MaxWait = TimeSpan.FromSeconds(20),
+        MinDelay = TimeSpan.FromMilliseconds(50),
+        MaxDelay = TimeSpan.FromMilliseconds(200),
+        MaxWait = TimeSpan.FromSeconds(20),
     };
 
     /// <summary>moto advances some models' status on every read; this makes one wait for explicit changes instead.</summary>

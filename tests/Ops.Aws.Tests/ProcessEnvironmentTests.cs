@@ -9,7 +9,9 @@ public class ProcessEnvironmentTests
     {
         var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Ops.Aws.Probe.dll"), endpoint.ToString()])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         };
         info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         foreach (var (k, v) in env) info.Environment[k] = v;

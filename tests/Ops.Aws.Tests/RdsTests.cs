@@ -18,9 +18,16 @@ public abstract class RdsTests(ITestCloud moto)
 
         var created = await rds.CreateDBInstanceAsync(new CreateDBInstanceMessage
         {
-            DBInstanceIdentifier = id, DBInstanceClass = "db.t3.micro", Engine = "postgres", EngineVersion = "16.3",
-            MasterUsername = "iotile", MasterUserPassword = "correct-horse-battery", AllocatedStorage = 20,
-            StorageEncrypted = true, MultiAZ = true, DBSubnetGroupName = id,
+            DBInstanceIdentifier = id,
+            DBInstanceClass = "db.t3.micro",
+            Engine = "postgres",
+            EngineVersion = "16.3",
+            MasterUsername = "iotile",
+            MasterUserPassword = "correct-horse-battery",
+            AllocatedStorage = 20,
+            StorageEncrypted = true,
+            MultiAZ = true,
+            DBSubnetGroupName = id,
             Tags = [new Tag { Key = "Project", Value = "IOTileCloud" }, new Tag { Key = "Stage", Value = "dev" }],
         });
         Assert.True(created.DBInstance!.StorageEncrypted);
@@ -51,9 +58,6 @@ public abstract class RdsTests(ITestCloud moto)
         await AwsAssert.ErrorCode("DBSnapshotNotFound", () => rds.DeleteDBSnapshotAsync(new DeleteDBSnapshotMessage { DBSnapshotIdentifier = id + "-snap" }));
         await rds.DeleteDBSubnetGroupAsync(new DeleteDBSubnetGroupMessage { DBSubnetGroupName = id });
     }
-
-    async Task<List<string>> Subnets() =>
-        (await new Ops.Aws.Ec2.Ec2Client(moto.Connection).DescribeSubnetsAsync()).Subnets!.Select(s => s.SubnetId!).Take(2).ToList();
 }
 
 [Collection(MotoCollection.Name)]

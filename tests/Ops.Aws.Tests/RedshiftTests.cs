@@ -17,8 +17,14 @@ public abstract class RedshiftTests(ITestCloud moto)
         Assert.Single((await rs.DescribeClusterSubnetGroupsAsync(new DescribeClusterSubnetGroupsMessage { ClusterSubnetGroupName = id })).ClusterSubnetGroups!);
         var created = await rs.CreateClusterAsync(new CreateClusterMessage
         {
-            ClusterIdentifier = id, NodeType = "ra3.xlplus", MasterUsername = "iotile", MasterUserPassword = "Correct-Horse-9",
-            ClusterType = "single-node", Encrypted = true, ClusterSubnetGroupName = id, DBName = "timeseries",
+            ClusterIdentifier = id,
+            NodeType = "ra3.xlplus",
+            MasterUsername = "iotile",
+            MasterUserPassword = "Correct-Horse-9",
+            ClusterType = "single-node",
+            Encrypted = true,
+            ClusterSubnetGroupName = id,
+            DBName = "timeseries",
         });
         Assert.True(created.Cluster!.Encrypted);
         var available = await rs.WaitUntilClusterAvailableAsync(new DescribeClustersMessage { ClusterIdentifier = id }, Fast);

@@ -1,8 +1,7 @@
-using Ops.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Ops.Aws.Runtime;
 using Ops.Aws.Serialization;
+using Ops.Contracts;
 
 namespace Ops.Aws.Tests;
 
@@ -15,8 +14,13 @@ public class SerializerTests
     {
         ["rds-lists-of-structs-and-strings"] = new("rds", "CreateDBInstance", new Rds.CreateDBInstanceMessage
         {
-            DBInstanceIdentifier = "db", DBInstanceClass = "db.t3.micro", Engine = "postgres", AllocatedStorage = 20,
-            MultiAZ = true, StorageEncrypted = false, VpcSecurityGroupIds = ["sg-1", "sg-2"],
+            DBInstanceIdentifier = "db",
+            DBInstanceClass = "db.t3.micro",
+            Engine = "postgres",
+            AllocatedStorage = 20,
+            MultiAZ = true,
+            StorageEncrypted = false,
+            VpcSecurityGroupIds = ["sg-1", "sg-2"],
             Tags = [new Rds.Tag { Key = "Project", Value = "IOTileCloud" }, new Rds.Tag { Key = "Stage", Value = "dev" }],
         }, AwsProtocol.Query, """
         {"DBInstanceIdentifier":"db","DBInstanceClass":"db.t3.micro","Engine":"postgres","AllocatedStorage":20,"MultiAZ":true,
@@ -24,19 +28,31 @@ public class SerializerTests
         """),
         ["rds-empty-list-and-nulls"] = new("rds", "CreateDBInstance", new Rds.CreateDBInstanceMessage
         {
-            DBInstanceIdentifier = "db", DBInstanceClass = "db.t3.micro", Engine = "postgres", VpcSecurityGroupIds = [], MasterUsername = null,
+            DBInstanceIdentifier = "db",
+            DBInstanceClass = "db.t3.micro",
+            Engine = "postgres",
+            VpcSecurityGroupIds = [],
+            MasterUsername = null,
         }, AwsProtocol.Query, """{"DBInstanceIdentifier":"db","DBInstanceClass":"db.t3.micro","Engine":"postgres","VpcSecurityGroupIds":[]}"""),
         ["sns-map-entries"] = new("sns", "CreateTopic", new Sns.CreateTopicInput
         {
-            Name = "t", Attributes = new() { ["DisplayName"] = "Staff", ["FifoTopic"] = "false" },
+            Name = "t",
+            Attributes = new() { ["DisplayName"] = "Staff", ["FifoTopic"] = "false" },
         }, AwsProtocol.Query, """{"Name":"t","Attributes":{"DisplayName":"Staff","FifoTopic":"false"}}"""),
         ["eb-timestamp-iso8601"] = new("elasticbeanstalk", "DescribeEvents", new ElasticBeanstalk.DescribeEventsMessage
         {
-            EnvironmentName = "iotile-dev", Severity = "ERROR", StartTime = new DateTimeOffset(2026, 11, 22, 4, 31, 0, TimeSpan.Zero), MaxRecords = 50,
+            EnvironmentName = "iotile-dev",
+            Severity = "ERROR",
+            StartTime = new DateTimeOffset(2026, 11, 22, 4, 31, 0, TimeSpan.Zero),
+            MaxRecords = 50,
         }, AwsProtocol.Query, """{"EnvironmentName":"iotile-dev","Severity":"ERROR","StartTime":"2026-11-22T04:31:00Z","MaxRecords":50}"""),
         ["ec2-name-dot-n"] = new("ec2", "RunInstances", new Ec2.RunInstancesRequest
         {
-            ImageId = "ami-1", MinCount = 1, MaxCount = 2, SecurityGroupIds = ["sg-1", "sg-2"], DryRun = false,
+            ImageId = "ami-1",
+            MinCount = 1,
+            MaxCount = 2,
+            SecurityGroupIds = ["sg-1", "sg-2"],
+            DryRun = false,
             TagSpecifications = [new Ec2.TagSpecification { ResourceType = "instance", Tags = [new Ec2.Tag { Key = "Stage", Value = "dev" }] }],
             BlockDeviceMappings = [new Ec2.BlockDeviceMapping { DeviceName = "/dev/xvda", Ebs = new Ec2.EbsBlockDevice { VolumeSize = 30, Encrypted = true } }],
         }, AwsProtocol.Ec2, """
@@ -46,26 +62,36 @@ public class SerializerTests
         """),
         ["ec2-filters-and-empty-list"] = new("ec2", "DescribeInstances", new Ec2.DescribeInstancesRequest
         {
-            Filters = [new Ec2.Filter { Name = "tag:Stage", Values = ["dev", "stage"] }], InstanceIds = [],
+            Filters = [new Ec2.Filter { Name = "tag:Stage", Values = ["dev", "stage"] }],
+            InstanceIds = [],
         }, AwsProtocol.Ec2, """{"Filters":[{"Name":"tag:Stage","Values":["dev","stage"]}],"InstanceIds":[]}"""),
         // Operations moto cannot run (moto-gaps.txt): their wire format is still held to botocore's.
         ["eb-application-version"] = new("elasticbeanstalk", "CreateApplicationVersion", new ElasticBeanstalk.CreateApplicationVersionMessage
         {
-            ApplicationName = "iotile-cloud", VersionLabel = "v42", Process = true,
+            ApplicationName = "iotile-cloud",
+            VersionLabel = "v42",
+            Process = true,
             SourceBundle = new ElasticBeanstalk.S3Location { S3Bucket = "eb-bucket", S3Key = "iotile/v42.zip" },
         }, AwsProtocol.Query, """{"ApplicationName":"iotile-cloud","VersionLabel":"v42","Process":true,"SourceBundle":{"S3Bucket":"eb-bucket","S3Key":"iotile/v42.zip"}}"""),
         ["eb-update-environment-options"] = new("elasticbeanstalk", "UpdateEnvironment", new ElasticBeanstalk.UpdateEnvironmentMessage
         {
-            EnvironmentName = "iotile-dev", VersionLabel = "v42",
+            EnvironmentName = "iotile-dev",
+            VersionLabel = "v42",
             OptionSettings = [new ElasticBeanstalk.ConfigurationOptionSetting { Namespace = "aws:autoscaling:launchconfiguration", OptionName = "InstanceType", Value = "t3.medium" }],
         }, AwsProtocol.Query, """{"EnvironmentName":"iotile-dev","VersionLabel":"v42","OptionSettings":[{"Namespace":"aws:autoscaling:launchconfiguration","OptionName":"InstanceType","Value":"t3.medium"}]}"""),
         ["elasticache-modify-replication-group"] = new("elasticache", "ModifyReplicationGroup", new ElastiCache.ModifyReplicationGroupMessage
         {
-            ReplicationGroupId = "rg", ApplyImmediately = true, SecurityGroupIds = ["sg-1"], SnapshotRetentionLimit = 7,
+            ReplicationGroupId = "rg",
+            ApplyImmediately = true,
+            SecurityGroupIds = ["sg-1"],
+            SnapshotRetentionLimit = 7,
         }, AwsProtocol.Query, """{"ReplicationGroupId":"rg","ApplyImmediately":true,"SecurityGroupIds":["sg-1"],"SnapshotRetentionLimit":7}"""),
         ["elasticache-member-names"] = new("elasticache", "CreateCacheCluster", new ElastiCache.CreateCacheClusterMessage
         {
-            CacheClusterId = "redis", SecurityGroupIds = ["sg-9"], PreferredAvailabilityZones = ["us-east-1a"], NumCacheNodes = 1,
+            CacheClusterId = "redis",
+            SecurityGroupIds = ["sg-9"],
+            PreferredAvailabilityZones = ["us-east-1a"],
+            NumCacheNodes = 1,
         }, AwsProtocol.Query, """{"CacheClusterId":"redis","SecurityGroupIds":["sg-9"],"PreferredAvailabilityZones":["us-east-1a"],"NumCacheNodes":1}"""),
     };
 
@@ -94,7 +120,9 @@ public class SerializerTests
     {
         var register = new Ecs.RegisterTaskDefinitionRequest
         {
-            Family = "worker", Cpu = "256", NetworkMode = null,
+            Family = "worker",
+            Cpu = "256",
+            NetworkMode = null,
             ContainerDefinitions = [new Ecs.ContainerDefinition { Name = "w", Image = "i:1", Memory = 512, Essential = true, PortMappings = [] }],
         };
         var logs = new CloudWatchLogs.GetLogEventsRequest { LogGroupName = "g", LogStreamName = "s", StartTime = 1_700_000_000_123, StartFromHead = true };

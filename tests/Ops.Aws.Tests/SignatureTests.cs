@@ -49,8 +49,11 @@ public class SignatureTests
             claimed.Add(auth.Groups["sig"].Value);
             cases.Add(new JsonObject
             {
-                ["method"] = r.Method, ["url"] = endpoint.Url.GetLeftPart(UriPartial.Authority) + r.RawUrl, ["service"] = service,
-                ["signed"] = auth.Groups["signed"].Value, ["body"] = Encoding.Latin1.GetString(r.Body),
+                ["method"] = r.Method,
+                ["url"] = endpoint.Url.GetLeftPart(UriPartial.Authority) + r.RawUrl,
+                ["service"] = service,
+                ["signed"] = auth.Groups["signed"].Value,
+                ["body"] = Encoding.Latin1.GetString(r.Body),
                 ["headers"] = new JsonObject(r.Headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value))),
             });
         }

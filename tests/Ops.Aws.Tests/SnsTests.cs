@@ -26,7 +26,9 @@ public abstract class SnsTests(ITestCloud moto)
 
         var published = await _sns.PublishAsync(new PublishInput
         {
-            TopicArn = arn, Message = "deploy finished", Subject = "ops",
+            TopicArn = arn,
+            Message = "deploy finished",
+            Subject = "ops",
             MessageAttributes = new() { ["stage"] = new MessageAttributeValue { DataType = "String", StringValue = "dev" } },
         });
         Assert.NotNull(published.MessageId);

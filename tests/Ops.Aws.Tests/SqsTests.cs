@@ -40,12 +40,14 @@ public abstract class SqsTests(ITestCloud moto)
         await _sqs.ChangeMessageVisibilityAsync(new ChangeMessageVisibilityRequest { QueueUrl = url, ReceiptHandle = first.ReceiptHandle, VisibilityTimeout = 0 });
         await _sqs.ChangeMessageVisibilityBatchAsync(new ChangeMessageVisibilityBatchRequest
         {
-            QueueUrl = url, Entries = [new ChangeMessageVisibilityBatchRequestEntry { Id = "x", ReceiptHandle = received.Messages[1].ReceiptHandle, VisibilityTimeout = 60 }],
+            QueueUrl = url,
+            Entries = [new ChangeMessageVisibilityBatchRequestEntry { Id = "x", ReceiptHandle = received.Messages[1].ReceiptHandle, VisibilityTimeout = 60 }],
         });
         await _sqs.DeleteMessageAsync(new DeleteMessageRequest { QueueUrl = url, ReceiptHandle = received.Messages[2].ReceiptHandle });
         var deleted = await _sqs.DeleteMessageBatchAsync(new DeleteMessageBatchRequest
         {
-            QueueUrl = url, Entries = [new DeleteMessageBatchRequestEntry { Id = "y", ReceiptHandle = received.Messages[1].ReceiptHandle }],
+            QueueUrl = url,
+            Entries = [new DeleteMessageBatchRequestEntry { Id = "y", ReceiptHandle = received.Messages[1].ReceiptHandle }],
         });
         Assert.Single(deleted.Successful!);
 

@@ -28,7 +28,10 @@ public sealed class LocalCloudTestServer : ITestCloud, IAsyncLifetime
 
     public AwsConnection Connection => new()
     {
-        Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = Endpoint, MaxAttempts = 2,
+        Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey),
+        Region = "us-east-1",
+        EndpointUrl = Endpoint,
+        MaxAttempts = 2,
     };
 
     public Task PinStateProgression(string model) => Task.CompletedTask;

@@ -190,8 +190,18 @@ public static class JmesPath
 
     static int BindingPower(T t) => t switch
     {
-        T.Pipe => 1, T.Or => 2, T.And => 3, T.Cmp => 5, T.Flatten => 9, T.Star => 20, T.Filter => 21,
-        T.Dot => 40, T.Not => 45, T.LBracket => 55, T.LParen => 60, _ => 0,
+        T.Pipe => 1,
+        T.Or => 2,
+        T.And => 3,
+        T.Cmp => 5,
+        T.Flatten => 9,
+        T.Star => 20,
+        T.Filter => 21,
+        T.Dot => 40,
+        T.Not => 45,
+        T.LBracket => 55,
+        T.LParen => 60,
+        _ => 0,
     };
 
     sealed class Parser

@@ -20,7 +20,9 @@ public sealed class ImagePublisherTests(RegistryFixture registry) : IAsyncLifeti
     public async Task InitializeAsync()
     {
         _cloud = await LocalCloudServer.StartAsync(new LocalCloudOptions
-        { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
+        {
+            AccessKey = TestKeys.OperatorAccessKey,
+            SecretKey = TestKeys.OperatorSecretKey,
             Delays = LifecycleDelays.Instant,
             Backends = new LocalBackends { Registry = new FixedRegistry(registry.Host) },
         });

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using Amazon.Runtime;
 using Ops.Aws;
 using Ops.Aws.Ecs;
-using Rds = Ops.Aws.Rds;
 using Ecr = Ops.Aws.Ecr;
 using ElastiCache = Ops.Aws.ElastiCache;
+using Rds = Ops.Aws.Rds;
 
 namespace Ops.LocalCloud.Tests;
 
@@ -35,7 +35,9 @@ public class BackendSeamTests
     {
         var recorder = new Recorder();
         await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
-        { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
+        {
+            AccessKey = TestKeys.OperatorAccessKey,
+            SecretKey = TestKeys.OperatorSecretKey,
             Delays = LifecycleDelays.Instant,
             Backends = new LocalBackends { Tasks = recorder, Databases = recorder, Caches = recorder, Registry = recorder },
         });

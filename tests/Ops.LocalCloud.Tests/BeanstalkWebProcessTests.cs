@@ -41,8 +41,14 @@ public sealed class BeanstalkWebProcessTests : IDisposable
     }
 
     Task<LocalCloudServer> StartAsync(bool runWebProcesses = true) => LocalCloudServer.StartAsync(new LocalCloudOptions
-    { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
-        StateDirectory = _state, Delays = LifecycleDelays.Instant, RunDataStores = false, RunTasks = false, RunWebProcesses = runWebProcesses,
+    {
+        AccessKey = TestKeys.OperatorAccessKey,
+        SecretKey = TestKeys.OperatorSecretKey,
+        StateDirectory = _state,
+        Delays = LifecycleDelays.Instant,
+        RunDataStores = false,
+        RunTasks = false,
+        RunWebProcesses = runWebProcesses,
     });
 
     static AwsConnection Connect(LocalCloudServer server) => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = server.Url };
@@ -73,7 +79,9 @@ public sealed class BeanstalkWebProcessTests : IDisposable
         if (bundle != null) await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = $"{App}/{label}.zip", InputStream = new MemoryStream(bundle) });
         await eb.CreateApplicationVersionAsync(new CreateApplicationVersionMessage
         {
-            ApplicationName = App, VersionLabel = label, SourceBundle = new Ops.Aws.ElasticBeanstalk.S3Location { S3Bucket = bucket, S3Key = $"{App}/{label}.zip" },
+            ApplicationName = App,
+            VersionLabel = label,
+            SourceBundle = new Ops.Aws.ElasticBeanstalk.S3Location { S3Bucket = bucket, S3Key = $"{App}/{label}.zip" },
         });
     }
 
@@ -243,7 +251,11 @@ public sealed class BeanstalkWebProcessTests : IDisposable
     {
         await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
         {
-            AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = _state, RunDataStores = false, RunTasks = false,
+            AccessKey = TestKeys.OperatorAccessKey,
+            SecretKey = TestKeys.OperatorSecretKey,
+            StateDirectory = _state,
+            RunDataStores = false,
+            RunTasks = false,
             Delays = LifecycleDelays.Instant with { Environment = TimeSpan.FromSeconds(2) },
         });
         var eb = new ElasticBeanstalkClient(Connect(server));

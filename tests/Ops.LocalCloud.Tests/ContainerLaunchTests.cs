@@ -19,7 +19,8 @@ public class ContainerLaunchTests
             var image = new UnpackedImage("sha256:1", root, ["/bin/false"], ["--image-default"], new Dictionary<string, string> { ["A"] = "image", ["B"] = "image" }, "/app");
             var definition = new JsonObject
             {
-                ["name"] = "worker", ["entryPoint"] = new JsonArray("dotnet", "/app/Ops.Worker.dll", "/not/in/image"),
+                ["name"] = "worker",
+                ["entryPoint"] = new JsonArray("dotnet", "/app/Ops.Worker.dll", "/not/in/image"),
                 ["environment"] = new JsonArray(new JsonObject { ["name"] = "B", ["value"] = "definition" }),
             };
             var launch = ContainerLaunch.ForImage(definition, image, Runtime, "/usr/bin:/bin");

@@ -25,7 +25,9 @@ public class CoreTests(LocalCloudFixture cloud)
     {
         var info = new System.Diagnostics.ProcessStartInfo("aws", ["sts", "get-caller-identity", "--endpoint-url", cloud.Url.ToString()])
         {
-            RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
         };
         info.Environment["AWS_ACCESS_KEY_ID"] = "test";
         info.Environment["AWS_SECRET_ACCESS_KEY"] = "wrong";

@@ -1,9 +1,9 @@
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Ops.Aws;
+using ElastiCache = Ops.Aws.ElastiCache;
 using Rds = Ops.Aws.Rds;
 using Redshift = Ops.Aws.Redshift;
-using ElastiCache = Ops.Aws.ElastiCache;
 
 namespace Ops.LocalCloud.Tests;
 
@@ -88,7 +88,10 @@ public class DataStoreSemanticsTests
                 using var dynamo = AwsConnectionFactory.CreateDynamoDb(Connect(server));
                 tableId = (await dynamo.CreateTableAsync(new CreateTableRequest
                 {
-                    TableName = "leases", BillingMode = "PAY_PER_REQUEST", KeySchema = [new KeySchemaElement("pk", "HASH")], AttributeDefinitions = [new AttributeDefinition("pk", "S")],
+                    TableName = "leases",
+                    BillingMode = "PAY_PER_REQUEST",
+                    KeySchema = [new KeySchemaElement("pk", "HASH")],
+                    AttributeDefinitions = [new AttributeDefinition("pk", "S")],
                 })).TableDescription.TableId;
                 Assert.Equal(tableId, (await dynamo.DescribeTableAsync("leases")).Table.TableId);
             }
@@ -121,7 +124,10 @@ public class DataStoreSemanticsTests
                 var ec = new ElastiCache.ElastiCacheClient(Connect(server));
                 var group = (await ec.CreateReplicationGroupAsync(new ElastiCache.CreateReplicationGroupMessage
                 {
-                    ReplicationGroupId = "secured", ReplicationGroupDescription = "ops", TransitEncryptionEnabled = true, AuthToken = token,
+                    ReplicationGroupId = "secured",
+                    ReplicationGroupDescription = "ops",
+                    TransitEncryptionEnabled = true,
+                    AuthToken = token,
                 })).ReplicationGroup!;
                 Assert.True(group.AuthTokenEnabled);
                 await ec.CreateCacheClusterAsync(new ElastiCache.CreateCacheClusterMessage { CacheClusterId = "secured-one", Engine = "redis", CacheNodeType = "cache.t3.micro", NumCacheNodes = 1, TransitEncryptionEnabled = true, AuthToken = token });

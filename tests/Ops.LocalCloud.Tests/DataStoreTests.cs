@@ -1,9 +1,9 @@
 using Amazon.Runtime;
 using Ops.Aws;
 using Ops.Aws.Waiters;
+using ElastiCache = Ops.Aws.ElastiCache;
 using Rds = Ops.Aws.Rds;
 using Redshift = Ops.Aws.Redshift;
-using ElastiCache = Ops.Aws.ElastiCache;
 
 namespace Ops.LocalCloud.Tests;
 
@@ -19,8 +19,14 @@ public class DataStoreTests(LocalCloudFixture cloud)
         var id = LocalCloudFixture.Unique("iotile-db");
         await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage
         {
-            DBInstanceIdentifier = id, DBInstanceClass = "db.t3.micro", Engine = "postgres", MasterUsername = "iotile",
-            MasterUserPassword = "correct-horse", AllocatedStorage = 20, StorageEncrypted = true, Tags = [new Rds.Tag { Key = "Stage", Value = "dev" }],
+            DBInstanceIdentifier = id,
+            DBInstanceClass = "db.t3.micro",
+            Engine = "postgres",
+            MasterUsername = "iotile",
+            MasterUserPassword = "correct-horse",
+            AllocatedStorage = 20,
+            StorageEncrypted = true,
+            Tags = [new Rds.Tag { Key = "Stage", Value = "dev" }],
         });
         await AwsAssert.ErrorCode("DBInstanceAlreadyExists", () => rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = id, DBInstanceClass = "db.t3.micro", Engine = "postgres" }));
         await cloud.Aws("rds", "wait", "db-instance-available", "--db-instance-identifier", id);
@@ -92,8 +98,11 @@ public class LifecycleTests
     {
         var clock = new ManualClock();
         await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
-        { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
-            Clock = clock, Delays = LifecycleDelays.Instant with { Database = TimeSpan.FromMinutes(5) },
+        {
+            AccessKey = TestKeys.OperatorAccessKey,
+            SecretKey = TestKeys.OperatorSecretKey,
+            Clock = clock,
+            Delays = LifecycleDelays.Instant with { Database = TimeSpan.FromMinutes(5) },
         });
         var rds = new Rds.RdsClient(new AwsConnection { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = server.Url });
         async Task<string> Status() => (await rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" })).DBInstances!.Single().DBInstanceStatus!;

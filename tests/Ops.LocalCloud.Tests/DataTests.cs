@@ -1,4 +1,3 @@
-using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Ops.Aws;
 
@@ -33,8 +32,11 @@ public class DataTests(LocalCloudFixture cloud)
         using var dynamo = AwsConnectionFactory.CreateDynamoDb(cloud.Connection);
         await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest
         {
-            RequestItems = new() { [table] = [new WriteRequest { DeleteRequest = new DeleteRequest { Key = Item(("pk", new AttributeValue { S = "k1" })) } },
-                                              new WriteRequest { PutRequest = new PutRequest { Item = Item(("pk", new AttributeValue { S = "k26" })) } }] },
+            RequestItems = new()
+            {
+                [table] = [new WriteRequest { DeleteRequest = new DeleteRequest { Key = Item(("pk", new AttributeValue { S = "k1" })) } },
+                                              new WriteRequest { PutRequest = new PutRequest { Item = Item(("pk", new AttributeValue { S = "k26" })) } }]
+            },
         });
         var read = await dynamo.BatchGetItemAsync(new BatchGetItemRequest
         {
@@ -74,8 +76,10 @@ public class DataTests(LocalCloudFixture cloud)
 
         await Assert.ThrowsAsync<ConditionalCheckFailedException>(() => ddb.DeleteItemAsync(new DeleteItemRequest
         {
-            TableName = table, Key = Item(("lock", new AttributeValue("rollout-dev"))),
-            ConditionExpression = "#o = :me", ExpressionAttributeNames = new() { ["#o"] = "owner" },
+            TableName = table,
+            Key = Item(("lock", new AttributeValue("rollout-dev"))),
+            ConditionExpression = "#o = :me",
+            ExpressionAttributeNames = new() { ["#o"] = "owner" },
             ExpressionAttributeValues = new() { [":me"] = new AttributeValue("run-1") },
         }));
     }
@@ -87,7 +91,8 @@ public class DataTests(LocalCloudFixture cloud)
         var table = LocalCloudFixture.Unique("iotile-worker-logs");
         await ddb.CreateTableAsync(new CreateTableRequest
         {
-            TableName = table, BillingMode = "PAY_PER_REQUEST",
+            TableName = table,
+            BillingMode = "PAY_PER_REQUEST",
             KeySchema = [new("uuid", "HASH")],
             AttributeDefinitions = [new("uuid", "S"), new("status", "S"), new("ts", "N")],
             GlobalSecondaryIndexes = [new GlobalSecondaryIndex { IndexName = "by-status", KeySchema = [new("status", "HASH"), new("ts", "RANGE")], Projection = new Projection { ProjectionType = "ALL" } }],
@@ -97,13 +102,17 @@ public class DataTests(LocalCloudFixture cloud)
 
         var updated = await ddb.UpdateItemAsync(new UpdateItemRequest
         {
-            TableName = table, Key = Item(("uuid", new AttributeValue("w0"))),
+            TableName = table,
+            Key = Item(("uuid", new AttributeValue("w0"))),
             UpdateExpression = "SET #s = :s, acks = if_not_exists(acks, :zero) + :one, history = list_append(if_not_exists(history, :empty), :h) REMOVE ts",
             ExpressionAttributeNames = new() { ["#s"] = "status" },
             ExpressionAttributeValues = new()
             {
-                [":s"] = new AttributeValue("ShutDown-0"), [":zero"] = new AttributeValue { N = "0" }, [":one"] = new AttributeValue { N = "1" },
-                [":empty"] = new AttributeValue { L = [] }, [":h"] = new AttributeValue { L = [new AttributeValue("drained")] },
+                [":s"] = new AttributeValue("ShutDown-0"),
+                [":zero"] = new AttributeValue { N = "0" },
+                [":one"] = new AttributeValue { N = "1" },
+                [":empty"] = new AttributeValue { L = [] },
+                [":h"] = new AttributeValue { L = [new AttributeValue("drained")] },
             },
             ReturnValues = "ALL_NEW",
         });
@@ -112,7 +121,9 @@ public class DataTests(LocalCloudFixture cloud)
 
         var acked = await ddb.QueryAsync(new QueryRequest
         {
-            TableName = table, IndexName = "by-status", KeyConditionExpression = "#s = :s AND ts BETWEEN :a AND :b",
+            TableName = table,
+            IndexName = "by-status",
+            KeyConditionExpression = "#s = :s AND ts BETWEEN :a AND :b",
             ExpressionAttributeNames = new() { ["#s"] = "status" },
             ExpressionAttributeValues = new() { [":s"] = new AttributeValue("ShutDown-0"), [":a"] = new AttributeValue { N = "0" }, [":b"] = new AttributeValue { N = "9" } },
             ScanIndexForward = false,

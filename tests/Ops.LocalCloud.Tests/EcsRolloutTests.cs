@@ -19,7 +19,8 @@ public class EcsRolloutTests
 
     static JsonObject Breaker(bool rollback) => new()
     {
-        ["maximumPercent"] = 200, ["minimumHealthyPercent"] = 100,
+        ["maximumPercent"] = 200,
+        ["minimumHealthyPercent"] = 100,
         ["deploymentCircuitBreaker"] = new JsonObject { ["enable"] = true, ["rollback"] = rollback },
     };
 
@@ -57,7 +58,11 @@ public class EcsRolloutTests
         var crashing = await cloud.LocalCommandDefinition("worker", cloud.Script("crash.sh", "echo crashing; exit 1"));
         await cloud.Ecs("CreateService", new JsonObject
         {
-            ["cluster"] = "dev", ["serviceName"] = "worker", ["taskDefinition"] = good, ["desiredCount"] = 1, ["launchType"] = "FARGATE",
+            ["cluster"] = "dev",
+            ["serviceName"] = "worker",
+            ["taskDefinition"] = good,
+            ["desiredCount"] = 1,
+            ["launchType"] = "FARGATE",
             ["deploymentConfiguration"] = Breaker(rollback: true),
         });
         var first = await WaitForService(cloud, "completed its first deployment", s => Completed(s, good) && (int)s["runningCount"]! == 1);
@@ -111,7 +116,11 @@ public class EcsRolloutTests
         var crashing = await cloud.LocalCommandDefinition("worker", cloud.Script("crash.sh", "exit 1"));
         await cloud.Ecs("CreateService", new JsonObject
         {
-            ["cluster"] = "dev", ["serviceName"] = "worker", ["taskDefinition"] = good, ["desiredCount"] = 1, ["launchType"] = "FARGATE",
+            ["cluster"] = "dev",
+            ["serviceName"] = "worker",
+            ["taskDefinition"] = good,
+            ["desiredCount"] = 1,
+            ["launchType"] = "FARGATE",
             ["deploymentConfiguration"] = Breaker(rollback: false),
         });
         await WaitForService(cloud, "completed its first deployment", s => Completed(s, good) && (int)s["runningCount"]! == 1);
@@ -139,7 +148,11 @@ public class EcsRolloutTests
         var td = await cloud.LocalCommandDefinition("worker", cloud.Script("serve.sh", Serving));
         await cloud.Ecs("CreateService", new JsonObject
         {
-            ["cluster"] = "dev", ["serviceName"] = "worker", ["taskDefinition"] = td, ["desiredCount"] = 1, ["launchType"] = "FARGATE",
+            ["cluster"] = "dev",
+            ["serviceName"] = "worker",
+            ["taskDefinition"] = td,
+            ["desiredCount"] = 1,
+            ["launchType"] = "FARGATE",
             ["deploymentConfiguration"] = Breaker(rollback: true),
         });
         await WaitForService(cloud, "completed its first deployment", s => Completed(s, td) && (int)s["runningCount"]! == 1);

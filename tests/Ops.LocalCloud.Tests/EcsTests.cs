@@ -22,7 +22,8 @@ public class EcsTests(LocalCloudFixture cloud)
     async Task<string> Revision(string family, string image) =>
         (await _ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest
         {
-            Family = family, ContainerDefinitions = [new ContainerDefinition { Name = "worker", Image = image, Memory = 512 }],
+            Family = family,
+            ContainerDefinitions = [new ContainerDefinition { Name = "worker", Image = image, Memory = 512 }],
         })).TaskDefinition!.TaskDefinitionArn!;
 
     [Fact]
@@ -83,7 +84,10 @@ public class EcsTests(LocalCloudFixture cloud)
         var v2 = await Revision(family, "worker:2");
         await _ecs.CreateServiceAsync(new CreateServiceRequest
         {
-            Cluster = cluster, ServiceName = "worker", TaskDefinition = v1, DesiredCount = 2,
+            Cluster = cluster,
+            ServiceName = "worker",
+            TaskDefinition = v1,
+            DesiredCount = 2,
             DeploymentConfiguration = new DeploymentConfiguration { MinimumHealthyPercent = 100, MaximumPercent = 200 },
         });
         await _ecs.WaitUntilServicesStableAsync(new DescribeServicesRequest { Cluster = cluster, Services = ["worker"] }, Fast);
@@ -114,7 +118,10 @@ public class EcsTests(LocalCloudFixture cloud)
         var v2 = await Revision(family, "worker:2");
         await _ecs.CreateServiceAsync(new CreateServiceRequest
         {
-            Cluster = cluster, ServiceName = "worker", TaskDefinition = v1, DesiredCount = 1,
+            Cluster = cluster,
+            ServiceName = "worker",
+            TaskDefinition = v1,
+            DesiredCount = 1,
             DeploymentConfiguration = new DeploymentConfiguration { MinimumHealthyPercent = 0, MaximumPercent = 200 },
         });
         var task = (await _ecs.ListTasksAsync(new ListTasksRequest { Cluster = cluster, ServiceName = "worker" })).TaskArns!.Single();

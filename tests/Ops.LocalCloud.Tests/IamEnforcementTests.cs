@@ -40,13 +40,18 @@ public sealed class IamEnforcementTests
         await cloud.Ecs("CreateCluster", new JsonObject { ["clusterName"] = "dev" });
         var container = new JsonObject
         {
-            ["name"] = "worker", ["image"] = "127.0.0.1:5000/worker:local-command", ["memory"] = 128, ["essential"] = true,
+            ["name"] = "worker",
+            ["image"] = "127.0.0.1:5000/worker:local-command",
+            ["memory"] = 128,
+            ["essential"] = true,
             ["dockerLabels"] = new JsonObject { ["ops.local.command"] = new JsonArray("sh", script).ToJsonString(), ["ops.local.directory"] = cloud.Root },
             ["logConfiguration"] = TaskCloud.LogConfiguration(),
         };
         var td = await cloud.Ecs("RegisterTaskDefinition", new JsonObject
         {
-            ["family"] = "worker", ["taskRoleArn"] = $"arn:aws:iam::{Account}:role/{role}", ["containerDefinitions"] = new JsonArray(container),
+            ["family"] = "worker",
+            ["taskRoleArn"] = $"arn:aws:iam::{Account}:role/{role}",
+            ["containerDefinitions"] = new JsonArray(container),
         });
         return await cloud.RunTask((string)td["taskDefinition"]!["taskDefinitionArn"]!);
     }

@@ -1,10 +1,10 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Ops.Aws;
+using Ecr = Ops.Aws.Ecr;
+using ElastiCache = Ops.Aws.ElastiCache;
 using Rds = Ops.Aws.Rds;
 using Redshift = Ops.Aws.Redshift;
-using ElastiCache = Ops.Aws.ElastiCache;
-using Ecr = Ops.Aws.Ecr;
 
 namespace Ops.LocalCloud.Tests;
 
@@ -14,7 +14,12 @@ public class IdentifierTests(LocalCloudFixture cloud)
 {
     Rds.CreateDBInstanceMessage Db(string id) => new()
     {
-        DBInstanceIdentifier = id, DBInstanceClass = "db.t3.micro", Engine = "postgres", MasterUsername = "iotile", MasterUserPassword = "correct-horse", AllocatedStorage = 20,
+        DBInstanceIdentifier = id,
+        DBInstanceClass = "db.t3.micro",
+        Engine = "postgres",
+        MasterUsername = "iotile",
+        MasterUserPassword = "correct-horse",
+        AllocatedStorage = 20,
     };
 
     [Theory]
@@ -89,7 +94,10 @@ public class IdentifierTests(LocalCloudFixture cloud)
         var rs = new Redshift.RedshiftClient(cloud.Connection);
         await AwsAssert.ErrorCode("InvalidParameterValue", () => rs.CreateClusterAsync(new Redshift.CreateClusterMessage
         {
-            ClusterIdentifier = id, NodeType = "ra3.xlplus", MasterUsername = "iotile", MasterUserPassword = password,
+            ClusterIdentifier = id,
+            NodeType = "ra3.xlplus",
+            MasterUsername = "iotile",
+            MasterUserPassword = password,
         }), 400);
     }
 
@@ -112,11 +120,15 @@ public class IdentifierTests(LocalCloudFixture cloud)
         await AwsAssert.ErrorCode("InvalidParameterValue", () => ec.CreateCacheClusterAsync(Cluster("0redis")), 400);
         await AwsAssert.ErrorCode("InvalidParameterValue", () => ec.CreateReplicationGroupAsync(new ElastiCache.CreateReplicationGroupMessage
         {
-            ReplicationGroupId = "g" + new string('x', 40), ReplicationGroupDescription = "ops",
+            ReplicationGroupId = "g" + new string('x', 40),
+            ReplicationGroupDescription = "ops",
         }), 400);
         ElastiCache.CreateReplicationGroupMessage Secured(string token) => new()
         {
-            ReplicationGroupId = LocalCloudFixture.Unique("rg"), ReplicationGroupDescription = "ops", TransitEncryptionEnabled = true, AuthToken = token,
+            ReplicationGroupId = LocalCloudFixture.Unique("rg"),
+            ReplicationGroupDescription = "ops",
+            TransitEncryptionEnabled = true,
+            AuthToken = token,
         };
         await AwsAssert.ErrorCode("InvalidParameterValue", () => ec.CreateReplicationGroupAsync(Secured("too-short")), 400);
         await AwsAssert.ErrorCode("InvalidParameterValue", () => ec.CreateReplicationGroupAsync(Secured("sixteen-or-more-but-has-@")), 400);
@@ -184,7 +196,8 @@ public class IdentifierTests(LocalCloudFixture cloud)
 
     static CreateTableRequest Table(string name) => new()
     {
-        TableName = name, BillingMode = BillingMode.PAY_PER_REQUEST,
+        TableName = name,
+        BillingMode = BillingMode.PAY_PER_REQUEST,
         KeySchema = [new KeySchemaElement("pk", KeyType.HASH)],
         AttributeDefinitions = [new AttributeDefinition("pk", ScalarAttributeType.S)],
     };

@@ -12,7 +12,10 @@ public sealed class LocalCloudFixture : IAsyncLifetime
 
     public AwsConnection Connection => new()
     {
-        Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = Url, MaxAttempts = 3,
+        Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey),
+        Region = "us-east-1",
+        EndpointUrl = Url,
+        MaxAttempts = 3,
     };
 
     public async Task InitializeAsync() =>

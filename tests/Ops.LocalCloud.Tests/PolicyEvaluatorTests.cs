@@ -88,7 +88,8 @@ public sealed class PolicyEvaluatorTests
         var provider = "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com";
         Dictionary<string, IReadOnlyList<string>> Claims(string sub) => new(StringComparer.OrdinalIgnoreCase)
         {
-            ["token.actions.githubusercontent.com:aud"] = ["sts.amazonaws.com"], ["token.actions.githubusercontent.com:sub"] = [sub],
+            ["token.actions.githubusercontent.com:aud"] = ["sts.amazonaws.com"],
+            ["token.actions.githubusercontent.com:sub"] = [sub],
         };
         Assert.True(PolicyEvaluator.Trusts(trust, "sts:AssumeRoleWithWebIdentity", "Federated", provider, Claims("repo:iotile/cloud:environment:prod")));
         Assert.False(PolicyEvaluator.Trusts(trust, "sts:AssumeRoleWithWebIdentity", "Federated", provider, Claims("repo:iotile/cloud:environment:dev")));

@@ -52,8 +52,13 @@ public sealed class RealDataStoreTests : IDisposable
         var rds = new Rds.RdsClient(Connect(server));
         await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage
         {
-            DBInstanceIdentifier = "nosuper-db", DBInstanceClass = "db.t4g.micro", Engine = "postgres", MasterUsername = "iotile",
-            MasterUserPassword = Password, DBName = "iotile", AllocatedStorage = 20,
+            DBInstanceIdentifier = "nosuper-db",
+            DBInstanceClass = "db.t4g.micro",
+            Engine = "postgres",
+            MasterUsername = "iotile",
+            MasterUserPassword = Password,
+            DBName = "iotile",
+            AllocatedStorage = 20,
         });
         var db = await WaitAvailableAsync(rds, "nosuper-db");
         foreach (var database in new[] { "iotile", "postgres" })
@@ -99,8 +104,13 @@ public sealed class RealDataStoreTests : IDisposable
             var rds = new Rds.RdsClient(Connect(server));
             await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage
             {
-                DBInstanceIdentifier = "app-db", DBInstanceClass = "db.t4g.micro", Engine = "postgres", MasterUsername = "iotile",
-                MasterUserPassword = Password, DBName = "iotile", AllocatedStorage = 20,
+                DBInstanceIdentifier = "app-db",
+                DBInstanceClass = "db.t4g.micro",
+                Engine = "postgres",
+                MasterUsername = "iotile",
+                MasterUserPassword = Password,
+                DBName = "iotile",
+                AllocatedStorage = 20,
             });
             var db = await WaitAvailableAsync(rds, "app-db");
             Assert.Equal("127.0.0.1", db.Endpoint!.Address);
@@ -146,7 +156,12 @@ public sealed class RealDataStoreTests : IDisposable
         var redshift = new Redshift.RedshiftClient(Connect(server));
         await redshift.CreateClusterAsync(new Redshift.CreateClusterMessage
         {
-            ClusterIdentifier = "warehouse", NodeType = "ra3.large", ClusterType = "single-node", MasterUsername = "loader", MasterUserPassword = "Warehouse-Pass1", Encrypted = true,
+            ClusterIdentifier = "warehouse",
+            NodeType = "ra3.large",
+            ClusterType = "single-node",
+            MasterUsername = "loader",
+            MasterUserPassword = "Warehouse-Pass1",
+            Encrypted = true,
         });
         Redshift.Cluster cluster;
         do
@@ -171,8 +186,14 @@ public sealed class RealDataStoreTests : IDisposable
             var cache = new ElastiCache.ElastiCacheClient(Connect(server));
             await cache.CreateReplicationGroupAsync(new ElastiCache.CreateReplicationGroupMessage
             {
-                ReplicationGroupId = "sessions", ReplicationGroupDescription = "cache", Engine = "redis", CacheNodeType = "cache.t4g.micro",
-                NumCacheClusters = 1, TransitEncryptionEnabled = true, AtRestEncryptionEnabled = true, AuthToken = Token,
+                ReplicationGroupId = "sessions",
+                ReplicationGroupDescription = "cache",
+                Engine = "redis",
+                CacheNodeType = "cache.t4g.micro",
+                NumCacheClusters = 1,
+                TransitEncryptionEnabled = true,
+                AtRestEncryptionEnabled = true,
+                AuthToken = Token,
             });
             var endpoint = await PrimaryAsync(cache, "sessions");
             port = endpoint.Port!.Value;

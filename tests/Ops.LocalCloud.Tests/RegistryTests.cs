@@ -26,8 +26,13 @@ public sealed class RegistryTests : IAsyncLifetime
     async Task<LocalCloudServer> StartAsync(int? port = null)
     {
         var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
-        { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
-            StateDirectory = _state, Delays = LifecycleDelays.Instant, RunRegistry = true, RegistryPort = port ?? LoopbackPort.Free(),
+        {
+            AccessKey = TestKeys.OperatorAccessKey,
+            SecretKey = TestKeys.OperatorSecretKey,
+            StateDirectory = _state,
+            Delays = LifecycleDelays.Instant,
+            RunRegistry = true,
+            RegistryPort = port ?? LoopbackPort.Free(),
         });
         _servers.Add(server);
         Assert.StartsWith("registry: docker-registry at 127.0.0.1:", server.RegistryStatus); // fails when docker-registry is not installed (tests/run.sh installs it)
@@ -257,8 +262,12 @@ public sealed class RegistryTests : IAsyncLifetime
         var port = ((IPEndPoint)other.LocalEndpoint).Port;
 
         var error = await Assert.ThrowsAsync<RegistryUnavailableException>(() => LocalCloudServer.StartAsync(new LocalCloudOptions
-        { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
-            StateDirectory = _state, RunRegistry = true, RegistryPort = port,
+        {
+            AccessKey = TestKeys.OperatorAccessKey,
+            SecretKey = TestKeys.OperatorSecretKey,
+            StateDirectory = _state,
+            RunRegistry = true,
+            RegistryPort = port,
         }));
         Assert.Contains($"Port {port} on 127.0.0.1 is in use", error.Message);
         Assert.Contains("RegistryPort", error.Message);
@@ -276,8 +285,12 @@ public sealed class RegistryTests : IAsyncLifetime
         {
             LocalCloudOptions Options(string state) => new()
             {
-                AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = state,
-                Delays = LifecycleDelays.Instant, RunRegistry = true, RunDataStores = false,
+                AccessKey = TestKeys.OperatorAccessKey,
+                SecretKey = TestKeys.OperatorSecretKey,
+                StateDirectory = state,
+                Delays = LifecycleDelays.Instant,
+                RunRegistry = true,
+                RunDataStores = false,
             };
             int firstPort;
             await using (var a = await LocalCloudServer.StartAsync(Options(_state)))

@@ -234,7 +234,8 @@ public sealed class RequestPipelineTests : IAsyncLifetime
     public async Task Malformed_xml_is_a_400_MalformedInput()
     {
         var request = new RawSignedRequest(_server.Url, "cloudfront", "POST", "/2020-05-31/distribution/E123/invalidation",
-            "<InvalidationBatch><Paths>"u8.ToArray()) { ContentType = "text/xml" };
+            "<InvalidationBatch><Paths>"u8.ToArray())
+        { ContentType = "text/xml" };
         var (status, body) = await Send(request);
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("MalformedInput", body);

@@ -127,8 +127,12 @@ public class S3Tests(LocalCloudFixture cloud)
 
         var replace = new CopyObjectRequest
         {
-            SourceBucket = bucket, SourceKey = source, DestinationBucket = bucket, DestinationKey = source,
-            MetadataDirective = S3MetadataDirective.REPLACE, ContentType = "application/octet-stream",
+            SourceBucket = bucket,
+            SourceKey = source,
+            DestinationBucket = bucket,
+            DestinationKey = source,
+            MetadataDirective = S3MetadataDirective.REPLACE,
+            ContentType = "application/octet-stream",
         };
         replace.Metadata["git-sha"] = "def456";
         await s3.CopyObjectAsync(replace);

@@ -14,17 +14,20 @@ public class SqsBatchTests(LocalCloudFixture cloud)
 
     Task Send(string url, List<string> ids) => _sqs.SendMessageBatchAsync(new SendMessageBatchRequest
     {
-        QueueUrl = url, Entries = ids.Select(id => new SendMessageBatchRequestEntry { Id = id, MessageBody = "m" }).ToList(),
+        QueueUrl = url,
+        Entries = ids.Select(id => new SendMessageBatchRequestEntry { Id = id, MessageBody = "m" }).ToList(),
     });
 
     Task Delete(string url, List<string> ids) => _sqs.DeleteMessageBatchAsync(new DeleteMessageBatchRequest
     {
-        QueueUrl = url, Entries = ids.Select(id => new DeleteMessageBatchRequestEntry { Id = id, ReceiptHandle = "handle-" + id }).ToList(),
+        QueueUrl = url,
+        Entries = ids.Select(id => new DeleteMessageBatchRequestEntry { Id = id, ReceiptHandle = "handle-" + id }).ToList(),
     });
 
     Task Change(string url, List<string> ids) => _sqs.ChangeMessageVisibilityBatchAsync(new ChangeMessageVisibilityBatchRequest
     {
-        QueueUrl = url, Entries = ids.Select(id => new ChangeMessageVisibilityBatchRequestEntry { Id = id, ReceiptHandle = "handle-" + id, VisibilityTimeout = 5 }).ToList(),
+        QueueUrl = url,
+        Entries = ids.Select(id => new ChangeMessageVisibilityBatchRequestEntry { Id = id, ReceiptHandle = "handle-" + id, VisibilityTimeout = 5 }).ToList(),
     });
 
     [Fact]
@@ -50,7 +53,8 @@ public class SqsBatchTests(LocalCloudFixture cloud)
         var body = new string('x', 600 * 1024);
         await AwsAssert.ErrorCode("AWS.SimpleQueueService.BatchRequestTooLong", () => _sqs.SendMessageBatchAsync(new SendMessageBatchRequest
         {
-            QueueUrl = url, Entries = [new() { Id = "a", MessageBody = body }, new() { Id = "b", MessageBody = body }],
+            QueueUrl = url,
+            Entries = [new() { Id = "a", MessageBody = body }, new() { Id = "b", MessageBody = body }],
         }));
         var counts = (await _sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = url, AttributeNames = ["ApproximateNumberOfMessages"] })).Attributes!;
         Assert.Equal("0", counts["ApproximateNumberOfMessages"]);
@@ -62,7 +66,8 @@ public class SqsBatchTests(LocalCloudFixture cloud)
         var url = await Queue();
         var sent = await _sqs.SendMessageBatchAsync(new SendMessageBatchRequest
         {
-            QueueUrl = url, Entries = [new() { Id = "good", MessageBody = "fine" }, new() { Id = "bad", MessageBody = "bell\u0007" }],
+            QueueUrl = url,
+            Entries = [new() { Id = "good", MessageBody = "fine" }, new() { Id = "bad", MessageBody = "bell\u0007" }],
         });
         Assert.Equal("good", Assert.Single(sent.Successful!).Id);
         var failed = Assert.Single(sent.Failed!);
@@ -80,7 +85,8 @@ public class SqsBatchTests(LocalCloudFixture cloud)
 
         var deleted = await _sqs.DeleteMessageBatchAsync(new DeleteMessageBatchRequest
         {
-            QueueUrl = url, Entries = [new() { Id = "ok", ReceiptHandle = m.ReceiptHandle }, new() { Id = "junk", ReceiptHandle = "not-a-handle" }],
+            QueueUrl = url,
+            Entries = [new() { Id = "ok", ReceiptHandle = m.ReceiptHandle }, new() { Id = "junk", ReceiptHandle = "not-a-handle" }],
         });
         Assert.Equal("ok", Assert.Single(deleted.Successful!).Id);
         var error = Assert.Single(deleted.Failed!);

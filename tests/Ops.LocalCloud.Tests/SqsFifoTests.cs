@@ -20,7 +20,8 @@ public class SqsFifoTests(LocalCloudFixture cloud)
     {
         await AwsAssert.ErrorCode("InvalidParameterValue", () => _sqs.CreateQueueAsync(new CreateQueueRequest
         {
-            QueueName = LocalCloudFixture.Unique("nofifo"), Attributes = new() { ["FifoQueue"] = "true" },
+            QueueName = LocalCloudFixture.Unique("nofifo"),
+            Attributes = new() { ["FifoQueue"] = "true" },
         }));
         await AwsAssert.ErrorCode("InvalidParameterValue", () => _sqs.CreateQueueAsync(new CreateQueueRequest
         {
@@ -39,7 +40,11 @@ public class SqsFifoTests(LocalCloudFixture cloud)
         await AwsAssert.ErrorCode("InvalidParameterValue", () => _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = "x", MessageGroupId = "g" }));
         await AwsAssert.ErrorCode("InvalidParameterValue", () => _sqs.SendMessageAsync(new SendMessageRequest
         {
-            QueueUrl = url, MessageBody = "x", MessageGroupId = "g", MessageDeduplicationId = "d", DelaySeconds = 5,
+            QueueUrl = url,
+            MessageBody = "x",
+            MessageGroupId = "g",
+            MessageDeduplicationId = "d",
+            DelaySeconds = 5,
         }));
         var counts = (await _sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = url, AttributeNames = ["ApproximateNumberOfMessages"] })).Attributes!;
         Assert.Equal("0", counts["ApproximateNumberOfMessages"]);

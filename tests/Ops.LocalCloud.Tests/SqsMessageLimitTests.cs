@@ -35,7 +35,8 @@ public class SqsMessageLimitTests(LocalCloudFixture cloud)
         Assert.Contains("1024", e.Message);
         await AwsAssert.ErrorCode("InvalidParameterValue", () => _sqs.SendMessageAsync(new SendMessageRequest
         {
-            QueueUrl = url, MessageBody = new string('x', 1000),
+            QueueUrl = url,
+            MessageBody = new string('x', 1000),
             MessageAttributes = new() { ["trace"] = new MessageAttributeValue { DataType = "String", StringValue = new string('t', 20) } },
         }));
         Assert.Equal("1", await Count(url));

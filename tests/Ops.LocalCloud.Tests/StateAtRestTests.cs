@@ -20,7 +20,10 @@ public sealed class StateAtRestTests : IDisposable
 
     static Ops.Aws.AwsConnection Connect(LocalCloudServer server) => new()
     {
-        Credentials = new Amazon.Runtime.BasicAWSCredentials("test", "test"), Region = "us-east-1", EndpointUrl = server.Url, MaxAttempts = 1,
+        Credentials = new Amazon.Runtime.BasicAWSCredentials("test", "test"),
+        Region = "us-east-1",
+        EndpointUrl = server.Url,
+        MaxAttempts = 1,
     };
 
     /// <summary>Every byte under the state directory, as text, with the file it came from.</summary>
@@ -148,7 +151,8 @@ public sealed class StateAtRestTests : IDisposable
         {
             var again = await new SqsClient(Connect(server)).ReceiveMessageAsync(new ReceiveMessageRequest
             {
-                QueueUrl = url, AttributeNames = ["ApproximateReceiveCount"],
+                QueueUrl = url,
+                AttributeNames = ["ApproximateReceiveCount"],
             });
             Assert.Equal("2", again.Messages!.Single().Attributes!["ApproximateReceiveCount"]);
         }
@@ -161,7 +165,9 @@ public sealed class StateAtRestTests : IDisposable
     {
         await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
         {
-            StateDirectory = _dir, Delays = LifecycleDelays.Instant, Durability = durability,
+            StateDirectory = _dir,
+            Delays = LifecycleDelays.Instant,
+            Durability = durability,
         });
         var sqs = new SqsClient(Connect(server));
         var url = (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = "acknowledged" })).QueueUrl!;

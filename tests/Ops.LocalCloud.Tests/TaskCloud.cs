@@ -20,8 +20,12 @@ public sealed class TaskCloud : IAsyncDisposable
     {
         var cloud = new TaskCloud();
         cloud.Server = await LocalCloudServer.StartAsync(new LocalCloudOptions
-        { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
-            StateDirectory = Path.Combine(cloud.Root, "state"), Delays = LifecycleDelays.Instant, Backends = new LocalBackends { Images = images },
+        {
+            AccessKey = TestKeys.OperatorAccessKey,
+            SecretKey = TestKeys.OperatorSecretKey,
+            StateDirectory = Path.Combine(cloud.Root, "state"),
+            Delays = LifecycleDelays.Instant,
+            Backends = new LocalBackends { Images = images },
         });
         return cloud;
     }
@@ -50,7 +54,8 @@ public sealed class TaskCloud : IAsyncDisposable
         {
             ContentType = "application/x-amz-json-1.1",
             Headers = new Dictionary<string, string> { ["x-amz-target"] = $"AmazonEC2ContainerServiceV20141113.{operation}" },
-            AccessKey = publicKeys ? "test" : TestKeys.OperatorAccessKey, SecretKey = publicKeys ? "test" : TestKeys.OperatorSecretKey,
+            AccessKey = publicKeys ? "test" : TestKeys.OperatorAccessKey,
+            SecretKey = publicKeys ? "test" : TestKeys.OperatorSecretKey,
         };
         using var response = await Http.SendAsync(request.Build());
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
@@ -62,7 +67,10 @@ public sealed class TaskCloud : IAsyncDisposable
         await Ecs("CreateCluster", new JsonObject { ["clusterName"] = "dev" });
         var container = new JsonObject
         {
-            ["name"] = "worker", ["image"] = "127.0.0.1:5000/worker:local-command", ["memory"] = 128, ["essential"] = true,
+            ["name"] = "worker",
+            ["image"] = "127.0.0.1:5000/worker:local-command",
+            ["memory"] = 128,
+            ["essential"] = true,
             ["dockerLabels"] = new JsonObject { ["ops.local.command"] = new JsonArray("sh", script).ToJsonString(), ["ops.local.directory"] = Root },
             ["environment"] = environment ?? new JsonArray(),
             ["logConfiguration"] = LogConfiguration(),
@@ -123,7 +131,8 @@ public sealed class TaskCloud : IAsyncDisposable
             var body = Encoding.UTF8.GetBytes(new JsonObject { ["logGroupName"] = "/ecs/tests", ["logStreamName"] = $"ecs/worker/{taskId}", ["startFromHead"] = true }.ToJsonString());
             var request = new RawSignedRequest(Url, "logs", "POST", "/", body)
             {
-                ContentType = "application/x-amz-json-1.1", Headers = new Dictionary<string, string> { ["x-amz-target"] = "Logs_20140328.GetLogEvents" },
+                ContentType = "application/x-amz-json-1.1",
+                Headers = new Dictionary<string, string> { ["x-amz-target"] = "Logs_20140328.GetLogEvents" },
             };
             using var response = await Http.SendAsync(request.Build());
             if (response.IsSuccessStatusCode)

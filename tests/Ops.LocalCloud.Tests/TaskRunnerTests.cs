@@ -24,7 +24,8 @@ public class TaskRunnerTests
         {
             ["containerOverrides"] = new JsonArray(new JsonObject
             {
-                ["name"] = "worker", ["command"] = new JsonArray("sh", other, "from-override"),
+                ["name"] = "worker",
+                ["command"] = new JsonArray("sh", other, "from-override"),
                 ["environment"] = new JsonArray(new JsonObject { ["name"] = "GREETING", ["value"] = "overridden" }),
             }),
         };
@@ -165,7 +166,10 @@ public class TaskRunnerTests
             await using var cloud = await TaskCloud.StartAsync(new TestImageSource(image));
             var td = await cloud.Register("image", new JsonObject
             {
-                ["name"] = "worker", ["image"] = "127.0.0.1:5000/worker:abc", ["memory"] = 128, ["logConfiguration"] = TaskCloud.LogConfiguration(),
+                ["name"] = "worker",
+                ["image"] = "127.0.0.1:5000/worker:abc",
+                ["memory"] = 128,
+                ["logConfiguration"] = TaskCloud.LogConfiguration(),
             });
             var id = await cloud.RunTask(td);
 

@@ -1,5 +1,3 @@
-using Ops.Stack;
-
 namespace Ops.Stack.Tests;
 
 /// <summary>Keeps what a domain operation reported, for asserting on what the user would read (secrets it was told of redacted, as the build does).</summary>

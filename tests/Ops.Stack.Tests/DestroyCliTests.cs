@@ -60,7 +60,12 @@ public sealed class DestroyCliTests(FleetCloud cloud)
         var before = cloud.Server.Requests.Entries.Count;
         var env = new Dictionary<string, string>
         {
-            ["DESTROY_DATA"] = "1", ["CONFIRM"] = "ds2", ["OPS_DESTROY_DATA"] = "true", ["OPS_CONFIRM"] = "ds2", ["ALLOW_PROD"] = "", ["STAGE"] = "prod",
+            ["DESTROY_DATA"] = "1",
+            ["CONFIRM"] = "ds2",
+            ["OPS_DESTROY_DATA"] = "true",
+            ["OPS_CONFIRM"] = "ds2",
+            ["ALLOW_PROD"] = "",
+            ["STAGE"] = "prod",
         };
         var run = await OpsCli.RunAsync(["destroy", "--stage", "ds2", "--endpoint-url", cloud.Server.Url.ToString(), "--stack", StackFile.Value], environment: env);
         Assert.True(run.ExitCode == 2, run.ToString());
@@ -82,8 +87,12 @@ public sealed class DestroyCliTests(FleetCloud cloud)
         var files = Pipelines.PipelineGenerator.Generate(Ops.Stack.StackLoader.Parse("ops.stack.yml", File.ReadAllText(StackFile.Value)).Stages
             .Select(s => Ops.Stack.StackLoader.Parse("ops.stack.yml", File.ReadAllText(StackFile.Value)).For(s)).ToList());
         var (env, line) = WorkflowStep(files[".github/workflows/ops-destroy.yml"], "destroy");
-        var inputs = new Dictionary<string, string> { ["${{ inputs.stage }}"] = stage, ["${{ inputs.confirm }}"] = stage,
-            ["${{ inputs.allow_prod && '--allow-prod' || '' }}"] = allowProd ? "--allow-prod" : "" };
+        var inputs = new Dictionary<string, string>
+        {
+            ["${{ inputs.stage }}"] = stage,
+            ["${{ inputs.confirm }}"] = stage,
+            ["${{ inputs.allow_prod && '--allow-prod' || '' }}"] = allowProd ? "--allow-prod" : ""
+        };
         var environment = env.ToDictionary(e => e.Key, e => inputs.TryGetValue(e.Value, out var v) ? v : e.Value);
         Assert.Contains("--cloud aws", line);
         var command = line.Replace("./build.sh", Path.Combine(FleetCloud.RepositoryRoot, "build.sh"))

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Ops.Aws;
@@ -7,9 +6,9 @@ using Ops.Aws.CloudWatchLogs;
 using Ops.Aws.Ecs;
 using Ops.Aws.Sqs;
 using Ops.LocalCloud;
+using Ops.Stack.Core;
 using Ops.Stack.Fleet;
 using Ops.Stack.Model;
-using Ops.Stack.Core;
 
 namespace Ops.Stack.Tests;
 
@@ -41,8 +40,13 @@ public sealed class EndToEndCloud : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await LocalCloudServer.StartAsync(new LocalCloudOptions
-        { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
-            StateDirectory = State, Delays = LifecycleDelays.Instant, RunRegistry = true, RegistryPort = 0,
+        {
+            AccessKey = TestKeys.OperatorAccessKey,
+            SecretKey = TestKeys.OperatorSecretKey,
+            StateDirectory = State,
+            Delays = LifecycleDelays.Instant,
+            RunRegistry = true,
+            RegistryPort = 0,
         });
         // Fail, never skip: without the real registry the image tests prove nothing.
         if (Server.Backends.Registry == null || Server.Backends.Images == null)
@@ -58,8 +62,12 @@ public sealed class EndToEndCloud : IAsyncLifetime
     /// <summary>A context for <paramref name="stack"/> as the fleet targets make it on <c>--cloud local</c>, waits short.</summary>
     public StageContext Context(StageStack stack, CapturedLog log, string? repositoryRoot = null) => new()
     {
-        Connection = Connection, Stack = stack, Log = log, RepositoryRoot = repositoryRoot ?? FleetCloud.RepositoryRoot,
-        PollInterval = TimeSpan.FromMilliseconds(100), WaitTimeout = TimeSpan.FromSeconds(60),
+        Connection = Connection,
+        Stack = stack,
+        Log = log,
+        RepositoryRoot = repositoryRoot ?? FleetCloud.RepositoryRoot,
+        PollInterval = TimeSpan.FromMilliseconds(100),
+        WaitTimeout = TimeSpan.FromSeconds(60),
     };
 
     /// <summary>The stage <paramref name="stage"/> of a stack file given as YAML text, loaded and validated as <c>--stack</c> would.</summary>
@@ -96,7 +104,8 @@ public sealed class EndToEndCloud : IAsyncLifetime
         {
             var result = await sqs.SendMessageBatchAsync(new SendMessageBatchRequest
             {
-                QueueUrl = queueUrl, Entries = chunk.Select((body, i) => new SendMessageBatchRequestEntry { Id = $"m{i}", MessageBody = body }).ToList(),
+                QueueUrl = queueUrl,
+                Entries = chunk.Select((body, i) => new SendMessageBatchRequestEntry { Id = $"m{i}", MessageBody = body }).ToList(),
             });
             Assert.Empty(result.Failed ?? []);
             ids.AddRange(result.Successful!.Select(s => s.MessageId!));
@@ -110,7 +119,8 @@ public sealed class EndToEndCloud : IAsyncLifetime
         using var sqs = new SqsClient(Connection);
         var a = (await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest
         {
-            QueueUrl = queueUrl, AttributeNames = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            QueueUrl = queueUrl,
+            AttributeNames = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
         })).Attributes!;
         return int.Parse(a["ApproximateNumberOfMessages"]) + int.Parse(a["ApproximateNumberOfMessagesNotVisible"]);
     }

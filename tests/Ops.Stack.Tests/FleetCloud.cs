@@ -1,9 +1,8 @@
 using Amazon.Runtime;
 using Ops.Aws;
 using Ops.LocalCloud;
-using Ops.Stack.Fleet;
-using Ops.Stack.Model;
 using Ops.Stack.Core;
+using Ops.Stack.Model;
 
 namespace Ops.Stack.Tests;
 
@@ -17,8 +16,13 @@ public sealed class FleetCloud : IAsyncLifetime
     /// <summary>A context for <paramref name="stack"/> on this cloud, waits short, as LocalCloud.</summary>
     public StageContext Context(StageStack stack, CapturedLog log, bool dryRun = false) => new()
     {
-        Connection = Connection, Stack = stack, Log = log, DryRun = dryRun,
-        RepositoryRoot = RepositoryRoot, PollInterval = TimeSpan.FromMilliseconds(100), WaitTimeout = TimeSpan.FromSeconds(60),
+        Connection = Connection,
+        Stack = stack,
+        Log = log,
+        DryRun = dryRun,
+        RepositoryRoot = RepositoryRoot,
+        PollInterval = TimeSpan.FromMilliseconds(100),
+        WaitTimeout = TimeSpan.FromSeconds(60),
     };
 
     /// <summary>The checkout this test runs from (a git repository, so the image tag resolves).</summary>

@@ -196,7 +196,8 @@ public sealed class FleetEndToEndTests(EndToEndCloud cloud)
         await ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = stack.Ecs.Cluster });
         var definition = (await ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest
         {
-            Family = stack.Ecs.TaskFamily, ContainerDefinitions = [new ContainerDefinition { Name = "worker", Image = image, Memory = 128, Essential = true }],
+            Family = stack.Ecs.TaskFamily,
+            ContainerDefinitions = [new ContainerDefinition { Name = "worker", Image = image, Memory = 128, Essential = true }],
         })).TaskDefinition!.TaskDefinitionArn;
         var run = await ecs.RunTaskAsync(new RunTaskRequest { Cluster = stack.Ecs.Cluster, TaskDefinition = definition, LaunchType = "FARGATE" });
         var id = EndToEndCloud.TaskId(run.Tasks!.Single());

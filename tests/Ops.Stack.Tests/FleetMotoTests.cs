@@ -1,7 +1,7 @@
 using Ops.Aws.Ecr;
 using Ops.Docker;
-using Ops.Stack.Fleet;
 using Ops.Stack.Core;
+using Ops.Stack.Fleet;
 
 namespace Ops.Stack.Tests;
 

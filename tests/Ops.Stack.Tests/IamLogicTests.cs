@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Ops.LocalCloud.Iam;
 using Ops.Stack.Identity;
-using Ops.Stack.Loading;
 
 namespace Ops.Stack.Tests;
 
@@ -18,7 +17,8 @@ public sealed class IamLogicTests
 
     static readonly Dictionary<string, IReadOnlyList<string>> Context = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["kms:ViaService"] = ["ssm.us-east-1.amazonaws.com"], ["iam:PassedToService"] = ["ecs-tasks.amazonaws.com"],
+        ["kms:ViaService"] = ["ssm.us-east-1.amazonaws.com"],
+        ["iam:PassedToService"] = ["ecs-tasks.amazonaws.com"],
     };
 
     static bool Allows(RoleSpec role, string action, string resource) =>
@@ -101,7 +101,8 @@ public sealed class IamLogicTests
         var trust = PolicyDocument.Parse(deploy.Trust.ToJsonString(), PolicyKind.Trust);
         Dictionary<string, IReadOnlyList<string>> Claims(string sub) => new(StringComparer.OrdinalIgnoreCase)
         {
-            ["token.actions.githubusercontent.com:aud"] = ["sts.amazonaws.com"], ["token.actions.githubusercontent.com:sub"] = [sub],
+            ["token.actions.githubusercontent.com:aud"] = ["sts.amazonaws.com"],
+            ["token.actions.githubusercontent.com:sub"] = [sub],
         };
         var provider = $"arn:aws:iam::{Account}:oidc-provider/token.actions.githubusercontent.com";
         Assert.True(PolicyEvaluator.Trusts(trust, "sts:AssumeRoleWithWebIdentity", "Federated", provider, Claims("repo:iotile/iotile-cloud:environment:prod")));

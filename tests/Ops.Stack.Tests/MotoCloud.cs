@@ -1,8 +1,7 @@
 using Amazon.Runtime;
 using Ops.Aws;
-using Ops.Stack.Fleet;
-using Ops.Stack.Model;
 using Ops.Stack.Core;
+using Ops.Stack.Model;
 
 namespace Ops.Stack.Tests;
 
@@ -18,8 +17,13 @@ public sealed class MotoCloud : IAsyncLifetime
     /// <summary>A context treating moto as AWS (EC2 launch type, image by digest), with no wait for a scheduler moto does not run.</summary>
     public StageContext Context(StageStack stack, CapturedLog log) => new()
     {
-        Connection = Connection, Stack = stack, Log = log, RepositoryRoot = FleetCloud.RepositoryRoot,
-        WaitForService = false, PollInterval = TimeSpan.FromMilliseconds(100), WaitTimeout = TimeSpan.FromSeconds(30),
+        Connection = Connection,
+        Stack = stack,
+        Log = log,
+        RepositoryRoot = FleetCloud.RepositoryRoot,
+        WaitForService = false,
+        PollInterval = TimeSpan.FromMilliseconds(100),
+        WaitTimeout = TimeSpan.FromSeconds(30),
     };
 
     public async Task InitializeAsync() => _moto = await MotoProcess.StartAsync();

@@ -12,8 +12,13 @@ public static class OpsCli
     /// </summary>
     static readonly Dictionary<string, string> Environment = new()
     {
-        ["AWS_ACCESS_KEY_ID"] = TestKeys.OperatorAccessKey, ["AWS_SECRET_ACCESS_KEY"] = TestKeys.OperatorSecretKey, ["AWS_REGION"] = "us-east-1", ["AWS_DEFAULT_REGION"] = "us-east-1",
-        ["AWS_EC2_METADATA_DISABLED"] = "true", ["AWS_CONFIG_FILE"] = "/dev/null", ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
+        ["AWS_ACCESS_KEY_ID"] = TestKeys.OperatorAccessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = TestKeys.OperatorSecretKey,
+        ["AWS_REGION"] = "us-east-1",
+        ["AWS_DEFAULT_REGION"] = "us-east-1",
+        ["AWS_EC2_METADATA_DISABLED"] = "true",
+        ["AWS_CONFIG_FILE"] = "/dev/null",
+        ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
         ["NO_COLOR"] = "1",
     };
 

@@ -1,4 +1,3 @@
-using Ops.Stack.Loading;
 using Ops.Stack.Pipelines;
 using YamlDotNet.RepresentationModel;
 

@@ -4,12 +4,11 @@ using Amazon.DynamoDBv2.Model;
 using Ops.Aws;
 using Ops.Aws.Ecs;
 using Ops.Aws.Sqs;
-using Ops.LocalCloud;
+using Ops.Contracts;
+using Ops.Stack.Core;
 using Ops.Stack.Fleet;
 using Ops.Stack.Model;
 using Ops.Stack.Rollout;
-using Ops.Contracts;
-using Ops.Stack.Core;
 
 namespace Ops.Stack.Tests;
 
@@ -22,8 +21,13 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
 {
     static RolloutOptions Options(bool force = false, TimeSpan? drainTimeout = null, int pid = 0) => new()
     {
-        Strategy = DrainStrategy.KillAck, DrainTimeout = drainTimeout ?? TimeSpan.FromSeconds(60), UpdateTimeout = TimeSpan.FromSeconds(30), Force = force,
-        DrainPoll = TimeSpan.FromMilliseconds(100), UpdatePoll = TimeSpan.FromMilliseconds(100), Settle = TimeSpan.FromMilliseconds(300),
+        Strategy = DrainStrategy.KillAck,
+        DrainTimeout = drainTimeout ?? TimeSpan.FromSeconds(60),
+        UpdateTimeout = TimeSpan.FromSeconds(30),
+        Force = force,
+        DrainPoll = TimeSpan.FromMilliseconds(100),
+        UpdatePoll = TimeSpan.FromMilliseconds(100),
+        Settle = TimeSpan.FromMilliseconds(300),
         Pid = pid == 0 ? Environment.ProcessId : pid,
     };
 
@@ -67,8 +71,12 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
             TableName = stack.Rollout.Table,
             Item = new()
             {
-                ["pk"] = new() { S = "ack#" + rolloutId }, ["sk"] = new() { S = taskId }, ["rollout_id"] = new() { S = rolloutId }, ["task_id"] = new() { S = taskId },
-                ["acked_at"] = new() { S = DateTimeOffset.UtcNow.ToString("O") }, ["finished"] = new() { N = "0" },
+                ["pk"] = new() { S = "ack#" + rolloutId },
+                ["sk"] = new() { S = taskId },
+                ["rollout_id"] = new() { S = rolloutId },
+                ["task_id"] = new() { S = taskId },
+                ["acked_at"] = new() { S = DateTimeOffset.UtcNow.ToString("O") },
+                ["finished"] = new() { N = "0" },
             },
         });
     }
@@ -81,8 +89,11 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
             TableName = stack.WorkerLogTable,
             Item = new()
             {
-                ["worker_uuid"] = new() { S = Guid.NewGuid().ToString() }, ["timestamp"] = new() { S = RolloutStore.WorkerLogTime(DateTimeOffset.UtcNow) },
-                ["task"] = new() { S = KillMessageFormat.Task }, ["status"] = new() { S = WorkerLogFormat.ShutDownStatus }, ["server"] = new() { S = server },
+                ["worker_uuid"] = new() { S = Guid.NewGuid().ToString() },
+                ["timestamp"] = new() { S = RolloutStore.WorkerLogTime(DateTimeOffset.UtcNow) },
+                ["task"] = new() { S = KillMessageFormat.Task },
+                ["status"] = new() { S = WorkerLogFormat.ShutDownStatus },
+                ["server"] = new() { S = server },
             },
         });
     }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Ops.Stack.Rollout;
 using Ops.Contracts;
+using Ops.Stack.Rollout;
 
 namespace Ops.Stack.Tests;
 
@@ -101,6 +101,13 @@ public sealed class RolloutLogicTests
 
     static RolloutRecord Record(string phase) => new()
     {
-        RolloutId = "r-20261123T100000Z-abcdef", Stage = "dev", Cluster = "c", Service = "s", Strategy = DrainStrategy.KillAck, Phase = phase, Holder = "me", StartedAt = T0,
+        RolloutId = "r-20261123T100000Z-abcdef",
+        Stage = "dev",
+        Cluster = "c",
+        Service = "s",
+        Strategy = DrainStrategy.KillAck,
+        Phase = phase,
+        Holder = "me",
+        StartedAt = T0,
     };
 }

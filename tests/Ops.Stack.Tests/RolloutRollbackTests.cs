@@ -1,12 +1,12 @@
 using Amazon.Runtime;
 using Ops.Aws;
 using Ops.Aws.Ecs;
+using Ops.Contracts;
 using Ops.LocalCloud;
+using Ops.Stack.Core;
 using Ops.Stack.Fleet;
 using Ops.Stack.Model;
 using Ops.Stack.Rollout;
-using Ops.Contracts;
-using Ops.Stack.Core;
 
 namespace Ops.Stack.Tests;
 
@@ -20,8 +20,12 @@ public sealed class RolloutRollbackTests : IAsyncLifetime
 
     StageContext Context(StageStack stack, CapturedLog log) => new()
     {
-        Connection = Connection, Stack = stack, Log = log, RepositoryRoot = FleetCloud.RepositoryRoot,
-        PollInterval = TimeSpan.FromMilliseconds(100), WaitTimeout = TimeSpan.FromSeconds(60),
+        Connection = Connection,
+        Stack = stack,
+        Log = log,
+        RepositoryRoot = FleetCloud.RepositoryRoot,
+        PollInterval = TimeSpan.FromMilliseconds(100),
+        WaitTimeout = TimeSpan.FromSeconds(60),
     };
 
     public async Task InitializeAsync() =>
@@ -45,8 +49,12 @@ public sealed class RolloutRollbackTests : IAsyncLifetime
         var crashing = stack with { Local = new LocalSpec { Command = ["sh", "-c", "echo boom; exit 3"], Prepare = [] } };
         var options = new RolloutOptions
         {
-            Strategy = DrainStrategy.TaskProtection, DrainTimeout = TimeSpan.FromMinutes(1), UpdateTimeout = TimeSpan.FromSeconds(60),
-            DrainPoll = TimeSpan.FromMilliseconds(100), UpdatePoll = TimeSpan.FromMilliseconds(200), Settle = TimeSpan.FromSeconds(3),
+            Strategy = DrainStrategy.TaskProtection,
+            DrainTimeout = TimeSpan.FromMinutes(1),
+            UpdateTimeout = TimeSpan.FromSeconds(60),
+            DrainPoll = TimeSpan.FromMilliseconds(100),
+            UpdatePoll = TimeSpan.FromMilliseconds(200),
+            Settle = TimeSpan.FromSeconds(3),
         };
         await using var session = await RolloutSession.OpenAsync(Context(crashing, log), options, default);
         var e = await Assert.ThrowsAsync<CloudStateException>(() => new WorkerUpdater(session).UpdateAsync(default));

@@ -153,7 +153,11 @@ public sealed class RolloutStage
         {
             var page = await dynamo.QueryAsync(new QueryRequest
             {
-                TableName = RolloutTable, KeyConditionExpression = "pk = :pk", ScanIndexForward = false, Limit = 1, ConsistentRead = true,
+                TableName = RolloutTable,
+                KeyConditionExpression = "pk = :pk",
+                ScanIndexForward = false,
+                Limit = 1,
+                ConsistentRead = true,
                 ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = "rollout" } },
             });
             return page.Items is { Count: > 0 } items ? items[0] : null;
@@ -170,7 +174,9 @@ public sealed class RolloutStage
         using var dynamo = AwsConnectionFactory.CreateDynamoDb(Connection);
         var page = await dynamo.QueryAsync(new QueryRequest
         {
-            TableName = RolloutTable, KeyConditionExpression = "pk = :pk", ConsistentRead = true,
+            TableName = RolloutTable,
+            KeyConditionExpression = "pk = :pk",
+            ConsistentRead = true,
             ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = "rollout" } },
         });
         return page.Items ?? [];
@@ -182,7 +188,9 @@ public sealed class RolloutStage
         using var dynamo = AwsConnectionFactory.CreateDynamoDb(Connection);
         var page = await dynamo.QueryAsync(new QueryRequest
         {
-            TableName = RolloutTable, KeyConditionExpression = "pk = :pk", ConsistentRead = true,
+            TableName = RolloutTable,
+            KeyConditionExpression = "pk = :pk",
+            ConsistentRead = true,
             ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = "ack#" + rolloutId } },
         });
         return (page.Items ?? []).ToDictionary(i => i["sk"].S, i => i);
@@ -288,7 +296,9 @@ public sealed class RolloutStage
         {
             var events = await logs.GetLogEventsAsync(new Ops.Aws.CloudWatchLogs.GetLogEventsRequest
             {
-                LogGroupName = Stack.Ecs.LogGroup, LogStreamName = $"{Fleet.EcsProvisioner.StreamPrefix}/{Stack.Ecs.ContainerName}/{task}", StartFromHead = true,
+                LogGroupName = Stack.Ecs.LogGroup,
+                LogStreamName = $"{Fleet.EcsProvisioner.StreamPrefix}/{Stack.Ecs.ContainerName}/{task}",
+                StartFromHead = true,
             });
             var line = (events.Events ?? []).Select(e => e.Message ?? "").FirstOrDefault(m => m.Contains(" SIGTERM received", StringComparison.Ordinal));
             return line != null && DateTimeOffset.TryParse(line.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture,
@@ -311,7 +321,9 @@ public sealed class RolloutStage
             {
                 var events = await logs.GetLogEventsAsync(new Ops.Aws.CloudWatchLogs.GetLogEventsRequest
                 {
-                    LogGroupName = Stack.Ecs.LogGroup, LogStreamName = $"{Fleet.EcsProvisioner.StreamPrefix}/{Stack.Ecs.ContainerName}/{task}", StartFromHead = true,
+                    LogGroupName = Stack.Ecs.LogGroup,
+                    LogStreamName = $"{Fleet.EcsProvisioner.StreamPrefix}/{Stack.Ecs.ContainerName}/{task}",
+                    StartFromHead = true,
                 });
                 lines.AddRange((events.Events ?? []).Select(e => e.Message ?? "").Where(m => m.Contains(text)).Select(m => $"  {task}: {m}"));
             }

@@ -1,4 +1,3 @@
-using Ops.Stack.Model;
 using Ops.Stack.Output;
 
 namespace Ops.Stack.Tests;
@@ -6,8 +5,6 @@ namespace Ops.Stack.Tests;
 /// <summary>The stack file: merging defaults, stages and like:, {stage}, and the one-line error for each kind of mistake.</summary>
 public class StackLoaderTests
 {
-    static StageStack Load(string text, string stage, string file = "ops.stack.yml") => StackLoader.Parse(file, text).For(stage);
-
     static string ErrorOf(string text) => Assert.Throws<StackException>(() => StackLoader.Parse("ops.stack.yml", text)).Message;
 
     [Fact]

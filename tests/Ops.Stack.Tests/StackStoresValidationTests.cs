@@ -1,5 +1,3 @@
-using Ops.Stack.Loading;
-
 namespace Ops.Stack.Tests;
 
 /// <summary>The data-store, web-tier and secrets fields of the stack file: each bad value is one line naming the field, the problem and the fix.</summary>

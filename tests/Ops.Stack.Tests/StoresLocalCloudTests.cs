@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using Ops.Stack.Fleet;
+using Ops.Stack.Core;
 using Ops.Stack.Model;
 using Ops.Stack.Secrets;
 using Ops.Stack.Stores;
-using Ops.Stack.Core;
 
 namespace Ops.Stack.Tests;
 

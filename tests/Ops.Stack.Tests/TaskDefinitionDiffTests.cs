@@ -8,7 +8,9 @@ public class TaskDefinitionDiffTests
 {
     static ContainerDefinition Container(params (string Name, string Value)[] environment) => new()
     {
-        Name = "worker", Image = "repo@sha256:1", Essential = true,
+        Name = "worker",
+        Image = "repo@sha256:1",
+        Essential = true,
         Environment = environment.Select(e => new EcsKeyValuePair { Name = e.Name, Value = e.Value }).ToList(),
     };
 

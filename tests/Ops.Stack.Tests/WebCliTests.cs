@@ -30,8 +30,13 @@ public sealed class WebCliTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await LocalCloudServer.StartAsync(new LocalCloudOptions
-        { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey,
-            StateDirectory = _state, Delays = LifecycleDelays.Instant, RunDataStores = false, RunTasks = false,
+        {
+            AccessKey = TestKeys.OperatorAccessKey,
+            SecretKey = TestKeys.OperatorSecretKey,
+            StateDirectory = _state,
+            Delays = LifecycleDelays.Instant,
+            RunDataStores = false,
+            RunTasks = false,
         });
         CopyDirectory(Path.Combine(FleetCloud.RepositoryRoot, "web"), SourceDirectory);
         _stackFile = Path.Combine(_state, "ops.stack.yml");

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using Ops.Stack.Loading;
 using Ops.Stack.Web;
 
 namespace Ops.Stack.Tests;

@@ -1,5 +1,3 @@
-using Ops.Targets;
-
 namespace Ops.Targets.SampleBuild;
 
 /// <summary>Targets whose behaviour a test can observe from outside the process.</summary>

@@ -129,7 +129,8 @@ public class CliTests
     {
         var run = await Run.Build(new OpsBuild(), "whoami --cloud aws", env: new Dictionary<string, string>
         {
-            ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null", ["AWS_CONFIG_FILE"] = "/dev/null",
+            ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
+            ["AWS_CONFIG_FILE"] = "/dev/null",
         });
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("No AWS credentials found for --cloud aws (tried AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE", run.Out);

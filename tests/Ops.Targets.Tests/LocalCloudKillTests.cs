@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
 using Npgsql;
 using Ops.LocalCloud;
 
@@ -83,7 +81,13 @@ public class LocalCloudKillTests
 
     static string Connection(int port) => new NpgsqlConnectionStringBuilder
     {
-        Host = "127.0.0.1", Port = port, Username = "iotile", Password = Password, Database = "iotile", Pooling = false, Timeout = 10,
+        Host = "127.0.0.1",
+        Port = port,
+        Username = "iotile",
+        Password = Password,
+        Database = "iotile",
+        Pooling = false,
+        Timeout = 10,
     }.ConnectionString;
 
     static async Task WriteRowAsync(int port)

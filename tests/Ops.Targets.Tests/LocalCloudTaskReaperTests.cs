@@ -29,7 +29,9 @@ public class LocalCloudTaskReaperTests
                 ["family"] = "tree",
                 ["containerDefinitions"] = new JsonArray(new JsonObject
                 {
-                    ["name"] = "worker", ["image"] = "127.0.0.1:5000/worker:local-command", ["memory"] = 128,
+                    ["name"] = "worker",
+                    ["image"] = "127.0.0.1:5000/worker:local-command",
+                    ["memory"] = 128,
                     ["dockerLabels"] = new JsonObject { ["ops.local.command"] = new JsonArray("sh", script).ToJsonString(), ["ops.local.directory"] = root.Path },
                     ["logConfiguration"] = new JsonObject
                     {

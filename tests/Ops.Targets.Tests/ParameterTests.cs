@@ -104,7 +104,7 @@ public class ParameterTests
         [Parameter] public string Stage = "dev";
         [Parameter(CommandLineOnly = true)] public string? Confirm;
         [Parameter(CommandLineOnly = true)] public bool Force;
-        [Parameter(CommandLineOnly = true)] [Secret] public string? Value;
+        [Parameter(CommandLineOnly = true)][Secret] public string? Value;
         public Target Noop => _ => _.Executes(() => { });
     }
 

@@ -56,7 +56,11 @@ public static class AwsCli
     /// <summary>What the CLI gets in its environment: test keys, a region, and no real config or instance metadata.</summary>
     public static readonly IReadOnlyDictionary<string, string> Environment = new Dictionary<string, string>
     {
-        ["AWS_ACCESS_KEY_ID"] = "test", ["AWS_SECRET_ACCESS_KEY"] = "test", ["AWS_DEFAULT_REGION"] = "us-east-1",
-        ["AWS_EC2_METADATA_DISABLED"] = "true", ["AWS_CONFIG_FILE"] = "/dev/null", ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
+        ["AWS_ACCESS_KEY_ID"] = "test",
+        ["AWS_SECRET_ACCESS_KEY"] = "test",
+        ["AWS_DEFAULT_REGION"] = "us-east-1",
+        ["AWS_EC2_METADATA_DISABLED"] = "true",
+        ["AWS_CONFIG_FILE"] = "/dev/null",
+        ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
     };
 }

@@ -23,7 +23,9 @@ public sealed class MotoProcess : IAsyncDisposable
         var port = LoopbackPort.Free();
         var process = Process.Start(new ProcessStartInfo("moto_server", ["-H", "127.0.0.1", "-p", port.ToString()])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
             // AWS's managed policies (AmazonEC2ContainerServiceforEC2Role, Elastic Beanstalk's) exist in every account; moto loads them on request.
             Environment = { ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true" },
         }) ?? throw new InvalidOperationException("moto_server did not start");

@@ -38,7 +38,8 @@ public static class RegistryPush
     /// <summary>An image config with an entrypoint, command, environment and working directory.</summary>
     public static JsonObject Config(string[] entrypoint, string[] cmd, string[] env, string workingDir) => new()
     {
-        ["architecture"] = "amd64", ["os"] = "linux",
+        ["architecture"] = "amd64",
+        ["os"] = "linux",
         ["config"] = new JsonObject
         {
             ["Entrypoint"] = new JsonArray(entrypoint.Select(x => (JsonNode?)x).ToArray()),

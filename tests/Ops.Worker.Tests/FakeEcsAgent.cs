@@ -118,7 +118,9 @@ public sealed class FakeEcsAgent : IDisposable
     {
         ["protection"] = new JsonObject
         {
-            ["ProtectionEnabled"] = _protected, ["ExpirationDate"] = _protected ? _expires.ToString("yyyy-MM-ddTHH:mm:ssZ") : null, ["TaskArn"] = TaskArn,
+            ["ProtectionEnabled"] = _protected,
+            ["ExpirationDate"] = _protected ? _expires.ToString("yyyy-MM-ddTHH:mm:ssZ") : null,
+            ["TaskArn"] = TaskArn,
         },
     };
 

@@ -15,8 +15,12 @@ public sealed class KillRulesTests
         string expires = "2026-11-23T10:20:00.000000+00:00") =>
         new JsonObject
         {
-            ["timestamp"] = timestamp, ["rollout_id"] = "r-20261123T100500Z-1a2b3c", ["target_task"] = task, ["target_revision"] = revision,
-            ["expires_at"] = expires, ["ack_table"] = "iotile-rollouts-dev",
+            ["timestamp"] = timestamp,
+            ["rollout_id"] = "r-20261123T100500Z-1a2b3c",
+            ["target_task"] = task,
+            ["target_revision"] = revision,
+            ["expires_at"] = expires,
+            ["ack_table"] = "iotile-rollouts-dev",
         }.ToJsonString();
 
     static KillVerdict Decide(string arguments, int minutesAfterStart = 6) => KillRules.Decide(Kill(arguments), Me, Start.AddMinutes(minutesAfterStart));

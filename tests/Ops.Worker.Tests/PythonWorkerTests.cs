@@ -79,7 +79,9 @@ public sealed class PythonWorkerTests(WorkerCloud cloud) : IClassFixture<WorkerC
         // The rollout finds it through the GSI.
         var indexed = await cloud.Dynamo.QueryAsync(new QueryRequest
         {
-            TableName = table, IndexName = "task-index", KeyConditionExpression = "#t = :t",
+            TableName = table,
+            IndexName = "task-index",
+            KeyConditionExpression = "#t = :t",
             ExpressionAttributeNames = new() { ["#t"] = "task" },
             ExpressionAttributeValues = new() { [":t"] = new AttributeValue { S = "apps.sqsworker.worker.WorkerShutDownAction" } },
         });
@@ -244,8 +246,10 @@ public sealed class PythonWorkerTests(WorkerCloud cloud) : IClassFixture<WorkerC
     Dictionary<string, string> Environment(string queue, string table, FakeEcsAgent agent, string drain = "kill-ack") =>
         cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
         {
-            ["OPS_WAIT_SECONDS"] = "1", ["OPS_DRAIN"] = drain,
-            ["ECS_CONTAINER_METADATA_URI_V4"] = agent.MetadataUri, ["ECS_AGENT_URI"] = agent.AgentUri,
+            ["OPS_WAIT_SECONDS"] = "1",
+            ["OPS_DRAIN"] = drain,
+            ["ECS_CONTAINER_METADATA_URI_V4"] = agent.MetadataUri,
+            ["ECS_AGENT_URI"] = agent.AgentUri,
         });
 
     async Task<(string Queue, string Url, string Table)> QueueAndTableAsync(int visibilityTimeoutSeconds)
@@ -263,7 +267,8 @@ public sealed class PythonWorkerTests(WorkerCloud cloud) : IClassFixture<WorkerC
         var name = WorkerCloud.Unique("pyw-rollouts");
         await cloud.Dynamo.CreateTableAsync(new CreateTableRequest
         {
-            TableName = name, BillingMode = BillingMode.PAY_PER_REQUEST,
+            TableName = name,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
             AttributeDefinitions = [new AttributeDefinition("pk", ScalarAttributeType.S), new AttributeDefinition("sk", ScalarAttributeType.S)],
             KeySchema = [new KeySchemaElement("pk", KeyType.HASH), new KeySchemaElement("sk", KeyType.RANGE)],
         });
@@ -277,7 +282,8 @@ public sealed class PythonWorkerTests(WorkerCloud cloud) : IClassFixture<WorkerC
         {
             var got = await cloud.Dynamo.GetItemAsync(new GetItemRequest
             {
-                TableName = table, Key = new() { ["pk"] = new AttributeValue { S = "ack#" + rollout }, ["sk"] = new AttributeValue { S = taskId } },
+                TableName = table,
+                Key = new() { ["pk"] = new AttributeValue { S = "ack#" + rollout }, ["sk"] = new AttributeValue { S = taskId } },
             });
             item = got.Item is { Count: > 0 } found ? found : null;
             return item != null;

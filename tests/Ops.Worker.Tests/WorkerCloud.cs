@@ -97,7 +97,8 @@ public sealed class WorkerCloud : IAsyncLifetime
     {
         var result = await Dynamo.GetItemAsync(new GetItemRequest
         {
-            TableName = table, ConsistentRead = true,
+            TableName = table,
+            ConsistentRead = true,
             Key = new Dictionary<string, AttributeValue> { ["pk"] = new() { S = "ack#" + rolloutId }, ["sk"] = new() { S = task } },
         });
         return result.Item is { Count: > 0 } item ? item : null;
@@ -120,7 +121,8 @@ public sealed class WorkerCloud : IAsyncLifetime
     {
         var a = (await Sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest
         {
-            QueueUrl = queueUrl, AttributeNames = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            QueueUrl = queueUrl,
+            AttributeNames = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
         })).Attributes!;
         return (int.Parse(a["ApproximateNumberOfMessages"]), int.Parse(a["ApproximateNumberOfMessagesNotVisible"]));
     }
@@ -161,7 +163,8 @@ public sealed class WorkerCloud : IAsyncLifetime
     {
         var a = (await Sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest
         {
-            QueueUrl = queueUrl, AttributeNames = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            QueueUrl = queueUrl,
+            AttributeNames = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
         })).Attributes!;
         return int.Parse(a["ApproximateNumberOfMessages"]) + int.Parse(a["ApproximateNumberOfMessagesNotVisible"]);
     }
@@ -171,8 +174,12 @@ public sealed class WorkerCloud : IAsyncLifetime
     {
         var env = new Dictionary<string, string>
         {
-            ["OPS_STAGE"] = "test", ["OPS_WORK_QUEUE"] = queue, ["OPS_WORKER_LOG_TABLE"] = table,
-            ["AWS_ACCESS_KEY_ID"] = "test", ["AWS_SECRET_ACCESS_KEY"] = "test", ["AWS_REGION"] = "us-east-1",
+            ["OPS_STAGE"] = "test",
+            ["OPS_WORK_QUEUE"] = queue,
+            ["OPS_WORKER_LOG_TABLE"] = table,
+            ["AWS_ACCESS_KEY_ID"] = "test",
+            ["AWS_SECRET_ACCESS_KEY"] = "test",
+            ["AWS_REGION"] = "us-east-1",
             ["AWS_ENDPOINT_URL"] = Server.Url.ToString(),
         };
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>())

@@ -5,7 +5,10 @@ public sealed class WorkerConfigTests
 {
     static Dictionary<string, string> Valid() => new()
     {
-        ["OPS_STAGE"] = "dev", ["OPS_WORK_QUEUE"] = "iotile-worker-dev", ["OPS_WORKER_LOG_TABLE"] = "iotile-worker-logs-dev", ["AWS_REGION"] = "us-east-1",
+        ["OPS_STAGE"] = "dev",
+        ["OPS_WORK_QUEUE"] = "iotile-worker-dev",
+        ["OPS_WORKER_LOG_TABLE"] = "iotile-worker-logs-dev",
+        ["AWS_REGION"] = "us-east-1",
     };
 
     [Fact]

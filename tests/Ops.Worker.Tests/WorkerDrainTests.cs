@@ -54,7 +54,9 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         using var metadata = new TaskMetadataEndpoint(TaskArn);
         using var worker = cloud.StartWorker(cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
         {
-            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri, ["OPS_WORKER_CONCURRENCY"] = "4", ["OPS_WAIT_SECONDS"] = "1",
+            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri,
+            ["OPS_WORKER_CONCURRENCY"] = "4",
+            ["OPS_WAIT_SECONDS"] = "1",
         }));
         await worker.WaitForOutput($"worker {TaskId} started", Patience);
         Assert.Contains($"revision {Revision}, drain kill-ack", worker.Out);
@@ -110,7 +112,8 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         using var metadata = new TaskMetadataEndpoint(TaskArn);
         using var worker = cloud.StartWorker(cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
         {
-            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri, ["OPS_WAIT_SECONDS"] = "1",
+            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri,
+            ["OPS_WAIT_SECONDS"] = "1",
         }));
         await worker.WaitForOutput($"worker {TaskId} started", Patience);
         var (now, later, rollout) = (DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(15), RolloutId());
@@ -168,7 +171,8 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         using var metadata = new TaskMetadataEndpoint(TaskArn);
         using var worker = cloud.StartWorker(cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
         {
-            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri, ["OPS_WAIT_SECONDS"] = "1",
+            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri,
+            ["OPS_WAIT_SECONDS"] = "1",
         }));
         await worker.WaitForOutput($"worker {TaskId} started", Patience);
         var now = DateTimeOffset.UtcNow;
@@ -184,7 +188,8 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         var counts = await cloud.CountsAsync(url);
         var delayed = int.Parse((await cloud.Sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest
         {
-            QueueUrl = url, AttributeNames = ["ApproximateNumberOfMessagesDelayed"],
+            QueueUrl = url,
+            AttributeNames = ["ApproximateNumberOfMessagesDelayed"],
         })).Attributes!["ApproximateNumberOfMessagesDelayed"]);
         Assert.Equal(1, counts.Visible + counts.InFlight + delayed);
         var left = (await cloud.Sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10, WaitTimeSeconds = 1 })).Messages ?? [];
@@ -221,7 +226,8 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         using var metadata = new TaskMetadataEndpoint(TaskArn);
         using var worker = cloud.StartWorker(cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
         {
-            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri, ["OPS_WAIT_SECONDS"] = "1",
+            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri,
+            ["OPS_WAIT_SECONDS"] = "1",
         }));
         await worker.WaitForOutput($"worker {TaskId} started", Patience);
         var rollout = RolloutId();
@@ -257,8 +263,11 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         using var agent = new TaskMetadataEndpoint(TaskArn, failFirstPuts: 1);
         using var worker = cloud.StartWorker(cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
         {
-            ["ECS_CONTAINER_METADATA_URI_V4"] = agent.Uri, ["ECS_AGENT_URI"] = agent.AgentUri, ["OPS_DRAIN"] = "task-protection",
-            ["OPS_WORKER_CONCURRENCY"] = "2", ["OPS_WAIT_SECONDS"] = "1",
+            ["ECS_CONTAINER_METADATA_URI_V4"] = agent.Uri,
+            ["ECS_AGENT_URI"] = agent.AgentUri,
+            ["OPS_DRAIN"] = "task-protection",
+            ["OPS_WORKER_CONCURRENCY"] = "2",
+            ["OPS_WAIT_SECONDS"] = "1",
         }));
         await worker.WaitForOutput($"worker {TaskId} started", Patience);
         Assert.Contains("drain task-protection (expires in 2 min)", worker.Out);
@@ -294,7 +303,9 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         using var agent = new TaskMetadataEndpoint(TaskArn);
         using var worker = cloud.StartWorker(cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
         {
-            ["ECS_CONTAINER_METADATA_URI_V4"] = agent.Uri, ["ECS_AGENT_URI"] = agent.AgentUri, ["OPS_WAIT_SECONDS"] = "1",
+            ["ECS_CONTAINER_METADATA_URI_V4"] = agent.Uri,
+            ["ECS_AGENT_URI"] = agent.AgentUri,
+            ["OPS_WAIT_SECONDS"] = "1",
         }));
         var work = await cloud.SendAsync(url, [Sleep(200)]);
         await Eventually(() => Task.FromResult(worker.Out.Contains($"ops.worker.Sleep {work[0]} done in")), "the work", worker);

@@ -179,7 +179,8 @@ public sealed class WorkerProcessTests(WorkerCloud cloud) : IClassFixture<Worker
 
         using var worker = cloud.StartWorker(cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
         {
-            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri, ["AWS_REGION"] = null,
+            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri,
+            ["AWS_REGION"] = null,
         }));
         await WaitForDone(worker, sent);
         Assert.Equal(0, await Stop(worker));

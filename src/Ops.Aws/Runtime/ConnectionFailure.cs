@@ -21,13 +21,13 @@ internal static class ConnectionFailure
         {
             case TimeoutException:
             case OperationCanceledException when !cancellationToken.IsCancellationRequested:
-            {
-                var limit = timeout ?? DefaultTimeout;
-                return new AwsConnectionException(
-                    $"No answer from {endpoint} to {call} within {Seconds(limit)} per request (gave up after {Seconds(elapsed)}, retries included); " +
-                    $"check that the endpoint is up and not overloaded, or allow longer with --aws-timeout (OPS_AWS_TIMEOUT), now {Seconds(limit)}{(timeout == null ? " (the SDK's default)" : "")}.",
-                    isConfiguration: false, e);
-            }
+                {
+                    var limit = timeout ?? DefaultTimeout;
+                    return new AwsConnectionException(
+                        $"No answer from {endpoint} to {call} within {Seconds(limit)} per request (gave up after {Seconds(elapsed)}, retries included); " +
+                        $"check that the endpoint is up and not overloaded, or allow longer with --aws-timeout (OPS_AWS_TIMEOUT), now {Seconds(limit)}{(timeout == null ? " (the SDK's default)" : "")}.",
+                        isConfiguration: false, e);
+                }
             case AmazonServiceException { ErrorCode: { } code } s when ExpiredCodes.Contains(code):
                 return new AwsConnectionException(
                     $"The AWS session token has expired ({code} from {via}); get fresh credentials (aws sso login, or a new session's AWS_SESSION_TOKEN) and run again.",

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
 using Amazon.Runtime;
-using Amazon.Runtime.Internal;
 using Amazon.Runtime.Internal.Transform;
 using Amazon.Runtime.Internal.Util;
 using Ops.Aws.Serialization;

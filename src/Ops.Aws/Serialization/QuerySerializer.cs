@@ -1,5 +1,4 @@
 using System.Collections;
-using Ops.Aws.Runtime;
 
 namespace Ops.Aws.Serialization;
 

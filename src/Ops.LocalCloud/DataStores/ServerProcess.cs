@@ -37,8 +37,11 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo("setsid")
         {
-            UseShellExecute = false, WorkingDirectory = directory, RedirectStandardInput = true,
-            RedirectStandardOutput = true, RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = directory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         };
         start.ArgumentList.Add("--");
         foreach (var a in argv) start.ArgumentList.Add(a);
@@ -56,7 +59,11 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo(argv[0])
         {
-            UseShellExecute = false, WorkingDirectory = directory, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = directory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         };
         foreach (var a in argv.Skip(1)) start.ArgumentList.Add(a);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{argv[0]} did not start");

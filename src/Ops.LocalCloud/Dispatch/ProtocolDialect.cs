@@ -36,11 +36,11 @@ internal static class ProtocolDialect
     /// <summary>The operation's input, keyed by model member names whatever the protocol.</summary>
     public static JsonObject Decode(AwsProtocol protocol, ServiceModel model, OperationModel op, Dictionary<string, string>? labels,
         HttpRequest request, byte[] body, Dictionary<string, string> form) => protocol switch
-    {
-        AwsProtocol.Json => WireCodec.DecodeJson(model, op.Input, body),
-        AwsProtocol.RestXml => WireCodec.DecodeRest(model, op, labels!, RequestParts.Query(request), body),
-        _ => WireCodec.DecodeQuery(model, op.Input, form),
-    };
+        {
+            AwsProtocol.Json => WireCodec.DecodeJson(model, op.Input, body),
+            AwsProtocol.RestXml => WireCodec.DecodeRest(model, op, labels!, RequestParts.Query(request), body),
+            _ => WireCodec.DecodeQuery(model, op.Input, form),
+        };
 
     /// <summary>Writes the operation's output as the protocol answers.</summary>
     public static async Task WriteAsync(AwsProtocol protocol, ServiceModel model, OperationModel op, JsonNode? output, string requestId, HttpResponse response)

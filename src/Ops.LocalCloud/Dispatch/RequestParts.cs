@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Ops.LocalCloud.Protocol;
 
 namespace Ops.LocalCloud.Dispatch;
 

@@ -107,7 +107,8 @@ internal sealed class RequestRouter(
             gate.Authorize(session, service.Model.SigningName, operation, input, protocol, scope!.Region);
             var context = new RequestContext(options.Account, scope.Region, requestId, options.Clock.GetUtcNow(), new Uri($"http://{request.Host}"))
             {
-                Caller = session?.AssumedRoleArn, CallerIsOperator = signature.Credential.AccessKey == options.AccessKey,
+                Caller = session?.AssumedRoleArn,
+                CallerIsOperator = signature.Credential.AccessKey == options.AccessKey,
             };
             var changes = store.BeginRequest();
             var output = await service.HandleAsync(operation, input, context, http.RequestAborted);
@@ -155,7 +156,8 @@ internal sealed class RequestRouter(
             await using var body = SigV4Verifier.IsHexHash(declared) ? new PayloadHashStream(request.Body, declared) : request.Body;
             var context = new RequestContext(options.Account, signature.Credential.Region, requestId, options.Clock.GetUtcNow(), new Uri($"http://{request.Host}"))
             {
-                Caller = session?.AssumedRoleArn, CallerIsOperator = signature.Credential.AccessKey == options.AccessKey,
+                Caller = session?.AssumedRoleArn,
+                CallerIsOperator = signature.Credential.AccessKey == options.AccessKey,
             };
             http.Response.Headers["x-amz-request-id"] = requestId;
             await s3.HandleAsync(http, body, context, http.RequestAborted);

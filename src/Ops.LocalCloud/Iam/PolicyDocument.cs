@@ -78,9 +78,15 @@ public sealed class PolicyDocument
         }
         return new PolicyStatement
         {
-            Sid = (string?)(s["Sid"] as JsonValue), Allow = effect == "Allow", Index = index,
-            Actions = actions, NotAction = notAction, Resources = resources, NotResource = notResource,
-            Principals = principals, Conditions = Conditions(s["Condition"], where),
+            Sid = (string?)(s["Sid"] as JsonValue),
+            Allow = effect == "Allow",
+            Index = index,
+            Actions = actions,
+            NotAction = notAction,
+            Resources = resources,
+            NotResource = notResource,
+            Principals = principals,
+            Conditions = Conditions(s["Condition"], where),
         };
     }
 

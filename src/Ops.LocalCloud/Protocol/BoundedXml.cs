@@ -17,7 +17,11 @@ internal static class BoundedXml
     {
         var settings = new XmlReaderSettings
         {
-            DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreProcessingInstructions = true, IgnoreComments = true, CloseInput = false,
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreProcessingInstructions = true,
+            IgnoreComments = true,
+            CloseInput = false,
         };
         using var reader = new DepthLimitedReader(XmlReader.Create(body, settings), MaxDepth);
         return XDocument.Load(reader);

@@ -122,34 +122,34 @@ internal static class WireCodec
             case "structure":
                 return ReadStructure(model, shapeName, key, form, ec2);
             case "list":
-            {
-                var member = shape["member"]!.AsObject();
-                string itemPrefix;
-                if (ec2) itemPrefix = key;
-                else if (r?["flattened"] is not null || shape["flattened"] is not null)
-                    itemPrefix = (string?)member["locationName"] is { } n ? ReplaceLast(key, n) : key;
-                else itemPrefix = $"{key}.{(string?)member["locationName"] ?? "member"}";
-                var list = new JsonArray();
-                for (var i = 1; ; i++)
                 {
-                    var itemKey = $"{itemPrefix}.{i}";
-                    if (!form.ContainsKey(itemKey) && !form.Keys.Any(k => k.StartsWith(itemKey + ".", StringComparison.Ordinal))) break;
-                    list.Add(ReadValue(model, (string)member["shape"]!, member, itemKey, form, ec2));
+                    var member = shape["member"]!.AsObject();
+                    string itemPrefix;
+                    if (ec2) itemPrefix = key;
+                    else if (r?["flattened"] is not null || shape["flattened"] is not null)
+                        itemPrefix = (string?)member["locationName"] is { } n ? ReplaceLast(key, n) : key;
+                    else itemPrefix = $"{key}.{(string?)member["locationName"] ?? "member"}";
+                    var list = new JsonArray();
+                    for (var i = 1; ; i++)
+                    {
+                        var itemKey = $"{itemPrefix}.{i}";
+                        if (!form.ContainsKey(itemKey) && !form.Keys.Any(k => k.StartsWith(itemKey + ".", StringComparison.Ordinal))) break;
+                        list.Add(ReadValue(model, (string)member["shape"]!, member, itemKey, form, ec2));
+                    }
+                    if (list.Count == 0 && !(form.TryGetValue(key, out var empty) && empty.Length == 0)) return null;
+                    return list;
                 }
-                if (list.Count == 0 && !(form.TryGetValue(key, out var empty) && empty.Length == 0)) return null;
-                return list;
-            }
             case "map":
-            {
-                var entryPrefix = r?["flattened"] is not null || shape["flattened"] is not null ? key : $"{key}.entry";
-                var keyName = (string?)shape["key"]!["locationName"] ?? "key";
-                var valueRef = shape["value"]!.AsObject();
-                var valueName = (string?)valueRef["locationName"] ?? "value";
-                var map = new JsonObject();
-                for (var i = 1; form.TryGetValue($"{entryPrefix}.{i}.{keyName}", out var k); i++)
-                    map[k] = ReadValue(model, (string)valueRef["shape"]!, valueRef, $"{entryPrefix}.{i}.{valueName}", form, ec2);
-                return map.Count == 0 ? null : map;
-            }
+                {
+                    var entryPrefix = r?["flattened"] is not null || shape["flattened"] is not null ? key : $"{key}.entry";
+                    var keyName = (string?)shape["key"]!["locationName"] ?? "key";
+                    var valueRef = shape["value"]!.AsObject();
+                    var valueName = (string?)valueRef["locationName"] ?? "value";
+                    var map = new JsonObject();
+                    for (var i = 1; form.TryGetValue($"{entryPrefix}.{i}.{keyName}", out var k); i++)
+                        map[k] = ReadValue(model, (string)valueRef["shape"]!, valueRef, $"{entryPrefix}.{i}.{valueName}", form, ec2);
+                    return map.Count == 0 ? null : map;
+                }
             default:
                 return form.TryGetValue(key, out var text) ? Scalar((string)shape["type"]!, text) : null;
         }

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using Ops.Contracts;
 using Ops.LocalCloud.Protocol;
 using Ops.LocalCloud.State;
-using Ops.Contracts;
 
 namespace Ops.LocalCloud.Services;
 
@@ -118,8 +118,12 @@ internal abstract class ServiceHandler<TState>(StateStore store) : ServiceHandle
             if (groups(State).ContainsKey(name)) throw new AwsError($"{member}AlreadyExists", $"The subnet group '{name}' already exists.");
             var group = new JsonObject
             {
-                [nameMember] = name, [descriptionMember] = Optional(i, descriptionMember), ["VpcId"] = "vpc-local", ["SubnetGroupStatus"] = "Complete",
-                [$"{member}Arn"] = c.Arn(Name, $"subgrp:{name}"), ["ARN"] = c.Arn(Name, $"subnetgroup:{name}"),
+                [nameMember] = name,
+                [descriptionMember] = Optional(i, descriptionMember),
+                ["VpcId"] = "vpc-local",
+                ["SubnetGroupStatus"] = "Complete",
+                [$"{member}Arn"] = c.Arn(Name, $"subgrp:{name}"),
+                ["ARN"] = c.Arn(Name, $"subnetgroup:{name}"),
                 ["Subnets"] = new JsonArray(Strings(i, "SubnetIds").Select(id => (JsonNode?)new JsonObject { ["SubnetIdentifier"] = id, ["SubnetStatus"] = "Active" }).ToArray()),
             };
             groups(State)[name] = group;

@@ -55,7 +55,11 @@ internal static class DurableFiles
     {
         var options = new FileStreamOptions
         {
-            Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None, BufferSize = 81920, Options = FileOptions.Asynchronous,
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            BufferSize = 81920,
+            Options = FileOptions.Asynchronous,
         };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = PrivateFile;
         return new FileStream(Path.Combine(directory, TemporaryPrefix + Guid.NewGuid().ToString("N")), options);

@@ -28,7 +28,10 @@ internal sealed class ContainerProcess : IDisposable
         (Name, Essential, StopTimeout, Logs) = (launch.Name, essential, stopTimeout, logs);
         var info = new ProcessStartInfo("setsid")
         {
-            UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
             WorkingDirectory = launch.WorkingDirectory,
         };
         info.ArgumentList.Add("--");

@@ -66,7 +66,9 @@ internal sealed class LayerUnpacker
                     Remove(path);
                     await using (var file = new FileStream(path, new FileStreamOptions
                     {
-                        Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = Mode(entry.Mode) | UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                        Mode = FileMode.CreateNew,
+                        Access = FileAccess.Write,
+                        UnixCreateMode = Mode(entry.Mode) | UnixFileMode.UserRead | UnixFileMode.UserWrite,
                     }))
                     {
                         if (entry.DataStream != null) await entry.DataStream.CopyToAsync(file, cancellationToken);

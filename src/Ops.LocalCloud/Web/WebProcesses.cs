@@ -1,9 +1,8 @@
-using Ops.LocalCloud.Tasks;
 using System.IO.Compression;
-using System.Net;
 using System.Net.Sockets;
 using Ops.LocalCloud.DataStores;
 using Ops.LocalCloud.Services.S3;
+using Ops.LocalCloud.Tasks;
 
 namespace Ops.LocalCloud.Web;
 

@@ -3,14 +3,13 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Npgsql;
 using Ops.Aws;
+using Ops.Aws.Lookups;
 using Ops.Aws.Sqs;
-using Ops.Stack.Fleet;
+using Ops.Contracts;
+using Ops.Stack.Core;
 using Ops.Stack.Secrets;
 using Ops.Stack.Stores;
 using StackExchange.Redis;
-using Ops.Contracts;
-using Ops.Aws.Lookups;
-using Ops.Stack.Core;
 
 namespace Ops.Stack.Drills;
 
@@ -94,7 +93,13 @@ public sealed class DrillMarkers(StageContext context, string drillId)
         if (password == null) return Fail(marker, write, $"secret {secret} is missing");
         var connection = new NpgsqlConnectionStringBuilder
         {
-            Host = host, Port = port ?? 5432, Database = database, Username = user, Password = password, Timeout = 15, Pooling = false,
+            Host = host,
+            Port = port ?? 5432,
+            Database = database,
+            Username = user,
+            Password = password,
+            Timeout = 15,
+            Pooling = false,
             SslMode = context.StoresUseTls ? SslMode.Require : SslMode.Disable,
         }.ConnectionString;
         try
@@ -212,8 +217,10 @@ public sealed class DrillMarkers(StageContext context, string drillId)
         {
             var items = (await dynamo.ScanAsync(new ScanRequest
             {
-                TableName = context.Stack.WorkerLogTable, FilterExpression = "contains(arguments, :id)",
-                ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = drillId } }, ConsistentRead = true,
+                TableName = context.Stack.WorkerLogTable,
+                FilterExpression = "contains(arguments, :id)",
+                ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = drillId } },
+                ConsistentRead = true,
             }, token)).Items;
             last = items.Select(i => Text(i, "status")).LastOrDefault() ?? last;
             if (items.FirstOrDefault(i => Text(i, "status") == "done") is { } done)

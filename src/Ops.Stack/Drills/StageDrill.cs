@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using Ops.Aws.ElasticBeanstalk;
-using Ops.Stack.Fleet;
-using Ops.Stack.Output;
-using Ops.Stack.Rollout;
-using Ops.Stack.Web;
 using Ops.Contracts;
 using Ops.Stack.Core;
 using Ops.Stack.Lifecycle;
+using Ops.Stack.Output;
+using Ops.Stack.Rollout;
+using Ops.Stack.Web;
 
 namespace Ops.Stack.Drills;
 

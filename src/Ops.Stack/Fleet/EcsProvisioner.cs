@@ -1,10 +1,9 @@
 using Ops.Aws.CloudWatchLogs;
 using Ops.Aws.Ecs;
-using Ops.Stack.Model;
-using Ops.Contracts;
 using Ops.Aws.Lookups;
+using Ops.Contracts;
 using Ops.Stack.Core;
-using Ops.Stack.Lifecycle;
+using Ops.Stack.Model;
 
 namespace Ops.Stack.Fleet;
 
@@ -53,7 +52,9 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
             changes.Add(change);
             await Mutation.ApplyAsync(context, change, () => _ecs.CreateClusterAsync(new CreateClusterRequest
             {
-                ClusterName = ecs.Cluster, Settings = [new ClusterSetting { Name = "containerInsights", Value = "enabled" }], Tags = EcsTags(),
+                ClusterName = ecs.Cluster,
+                Settings = [new ClusterSetting { Name = "containerInsights", Value = "enabled" }],
+                Tags = EcsTags(),
             }, cancellationToken));
         }
         else if (cluster.Settings?.FirstOrDefault(s => s.Name == "containerInsights")?.Value is { } insights && insights != "enabled")
@@ -100,8 +101,15 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
             changes.Add(change);
             await Mutation.ApplyAsync(context, change, () => _ecs.CreateServiceAsync(new CreateServiceRequest
             {
-                Cluster = ecs.Cluster, ServiceName = ecs.Service, TaskDefinition = taskDefinition, DesiredCount = ecs.DesiredCount,
-                LaunchType = LaunchType, SchedulingStrategy = "REPLICA", DeploymentConfiguration = Deployment(), Tags = EcsTags(), PropagateTags = "SERVICE",
+                Cluster = ecs.Cluster,
+                ServiceName = ecs.Service,
+                TaskDefinition = taskDefinition,
+                DesiredCount = ecs.DesiredCount,
+                LaunchType = LaunchType,
+                SchedulingStrategy = "REPLICA",
+                DeploymentConfiguration = Deployment(),
+                Tags = EcsTags(),
+                PropagateTags = "SERVICE",
             }, cancellationToken));
         }
         else
@@ -114,7 +122,11 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
                 changes.AddRange(drift);
                 await Mutation.ApplyAsync(context, drift, () => _ecs.UpdateServiceAsync(new UpdateServiceRequest
                 {
-                    Cluster = ecs.Cluster, Service = ecs.Service, TaskDefinition = taskDefinition, DesiredCount = ecs.DesiredCount, DeploymentConfiguration = Deployment(),
+                    Cluster = ecs.Cluster,
+                    Service = ecs.Service,
+                    TaskDefinition = taskDefinition,
+                    DesiredCount = ecs.DesiredCount,
+                    DeploymentConfiguration = Deployment(),
                 }, cancellationToken));
             }
         }
@@ -131,9 +143,14 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
         var roles = await RolesAsync(cancellationToken);
         var registered = (await _ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest
         {
-            Family = ecs.TaskFamily, ContainerDefinitions = [container], Cpu = Cpu, Memory = Memory,
-            TaskRoleArn = roles.TaskRoleArn, ExecutionRoleArn = roles.ExecutionRoleArn,
-            RequiresCompatibilities = context.TasksRunAsProcesses ? null : ["EC2"], Tags = EcsTags(),
+            Family = ecs.TaskFamily,
+            ContainerDefinitions = [container],
+            Cpu = Cpu,
+            Memory = Memory,
+            TaskRoleArn = roles.TaskRoleArn,
+            ExecutionRoleArn = roles.ExecutionRoleArn,
+            RequiresCompatibilities = context.TasksRunAsProcesses ? null : ["EC2"],
+            Tags = EcsTags(),
         }, cancellationToken)).TaskDefinition!;
         context.Log.Info($"registered {ecs.TaskFamily}:{registered.Revision}");
         return registered;
@@ -154,8 +171,12 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
         var stack = context.Stack;
         return new ContainerDefinition
         {
-            Name = stack.Ecs.ContainerName, Image = image.Image, Essential = true,
-            Cpu = stack.Ecs.Cpu, Memory = stack.Ecs.Memory, StopTimeout = stack.Ecs.StopTimeoutSeconds,
+            Name = stack.Ecs.ContainerName,
+            Image = image.Image,
+            Essential = true,
+            Cpu = stack.Ecs.Cpu,
+            Memory = stack.Ecs.Memory,
+            StopTimeout = stack.Ecs.StopTimeoutSeconds,
             Environment = Environment(stack).Select(e => new EcsKeyValuePair { Name = e.Key, Value = e.Value }).ToList(),
             LogConfiguration = new LogConfiguration
             {
@@ -183,7 +204,8 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
     DeploymentConfiguration Deployment() => new()
     {
         DeploymentCircuitBreaker = new DeploymentCircuitBreaker { Enable = true, Rollback = true },
-        MinimumHealthyPercent = context.Stack.Ecs.MinimumHealthyPercent, MaximumPercent = context.Stack.Ecs.MaximumPercent,
+        MinimumHealthyPercent = context.Stack.Ecs.MinimumHealthyPercent,
+        MaximumPercent = context.Stack.Ecs.MaximumPercent,
     };
 
     List<Tag> EcsTags() => context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();

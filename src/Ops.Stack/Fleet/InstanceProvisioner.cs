@@ -1,9 +1,9 @@
 using System.Text;
 using Ops.Aws.Ec2;
-using GetParameterRequest = Ops.Aws.Ssm.GetParameterRequest;
-using SsmClient = Ops.Aws.Ssm.SsmClient;
 using Ops.Aws.Lookups;
 using Ops.Stack.Core;
+using GetParameterRequest = Ops.Aws.Ssm.GetParameterRequest;
+using SsmClient = Ops.Aws.Ssm.SsmClient;
 
 namespace Ops.Stack.Fleet;
 
@@ -45,9 +45,13 @@ public sealed class InstanceProvisioner(StageContext context)
         {
             var launched = await _ec2.RunInstancesAsync(new RunInstancesRequest
             {
-                ImageId = ami, InstanceType = spec.InstanceType, MinCount = missing, MaxCount = missing,
+                ImageId = ami,
+                InstanceType = spec.InstanceType,
+                MinCount = missing,
+                MaxCount = missing,
                 IamInstanceProfile = new IamInstanceProfileSpecification { Name = spec.InstanceProfile },
-                SecurityGroupIds = [group!], SubnetId = spec.Subnet,
+                SecurityGroupIds = [group!],
+                SubnetId = spec.Subnet,
                 UserData = Convert.ToBase64String(Encoding.UTF8.GetBytes(UserData(context.Stack.Ecs.Cluster))),
                 TagSpecifications = [Tags("instance"), Tags("volume")],
             }, cancellationToken);
@@ -118,7 +122,9 @@ public sealed class InstanceProvisioner(StageContext context)
             await Mutation.ApplyAsync(context, change, async () =>
                 id = (await _ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest
                 {
-                    GroupName = name, VpcId = vpc, Description = $"ECS container instances of {context.Stack.Project} {context.Stack.Stage} (egress only)",
+                    GroupName = name,
+                    VpcId = vpc,
+                    Description = $"ECS container instances of {context.Stack.Project} {context.Stack.Stage} (egress only)",
                     TagSpecifications = [new TagSpecification { ResourceType = "security-group", Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList() }],
                 }, ct)).GroupId);
             return id;

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using Ops.Aws.Sqs;
-using Ops.Stack.Model;
 using Ops.Aws.Lookups;
+using Ops.Aws.Sqs;
 using Ops.Stack.Core;
 
 namespace Ops.Stack.Fleet;

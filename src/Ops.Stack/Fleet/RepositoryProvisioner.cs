@@ -29,7 +29,8 @@ public sealed class RepositoryProvisioner(StageContext context)
             {
                 await _ecr.CreateRepositoryAsync(new CreateRepositoryRequest
                 {
-                    RepositoryName = name, ImageTagMutability = "IMMUTABLE",
+                    RepositoryName = name,
+                    ImageTagMutability = "IMMUTABLE",
                     ImageScanningConfiguration = new ImageScanningConfiguration { ScanOnPush = true },
                     EncryptionConfiguration = new EncryptionConfiguration { EncryptionType = "AES256" },
                     Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
@@ -51,7 +52,8 @@ public sealed class RepositoryProvisioner(StageContext context)
             changes.Add(change);
             await Mutation.ApplyAsync(context, change, () => _ecr.PutImageScanningConfigurationAsync(new PutImageScanningConfigurationRequest
             {
-                RepositoryName = name, ImageScanningConfiguration = new ImageScanningConfiguration { ScanOnPush = true },
+                RepositoryName = name,
+                ImageScanningConfiguration = new ImageScanningConfiguration { ScanOnPush = true },
             }, cancellationToken));
         }
         var encryption = repository.EncryptionConfiguration?.EncryptionType;
@@ -71,7 +73,8 @@ public sealed class RepositoryProvisioner(StageContext context)
             .ToDictionary(t => t.Key!, t => t.Value ?? "");
         changes.AddRange(await StackTags.EnsureAsync(context, resource, tags, missing => _ecr.TagResourceAsync(new TagResourceRequest
         {
-            ResourceArn = repository.RepositoryArn, Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
+            ResourceArn = repository.RepositoryArn,
+            Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
         }, cancellationToken)));
         if (changes.Count == 0) context.Log.Info($"{resource}: up to date ({repository.RepositoryUri})");
         return changes;

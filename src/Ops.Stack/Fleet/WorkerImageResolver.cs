@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Ops.Aws.Ecr;
-using Ops.Docker;
-using Ops.Contracts;
 using Ops.Aws.Lookups;
+using Ops.Contracts;
+using Ops.Docker;
 using Ops.Stack.Core;
 
 namespace Ops.Stack.Fleet;

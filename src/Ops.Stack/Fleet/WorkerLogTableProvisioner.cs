@@ -1,8 +1,8 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Ops.Aws;
-using Ops.Contracts;
 using Ops.Aws.Lookups;
+using Ops.Contracts;
 using Ops.Stack.Core;
 
 namespace Ops.Stack.Fleet;
@@ -83,7 +83,8 @@ public sealed class WorkerLogTableProvisioner(StageContext context)
             .ToDictionary(t => t.Key, t => t.Value);
         changes.AddRange(await StackTags.EnsureAsync(context, resource, tags, missing => dynamo.TagResourceAsync(new TagResourceRequest
         {
-            ResourceArn = table.TableArn, Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
+            ResourceArn = table.TableArn,
+            Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
         }, cancellationToken)));
         if (changes.Count == 0) context.Log.Info($"{resource}: up to date");
         return changes;

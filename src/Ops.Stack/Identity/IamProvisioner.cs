@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
 using Ops.Aws.Iam;
-using Tag = Ops.Aws.Iam.Tag;
-using Ops.Stack.Fleet;
-using Ops.Stack.Status;
 using Ops.Aws.Lookups;
 using Ops.Stack.Core;
+using Ops.Stack.Status;
+using Tag = Ops.Aws.Iam.Tag;
 
 namespace Ops.Stack.Identity;
 
@@ -55,7 +54,10 @@ public sealed class IamProvisioner(StageContext context) : IStatusSource
         var change = new Change($"iam oidc provider {StageRoles.GitHubIssuer}", "provider", null, "GitHub Actions' OpenID Connect issuer, audience sts.amazonaws.com (once per account)");
         await Mutation.ApplyAsync(context, change, () => _iam.CreateOpenIDConnectProviderAsync(new CreateOpenIDConnectProviderRequest
         {
-            Url = $"https://{StageRoles.GitHubIssuer}", ClientIDList = ["sts.amazonaws.com"], ThumbprintList = [GitHubThumbprint], Tags = Tags(),
+            Url = $"https://{StageRoles.GitHubIssuer}",
+            ClientIDList = ["sts.amazonaws.com"],
+            ThumbprintList = [GitHubThumbprint],
+            Tags = Tags(),
         }, ct));
         return [change];
     }
@@ -79,7 +81,10 @@ public sealed class IamProvisioner(StageContext context) : IStatusSource
             {
                 await _iam.CreateRoleAsync(new CreateRoleRequest
                 {
-                    RoleName = role.Name, AssumeRolePolicyDocument = PolicyDocuments.Text(role.Trust), Description = $"Ops: {role.Purpose}", Tags = Tags(),
+                    RoleName = role.Name,
+                    AssumeRolePolicyDocument = PolicyDocuments.Text(role.Trust),
+                    Description = $"Ops: {role.Purpose}",
+                    Tags = Tags(),
                 }, ct);
                 if (role.Policy is { } policy) await PutPolicyAsync(role, policy, ct);
                 foreach (var arn in role.ManagedPolicies) await _iam.AttachRolePolicyAsync(new AttachRolePolicyRequest { RoleName = role.Name, PolicyArn = arn }, ct);

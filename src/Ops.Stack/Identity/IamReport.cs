@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using Ops.Stack.Fleet;
-using Ops.Stack.Output;
 using Ops.Stack.Core;
+using Ops.Stack.Output;
 
 namespace Ops.Stack.Identity;
 
@@ -52,12 +51,19 @@ public sealed class IamReport(StageContext context)
         ["oidcProvider"] = roles.HasDeployRole ? roles.GitHubProviderArn : null,
         ["roles"] = new JsonArray(roles.All.Select(r => (JsonNode?)new JsonObject
         {
-            ["name"] = r.Name, ["arn"] = r.Arn(roles.Account), ["purpose"] = r.Purpose, ["instanceProfile"] = r.InstanceProfile,
-            ["trust"] = r.Trust.DeepClone(), ["policyName"] = r.Policy == null ? null : RoleSpec.InlinePolicyName, ["policy"] = r.Policy,
+            ["name"] = r.Name,
+            ["arn"] = r.Arn(roles.Account),
+            ["purpose"] = r.Purpose,
+            ["instanceProfile"] = r.InstanceProfile,
+            ["trust"] = r.Trust.DeepClone(),
+            ["policyName"] = r.Policy == null ? null : RoleSpec.InlinePolicyName,
+            ["policy"] = r.Policy,
             ["managedPolicies"] = new JsonArray(r.ManagedPolicies.Select(m => (JsonNode?)m).ToArray()),
             ["wildcards"] = new JsonArray(r.Statements.Where(s => s.Why != null).Select(s => (JsonNode?)new JsonObject
             {
-                ["sid"] = s.Sid, ["actions"] = new JsonArray(s.Actions.Select(a => (JsonNode?)a).ToArray()), ["why"] = s.Why,
+                ["sid"] = s.Sid,
+                ["actions"] = new JsonArray(s.Actions.Select(a => (JsonNode?)a).ToArray()),
+                ["why"] = s.Why,
             }).ToArray()),
         }).ToArray()),
     };

@@ -8,7 +8,8 @@ public static class PolicyDocuments
 {
     public static JsonObject Of(IEnumerable<IamStatement> statements) => new()
     {
-        ["Version"] = "2012-10-17", ["Statement"] = new JsonArray(statements.Select(s => (JsonNode?)s.ToJson()).ToArray()),
+        ["Version"] = "2012-10-17",
+        ["Statement"] = new JsonArray(statements.Select(s => (JsonNode?)s.ToJson()).ToArray()),
     };
 
     /// <summary>AWS's limit for one customer managed policy, in characters without whitespace.</summary>

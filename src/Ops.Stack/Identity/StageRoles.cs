@@ -64,7 +64,9 @@ public sealed class StageRoles(StageStack stack, string account, string region)
     /// <summary>The workers' task role: their queues, the worker-log and rollout tables, the stage's secrets and its uploads bucket.</summary>
     public RoleSpec Worker => new()
     {
-        Name = stack.Iam.WorkerRole, Purpose = "the worker tasks (ECS task role)", Trust = ServiceTrust("ecs-tasks.amazonaws.com"),
+        Name = stack.Iam.WorkerRole,
+        Purpose = "the worker tasks (ECS task role)",
+        Trust = ServiceTrust("ecs-tasks.amazonaws.com"),
         Statements =
         [
             IamStatement.AllowOn("Queues", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
@@ -81,7 +83,9 @@ public sealed class StageRoles(StageStack stack, string account, string region)
     /// <summary>The task execution role ECS's agent uses for the worker tasks: pull the image, write the log group.</summary>
     public RoleSpec Execution => new()
     {
-        Name = stack.Iam.ExecutionRole, Purpose = "ECS's agent for the worker tasks (task execution role)", Trust = ServiceTrust("ecs-tasks.amazonaws.com"),
+        Name = stack.Iam.ExecutionRole,
+        Purpose = "ECS's agent for the worker tasks (task execution role)",
+        Trust = ServiceTrust("ecs-tasks.amazonaws.com"),
         Statements =
         [
             IamStatement.AllowAll("RegistryLogin", ["ecr:GetAuthorizationToken"], "ECR's GetAuthorizationToken has no resource-level permissions"),
@@ -93,15 +97,21 @@ public sealed class StageRoles(StageStack stack, string account, string region)
     /// <summary>The container instances' role and instance profile: AWS's managed policy for ECS instances.</summary>
     public RoleSpec Instance => new()
     {
-        Name = stack.Instances.InstanceProfile, Purpose = "the ECS container instances (instance profile)", Trust = ServiceTrust("ec2.amazonaws.com"),
-        ManagedPolicies = [EcsInstancePolicy], InstanceProfile = true,
+        Name = stack.Instances.InstanceProfile,
+        Purpose = "the ECS container instances (instance profile)",
+        Trust = ServiceTrust("ec2.amazonaws.com"),
+        ManagedPolicies = [EcsInstancePolicy],
+        InstanceProfile = true,
     };
 
     /// <summary>The web tier's role and instance profile: send to the queues, read secrets, the statics and uploads buckets, put to Firehose, publish to the topics.</summary>
     public RoleSpec Web => new()
     {
-        Name = stack.Iam.WebRole, Purpose = "the web tier (Elastic Beanstalk instance profile)", Trust = ServiceTrust("ec2.amazonaws.com"),
-        ManagedPolicies = [BeanstalkWebTierPolicy], InstanceProfile = true,
+        Name = stack.Iam.WebRole,
+        Purpose = "the web tier (Elastic Beanstalk instance profile)",
+        Trust = ServiceTrust("ec2.amazonaws.com"),
+        ManagedPolicies = [BeanstalkWebTierPolicy],
+        InstanceProfile = true,
         Statements =
         [
             IamStatement.AllowOn("Queues", ["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"], [.. Queues]),
@@ -118,7 +128,8 @@ public sealed class StageRoles(StageStack stack, string account, string region)
     /// <summary>Elastic Beanstalk's service role: AWS's managed enhanced-health and managed-updates policies.</summary>
     public RoleSpec WebService => new()
     {
-        Name = stack.Iam.WebServiceRole, Purpose = "Elastic Beanstalk itself (service role)",
+        Name = stack.Iam.WebServiceRole,
+        Purpose = "Elastic Beanstalk itself (service role)",
         Trust = ServiceTrust("elasticbeanstalk.amazonaws.com", new JsonObject { ["StringEquals"] = new JsonObject { ["sts:ExternalId"] = "elasticbeanstalk" } }),
         ManagedPolicies = [BeanstalkHealthPolicy, BeanstalkUpdatesPolicy],
     };
@@ -126,7 +137,8 @@ public sealed class StageRoles(StageStack stack, string account, string region)
     /// <summary>Firehose's delivery role: its landing bucket, nothing else.</summary>
     public RoleSpec Firehose => new()
     {
-        Name = stack.Firehose.Role, Purpose = "Firehose delivery into the landing bucket",
+        Name = stack.Firehose.Role,
+        Purpose = "Firehose delivery into the landing bucket",
         Trust = ServiceTrust("firehose.amazonaws.com", new JsonObject { ["StringEquals"] = new JsonObject { ["sts:ExternalId"] = account } }),
         Statements =
         [
@@ -138,18 +150,22 @@ public sealed class StageRoles(StageStack stack, string account, string region)
     /// <summary>The role GitHub Actions assumes for this stage: only the repository's environment named for the stage; it may run Ops for the stage but not change IAM.</summary>
     public RoleSpec Deploy => new()
     {
-        Name = stack.Iam.DeployRole, Purpose = $"GitHub Actions of {stack.Pipeline.Repository}, environment {stack.Stage}",
+        Name = stack.Iam.DeployRole,
+        Purpose = $"GitHub Actions of {stack.Pipeline.Repository}, environment {stack.Stage}",
         Trust = new JsonObject
         {
             ["Version"] = "2012-10-17",
             ["Statement"] = new JsonArray(new JsonObject
             {
-                ["Effect"] = "Allow", ["Principal"] = new JsonObject { ["Federated"] = GitHubProviderArn }, ["Action"] = "sts:AssumeRoleWithWebIdentity",
+                ["Effect"] = "Allow",
+                ["Principal"] = new JsonObject { ["Federated"] = GitHubProviderArn },
+                ["Action"] = "sts:AssumeRoleWithWebIdentity",
                 ["Condition"] = new JsonObject
                 {
                     ["StringEquals"] = new JsonObject
                     {
-                        [$"{GitHubIssuer}:aud"] = "sts.amazonaws.com", [$"{GitHubIssuer}:sub"] = $"repo:{stack.Pipeline.Repository}:environment:{stack.Stage}",
+                        [$"{GitHubIssuer}:aud"] = "sts.amazonaws.com",
+                        [$"{GitHubIssuer}:sub"] = $"repo:{stack.Pipeline.Repository}:environment:{stack.Stage}",
                     },
                 },
             }),

@@ -1,9 +1,8 @@
-using Amazon.Runtime;
 using Ops.Aws;
 using Ops.Aws.Ecr;
+using Ops.Aws.Lookups;
 using Ops.Docker;
 using Ops.Stack.Model;
-using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Images;
 

@@ -1,7 +1,6 @@
 using Amazon.Runtime;
-using Ops.Aws.Ssm;
-using Ops.Stack.Fleet;
 using Ops.Aws.Lookups;
+using Ops.Aws.Ssm;
 using Ops.Stack.Core;
 
 namespace Ops.Stack.Lifecycle;

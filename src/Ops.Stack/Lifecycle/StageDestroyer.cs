@@ -1,6 +1,4 @@
-using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Amazon.S3;
 using Amazon.S3.Model;
 using Ops.Aws;
 using Ops.Aws.CloudWatchLogs;
@@ -8,16 +6,16 @@ using Ops.Aws.Ec2;
 using Ops.Aws.Ecs;
 using Ops.Aws.ElastiCache;
 using Ops.Aws.Firehose;
+using Ops.Aws.Lookups;
 using Ops.Aws.Rds;
 using Ops.Aws.Redshift;
 using Ops.Aws.Sns;
 using Ops.Aws.Sqs;
 using Ops.Aws.Ssm;
+using Ops.Stack.Core;
 using Ops.Stack.Fleet;
 using Ops.Stack.Rollout;
 using Ops.Stack.Stores;
-using Ops.Aws.Lookups;
-using Ops.Stack.Core;
 
 namespace Ops.Stack.Lifecycle;
 

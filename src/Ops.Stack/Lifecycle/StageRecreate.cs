@@ -1,6 +1,6 @@
+using Ops.Stack.Core;
 using Ops.Stack.Fleet;
 using Ops.Stack.Web;
-using Ops.Stack.Core;
 
 namespace Ops.Stack.Lifecycle;
 

@@ -1,7 +1,6 @@
 using Ops.Aws.ElasticBeanstalk;
-using Ops.Stack.Fleet;
-using Ops.Stack.Web;
 using Ops.Stack.Core;
+using Ops.Stack.Web;
 
 namespace Ops.Stack.Lifecycle;
 

@@ -1,5 +1,5 @@
-using Ops.Stack.Model;
 using Ops.Contracts;
+using Ops.Stack.Model;
 
 namespace Ops.Stack.Loading;
 
@@ -53,7 +53,8 @@ internal static class StackSchema
     static readonly NameRule Statement = NameRule.Of(
         @"^(Allow|Deny) (\*|[a-z0-9-]+:[A-Za-z0-9*?]+)(,[a-z0-9-]+:[A-Za-z0-9*?]+)* (\*|arn:aws(-[a-z]+)*:[a-z0-9-]+:[a-z0-9-*]*:(\d{12}|\*)?:[^\s,]+)(,arn:aws(-[a-z]+)*:[a-z0-9-]+:[a-z0-9-*]*:(\d{12}|\*)?:[^\s,]+)*$",
         "IAM statement", "Allow or Deny, then service:Action[,service:Action…], then * or an ARN arn:aws:service:region:account:resource[,ARN…], separated by single spaces",
-        "Allow s3:GetObject arn:aws:s3:::iotile-firmware/*") with { Fix = "write it" };
+        "Allow s3:GetObject arn:aws:s3:::iotile-firmware/*") with
+    { Fix = "write it" };
     static readonly NameRule GitHubRepository = NameRule.Of(@"^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$", "GitHub repository", "owner/name", "iotile/iotile-cloud");
     static readonly NameRule Cron = NameRule.Of(@"^[0-9*,/-]+( [0-9*,/-]+){4}$", "cron schedule", "five fields of digits, *, ',', '/' and '-' (minute hour day month weekday, UTC)", "17 3 * * *");
 

@@ -61,11 +61,17 @@ public static class StackDefaults
             Rollout = new RolloutSpec { Table = $"iotile-rollouts-{stage}" },
             SecurityGroups = new SecurityGroupsSpec
             {
-                Web = $"iotile-web-{stage}", Database = $"iotile-db-{stage}", Cache = $"iotile-cache-{stage}", Warehouse = $"iotile-redshift-{stage}",
+                Web = $"iotile-web-{stage}",
+                Database = $"iotile-db-{stage}",
+                Cache = $"iotile-cache-{stage}",
+                Warehouse = $"iotile-redshift-{stage}",
             },
             Database = new DatabaseSpec
             {
-                Identifier = $"iotile-db-{stage}", InstanceClass = prod ? "db.m7g.large" : "db.t4g.micro", StorageGb = prod ? 100 : 20, MultiAz = prod,
+                Identifier = $"iotile-db-{stage}",
+                InstanceClass = prod ? "db.m7g.large" : "db.t4g.micro",
+                StorageGb = prod ? 100 : 20,
+                MultiAz = prod,
             },
             Redshift = new WarehouseSpec { Cluster = $"iotile-redshift-{stage}", PasswordSecret = "RedshiftPassword", Nodes = prod ? 2 : 1 },
             TimeSeries = new WarehouseSpec { Cluster = $"iotile-streamtimeseries-{stage}", PasswordSecret = "StreamTimeSeriesPassword", Nodes = prod ? 2 : 1 },
@@ -73,7 +79,9 @@ public static class StackDefaults
             Firehose = new FirehoseSpec { Stream = $"iotile-streamtimeseries-{stage}", Role = $"iotile-firehose-{stage}" },
             Topics = new TopicsSpec
             {
-                Staff = $"iotile-staff-notifications-{stage}", Web = $"iotile-web-notifications-{stage}", Cache = $"iotile-redis-notifications-{stage}",
+                Staff = $"iotile-staff-notifications-{stage}",
+                Web = $"iotile-web-notifications-{stage}",
+                Cache = $"iotile-redis-notifications-{stage}",
             },
             Tables = new TablesSpec { FilterLog = $"iotile-filter-log-{stage}", Devices = $"iotile-devices-{stage}" },
             Buckets = new BucketsSpec { Statics = $"iotile-statics-{stage}", Uploads = $"iotile-uploads-{stage}", Firehose = $"iotile-firehose-{stage}" },
@@ -81,8 +89,11 @@ public static class StackDefaults
             Web = new WebSpec { Environment = $"iotile-cloud-{stage}", InstanceType = prod ? "m7i.large" : "t3.medium" },
             Iam = new IamSpec
             {
-                WorkerRole = $"iotile-worker-{stage}", ExecutionRole = $"iotile-worker-execution-{stage}",
-                WebRole = $"iotile-web-{stage}", WebServiceRole = $"iotile-web-service-{stage}", DeployRole = $"iotile-deploy-{stage}",
+                WorkerRole = $"iotile-worker-{stage}",
+                ExecutionRole = $"iotile-worker-execution-{stage}",
+                WebRole = $"iotile-web-{stage}",
+                WebServiceRole = $"iotile-web-service-{stage}",
+                DeployRole = $"iotile-deploy-{stage}",
             },
             Pipeline = new PipelineSpec { DeployOnPush = stage == "dev", NightlyDrill = stage == "dev" },
             Secrets = new SecretsSpec

@@ -23,7 +23,11 @@ public static class ResultJson
 
     public static JsonObject Envelope(string result, string stage, string cloud, bool ok) => new()
     {
-        ["result"] = result, ["schema_version"] = SchemaVersion, ["stage"] = stage, ["cloud"] = cloud, ["ok"] = ok,
+        ["result"] = result,
+        ["schema_version"] = SchemaVersion,
+        ["stage"] = stage,
+        ["cloud"] = cloud,
+        ["ok"] = ok,
     };
 
     /// <summary>The result as one line of JSON (<c>+</c> and quotes as they are, not \u-escaped).</summary>

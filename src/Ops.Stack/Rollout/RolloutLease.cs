@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Ops.Stack.Fleet;
 using Ops.Stack.Core;
 
 namespace Ops.Stack.Rollout;
@@ -169,7 +168,9 @@ public sealed class RolloutLease : IAsyncDisposable
             {
                 await _dynamo.DeleteItemAsync(new DeleteItemRequest
                 {
-                    TableName = _table, Key = Key, ConditionExpression = "holder = :me",
+                    TableName = _table,
+                    Key = Key,
+                    ConditionExpression = "holder = :me",
                     ExpressionAttributeValues = new() { [":me"] = new AttributeValue { S = _options.Holder } },
                 });
             }

@@ -55,10 +55,17 @@ public sealed class RolloutRecord
     {
         var item = new Dictionary<string, AttributeValue>
         {
-            ["pk"] = new() { S = Partition }, ["sk"] = new() { S = SortKey },
-            ["rollout_id"] = new() { S = RolloutId }, ["stage"] = new() { S = Stage }, ["cluster"] = new() { S = Cluster },
-            ["service"] = new() { S = Service }, ["strategy"] = new() { S = DrainStrategies.Name(Strategy) }, ["phase"] = new() { S = Phase },
-            ["holder"] = new() { S = Holder }, ["started_at"] = new() { S = Time(StartedAt) }, ["updated_at"] = new() { S = Time(UpdatedAt) },
+            ["pk"] = new() { S = Partition },
+            ["sk"] = new() { S = SortKey },
+            ["rollout_id"] = new() { S = RolloutId },
+            ["stage"] = new() { S = Stage },
+            ["cluster"] = new() { S = Cluster },
+            ["service"] = new() { S = Service },
+            ["strategy"] = new() { S = DrainStrategies.Name(Strategy) },
+            ["phase"] = new() { S = Phase },
+            ["holder"] = new() { S = Holder },
+            ["started_at"] = new() { S = Time(StartedAt) },
+            ["updated_at"] = new() { S = Time(UpdatedAt) },
             ["forced"] = new() { BOOL = Forced },
             ["tasks"] = new() { M = Tasks.ToDictionary(t => t.Key, t => new AttributeValue { M = TaskItem(t.Value) }) },
         };
@@ -97,21 +104,37 @@ public sealed class RolloutRecord
                 var t = value.M ?? [];
                 tasks[id] = new TaskDrain
                 {
-                    Revision = Text(t, "revision") ?? "", State = Text(t, "state") ?? TaskDrainState.Pending,
-                    KillMessageId = Text(t, "kill_message_id"), KillSentAt = ParseTime(t, "kill_sent_at"), KillExpiresAt = ParseTime(t, "kill_expires_at"),
-                    AckedAt = ParseTime(t, "acked_at"), AckSource = Text(t, "ack_source"), AckItem = Text(t, "ack_item"),
+                    Revision = Text(t, "revision") ?? "",
+                    State = Text(t, "state") ?? TaskDrainState.Pending,
+                    KillMessageId = Text(t, "kill_message_id"),
+                    KillSentAt = ParseTime(t, "kill_sent_at"),
+                    KillExpiresAt = ParseTime(t, "kill_expires_at"),
+                    AckedAt = ParseTime(t, "acked_at"),
+                    AckSource = Text(t, "ack_source"),
+                    AckItem = Text(t, "ack_item"),
                 };
             }
         return new RolloutRecord
         {
-            RolloutId = Text(item, "rollout_id") ?? "", Stage = Text(item, "stage") ?? "", Cluster = Text(item, "cluster") ?? "",
-            Service = Text(item, "service") ?? "", Strategy = DrainStrategies.TryParse(Text(item, "strategy"), out var strategy) ? strategy : DrainStrategy.KillAck, Phase = Text(item, "phase") ?? "",
-            Holder = Text(item, "holder") ?? "", StartedAt = ParseTime(item, "started_at") ?? DateTimeOffset.MinValue,
+            RolloutId = Text(item, "rollout_id") ?? "",
+            Stage = Text(item, "stage") ?? "",
+            Cluster = Text(item, "cluster") ?? "",
+            Service = Text(item, "service") ?? "",
+            Strategy = DrainStrategies.TryParse(Text(item, "strategy"), out var strategy) ? strategy : DrainStrategy.KillAck,
+            Phase = Text(item, "phase") ?? "",
+            Holder = Text(item, "holder") ?? "",
+            StartedAt = ParseTime(item, "started_at") ?? DateTimeOffset.MinValue,
             UpdatedAt = ParseTime(item, "updated_at") ?? DateTimeOffset.MinValue,
             Forced = item.TryGetValue("forced", out var f) && f.BOOL == true,
-            FromTaskDefinition = Text(item, "from_task_definition"), ToTaskDefinition = Text(item, "to_task_definition"), Image = Text(item, "image"),
-            DrainedAt = ParseTime(item, "drained_at"), UpdateCalledAt = ParseTime(item, "update_called_at"), FinishedAt = ParseTime(item, "finished_at"),
-            Cause = Text(item, "cause"), LastTimeoutAt = ParseTime(item, "last_timeout_at"), Tasks = tasks,
+            FromTaskDefinition = Text(item, "from_task_definition"),
+            ToTaskDefinition = Text(item, "to_task_definition"),
+            Image = Text(item, "image"),
+            DrainedAt = ParseTime(item, "drained_at"),
+            UpdateCalledAt = ParseTime(item, "update_called_at"),
+            FinishedAt = ParseTime(item, "finished_at"),
+            Cause = Text(item, "cause"),
+            LastTimeoutAt = ParseTime(item, "last_timeout_at"),
+            Tasks = tasks,
         };
     }
 }

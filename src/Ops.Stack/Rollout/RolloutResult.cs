@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Ops.Stack.Output;
 using Ops.Contracts;
+using Ops.Stack.Output;
 
 namespace Ops.Stack.Rollout;
 
@@ -33,8 +33,12 @@ public static class RolloutResult
         json["cause"] = record?.Cause;
         json["tasks"] = new JsonArray((record?.Tasks ?? []).OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (JsonNode?)new JsonObject
         {
-            ["task"] = t.Key, ["revision"] = t.Value.Revision, ["state"] = t.Value.State,
-            ["kill_sent_at"] = ResultJson.Time(t.Value.KillSentAt), ["acked_at"] = ResultJson.Time(t.Value.AckedAt), ["ack_source"] = t.Value.AckSource,
+            ["task"] = t.Key,
+            ["revision"] = t.Value.Revision,
+            ["state"] = t.Value.State,
+            ["kill_sent_at"] = ResultJson.Time(t.Value.KillSentAt),
+            ["acked_at"] = ResultJson.Time(t.Value.AckedAt),
+            ["ack_source"] = t.Value.AckSource,
         }).ToArray());
         return json;
     }

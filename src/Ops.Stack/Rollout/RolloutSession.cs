@@ -1,6 +1,6 @@
 using Ops.Contracts;
-using Ops.Stack.Fleet;
 using Ops.Stack.Core;
+using Ops.Stack.Fleet;
 
 namespace Ops.Stack.Rollout;
 
@@ -65,8 +65,15 @@ public sealed class RolloutSession : IAsyncDisposable
         var ecs = Context.Stack.Ecs;
         return new RolloutRecord
         {
-            RolloutId = id, Stage = Context.Stack.Stage, Cluster = ecs.Cluster, Service = ecs.Service, Strategy = strategy,
-            Phase = phase, Holder = Options.Holder, StartedAt = now, UpdatedAt = now,
+            RolloutId = id,
+            Stage = Context.Stack.Stage,
+            Cluster = ecs.Cluster,
+            Service = ecs.Service,
+            Strategy = strategy,
+            Phase = phase,
+            Holder = Options.Holder,
+            StartedAt = now,
+            UpdatedAt = now,
         };
     }
 

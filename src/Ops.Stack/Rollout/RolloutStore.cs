@@ -2,9 +2,8 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Ops.Aws;
-using Ops.Stack.Fleet;
-using Ops.Contracts;
 using Ops.Aws.Lookups;
+using Ops.Contracts;
 using Ops.Stack.Core;
 
 namespace Ops.Stack.Rollout;
@@ -60,7 +59,11 @@ public sealed class RolloutStore(StageContext context) : IDisposable
     {
         var result = await _dynamo.QueryAsync(new QueryRequest
         {
-            TableName = Table, KeyConditionExpression = "pk = :pk", ScanIndexForward = false, Limit = 1, ConsistentRead = true,
+            TableName = Table,
+            KeyConditionExpression = "pk = :pk",
+            ScanIndexForward = false,
+            Limit = 1,
+            ConsistentRead = true,
             ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = RolloutRecord.Partition } },
         }, ct);
         return result.Items is { Count: > 0 } items ? RolloutRecord.FromItem(items[0]) : null;
@@ -82,7 +85,10 @@ public sealed class RolloutStore(StageContext context) : IDisposable
         {
             var page = await _dynamo.QueryAsync(new QueryRequest
             {
-                TableName = Table, KeyConditionExpression = "pk = :pk", ConsistentRead = true, ExclusiveStartKey = start,
+                TableName = Table,
+                KeyConditionExpression = "pk = :pk",
+                ConsistentRead = true,
+                ExclusiveStartKey = start,
                 ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = AckRecordFormat.Partition(rolloutId) } },
             }, ct);
             foreach (var item in page.Items ?? [])
@@ -113,7 +119,9 @@ public sealed class RolloutStore(StageContext context) : IDisposable
             {
                 var page = await _dynamo.QueryAsync(new QueryRequest
                 {
-                    TableName = context.Stack.WorkerLogTable, IndexName = WorkerLogFormat.TaskIndex, ExclusiveStartKey = start,
+                    TableName = context.Stack.WorkerLogTable,
+                    IndexName = WorkerLogFormat.TaskIndex,
+                    ExclusiveStartKey = start,
                     KeyConditionExpression = "#task = :task AND #ts > :since",
                     ExpressionAttributeNames = new() { ["#task"] = WorkerLogFormat.Task, ["#ts"] = WorkerLogFormat.Timestamp },
                     ExpressionAttributeValues = new() { [":task"] = new AttributeValue { S = KillMessageFormat.Task }, [":since"] = new AttributeValue { S = WorkerLogTime(since) } },
@@ -147,7 +155,8 @@ public sealed class RolloutStore(StageContext context) : IDisposable
             {
                 var page = await _dynamo.ScanAsync(new ScanRequest
                 {
-                    TableName = context.Stack.WorkerLogTable, ExclusiveStartKey = start,
+                    TableName = context.Stack.WorkerLogTable,
+                    ExclusiveStartKey = start,
                     FilterExpression = $"#server IN ({string.Join(", ", values.Select(v => v.Name))})",
                     ExpressionAttributeNames = new() { ["#server"] = "server" },
                     ExpressionAttributeValues = values.ToDictionary(v => v.Name, v => new AttributeValue { S = v.Value }),

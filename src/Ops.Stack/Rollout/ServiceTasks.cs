@@ -1,5 +1,4 @@
 using Ops.Aws.Ecs;
-using Ops.Stack.Fleet;
 using Ops.Aws.Lookups;
 using Ops.Stack.Core;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 using Ops.Aws.CloudWatchLogs;
 using Ops.Aws.Ecs;
-using Ops.Aws.Sqs;
-using Ops.Stack.Fleet;
-using Ops.Contracts;
 using Ops.Aws.Lookups;
+using Ops.Aws.Sqs;
+using Ops.Contracts;
 using Ops.Stack.Core;
+using Ops.Stack.Fleet;
 
 namespace Ops.Stack.Rollout;
 

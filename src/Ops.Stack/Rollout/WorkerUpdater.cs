@@ -1,10 +1,9 @@
 using Ops.Aws.CloudWatchLogs;
 using Ops.Aws.Ecs;
-using Ops.Stack.Fleet;
-using Ops.Contracts;
 using Ops.Aws.Lookups;
+using Ops.Contracts;
 using Ops.Stack.Core;
-using Ops.Stack.Lifecycle;
+using Ops.Stack.Fleet;
 
 namespace Ops.Stack.Rollout;
 
@@ -137,7 +136,10 @@ public sealed class WorkerUpdater(RolloutSession session)
     {
         await _ecs.UpdateServiceAsync(new UpdateServiceRequest
         {
-            Cluster = _context.Stack.Ecs.Cluster, Service = ServiceName, TaskDefinition = record.ToTaskDefinition, ForceNewDeployment = true,
+            Cluster = _context.Stack.Ecs.Cluster,
+            Service = ServiceName,
+            TaskDefinition = record.ToTaskDefinition,
+            ForceNewDeployment = true,
         }, ct);
         record.UpdateCalledAt = DateTimeOffset.UtcNow;
         await session.SaveAsync(record, ct);
@@ -152,7 +154,6 @@ public sealed class WorkerUpdater(RolloutSession session)
     async Task<(bool Ok, string? Cause, bool EcsRolledBack)> WaitNewAsync(RolloutRecord record, ServiceTasks tasks, CancellationToken ct)
     {
         var to = record.ToTaskDefinition!;
-        var since = record.UpdateCalledAt ?? DateTimeOffset.UtcNow;
         var deadline = DateTimeOffset.UtcNow + session.Options.UpdateTimeout;
         var lastProgress = DateTimeOffset.MinValue;
         string? last = null;
@@ -165,13 +166,13 @@ public sealed class WorkerUpdater(RolloutSession session)
             var mine = deployments.FirstOrDefault(d => d.TaskDefinition == to);
             var desired = service.DesiredCount ?? 0;
             if (primary?.TaskDefinition != to && primary?.TaskDefinition == record.FromTaskDefinition)
-                return (true, (false, await CauseAsync($"the deployment circuit breaker rolled back {LiveTask.RevisionOf(to)}{((mine?.RolloutStateReason ?? primary?.RolloutStateReason) is { } r ? $" ({r})" : "")}", to, since, tasks, token), true));
+                return (true, (false, await CauseAsync($"the deployment circuit breaker rolled back {LiveTask.RevisionOf(to)}{((mine?.RolloutStateReason ?? primary?.RolloutStateReason) is { } r ? $" ({r})" : "")}", to, tasks, token), true));
             if (mine?.RolloutState == "FAILED")
-                return (true, (false, await CauseAsync($"the deployment of {LiveTask.RevisionOf(to)} failed ({mine.RolloutStateReason})", to, since, tasks, token), false));
-            var failed = await FailedTasksAsync(to, since, tasks, token);
+                return (true, (false, await CauseAsync($"the deployment of {LiveTask.RevisionOf(to)} failed ({mine.RolloutStateReason})", to, tasks, token), false));
+            var failed = await FailedTasksAsync(to, tasks, token);
             var threshold = FailureThreshold(desired);
             if (failed.Count >= threshold)
-                return (true, (false, await CauseAsync($"{failed.Count} task(s) of {LiveTask.RevisionOf(to)} stopped on their own", to, since, tasks, token), false));
+                return (true, (false, await CauseAsync($"{failed.Count} task(s) of {LiveTask.RevisionOf(to)} stopped on their own", to, tasks, token), false));
             var running = mine?.RunningCount ?? 0;
             if (deployments.Count == 1 && primary?.TaskDefinition == to && running == desired)
             {
@@ -183,7 +184,7 @@ public sealed class WorkerUpdater(RolloutSession session)
 
             var now = DateTimeOffset.UtcNow;
             if (now >= deadline)
-                return (true, (false, await CauseAsync($"{LiveTask.RevisionOf(to)} did not reach {desired} running task(s) within {WorkerDrainer.Format(session.Options.UpdateTimeout)} ({running}/{desired} running)", to, since, tasks, token), false));
+                return (true, (false, await CauseAsync($"{LiveTask.RevisionOf(to)} did not reach {desired} running task(s) within {WorkerDrainer.Format(session.Options.UpdateTimeout)} ({running}/{desired} running)", to, tasks, token), false));
             var old = deployments.Where(d => d.TaskDefinition != to).Sum(d => (d.RunningCount ?? 0) + (d.PendingCount ?? 0));
             var status = $"new rev {WorkerDrainer.Rev(LiveTask.RevisionOf(to))}: {running}/{desired} running, old: {old} task(s) stopping";
             if (status != last || now - lastProgress >= session.Options.ProgressEvery)
@@ -203,14 +204,17 @@ public sealed class WorkerUpdater(RolloutSession session)
         }, ct);
     }
 
-    /// <summary>Tasks of <paramref name="taskDefinition"/> started since the update that stopped on their own (not stopped by ECS's scheduler or a user).</summary>
-    static async Task<List<LiveTask>> FailedTasksAsync(string taskDefinition, DateTimeOffset since, ServiceTasks tasks, CancellationToken ct) =>
+    /// <summary>
+    /// Tasks of <paramref name="taskDefinition"/> (the revision this update registered) that stopped on their own, not
+    /// stopped by ECS's scheduler or a user.
+    /// </summary>
+    static async Task<List<LiveTask>> FailedTasksAsync(string taskDefinition, ServiceTasks tasks, CancellationToken ct) =>
         (await tasks.StoppedAsync(ct)).Where(t => t.TaskDefinitionArn == taskDefinition && t.StopCode is not ("ServiceSchedulerInitiated" or "UserInitiated")).ToList();
 
     /// <summary>The cause with the stopped tasks' reasons and exit codes and the last log lines of one of them.</summary>
-    async Task<string> CauseAsync(string what, string taskDefinition, DateTimeOffset since, ServiceTasks tasks, CancellationToken ct)
+    async Task<string> CauseAsync(string what, string taskDefinition, ServiceTasks tasks, CancellationToken ct)
     {
-        var failed = await FailedTasksAsync(taskDefinition, since, tasks, ct);
+        var failed = await FailedTasksAsync(taskDefinition, tasks, ct);
         if (failed.Count == 0) return what;
         var reasons = failed.Take(3).Select(t => $"task {t.Id}: {t.StoppedReason ?? t.StopCode ?? "stopped"}{(t.ExitCode is { } x ? $" (exit {x})" : "")}");
         var lines = await LastLogLinesAsync(failed[0].Id, ct);
@@ -223,7 +227,10 @@ public sealed class WorkerUpdater(RolloutSession session)
         {
             var events = (await _logs.GetLogEventsAsync(new GetLogEventsRequest
             {
-                LogGroupName = _context.Stack.Ecs.LogGroup, LogStreamName = $"{EcsProvisioner.StreamPrefix}/{_context.Stack.Ecs.ContainerName}/{taskId}", Limit = 3, StartFromHead = false,
+                LogGroupName = _context.Stack.Ecs.LogGroup,
+                LogStreamName = $"{EcsProvisioner.StreamPrefix}/{_context.Stack.Ecs.ContainerName}/{taskId}",
+                Limit = 3,
+                StartFromHead = false,
             }, ct)).Events ?? [];
             return string.Join(" | ", events.Select(e => e.Message?.TrimEnd()).Where(m => !string.IsNullOrEmpty(m)));
         }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Ops.Stack.Fleet;
 using Ops.Stack.Core;
 
 namespace Ops.Stack.Secrets;
@@ -40,8 +39,13 @@ public sealed partial class SecretCommands(StageContext context)
         {
             var array = new JsonArray(rows.Select(r => (JsonNode?)new JsonObject
             {
-                ["name"] = r.Name, ["parameter"] = r.Parameter, ["role"] = r.Role, ["exists"] = r.Exists, ["type"] = r.Type,
-                ["last_modified"] = r.LastModified?.ToString("O"), ["version"] = r.Version,
+                ["name"] = r.Name,
+                ["parameter"] = r.Parameter,
+                ["role"] = r.Role,
+                ["exists"] = r.Exists,
+                ["type"] = r.Type,
+                ["last_modified"] = r.LastModified?.ToString("O"),
+                ["version"] = r.Version,
             }).ToArray());
             context.Log.Data(new JsonObject { ["stage"] = context.Stack.Stage, ["prefix"] = context.Stack.Secrets.Prefix, ["secrets"] = array }
                 .ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -68,8 +72,10 @@ public sealed partial class SecretCommands(StageContext context)
         }
         var makers = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [context.Stack.Database.PasswordSecret] = "create-rds-instance", [context.Stack.Redshift.PasswordSecret] = "create-redshift-cluster",
-            [context.Stack.TimeSeries.PasswordSecret] = "create-streamtimeseries-redshift", [context.Stack.Redis.AuthSecret] = "create-redis-cluster",
+            [context.Stack.Database.PasswordSecret] = "create-rds-instance",
+            [context.Stack.Redshift.PasswordSecret] = "create-redshift-cluster",
+            [context.Stack.TimeSeries.PasswordSecret] = "create-streamtimeseries-redshift",
+            [context.Stack.Redis.AuthSecret] = "create-redis-cluster",
         };
         foreach (var m in missing)
             context.Log.Info(makers.TryGetValue(m.Name, out var maker)

@@ -1,5 +1,5 @@
-using Ops.Stack.Fleet;
 using Ops.Stack.Core;
+using Ops.Stack.Fleet;
 
 namespace Ops.Stack.Status;
 

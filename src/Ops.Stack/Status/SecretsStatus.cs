@@ -1,5 +1,4 @@
 using Ops.Aws.Ssm;
-using Ops.Stack.Fleet;
 using Ops.Stack.Core;
 
 namespace Ops.Stack.Status;

@@ -1,9 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Ops.Stack.Output;
-using Ops.Stack.Fleet;
-using Ops.Stack.Stores;
 using Ops.Stack.Core;
+using Ops.Stack.Fleet;
+using Ops.Stack.Output;
+using Ops.Stack.Stores;
 
 namespace Ops.Stack.Status;
 
@@ -72,12 +71,18 @@ public sealed class StackStatus(StageContext context)
         json["generated_at"] = ResultJson.Time(DateTimeOffset.UtcNow);
         json["resources"] = new JsonArray(rows.Select(r => (JsonNode?)new JsonObject
         {
-            ["kind"] = r.Kind, ["name"] = r.Name, ["exists"] = r.Exists, ["state"] = r.State, ["healthy"] = r.Healthy,
+            ["kind"] = r.Kind,
+            ["name"] = r.Name,
+            ["exists"] = r.Exists,
+            ["state"] = r.State,
+            ["healthy"] = r.Healthy,
             ["drift"] = new JsonArray(r.Drift.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
         }).ToArray());
         json["summary"] = new JsonObject
         {
-            ["total"] = rows.Count, ["healthy"] = healthy, ["missing"] = rows.Count(r => !r.Exists),
+            ["total"] = rows.Count,
+            ["healthy"] = healthy,
+            ["missing"] = rows.Count(r => !r.Exists),
             ["drifted"] = rows.Count(r => r.Exists && r.Drift.Count > 0),
         };
         return json;

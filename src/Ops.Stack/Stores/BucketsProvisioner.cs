@@ -1,10 +1,9 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using Ops.Aws;
-using Ops.Stack.Fleet;
-using Ops.Stack.Status;
 using Ops.Aws.Lookups;
 using Ops.Stack.Core;
+using Ops.Stack.Status;
 
 namespace Ops.Stack.Stores;
 
@@ -132,7 +131,8 @@ public sealed class BucketsProvisioner(StageContext context) : IStatusSource
                 c => c.PutBucketTaggingAsync(new PutBucketTaggingRequest
                 {
                     // PutBucketTagging replaces the whole set: keep the bucket's other tags.
-                    BucketName = name, TagSet = (tags ?? []).Concat(context.Stack.Tags).GroupBy(t => t.Key).Select(g => new Tag { Key = g.Key, Value = g.Last().Value }).ToList(),
+                    BucketName = name,
+                    TagSet = (tags ?? []).Concat(context.Stack.Tags).GroupBy(t => t.Key).Select(g => new Tag { Key = g.Key, Value = g.Last().Value }).ToList(),
                 }, ct)));
         return list;
     }

@@ -1,9 +1,8 @@
 using Ops.Aws.Firehose;
-using Ops.Stack.Fleet;
-using Ops.Stack.Secrets;
-using Ops.Stack.Status;
 using Ops.Aws.Lookups;
 using Ops.Stack.Core;
+using Ops.Stack.Secrets;
+using Ops.Stack.Status;
 
 namespace Ops.Stack.Stores;
 
@@ -40,15 +39,22 @@ public sealed class FirehoseProvisioner(StageContext context) : IStatusSource
             throw new CloudStateException($"secret {context.Stack.Secrets.ParameterName(context.Stack.TimeSeries.PasswordSecret)} does not exist; run ./build.sh create-streamtimeseries-redshift --stage {context.Stack.Stage} first (up does it for you).");
         await Mutation.ApplyAsync(context, change, () => _firehose.CreateDeliveryStreamAsync(new CreateDeliveryStreamInput
         {
-            DeliveryStreamName = Name, DeliveryStreamType = "DirectPut",
+            DeliveryStreamName = Name,
+            DeliveryStreamType = "DirectPut",
             DeliveryStreamEncryptionConfigurationInput = new DeliveryStreamEncryptionConfigurationInput { KeyType = "AWS_OWNED_CMK" },
             RedshiftDestinationConfiguration = new RedshiftDestinationConfiguration
             {
-                RoleARN = wanted.RoleArn, ClusterJDBCURL = wanted.Jdbc, Username = context.Stack.TimeSeries.MasterUser, Password = password,
+                RoleARN = wanted.RoleArn,
+                ClusterJDBCURL = wanted.Jdbc,
+                Username = context.Stack.TimeSeries.MasterUser,
+                Password = password,
                 CopyCommand = new CopyCommand { DataTableName = spec.Table, CopyOptions = "json 'auto' gzip" },
                 S3Configuration = new S3DestinationConfiguration
                 {
-                    RoleARN = wanted.RoleArn, BucketARN = wanted.BucketArn, Prefix = "firehose/", CompressionFormat = "GZIP",
+                    RoleARN = wanted.RoleArn,
+                    BucketARN = wanted.BucketArn,
+                    Prefix = "firehose/",
+                    CompressionFormat = "GZIP",
                     BufferingHints = new BufferingHints { IntervalInSeconds = spec.BufferSeconds, SizeInMBs = 5 },
                 },
             },

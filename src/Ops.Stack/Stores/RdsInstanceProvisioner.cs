@@ -1,9 +1,8 @@
+using Ops.Aws.Lookups;
 using Ops.Aws.Rds;
-using Ops.Stack.Fleet;
+using Ops.Stack.Core;
 using Ops.Stack.Secrets;
 using Ops.Stack.Status;
-using Ops.Aws.Lookups;
-using Ops.Stack.Core;
 
 namespace Ops.Stack.Stores;
 
@@ -41,11 +40,23 @@ public sealed class RdsInstanceProvisioner(StageContext context) : IStatusSource
             {
                 await _rds.CreateDBInstanceAsync(new CreateDBInstanceMessage
                 {
-                    DBInstanceIdentifier = Id, Engine = "postgres", EngineVersion = spec.EngineVersion, DBInstanceClass = spec.InstanceClass,
-                    AllocatedStorage = spec.StorageGb, StorageType = "gp3", MultiAZ = spec.MultiAz, StorageEncrypted = true,
-                    DeletionProtection = spec.DeletionProtection, BackupRetentionPeriod = spec.BackupRetentionDays, CopyTagsToSnapshot = true,
-                    PubliclyAccessible = false, DBName = spec.Name, MasterUsername = spec.MasterUser, MasterUserPassword = password,
-                    VpcSecurityGroupIds = [group!], Tags = Tags(),
+                    DBInstanceIdentifier = Id,
+                    Engine = "postgres",
+                    EngineVersion = spec.EngineVersion,
+                    DBInstanceClass = spec.InstanceClass,
+                    AllocatedStorage = spec.StorageGb,
+                    StorageType = "gp3",
+                    MultiAZ = spec.MultiAz,
+                    StorageEncrypted = true,
+                    DeletionProtection = spec.DeletionProtection,
+                    BackupRetentionPeriod = spec.BackupRetentionDays,
+                    CopyTagsToSnapshot = true,
+                    PubliclyAccessible = false,
+                    DBName = spec.Name,
+                    MasterUsername = spec.MasterUser,
+                    MasterUserPassword = password,
+                    VpcSecurityGroupIds = [group!],
+                    Tags = Tags(),
                 }, cancellationToken);
                 await WaitAvailableAsync(cancellationToken);
             });
@@ -111,7 +122,8 @@ public sealed class RdsInstanceProvisioner(StageContext context) : IStatusSource
         var tags = (existing.TagList ?? []).Where(t => t.Key != null).ToDictionary(t => t.Key!, t => t.Value ?? "");
         return await StackTags.EnsureAsync(context, Resource, tags, missing => _rds.AddTagsToResourceAsync(new AddTagsToResourceMessage
         {
-            ResourceName = existing.DBInstanceArn, Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
+            ResourceName = existing.DBInstanceArn,
+            Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
         }, ct));
     }
 

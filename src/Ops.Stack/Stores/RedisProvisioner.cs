@@ -1,9 +1,8 @@
 using Ops.Aws.ElastiCache;
-using Ops.Stack.Fleet;
-using Ops.Stack.Secrets;
-using Ops.Stack.Status;
 using Ops.Aws.Lookups;
 using Ops.Stack.Core;
+using Ops.Stack.Secrets;
+using Ops.Stack.Status;
 
 namespace Ops.Stack.Stores;
 
@@ -42,10 +41,19 @@ public sealed class RedisProvisioner(StageContext context) : IStatusSource
             {
                 await _cache.CreateReplicationGroupAsync(new CreateReplicationGroupMessage
                 {
-                    ReplicationGroupId = Id, ReplicationGroupDescription = $"{context.Stack.Project} {context.Stack.Stage} cache",
-                    Engine = "redis", EngineVersion = spec.EngineVersion, CacheNodeType = spec.NodeType, NumCacheClusters = spec.Nodes,
-                    AutomaticFailoverEnabled = spec.Nodes > 1, MultiAZEnabled = spec.Nodes > 1, AtRestEncryptionEnabled = true,
-                    TransitEncryptionEnabled = true, AuthToken = token, SecurityGroupIds = [group!], NotificationTopicArn = topic,
+                    ReplicationGroupId = Id,
+                    ReplicationGroupDescription = $"{context.Stack.Project} {context.Stack.Stage} cache",
+                    Engine = "redis",
+                    EngineVersion = spec.EngineVersion,
+                    CacheNodeType = spec.NodeType,
+                    NumCacheClusters = spec.Nodes,
+                    AutomaticFailoverEnabled = spec.Nodes > 1,
+                    MultiAZEnabled = spec.Nodes > 1,
+                    AtRestEncryptionEnabled = true,
+                    TransitEncryptionEnabled = true,
+                    AuthToken = token,
+                    SecurityGroupIds = [group!],
+                    NotificationTopicArn = topic,
                     Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
                 }, cancellationToken);
                 await WaitAvailableAsync(cancellationToken);

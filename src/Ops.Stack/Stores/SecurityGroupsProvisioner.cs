@@ -1,7 +1,6 @@
 using Ops.Aws.Ec2;
-using Ops.Stack.Fleet;
-using Ops.Stack.Status;
 using Ops.Stack.Core;
+using Ops.Stack.Status;
 
 namespace Ops.Stack.Stores;
 
@@ -46,7 +45,9 @@ public sealed class SecurityGroupsProvisioner(StageContext context) : IStatusSou
             string? id = null;
             await Mutation.ApplyAsync(context, change, async () => id = (await _ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest
             {
-                GroupName = name, VpcId = vpc, Description = $"{context.Stack.Project} {context.Stack.Stage}: {purpose}",
+                GroupName = name,
+                VpcId = vpc,
+                Description = $"{context.Stack.Project} {context.Stack.Stage}: {purpose}",
                 TagSpecifications = [new TagSpecification { ResourceType = "security-group", Tags = Tags() }],
             }, cancellationToken)).GroupId);
             ids[name] = id;
@@ -137,7 +138,8 @@ public sealed class SecurityGroupsProvisioner(StageContext context) : IStatusSou
         var tags = (group.Tags ?? []).Where(t => t.Key != null).ToDictionary(t => t.Key!, t => t.Value ?? "");
         return await StackTags.EnsureAsync(context, $"security group {name}", tags, missing => _ec2.CreateTagsAsync(new CreateTagsRequest
         {
-            Resources = [group.GroupId!], Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
+            Resources = [group.GroupId!],
+            Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
         }, ct));
     }
 

@@ -1,10 +1,9 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Ops.Aws;
-using Ops.Stack.Fleet;
-using Ops.Stack.Status;
 using Ops.Aws.Lookups;
 using Ops.Stack.Core;
+using Ops.Stack.Status;
 
 namespace Ops.Stack.Stores;
 
@@ -48,8 +47,12 @@ public sealed class TablesProvisioner(StageContext context) : IStatusSource
                 if (definition.Range != null) keys.Add(new KeySchemaElement(definition.Range, KeyType.RANGE));
                 await dynamo.CreateTableAsync(new CreateTableRequest
                 {
-                    TableName = definition.Name, AttributeDefinitions = attributes, KeySchema = keys, BillingMode = BillingMode.PAY_PER_REQUEST,
-                    SSESpecification = new SSESpecification { Enabled = true }, DeletionProtectionEnabled = true,
+                    TableName = definition.Name,
+                    AttributeDefinitions = attributes,
+                    KeySchema = keys,
+                    BillingMode = BillingMode.PAY_PER_REQUEST,
+                    SSESpecification = new SSESpecification { Enabled = true },
+                    DeletionProtectionEnabled = true,
                     GlobalSecondaryIndexes = definition.IndexName == null ? null :
                     [
                         new GlobalSecondaryIndex
@@ -86,7 +89,8 @@ public sealed class TablesProvisioner(StageContext context) : IStatusSource
         var tags = (await dynamo.ListTagsOfResourceAsync(new ListTagsOfResourceRequest { ResourceArn = table.TableArn }, ct)).Tags?.ToDictionary(t => t.Key, t => t.Value);
         changes.AddRange(await StackTags.EnsureAsync(context, resource, tags, missing => dynamo.TagResourceAsync(new TagResourceRequest
         {
-            ResourceArn = table.TableArn, Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
+            ResourceArn = table.TableArn,
+            Tags = missing.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
         }, ct)));
         return changes;
     }

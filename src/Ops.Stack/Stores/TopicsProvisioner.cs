@@ -1,7 +1,6 @@
 using Ops.Aws.Sns;
-using Ops.Stack.Fleet;
-using Ops.Stack.Status;
 using Ops.Stack.Core;
+using Ops.Stack.Status;
 
 namespace Ops.Stack.Stores;
 
@@ -28,7 +27,8 @@ public sealed class TopicsProvisioner(StageContext context) : IStatusSource
                 changes.Add(change);
                 await Mutation.ApplyAsync(context, change, () => _sns.CreateTopicAsync(new CreateTopicInput
                 {
-                    Name = name, Attributes = new Dictionary<string, string> { ["KmsMasterKeyId"] = KmsKey },
+                    Name = name,
+                    Attributes = new Dictionary<string, string> { ["KmsMasterKeyId"] = KmsKey },
                     Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
                 }, cancellationToken));
                 continue;
@@ -40,7 +40,9 @@ public sealed class TopicsProvisioner(StageContext context) : IStatusSource
                 changes.Add(change);
                 await Mutation.ApplyAsync(context, change, () => _sns.SetTopicAttributesAsync(new SetTopicAttributesInput
                 {
-                    TopicArn = arn, AttributeName = "KmsMasterKeyId", AttributeValue = KmsKey,
+                    TopicArn = arn,
+                    AttributeName = "KmsMasterKeyId",
+                    AttributeValue = KmsKey,
                 }, cancellationToken));
             }
         }

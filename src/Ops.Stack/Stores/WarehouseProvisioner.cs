@@ -1,10 +1,9 @@
+using Ops.Aws.Lookups;
 using Ops.Aws.Redshift;
-using Ops.Stack.Fleet;
+using Ops.Stack.Core;
 using Ops.Stack.Model;
 using Ops.Stack.Secrets;
 using Ops.Stack.Status;
-using Ops.Aws.Lookups;
-using Ops.Stack.Core;
 
 namespace Ops.Stack.Stores;
 
@@ -37,9 +36,16 @@ public sealed class WarehouseProvisioner(StageContext context, WarehouseSpec spe
             {
                 await _redshift.CreateClusterAsync(new CreateClusterMessage
                 {
-                    ClusterIdentifier = spec.Cluster, NodeType = spec.NodeType, ClusterType = spec.Nodes > 1 ? "multi-node" : "single-node",
-                    NumberOfNodes = spec.Nodes > 1 ? spec.Nodes : null, DBName = spec.Database, MasterUsername = spec.MasterUser,
-                    MasterUserPassword = password, Encrypted = true, PubliclyAccessible = false, VpcSecurityGroupIds = [group!],
+                    ClusterIdentifier = spec.Cluster,
+                    NodeType = spec.NodeType,
+                    ClusterType = spec.Nodes > 1 ? "multi-node" : "single-node",
+                    NumberOfNodes = spec.Nodes > 1 ? spec.Nodes : null,
+                    DBName = spec.Database,
+                    MasterUsername = spec.MasterUser,
+                    MasterUserPassword = password,
+                    Encrypted = true,
+                    PubliclyAccessible = false,
+                    VpcSecurityGroupIds = [group!],
                     Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
                 }, cancellationToken);
                 await WaitAvailableAsync(cancellationToken);

@@ -5,12 +5,31 @@ public static class ContentTypes
 {
     static readonly Dictionary<string, string> ByExtension = new(StringComparer.OrdinalIgnoreCase)
     {
-        [".css"] = "text/css; charset=utf-8", [".js"] = "text/javascript; charset=utf-8", [".mjs"] = "text/javascript; charset=utf-8",
-        [".map"] = "application/json", [".json"] = "application/json", [".html"] = "text/html; charset=utf-8", [".htm"] = "text/html; charset=utf-8",
-        [".txt"] = "text/plain; charset=utf-8", [".xml"] = "application/xml", [".svg"] = "image/svg+xml", [".png"] = "image/png",
-        [".jpg"] = "image/jpeg", [".jpeg"] = "image/jpeg", [".gif"] = "image/gif", [".webp"] = "image/webp", [".avif"] = "image/avif",
-        [".ico"] = "image/x-icon", [".woff"] = "font/woff", [".woff2"] = "font/woff2", [".ttf"] = "font/ttf", [".otf"] = "font/otf",
-        [".eot"] = "application/vnd.ms-fontobject", [".pdf"] = "application/pdf", [".wasm"] = "application/wasm", [".zip"] = "application/zip",
+        [".css"] = "text/css; charset=utf-8",
+        [".js"] = "text/javascript; charset=utf-8",
+        [".mjs"] = "text/javascript; charset=utf-8",
+        [".map"] = "application/json",
+        [".json"] = "application/json",
+        [".html"] = "text/html; charset=utf-8",
+        [".htm"] = "text/html; charset=utf-8",
+        [".txt"] = "text/plain; charset=utf-8",
+        [".xml"] = "application/xml",
+        [".svg"] = "image/svg+xml",
+        [".png"] = "image/png",
+        [".jpg"] = "image/jpeg",
+        [".jpeg"] = "image/jpeg",
+        [".gif"] = "image/gif",
+        [".webp"] = "image/webp",
+        [".avif"] = "image/avif",
+        [".ico"] = "image/x-icon",
+        [".woff"] = "font/woff",
+        [".woff2"] = "font/woff2",
+        [".ttf"] = "font/ttf",
+        [".otf"] = "font/otf",
+        [".eot"] = "application/vnd.ms-fontobject",
+        [".pdf"] = "application/pdf",
+        [".wasm"] = "application/wasm",
+        [".zip"] = "application/zip",
     };
 
     /// <summary>The file's media type; <c>application/octet-stream</c> when the extension is unknown.</summary>

@@ -1,5 +1,4 @@
 using Ops.Aws.ElasticBeanstalk;
-using Ops.Stack.Fleet;
 using Ops.Stack.Core;
 
 namespace Ops.Stack.Web;
@@ -82,7 +81,9 @@ internal sealed class EnvironmentWatch(StageContext context, ElasticBeanstalkCli
     public async Task<EnvironmentDescription?> DescribeAsync(string environment, CancellationToken ct) =>
         (await eb.DescribeEnvironmentsAsync(new DescribeEnvironmentsMessage
         {
-            ApplicationName = context.Stack.Web.Application, EnvironmentNames = [environment], IncludeDeleted = false,
+            ApplicationName = context.Stack.Web.Application,
+            EnvironmentNames = [environment],
+            IncludeDeleted = false,
         }, ct)).Environments?.FirstOrDefault(e => e.Status != "Terminated");
 
     async Task<IReadOnlyList<EventDescription>> EventsAsync(string environment, DateTimeOffset since, CancellationToken ct)
@@ -90,7 +91,9 @@ internal sealed class EnvironmentWatch(StageContext context, ElasticBeanstalkCli
         var events = new List<EventDescription>();
         await foreach (var e in eb.DescribeEventsItemsAsync(new DescribeEventsMessage
         {
-            ApplicationName = context.Stack.Web.Application, EnvironmentName = environment, StartTime = since,
+            ApplicationName = context.Stack.Web.Application,
+            EnvironmentName = environment,
+            StartTime = since,
         }, ct))
             events.Add(e);
         return events;

@@ -70,7 +70,10 @@ public sealed partial class SourceBundle
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
         return new SourceBundle
         {
-            Bytes = bytes, Sha256 = sha, Label = "v-" + sha[..12], Files = files.Count,
+            Bytes = bytes,
+            Sha256 = sha,
+            Label = "v-" + sha[..12],
+            Files = files.Count,
             WebCommand = WebLine(File.ReadAllLines(Path.Combine(directory, "Procfile")))!,
         };
     }

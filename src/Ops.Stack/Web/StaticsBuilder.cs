@@ -1,4 +1,3 @@
-using Ops.Stack.Fleet;
 using Ops.Stack.Core;
 
 namespace Ops.Stack.Web;

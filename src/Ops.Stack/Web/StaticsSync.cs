@@ -6,7 +6,6 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Ops.Aws;
 using Ops.Aws.CloudFront;
-using Ops.Stack.Fleet;
 using Ops.Aws.Lookups;
 using Ops.Stack.Core;
 
@@ -126,7 +125,10 @@ public sealed class StaticsSync(StageContext context)
         {
             var request = new PutObjectRequest
             {
-                BucketName = Bucket, Key = file.Key, FilePath = file.Path, ContentType = ContentTypes.Of(file.Key),
+                BucketName = Bucket,
+                Key = file.Key,
+                FilePath = file.Path,
+                ContentType = ContentTypes.Of(file.Key),
                 ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
             };
             request.Headers.CacheControl = ContentTypes.CacheControl(file.Key);
@@ -141,7 +143,9 @@ public sealed class StaticsSync(StageContext context)
         {
             var result = await s3.DeleteObjectsAsync(new DeleteObjectsRequest
             {
-                BucketName = Bucket, Objects = batch.Select(k => new KeyVersion { Key = k }).ToList(), Quiet = true,
+                BucketName = Bucket,
+                Objects = batch.Select(k => new KeyVersion { Key = k }).ToList(),
+                Quiet = true,
             }, ct);
             if (result.DeleteErrors is { Count: > 0 } errors)
                 throw new CloudStateException($"could not delete {errors.Count} object(s) from {Bucket}, first {errors[0].Key}: {errors[0].Code} {errors[0].Message}; run deploy-statics again.");
@@ -166,7 +170,10 @@ public sealed class StaticsSync(StageContext context)
     Task SavePendingAsync(AmazonS3Client s3, IReadOnlyList<string> paths, CancellationToken ct) =>
         s3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = Bucket, Key = PendingKey, ContentBody = JsonSerializer.Serialize(paths), ContentType = "application/json",
+            BucketName = Bucket,
+            Key = PendingKey,
+            ContentBody = JsonSerializer.Serialize(paths),
+            ContentType = "application/json",
             ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
         }, ct);
 

@@ -1,7 +1,5 @@
 using Ops.Aws.ElasticBeanstalk;
-using Ops.Stack.Fleet;
 using Ops.Stack.Core;
-using Ops.Stack.Lifecycle;
 
 namespace Ops.Stack.Web;
 
@@ -71,7 +69,9 @@ public sealed class WebDeployer(StageContext context)
         context.Log.Info($"{Resource}: updating to {label}");
         var result = await _eb.UpdateEnvironmentAsync(new UpdateEnvironmentMessage
         {
-            ApplicationName = context.Stack.Web.Application, EnvironmentName = Environment, VersionLabel = label,
+            ApplicationName = context.Stack.Web.Application,
+            EnvironmentName = Environment,
+            VersionLabel = label,
         }, ct);
         // Events are stamped by the service's clock: the update's own time is the fairest "since".
         return result.DateUpdated ?? before;

@@ -1,11 +1,9 @@
 using Ops.Aws.ElasticBeanstalk;
-using Ops.Stack.Fleet;
+using Ops.Aws.Lookups;
+using Ops.Stack.Core;
 using Ops.Stack.Secrets;
 using Ops.Stack.Status;
 using Ops.Stack.Stores;
-using Ops.Aws.Lookups;
-using Ops.Stack.Core;
-using Ops.Stack.Lifecycle;
 
 namespace Ops.Stack.Web;
 
@@ -58,8 +56,11 @@ public sealed class WebEnvironmentProvisioner(StageContext context, string? pinn
             {
                 var created = await _eb.CreateEnvironmentAsync(new CreateEnvironmentMessage
                 {
-                    ApplicationName = Application, EnvironmentName = Environment, VersionLabel = label,
-                    SolutionStackName = context.Stack.Web.SolutionStack, Tier = new EnvironmentTier { Name = "WebServer", Type = "Standard" },
+                    ApplicationName = Application,
+                    EnvironmentName = Environment,
+                    VersionLabel = label,
+                    SolutionStackName = context.Stack.Web.SolutionStack,
+                    Tier = new EnvironmentTier { Name = "WebServer", Type = "Standard" },
                     Description = $"{context.Stack.Project} {context.Stack.Stage} web tier, managed by Ops",
                     OptionSettings = desired.Select(Setting).ToList(),
                     Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
@@ -91,7 +92,8 @@ public sealed class WebEnvironmentProvisioner(StageContext context, string? pinn
         {
             var result = await _eb.UpdateEnvironmentAsync(new UpdateEnvironmentMessage
             {
-                ApplicationName = Application, EnvironmentName = Environment,
+                ApplicationName = Application,
+                EnvironmentName = Environment,
                 SolutionStackName = platform == null ? null : context.Stack.Web.SolutionStack,
                 OptionSettings = set.Count == 0 ? null : set.Select(Setting).ToList(),
                 OptionsToRemove = remove.Count == 0 ? null : remove.Select(o => new OptionSpecification { Namespace = o.Namespace, OptionName = o.Name }).ToList(),
@@ -172,7 +174,8 @@ public sealed class WebEnvironmentProvisioner(StageContext context, string? pinn
             {
                 await _eb.CreateApplicationAsync(new CreateApplicationMessage
                 {
-                    ApplicationName = Application, Description = $"{context.Stack.Project} web tier, managed by Ops",
+                    ApplicationName = Application,
+                    Description = $"{context.Stack.Project} web tier, managed by Ops",
                     Tags = context.Stack.Tags.Where(t => t.Key != "Stage").Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
                 }, ct);
             }

@@ -1,6 +1,5 @@
-using Ops.Stack.Fleet;
-using Ops.Stack.Model;
 using Ops.Stack.Core;
+using Ops.Stack.Model;
 
 namespace Ops.Stack.Web;
 

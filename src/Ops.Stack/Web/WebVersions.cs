@@ -1,10 +1,9 @@
 using Amazon.S3;
-using PutObjectRequest = Amazon.S3.Model.PutObjectRequest;
 using Ops.Aws;
 using Ops.Aws.ElasticBeanstalk;
-using Ops.Stack.Fleet;
 using Ops.Aws.Lookups;
 using Ops.Stack.Core;
+using PutObjectRequest = Amazon.S3.Model.PutObjectRequest;
 
 namespace Ops.Stack.Web;
 
@@ -37,14 +36,19 @@ internal sealed class WebVersions(StageContext context, ElasticBeanstalkClient e
             using (var body = new MemoryStream(bundle.Bytes, writable: false))
                 await s3.PutObjectAsync(new PutObjectRequest
                 {
-                    BucketName = bucket, Key = key, InputStream = body, ContentType = "application/zip",
+                    BucketName = bucket,
+                    Key = key,
+                    InputStream = body,
+                    ContentType = "application/zip",
                     ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
                 }, ct);
             try
             {
                 await eb.CreateApplicationVersionAsync(new CreateApplicationVersionMessage
                 {
-                    ApplicationName = Application, VersionLabel = bundle.Label, SourceBundle = new S3Location { S3Bucket = bucket, S3Key = key },
+                    ApplicationName = Application,
+                    VersionLabel = bundle.Label,
+                    SourceBundle = new S3Location { S3Bucket = bucket, S3Key = key },
                     Description = $"{bundle.Files} files of {context.Stack.Web.Source}, sha256 {bundle.Sha256}",
                     Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
                 }, ct);

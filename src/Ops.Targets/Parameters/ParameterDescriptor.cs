@@ -53,23 +53,23 @@ internal sealed class ParameterDescriptor
         var result = new List<ParameterDescriptor>();
         const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
         for (var t = buildType; t != null && t != typeof(object); t = t.BaseType)
-        foreach (var member in t.GetMembers(flags | BindingFlags.DeclaredOnly).OrderBy(m => m.MetadataToken))
-        {
-            if (member.GetCustomAttribute<ParameterAttribute>() is not { } attribute) continue;
-            var type = member switch
+            foreach (var member in t.GetMembers(flags | BindingFlags.DeclaredOnly).OrderBy(m => m.MetadataToken))
             {
-                FieldInfo f => f.FieldType,
-                PropertyInfo { SetMethod: not null } p => p.PropertyType,
-                PropertyInfo p => throw new BuildDefinitionException($"Parameter property '{p.Name}' needs a setter."),
-                _ => throw new BuildDefinitionException($"[Parameter] on '{member.Name}' must be on a field or property."),
-            };
-            if (!ValueConverter.IsSupported(type))
-                throw new BuildDefinitionException($"Parameter '{member.Name}' has unsupported type {type.Name}.");
-            var descriptor = new ParameterDescriptor(member, attribute, type);
-            if (result.Any(r => r.Key == descriptor.Key))
-                throw new BuildDefinitionException($"Two parameters are named '{descriptor.Name}'.");
-            result.Add(descriptor);
-        }
+                if (member.GetCustomAttribute<ParameterAttribute>() is not { } attribute) continue;
+                var type = member switch
+                {
+                    FieldInfo f => f.FieldType,
+                    PropertyInfo { SetMethod: not null } p => p.PropertyType,
+                    PropertyInfo p => throw new BuildDefinitionException($"Parameter property '{p.Name}' needs a setter."),
+                    _ => throw new BuildDefinitionException($"[Parameter] on '{member.Name}' must be on a field or property."),
+                };
+                if (!ValueConverter.IsSupported(type))
+                    throw new BuildDefinitionException($"Parameter '{member.Name}' has unsupported type {type.Name}.");
+                var descriptor = new ParameterDescriptor(member, attribute, type);
+                if (result.Any(r => r.Key == descriptor.Key))
+                    throw new BuildDefinitionException($"Two parameters are named '{descriptor.Name}'.");
+                result.Add(descriptor);
+            }
         return result;
     }
 }

@@ -102,10 +102,10 @@ internal sealed class TargetGraph
         var chain = new List<Type>();
         for (var t = type; t != null && t != typeof(object); t = t.BaseType) chain.Insert(0, t);
         foreach (var t in chain)
-        foreach (var p in t.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
-                     .OrderBy(p => p.MetadataToken))
-            if (p.PropertyType == typeof(Target) && p.GetMethod != null && seen.Add(p.Name))
-                result.Add(p);
+            foreach (var p in t.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+                         .OrderBy(p => p.MetadataToken))
+                if (p.PropertyType == typeof(Target) && p.GetMethod != null && seen.Add(p.Name))
+                    result.Add(p);
         return result;
     }
 

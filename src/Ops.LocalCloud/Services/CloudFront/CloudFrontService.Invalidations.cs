@@ -39,7 +39,10 @@ internal sealed partial class CloudFrontService
         var truncated = start + max < list.Count;
         var result = new JsonObject
         {
-            ["Marker"] = Optional(i, "Marker") ?? "", ["MaxItems"] = max, ["IsTruncated"] = truncated, ["Quantity"] = page.Count,
+            ["Marker"] = Optional(i, "Marker") ?? "",
+            ["MaxItems"] = max,
+            ["IsTruncated"] = truncated,
+            ["Quantity"] = page.Count,
             ["Items"] = new JsonArray(page.Select(x => (JsonNode?)new JsonObject { ["Id"] = x.Id, ["CreateTime"] = x.Created.ToString("O"), ["Status"] = Status(x, c) }).ToArray()),
         };
         if (truncated) result["NextMarker"] = (start + max).ToString();
@@ -51,6 +54,9 @@ internal sealed partial class CloudFrontService
 
     JsonObject InvalidationView(CloudFrontInvalidation x, RequestContext c) => new()
     {
-        ["Id"] = x.Id, ["Status"] = Status(x, c), ["CreateTime"] = x.Created.ToString("O"), ["InvalidationBatch"] = x.Batch.DeepClone(),
+        ["Id"] = x.Id,
+        ["Status"] = Status(x, c),
+        ["CreateTime"] = x.Created.ToString("O"),
+        ["InvalidationBatch"] = x.Batch.DeepClone(),
     };
 }

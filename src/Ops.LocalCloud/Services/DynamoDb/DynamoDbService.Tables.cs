@@ -80,10 +80,15 @@ internal sealed partial class DynamoDbService
     {
         var d = new JsonObject
         {
-            ["TableName"] = name, ["TableStatus"] = "ACTIVE", ["CreationDateTime"] = t.Created.ToUnixTimeSeconds(),
-            ["KeySchema"] = t.Spec["KeySchema"]?.DeepClone(), ["AttributeDefinitions"] = t.Spec["AttributeDefinitions"]?.DeepClone(),
-            ["ItemCount"] = t.Items.Count, ["TableSizeBytes"] = t.Items.Values.Sum(x => (long)x.ToJsonString().Length),
-            ["TableArn"] = c.Arn("dynamodb", $"table/{name}"), ["TableId"] = t.TableId ?? StableTableId(c, name, t),
+            ["TableName"] = name,
+            ["TableStatus"] = "ACTIVE",
+            ["CreationDateTime"] = t.Created.ToUnixTimeSeconds(),
+            ["KeySchema"] = t.Spec["KeySchema"]?.DeepClone(),
+            ["AttributeDefinitions"] = t.Spec["AttributeDefinitions"]?.DeepClone(),
+            ["ItemCount"] = t.Items.Count,
+            ["TableSizeBytes"] = t.Items.Values.Sum(x => (long)x.ToJsonString().Length),
+            ["TableArn"] = c.Arn("dynamodb", $"table/{name}"),
+            ["TableId"] = t.TableId ?? StableTableId(c, name, t),
             ["BillingModeSummary"] = new JsonObject { ["BillingMode"] = (string?)t.Spec["BillingMode"] ?? "PROVISIONED" },
             ["DeletionProtectionEnabled"] = DeletionProtected(t),
         };

@@ -304,32 +304,32 @@ internal sealed class DynamoExpressions(JsonObject? names, JsonObject? values)
                 switch (clause)
                 {
                     case "SET":
-                    {
-                        var path = Path();
-                        if (Next().Text != "=") throw Invalid("Invalid UpdateExpression: expected =");
-                        Set(item, path, SetValue(item));
-                        break;
-                    }
+                        {
+                            var path = Path();
+                            if (Next().Text != "=") throw Invalid("Invalid UpdateExpression: expected =");
+                            Set(item, path, SetValue(item));
+                            break;
+                        }
                     case "REMOVE":
                         Set(item, Path(), null);
                         break;
                     case "ADD":
-                    {
-                        var path = Path();
-                        var add = Operand(item)!;
-                        var current = Get(item, path);
-                        if (add["N"] is { } n)
-                            Set(item, path, new JsonObject { ["N"] = (Number(current) + decimal.Parse((string)n!, CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture) });
-                        else
-                            Set(item, path, MergeSet(current, add, remove: false));
-                        break;
-                    }
+                        {
+                            var path = Path();
+                            var add = Operand(item)!;
+                            var current = Get(item, path);
+                            if (add["N"] is { } n)
+                                Set(item, path, new JsonObject { ["N"] = (Number(current) + decimal.Parse((string)n!, CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture) });
+                            else
+                                Set(item, path, MergeSet(current, add, remove: false));
+                            break;
+                        }
                     case "DELETE":
-                    {
-                        var path = Path();
-                        Set(item, path, MergeSet(Get(item, path), Operand(item)!, remove: true));
-                        break;
-                    }
+                        {
+                            var path = Path();
+                            Set(item, path, MergeSet(Get(item, path), Operand(item)!, remove: true));
+                            break;
+                        }
                     default:
                         throw Invalid($"Invalid UpdateExpression: unknown clause {clause}");
                 }

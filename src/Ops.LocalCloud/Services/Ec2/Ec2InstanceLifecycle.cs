@@ -17,6 +17,11 @@ internal sealed class Ec2InstanceLifecycle(TimeSpan delay)
     /// <summary>The numeric code EC2 sends with each state name.</summary>
     public static int Code(string state) => state switch
     {
-        "pending" => 0, "running" => 16, "shutting-down" => 32, "terminated" => 48, "stopping" => 64, _ => 80,
+        "pending" => 0,
+        "running" => 16,
+        "shutting-down" => 32,
+        "terminated" => 48,
+        "stopping" => 64,
+        _ => 80,
     };
 }

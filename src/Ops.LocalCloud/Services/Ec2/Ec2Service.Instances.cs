@@ -21,9 +21,15 @@ internal sealed partial class Ec2Service
         {
             var instance = new Ec2Instance
             {
-                Id = "i-" + Hex(17), ReservationId = reservation, ImageId = image, Type = Optional(i, "InstanceType") ?? "m1.small",
-                SubnetId = Optional(i, "SubnetId") ?? Ec2Network.DefaultSubnet, SecurityGroups = groups, UserData = userData,
-                PrivateIp = $"172.31.{Random.Shared.Next(0, 16)}.{Random.Shared.Next(2, 254)}", Launched = c.Now,
+                Id = "i-" + Hex(17),
+                ReservationId = reservation,
+                ImageId = image,
+                Type = Optional(i, "InstanceType") ?? "m1.small",
+                SubnetId = Optional(i, "SubnetId") ?? Ec2Network.DefaultSubnet,
+                SecurityGroups = groups,
+                UserData = userData,
+                PrivateIp = $"172.31.{Random.Shared.Next(0, 16)}.{Random.Shared.Next(2, 254)}",
+                Launched = c.Now,
             };
             State.Instances[instance.Id] = instance;
             foreach (var spec in ((i["TagSpecifications"] as JsonArray) ?? []).Where(t => (string?)t!["ResourceType"] is null or "instance"))
@@ -33,7 +39,8 @@ internal sealed partial class Ec2Service
         }
         return new JsonObject
         {
-            ["ReservationId"] = reservation, ["OwnerId"] = c.Account,
+            ["ReservationId"] = reservation,
+            ["OwnerId"] = c.Account,
             ["Instances"] = new JsonArray(launched.Select(x => (JsonNode?)InstanceView(x, c)).ToArray()),
         };
     });
@@ -48,7 +55,9 @@ internal sealed partial class Ec2Service
         {
             ["Reservations"] = new JsonArray(matching.GroupBy(x => x.ReservationId).Select(g => (JsonNode?)new JsonObject
             {
-                ["ReservationId"] = g.Key, ["OwnerId"] = c.Account, ["Instances"] = new JsonArray(g.Select(x => (JsonNode?)InstanceView(x, c)).ToArray()),
+                ["ReservationId"] = g.Key,
+                ["OwnerId"] = c.Account,
+                ["Instances"] = new JsonArray(g.Select(x => (JsonNode?)InstanceView(x, c)).ToArray()),
             }).ToArray()),
         };
     });
@@ -102,13 +111,21 @@ internal sealed partial class Ec2Service
         var subnet = int.TryParse(x.SubnetId[^1..], out var n) ? n - 1 : 0;
         return new JsonObject
         {
-            ["InstanceId"] = x.Id, ["ImageId"] = x.ImageId, ["InstanceType"] = x.Type, ["LaunchTime"] = x.Launched.ToString("O"),
+            ["InstanceId"] = x.Id,
+            ["ImageId"] = x.ImageId,
+            ["InstanceType"] = x.Type,
+            ["LaunchTime"] = x.Launched.ToString("O"),
             ["State"] = StateView(state),
-            ["SubnetId"] = x.SubnetId, ["VpcId"] = Ec2Network.Vpc, ["PrivateIpAddress"] = x.PrivateIp,
+            ["SubnetId"] = x.SubnetId,
+            ["VpcId"] = Ec2Network.Vpc,
+            ["PrivateIpAddress"] = x.PrivateIp,
             ["Placement"] = new JsonObject { ["AvailabilityZone"] = c.Region + Ec2Network.Zones[Math.Clamp(subnet, 0, 2)] },
             ["SecurityGroups"] = new JsonArray(x.SecurityGroups.Select(g => (JsonNode?)new JsonObject { ["GroupId"] = g, ["GroupName"] = State.Groups.GetValueOrDefault(g)?.Name }).ToArray()),
             ["Tags"] = TagList(x.Id),
-            ["Architecture"] = "x86_64", ["RootDeviceType"] = "ebs", ["Hypervisor"] = "xen", ["VirtualizationType"] = "hvm",
+            ["Architecture"] = "x86_64",
+            ["RootDeviceType"] = "ebs",
+            ["Hypervisor"] = "xen",
+            ["VirtualizationType"] = "hvm",
         };
     }
 

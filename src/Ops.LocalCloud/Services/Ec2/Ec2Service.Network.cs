@@ -14,8 +14,13 @@ internal sealed partial class Ec2Service
     {
         ["Subnets"] = new JsonArray(Ec2Network.Zones.Select((z, n) => (JsonNode?)new JsonObject
         {
-            ["SubnetId"] = Ec2Network.SubnetId(n), ["VpcId"] = Ec2Network.Vpc, ["AvailabilityZone"] = c.Region + z,
-            ["CidrBlock"] = $"172.31.{n * 16}.0/20", ["State"] = "available", ["DefaultForAz"] = true, ["AvailableIpAddressCount"] = 4091,
+            ["SubnetId"] = Ec2Network.SubnetId(n),
+            ["VpcId"] = Ec2Network.Vpc,
+            ["AvailabilityZone"] = c.Region + z,
+            ["CidrBlock"] = $"172.31.{n * 16}.0/20",
+            ["State"] = "available",
+            ["DefaultForAz"] = true,
+            ["AvailableIpAddressCount"] = 4091,
         }).ToArray()),
     };
 
@@ -23,7 +28,10 @@ internal sealed partial class Ec2Service
     {
         ["AvailabilityZones"] = new JsonArray(Ec2Network.Zones.Select((z, n) => (JsonNode?)new JsonObject
         {
-            ["ZoneName"] = c.Region + z, ["State"] = "available", ["RegionName"] = c.Region, ["ZoneId"] = $"use1-az{n + 1}",
+            ["ZoneName"] = c.Region + z,
+            ["State"] = "available",
+            ["RegionName"] = c.Region,
+            ["ZoneId"] = $"use1-az{n + 1}",
         }).ToArray()),
     };
 
@@ -40,8 +48,15 @@ internal sealed partial class Ec2Service
                 .Where(img => (ids.Count == 0 || ids.Contains(img.Id)) && (nameFilter == null || nameFilter.Any(f => Glob(f).IsMatch(img.Name))))
                 .Select(img => (JsonNode?)new JsonObject
                 {
-                    ["ImageId"] = img.Id, ["Name"] = img.Name, ["State"] = "available", ["Architecture"] = "x86_64", ["OwnerId"] = "amazon",
-                    ["Public"] = true, ["RootDeviceType"] = "ebs", ["VirtualizationType"] = "hvm", ["CreationDate"] = "2026-11-01T00:00:00.000Z",
+                    ["ImageId"] = img.Id,
+                    ["Name"] = img.Name,
+                    ["State"] = "available",
+                    ["Architecture"] = "x86_64",
+                    ["OwnerId"] = "amazon",
+                    ["Public"] = true,
+                    ["RootDeviceType"] = "ebs",
+                    ["VirtualizationType"] = "hvm",
+                    ["CreationDate"] = "2026-11-01T00:00:00.000Z",
                 }).ToArray()),
         };
     }

@@ -68,7 +68,11 @@ internal sealed partial class Ec2Service
 
     JsonObject GroupView(Ec2SecurityGroup g, RequestContext c) => new()
     {
-        ["GroupId"] = g.Id, ["GroupName"] = g.Name, ["Description"] = g.Description, ["VpcId"] = g.VpcId, ["OwnerId"] = c.Account,
+        ["GroupId"] = g.Id,
+        ["GroupName"] = g.Name,
+        ["Description"] = g.Description,
+        ["VpcId"] = g.VpcId,
+        ["OwnerId"] = c.Account,
         ["IpPermissions"] = new JsonArray(g.Ingress.Select(r => (JsonNode?)r.DeepClone()).ToArray()),
         ["IpPermissionsEgress"] = new JsonArray(new JsonObject { ["IpProtocol"] = "-1", ["IpRanges"] = new JsonArray(new JsonObject { ["CidrIp"] = "0.0.0.0/0" }) }),
         ["Tags"] = TagList(g.Id),

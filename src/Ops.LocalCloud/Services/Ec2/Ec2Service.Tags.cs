@@ -29,7 +29,10 @@ internal sealed partial class Ec2Service
         {
             ["Tags"] = new JsonArray(tags.Select(t => (JsonNode?)new JsonObject
             {
-                ["ResourceId"] = t.Resource, ["ResourceType"] = t.Resource.StartsWith("sg-") ? "security-group" : "instance", ["Key"] = t.Key, ["Value"] = t.Value,
+                ["ResourceId"] = t.Resource,
+                ["ResourceType"] = t.Resource.StartsWith("sg-") ? "security-group" : "instance",
+                ["Key"] = t.Key,
+                ["Value"] = t.Value,
             }).ToArray()),
         };
     });

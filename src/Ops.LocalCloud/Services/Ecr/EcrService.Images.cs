@@ -65,9 +65,13 @@ internal sealed partial class EcrService
                 $"The image with imageId {{imageDigest:'{(string?)missing["imageDigest"] ?? "null"}', imageTag:'{(string?)missing["imageTag"] ?? "null"}'}} does not exist within the repository with name '{repo.Name}' in the registry with id '{c.Account}'");
         return Paginate(i, Select(repo, i).Select(x => (JsonNode?)new JsonObject
         {
-            ["registryId"] = c.Account, ["repositoryName"] = repo.Name, ["imageDigest"] = x.Digest,
-            ["imageTags"] = new JsonArray(x.Tags.Select(t => (JsonNode?)t).ToArray()), ["imageSizeInBytes"] = SizeOf(x),
-            ["imagePushedAt"] = x.Pushed.ToString("O"), ["imageManifestMediaType"] = x.MediaType,
+            ["registryId"] = c.Account,
+            ["repositoryName"] = repo.Name,
+            ["imageDigest"] = x.Digest,
+            ["imageTags"] = new JsonArray(x.Tags.Select(t => (JsonNode?)t).ToArray()),
+            ["imageSizeInBytes"] = SizeOf(x),
+            ["imagePushedAt"] = x.Pushed.ToString("O"),
+            ["imageManifestMediaType"] = x.MediaType,
         }), "imageDetails", "nextToken", "maxResults", 100);
     });
 
@@ -108,7 +112,9 @@ internal sealed partial class EcrService
     static JsonArray NotFoundFailures(EcrRepository repo, JsonObject i, IReadOnlyList<EcrImage>? images = null) =>
         new(Missing(repo, i, images).Select(id => (JsonNode?)new JsonObject
         {
-            ["imageId"] = id.DeepClone(), ["failureCode"] = "ImageNotFound", ["failureReason"] = "Requested image not found",
+            ["imageId"] = id.DeepClone(),
+            ["failureCode"] = "ImageNotFound",
+            ["failureReason"] = "Requested image not found",
         }).ToArray());
 
     /// <summary>The images named by imageIds (by digest or tag), or all of them when none are named.</summary>
@@ -120,7 +126,10 @@ internal sealed partial class EcrService
 
     static JsonObject ImageObject(EcrRepository repo, EcrImage x, RequestContext c) => new()
     {
-        ["registryId"] = c.Account, ["repositoryName"] = repo.Name, ["imageManifest"] = x.Manifest, ["imageManifestMediaType"] = x.MediaType,
+        ["registryId"] = c.Account,
+        ["repositoryName"] = repo.Name,
+        ["imageManifest"] = x.Manifest,
+        ["imageManifestMediaType"] = x.MediaType,
         ["imageId"] = new JsonObject { ["imageDigest"] = x.Digest, ["imageTag"] = x.Tags.FirstOrDefault() },
     };
 }

@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Ops.LocalCloud.Services.Ecr;
 
@@ -47,7 +47,9 @@ internal sealed partial class EcrService
 
     JsonObject Describe(EcrRepository r, RequestContext c) => new()
     {
-        ["repositoryArn"] = c.Arn("ecr", $"repository/{r.Name}"), ["registryId"] = c.Account, ["repositoryName"] = r.Name,
+        ["repositoryArn"] = c.Arn("ecr", $"repository/{r.Name}"),
+        ["registryId"] = c.Account,
+        ["repositoryName"] = r.Name,
         ["repositoryUri"] = _registry?.RepositoryUri(c.Account, c.Region, r.Name) ?? $"{c.Account}.dkr.ecr.{c.Region}.amazonaws.com/{r.Name}",
         ["createdAt"] = r.Created.ToString("O"),
         ["imageTagMutability"] = (string?)r.Settings["imageTagMutability"] ?? "MUTABLE",

@@ -21,7 +21,8 @@ internal sealed partial class EcrService
         repo.Settings["imageScanningConfiguration"] = new JsonObject { ["scanOnPush"] = scanOnPush };
         return new JsonObject
         {
-            ["registryId"] = c.Account, ["repositoryName"] = repo.Name,
+            ["registryId"] = c.Account,
+            ["repositoryName"] = repo.Name,
             ["imageScanningConfiguration"] = new JsonObject { ["scanOnPush"] = scanOnPush },
         };
     });

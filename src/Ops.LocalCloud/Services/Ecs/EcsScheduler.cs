@@ -64,8 +64,15 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
     {
         var task = new EcsTask
         {
-            Id = Guid.NewGuid().ToString("N"), TaskDefinition = taskDefinition, ContainerInstance = instance?.Id, Group = group,
-            StartedBy = startedBy, DeploymentId = deployment, LaunchType = launchType, Created = now, Reported = reports,
+            Id = Guid.NewGuid().ToString("N"),
+            TaskDefinition = taskDefinition,
+            ContainerInstance = instance?.Id,
+            Group = group,
+            StartedBy = startedBy,
+            DeploymentId = deployment,
+            LaunchType = launchType,
+            Created = now,
+            Reported = reports,
             Overrides = overrides?.DeepClone().AsObject(),
         };
         cluster.Tasks.Add(task);

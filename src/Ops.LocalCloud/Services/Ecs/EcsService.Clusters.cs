@@ -65,7 +65,9 @@ internal sealed partial class EcsService
         var tasks = cl.Tasks.Where(t => t.StopRequested == null).ToList();
         return new JsonObject
         {
-            ["clusterArn"] = ClusterArn(c, cl.Name), ["clusterName"] = cl.Name, ["status"] = cl.Status,
+            ["clusterArn"] = ClusterArn(c, cl.Name),
+            ["clusterName"] = cl.Name,
+            ["status"] = cl.Status,
             ["registeredContainerInstancesCount"] = cl.Instances.Count,
             ["runningTasksCount"] = tasks.Count(t => _scheduler.LastStatus(t, c.Now) == "RUNNING"),
             ["pendingTasksCount"] = tasks.Count(t => _scheduler.LastStatus(t, c.Now) != "RUNNING"),

@@ -103,8 +103,11 @@ internal sealed partial class EcsService
         var tasks = cluster.Tasks.Where(t => t.ContainerInstance == x.Id && t.StopRequested == null).ToList();
         return new JsonObject
         {
-            ["containerInstanceArn"] = InstanceArn(c, cluster, x), ["ec2InstanceId"] = x.Ec2InstanceId, ["status"] = x.Status,
-            ["agentConnected"] = true, ["registeredAt"] = x.Registered.ToString("O"),
+            ["containerInstanceArn"] = InstanceArn(c, cluster, x),
+            ["ec2InstanceId"] = x.Ec2InstanceId,
+            ["status"] = x.Status,
+            ["agentConnected"] = true,
+            ["registeredAt"] = x.Registered.ToString("O"),
             ["runningTasksCount"] = tasks.Count(t => _scheduler.LastStatus(t, c.Now) == "RUNNING"),
             ["pendingTasksCount"] = tasks.Count(t => _scheduler.LastStatus(t, c.Now) != "RUNNING"),
             ["versionInfo"] = new JsonObject { ["agentVersion"] = "1.89.0", ["dockerVersion"] = "DockerVersion: 25.0.0" },

@@ -53,16 +53,24 @@ internal sealed partial class EcsService : ITaskHost
                 var definition = definitions.FirstOrDefault(d => (string?)d["name"] == name);
                 var m = new JsonObject
                 {
-                    ["DockerId"] = $"{taskId}-{name}", ["Name"] = name, ["DockerName"] = $"ecs-{family}-{revision}-{name}",
-                    ["Image"] = (string?)x["image"], ["ImageID"] = (string?)x["image"],
+                    ["DockerId"] = $"{taskId}-{name}",
+                    ["Name"] = name,
+                    ["DockerName"] = $"ecs-{family}-{revision}-{name}",
+                    ["Image"] = (string?)x["image"],
+                    ["ImageID"] = (string?)x["image"],
                     ["Labels"] = new JsonObject
                     {
-                        ["com.amazonaws.ecs.cluster"] = view["clusterArn"]!.DeepClone(), ["com.amazonaws.ecs.container-name"] = name,
-                        ["com.amazonaws.ecs.task-arn"] = view["taskArn"]!.DeepClone(), ["com.amazonaws.ecs.task-definition-family"] = family,
+                        ["com.amazonaws.ecs.cluster"] = view["clusterArn"]!.DeepClone(),
+                        ["com.amazonaws.ecs.container-name"] = name,
+                        ["com.amazonaws.ecs.task-arn"] = view["taskArn"]!.DeepClone(),
+                        ["com.amazonaws.ecs.task-definition-family"] = family,
                         ["com.amazonaws.ecs.task-definition-version"] = revision,
                     },
-                    ["DesiredStatus"] = view["desiredStatus"]!.DeepClone(), ["KnownStatus"] = view["lastStatus"]!.DeepClone(),
-                    ["CreatedAt"] = view["createdAt"]!.DeepClone(), ["Type"] = "NORMAL", ["ContainerARN"] = x["containerArn"]!.DeepClone(),
+                    ["DesiredStatus"] = view["desiredStatus"]!.DeepClone(),
+                    ["KnownStatus"] = view["lastStatus"]!.DeepClone(),
+                    ["CreatedAt"] = view["createdAt"]!.DeepClone(),
+                    ["Type"] = "NORMAL",
+                    ["ContainerARN"] = x["containerArn"]!.DeepClone(),
                 };
                 if (view["startedAt"] is { } started) m["StartedAt"] = started.DeepClone();
                 if (x["exitCode"] is { } code) m["ExitCode"] = code.DeepClone();
@@ -75,9 +83,15 @@ internal sealed partial class EcsService : ITaskHost
             }).ToArray());
             var o = new JsonObject
             {
-                ["Cluster"] = view["clusterArn"]!.DeepClone(), ["TaskARN"] = view["taskArn"]!.DeepClone(), ["Family"] = family, ["Revision"] = revision,
-                ["DesiredStatus"] = view["desiredStatus"]!.DeepClone(), ["KnownStatus"] = view["lastStatus"]!.DeepClone(),
-                ["Containers"] = containers, ["LaunchType"] = task.LaunchType, ["AvailabilityZone"] = $"{_options.Region}a",
+                ["Cluster"] = view["clusterArn"]!.DeepClone(),
+                ["TaskARN"] = view["taskArn"]!.DeepClone(),
+                ["Family"] = family,
+                ["Revision"] = revision,
+                ["DesiredStatus"] = view["desiredStatus"]!.DeepClone(),
+                ["KnownStatus"] = view["lastStatus"]!.DeepClone(),
+                ["Containers"] = containers,
+                ["LaunchType"] = task.LaunchType,
+                ["AvailabilityZone"] = $"{_options.Region}a",
             };
             if (view["startedAt"] is { } at) o["PullStartedAt"] = view["createdAt"]!.DeepClone();
             return o;

@@ -15,7 +15,9 @@ internal sealed partial class EcsService
         var config = i["deploymentConfiguration"] as JsonObject;
         var service = new EcsServiceState
         {
-            Name = name, DesiredCount = (int)(Number(i, "desiredCount") ?? 1), Created = c.Now,
+            Name = name,
+            DesiredCount = (int)(Number(i, "desiredCount") ?? 1),
+            Created = c.Now,
             LaunchType = Optional(i, "launchType") ?? "EC2",
             MaximumPercent = (int)(config?["maximumPercent"]?.GetValue<long>() ?? 200),
             MinimumHealthyPercent = (int)(config?["minimumHealthyPercent"]?.GetValue<long>() ?? 100),
@@ -107,29 +109,41 @@ internal sealed partial class EcsService
             var tasks = live.Where(t => t.DeploymentId == d.Id).ToList();
             return (JsonNode?)new JsonObject
             {
-                ["id"] = d.Id, ["status"] = d.Status, ["taskDefinition"] = d.TaskDefinition,
+                ["id"] = d.Id,
+                ["status"] = d.Status,
+                ["taskDefinition"] = d.TaskDefinition,
                 ["desiredCount"] = d.Status == "PRIMARY" ? s.DesiredCount : tasks.Count,
                 ["runningCount"] = tasks.Count(t => _scheduler.LastStatus(t, c.Now) == "RUNNING"),
                 ["pendingCount"] = tasks.Count(t => _scheduler.LastStatus(t, c.Now) != "RUNNING"),
-                ["failedTasks"] = d.FailedTasks, ["createdAt"] = d.Created.ToString("O"), ["updatedAt"] = d.Updated.ToString("O"),
-                ["launchType"] = s.LaunchType, ["rolloutState"] = d.RolloutState, ["rolloutStateReason"] = d.RolloutStateReason,
+                ["failedTasks"] = d.FailedTasks,
+                ["createdAt"] = d.Created.ToString("O"),
+                ["updatedAt"] = d.Updated.ToString("O"),
+                ["launchType"] = s.LaunchType,
+                ["rolloutState"] = d.RolloutState,
+                ["rolloutStateReason"] = d.RolloutStateReason,
             };
         }).ToArray());
         return new JsonObject
         {
-            ["serviceArn"] = ServiceArn(c, cluster, s), ["serviceName"] = s.Name, ["clusterArn"] = ClusterArn(c, cluster.Name),
-            ["status"] = s.Status, ["desiredCount"] = s.DesiredCount,
+            ["serviceArn"] = ServiceArn(c, cluster, s),
+            ["serviceName"] = s.Name,
+            ["clusterArn"] = ClusterArn(c, cluster.Name),
+            ["status"] = s.Status,
+            ["desiredCount"] = s.DesiredCount,
             ["runningCount"] = live.Count(t => _scheduler.LastStatus(t, c.Now) == "RUNNING"),
             ["pendingCount"] = live.Count(t => _scheduler.LastStatus(t, c.Now) != "RUNNING"),
-            ["launchType"] = s.LaunchType, ["taskDefinition"] = s.Deployments[0].TaskDefinition,
+            ["launchType"] = s.LaunchType,
+            ["taskDefinition"] = s.Deployments[0].TaskDefinition,
             ["deploymentConfiguration"] = new JsonObject
             {
-                ["maximumPercent"] = s.MaximumPercent, ["minimumHealthyPercent"] = s.MinimumHealthyPercent,
+                ["maximumPercent"] = s.MaximumPercent,
+                ["minimumHealthyPercent"] = s.MinimumHealthyPercent,
                 ["deploymentCircuitBreaker"] = new JsonObject { ["enable"] = s.CircuitBreakerEnable, ["rollback"] = s.CircuitBreakerRollback },
             },
             ["deployments"] = deployments,
             ["events"] = new JsonArray(s.Events.Take(20).Select(e => (JsonNode?)e.DeepClone()).ToArray()),
-            ["createdAt"] = s.Created.ToString("O"), ["schedulingStrategy"] = "REPLICA",
+            ["createdAt"] = s.Created.ToString("O"),
+            ["schedulingStrategy"] = "REPLICA",
             ["tags"] = Tags(ServiceArn(c, cluster, s)),
         };
     }

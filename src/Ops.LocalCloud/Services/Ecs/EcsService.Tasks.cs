@@ -148,9 +148,14 @@ internal sealed partial class EcsService
         var last = _scheduler.LastStatus(t, c.Now);
         var o = new JsonObject
         {
-            ["taskArn"] = TaskArn(c, cluster, t), ["clusterArn"] = ClusterArn(c, cluster.Name),
-            ["taskDefinitionArn"] = t.TaskDefinition, ["lastStatus"] = last, ["desiredStatus"] = EcsScheduler.DesiredStatus(t),
-            ["group"] = t.Group, ["startedBy"] = t.StartedBy, ["launchType"] = t.LaunchType,
+            ["taskArn"] = TaskArn(c, cluster, t),
+            ["clusterArn"] = ClusterArn(c, cluster.Name),
+            ["taskDefinitionArn"] = t.TaskDefinition,
+            ["lastStatus"] = last,
+            ["desiredStatus"] = EcsScheduler.DesiredStatus(t),
+            ["group"] = t.Group,
+            ["startedBy"] = t.StartedBy,
+            ["launchType"] = t.LaunchType,
             ["createdAt"] = t.Created.ToString("O"),
             ["containers"] = ContainersView(cluster, t, last, c),
             ["overrides"] = t.Overrides?.DeepClone() ?? new JsonObject { ["containerOverrides"] = new JsonArray() },
@@ -177,8 +182,10 @@ internal sealed partial class EcsService
         {
             var container = new JsonObject
             {
-                ["containerArn"] = c.Arn("ecs", $"container/{cluster.Name}/{t.Id}/{name}"), ["taskArn"] = TaskArn(c, cluster, t),
-                ["name"] = name, ["lastStatus"] = last,
+                ["containerArn"] = c.Arn("ecs", $"container/{cluster.Name}/{t.Id}/{name}"),
+                ["taskArn"] = TaskArn(c, cluster, t),
+                ["name"] = name,
+                ["lastStatus"] = last,
             };
             if ((string?)definitions.FirstOrDefault(d => (string?)d["name"] == name)?["image"] is { } image) container["image"] = image;
             if (t.Exits?.FirstOrDefault(e => e.Name == name) is { } exit)

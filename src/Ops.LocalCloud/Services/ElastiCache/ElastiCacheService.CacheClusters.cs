@@ -46,7 +46,8 @@ internal sealed partial class ElastiCacheService
             view.Remove("ConfigurationEndpoint");
             view["CacheNodes"] = new JsonArray(new JsonObject
             {
-                ["CacheNodeId"] = "0001", ["CacheNodeStatus"] = Status(g, c),
+                ["CacheNodeId"] = "0001",
+                ["CacheNodeStatus"] = Status(g, c),
                 ["Endpoint"] = new JsonObject { ["Address"] = Address(g, LocalCloudHosts.Simulated($"{id}.{groupId}")), ["Port"] = g.Spec["Port"]?.DeepClone() ?? 6379 },
             });
             yield return (id, view);
@@ -78,7 +79,8 @@ internal sealed partial class ElastiCacheService
         ["ConfigurationEndpoint"] = new JsonObject { ["Address"] = Address(r, LocalCloudHosts.Simulated($"{id}")), ["Port"] = r.Spec["Port"]?.DeepClone() ?? 6379 },
         ["CacheNodes"] = new JsonArray(new JsonObject
         {
-            ["CacheNodeId"] = "0001", ["CacheNodeStatus"] = Status(r, c),
+            ["CacheNodeId"] = "0001",
+            ["CacheNodeStatus"] = Status(r, c),
             ["Endpoint"] = new JsonObject { ["Address"] = Address(r, LocalCloudHosts.Simulated($"{id}")), ["Port"] = r.Spec["Port"]?.DeepClone() ?? 6379 },
         }),
     };

@@ -36,7 +36,8 @@ internal sealed partial class ElastiCacheService
         ["PendingModifiedValues"] = PendingOfGroup(r),
         ["NodeGroups"] = new JsonArray(new JsonObject
         {
-            ["NodeGroupId"] = "0001", ["Status"] = Status(r, c),
+            ["NodeGroupId"] = "0001",
+            ["Status"] = Status(r, c),
             ["PrimaryEndpoint"] = new JsonObject { ["Address"] = Address(r, LocalCloudHosts.Simulated($"master.{id}")), ["Port"] = r.Spec["Port"]?.DeepClone() ?? 6379 },
         }),
     };

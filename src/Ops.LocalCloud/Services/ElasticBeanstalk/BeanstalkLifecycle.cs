@@ -86,8 +86,13 @@ internal sealed class BeanstalkLifecycle(TimeSpan delay, WebProcesses? web)
     {
         var o = new JsonObject
         {
-            ["EventDate"] = (at ?? c.Now).ToString("O"), ["Message"] = message, ["ApplicationName"] = e.Application, ["EnvironmentName"] = e.Name,
-            ["VersionLabel"] = e.Version, ["Severity"] = severity, ["RequestId"] = c.RequestId,
+            ["EventDate"] = (at ?? c.Now).ToString("O"),
+            ["Message"] = message,
+            ["ApplicationName"] = e.Application,
+            ["EnvironmentName"] = e.Name,
+            ["VersionLabel"] = e.Version,
+            ["Severity"] = severity,
+            ["RequestId"] = c.RequestId,
         };
         state.Events.Add(o);
         if (state.Events.Count > 1000) state.Events.RemoveAt(0);

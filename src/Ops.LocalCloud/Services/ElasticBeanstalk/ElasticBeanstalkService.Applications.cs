@@ -44,8 +44,12 @@ internal sealed partial class ElasticBeanstalkService
         if (app.Versions.ContainsKey(label)) throw AwsError.Invalid($"Application Version {label} already exists.");
         app.Versions[label] = new JsonObject
         {
-            ["ApplicationName"] = app.Name, ["VersionLabel"] = label, ["Description"] = Optional(i, "Description"),
-            ["SourceBundle"] = i["SourceBundle"]?.DeepClone(), ["DateCreated"] = c.Now.ToString("O"), ["DateUpdated"] = c.Now.ToString("O"),
+            ["ApplicationName"] = app.Name,
+            ["VersionLabel"] = label,
+            ["Description"] = Optional(i, "Description"),
+            ["SourceBundle"] = i["SourceBundle"]?.DeepClone(),
+            ["DateCreated"] = c.Now.ToString("O"),
+            ["DateUpdated"] = c.Now.ToString("O"),
             ["Status"] = Flag(i, "Process") ? "PROCESSED" : "UNPROCESSED",
             ["ApplicationVersionArn"] = c.Arn("elasticbeanstalk", $"applicationversion/{app.Name}/{label}"),
         };
@@ -77,7 +81,9 @@ internal sealed partial class ElasticBeanstalkService
 
     static JsonObject ApplicationView(BeanstalkApplication a, RequestContext c) => new()
     {
-        ["ApplicationName"] = a.Name, ["Description"] = a.Description, ["DateCreated"] = a.Created.ToString("O"),
+        ["ApplicationName"] = a.Name,
+        ["Description"] = a.Description,
+        ["DateCreated"] = a.Created.ToString("O"),
         ["Versions"] = new JsonArray(a.Versions.Keys.Select(k => (JsonNode?)k).ToArray()),
         ["ApplicationArn"] = c.Arn("elasticbeanstalk", $"application/{a.Name}"),
     };

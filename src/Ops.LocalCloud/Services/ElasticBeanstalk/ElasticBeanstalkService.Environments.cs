@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Ops.LocalCloud.Protocol;
 using Ops.Contracts;
+using Ops.LocalCloud.Protocol;
 
 namespace Ops.LocalCloud.Services.ElasticBeanstalk;
 
@@ -17,7 +17,11 @@ internal sealed partial class ElasticBeanstalkService
         if (version != null && !app.Versions.ContainsKey(version)) throw AwsError.Invalid($"No Application Version named '{version}' found.");
         var env = new BeanstalkEnvironment
         {
-            Id = "e-" + Guid.NewGuid().ToString("N")[..10], Name = name, Application = app.Name, Version = version, Created = c.Now,
+            Id = "e-" + Guid.NewGuid().ToString("N")[..10],
+            Name = name,
+            Application = app.Name,
+            Version = version,
+            Created = c.Now,
             SolutionStack = Optional(i, "SolutionStackName") ?? "64bit Amazon Linux 2023 v4.1.0 running Python 3.11",
         };
         MergeTags(env.Tags, i["Tags"]);
@@ -76,7 +80,10 @@ internal sealed partial class ElasticBeanstalkService
         var (health, color) = _lifecycle.Health(env, c.Now);
         return new JsonObject
         {
-            ["EnvironmentName"] = env.Name, ["HealthStatus"] = health, ["Status"] = Status(env, c.Now), ["Color"] = color,
+            ["EnvironmentName"] = env.Name,
+            ["HealthStatus"] = health,
+            ["Status"] = Status(env, c.Now),
+            ["Color"] = color,
             ["Causes"] = new JsonArray(Causes(env, c).Select(cause => (JsonNode?)cause).ToArray()),
             ["RefreshedAt"] = c.Now.ToString("O"),
         };
@@ -119,9 +126,16 @@ internal sealed partial class ElasticBeanstalkService
         var (health, color) = _lifecycle.Health(e, c.Now);
         return new JsonObject
         {
-            ["EnvironmentName"] = e.Name, ["EnvironmentId"] = e.Id, ["ApplicationName"] = e.Application, ["VersionLabel"] = e.Version,
-            ["SolutionStackName"] = e.SolutionStack, ["Status"] = Status(e, c.Now), ["Health"] = color, ["HealthStatus"] = health,
-            ["DateCreated"] = e.Created.ToString("O"), ["DateUpdated"] = (e.UpdateStarted ?? e.Created).ToString("O"),
+            ["EnvironmentName"] = e.Name,
+            ["EnvironmentId"] = e.Id,
+            ["ApplicationName"] = e.Application,
+            ["VersionLabel"] = e.Version,
+            ["SolutionStackName"] = e.SolutionStack,
+            ["Status"] = Status(e, c.Now),
+            ["Health"] = color,
+            ["HealthStatus"] = health,
+            ["DateCreated"] = e.Created.ToString("O"),
+            ["DateUpdated"] = (e.UpdateStarted ?? e.Created).ToString("O"),
             ["CNAME"] = e.Real && e.Port is { } port ? $"127.0.0.1:{port}" : LocalCloudHosts.Simulated($"{e.Name}.{c.Region}.elasticbeanstalk"),
             ["EndpointURL"] = e.Real && e.Port is { } p ? $"127.0.0.1:{p}" : LocalCloudHosts.Simulated($"{e.Name}"),
             ["Tier"] = new JsonObject { ["Name"] = "WebServer", ["Type"] = "Standard", ["Version"] = "1.0" },

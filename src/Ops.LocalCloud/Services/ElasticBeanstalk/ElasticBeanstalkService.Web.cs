@@ -28,11 +28,17 @@ internal sealed partial class ElasticBeanstalkService
         if (env.Application != app.Name) throw AwsError.Invalid($"No Environment found for EnvironmentName = '{env.Name}'.");
         var settings = new JsonObject
         {
-            ["SolutionStackName"] = env.SolutionStack, ["ApplicationName"] = app.Name, ["EnvironmentName"] = env.Name,
-            ["DeploymentStatus"] = "deployed", ["DateCreated"] = env.Created.ToString("O"), ["DateUpdated"] = (env.UpdateStarted ?? env.Created).ToString("O"),
+            ["SolutionStackName"] = env.SolutionStack,
+            ["ApplicationName"] = app.Name,
+            ["EnvironmentName"] = env.Name,
+            ["DeploymentStatus"] = "deployed",
+            ["DateCreated"] = env.Created.ToString("O"),
+            ["DateUpdated"] = (env.UpdateStarted ?? env.Created).ToString("O"),
             ["OptionSettings"] = new JsonArray(env.Options.Select(o => (JsonNode?)new JsonObject
             {
-                ["Namespace"] = o.Namespace, ["OptionName"] = o.OptionName, ["Value"] = o.Value,
+                ["Namespace"] = o.Namespace,
+                ["OptionName"] = o.OptionName,
+                ["Value"] = o.Value,
             }).ToArray()),
         };
         return new JsonObject { ["ConfigurationSettings"] = new JsonArray(settings) };

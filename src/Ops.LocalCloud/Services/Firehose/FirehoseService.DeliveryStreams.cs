@@ -32,9 +32,14 @@ internal sealed partial class FirehoseService
         {
             ["DeliveryStreamDescription"] = new JsonObject
             {
-                ["DeliveryStreamName"] = s.Name, ["DeliveryStreamARN"] = c.Arn("firehose", $"deliverystream/{s.Name}"),
-                ["DeliveryStreamStatus"] = "ACTIVE", ["DeliveryStreamType"] = s.Type, ["VersionId"] = "1",
-                ["CreateTimestamp"] = s.Created.ToString("O"), ["Destinations"] = new JsonArray(destination), ["HasMoreDestinations"] = false,
+                ["DeliveryStreamName"] = s.Name,
+                ["DeliveryStreamARN"] = c.Arn("firehose", $"deliverystream/{s.Name}"),
+                ["DeliveryStreamStatus"] = "ACTIVE",
+                ["DeliveryStreamType"] = s.Type,
+                ["VersionId"] = "1",
+                ["CreateTimestamp"] = s.Created.ToString("O"),
+                ["Destinations"] = new JsonArray(destination),
+                ["HasMoreDestinations"] = false,
             },
         };
     });

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Ops.LocalCloud.State;
 
 namespace Ops.LocalCloud.Services.Firehose;

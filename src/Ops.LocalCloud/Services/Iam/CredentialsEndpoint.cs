@@ -48,8 +48,11 @@ internal sealed class CredentialsEndpoint(IamService iam, RoleSessions sessions,
         }
         await Protocol.JsonReply.WriteAsync(http, 200, new JsonObject
         {
-            ["RoleArn"] = session.RoleArn, ["AccessKeyId"] = session.AccessKeyId, ["SecretAccessKey"] = session.SecretAccessKey,
-            ["Token"] = session.SessionToken, ["Expiration"] = session.Expiration.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+            ["RoleArn"] = session.RoleArn,
+            ["AccessKeyId"] = session.AccessKeyId,
+            ["SecretAccessKey"] = session.SecretAccessKey,
+            ["Token"] = session.SessionToken,
+            ["Expiration"] = session.Expiration.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
         });
     }
 

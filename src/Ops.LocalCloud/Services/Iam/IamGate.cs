@@ -1,5 +1,5 @@
-using Ops.LocalCloud.Iam;
 using Ops.Contracts;
+using Ops.LocalCloud.Iam;
 
 namespace Ops.LocalCloud.Services.Iam;
 
@@ -28,7 +28,8 @@ internal sealed class IamGate
         Sessions = sessions;
         _keys = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [options.AccessKey] = options.SecretKey, [OperatorCredentials.PublicAccessKey] = OperatorCredentials.PublicSecretKey,
+            [options.AccessKey] = options.SecretKey,
+            [OperatorCredentials.PublicAccessKey] = OperatorCredentials.PublicSecretKey,
         };
     }
 

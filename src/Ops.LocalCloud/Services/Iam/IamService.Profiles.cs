@@ -49,8 +49,11 @@ internal sealed partial class IamService
 
     JsonObject ProfileView(IamInstanceProfile profile, RequestContext c) => new()
     {
-        ["Path"] = profile.Path, ["InstanceProfileName"] = profile.Name, ["InstanceProfileId"] = profile.Id,
-        ["Arn"] = $"arn:aws:iam::{c.Account}:instance-profile{profile.Path}{profile.Name}", ["CreateDate"] = profile.Created.ToString("O"),
+        ["Path"] = profile.Path,
+        ["InstanceProfileName"] = profile.Name,
+        ["InstanceProfileId"] = profile.Id,
+        ["Arn"] = $"arn:aws:iam::{c.Account}:instance-profile{profile.Path}{profile.Name}",
+        ["CreateDate"] = profile.Created.ToString("O"),
         ["Roles"] = new JsonArray(profile.Roles.Where(State.Roles.ContainsKey).Select(r => (JsonNode?)RoleView(State.Roles[r], c)).ToArray()),
         ["Tags"] = Tags(profile.Tags),
     };
@@ -76,8 +79,11 @@ internal sealed partial class IamService
         if (!State.OidcProviders.TryGetValue(key, out var p)) throw NoSuchEntity($"OpenIDConnect Provider not found for arn {arn}");
         return new JsonObject
         {
-            ["Url"] = p.Url, ["ClientIDList"] = new JsonArray(p.ClientIds.Select(x => (JsonNode?)x).ToArray()),
-            ["ThumbprintList"] = new JsonArray(p.Thumbprints.Select(x => (JsonNode?)x).ToArray()), ["CreateDate"] = p.Created.ToString("O"), ["Tags"] = Tags(p.Tags),
+            ["Url"] = p.Url,
+            ["ClientIDList"] = new JsonArray(p.ClientIds.Select(x => (JsonNode?)x).ToArray()),
+            ["ThumbprintList"] = new JsonArray(p.Thumbprints.Select(x => (JsonNode?)x).ToArray()),
+            ["CreateDate"] = p.Created.ToString("O"),
+            ["Tags"] = Tags(p.Tags),
         };
     });
 

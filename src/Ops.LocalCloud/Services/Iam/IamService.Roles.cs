@@ -28,8 +28,13 @@ internal sealed partial class IamService
         if (State.Roles.ContainsKey(name)) throw new AwsError("EntityAlreadyExists", $"Role with name {name} already exists.", 409);
         var role = new IamRole
         {
-            Name = name, Path = CheckedPath(Optional(i, "Path")), Id = Identifiers.Random("AROA", 17), Created = c.Now, TrustPolicy = trust,
-            Description = Optional(i, "Description"), MaxSessionDuration = (int)(Number(i, "MaxSessionDuration") ?? 3600),
+            Name = name,
+            Path = CheckedPath(Optional(i, "Path")),
+            Id = Identifiers.Random("AROA", 17),
+            Created = c.Now,
+            TrustPolicy = trust,
+            Description = Optional(i, "Description"),
+            MaxSessionDuration = (int)(Number(i, "MaxSessionDuration") ?? 3600),
         };
         MergeTags(role.Tags, i["Tags"]);
         State.Roles[name] = role;
@@ -129,8 +134,14 @@ internal sealed partial class IamService
 
     static JsonObject RoleView(IamRole role, RequestContext c) => new()
     {
-        ["Path"] = role.Path, ["RoleName"] = role.Name, ["RoleId"] = role.Id, ["Arn"] = RoleArn(role, c.Account), ["CreateDate"] = role.Created.ToString("O"),
-        ["AssumeRolePolicyDocument"] = Uri.EscapeDataString(role.TrustPolicy), ["Description"] = role.Description, ["MaxSessionDuration"] = role.MaxSessionDuration,
+        ["Path"] = role.Path,
+        ["RoleName"] = role.Name,
+        ["RoleId"] = role.Id,
+        ["Arn"] = RoleArn(role, c.Account),
+        ["CreateDate"] = role.Created.ToString("O"),
+        ["AssumeRolePolicyDocument"] = Uri.EscapeDataString(role.TrustPolicy),
+        ["Description"] = role.Description,
+        ["MaxSessionDuration"] = role.MaxSessionDuration,
         ["Tags"] = Tags(role.Tags),
     };
 

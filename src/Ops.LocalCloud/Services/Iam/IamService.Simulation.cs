@@ -28,10 +28,13 @@ internal sealed partial class IamService
                 var evaluation = PolicyEvaluator.Evaluate(policies, action, resource, context);
                 results.Add(new JsonObject
                 {
-                    ["EvalActionName"] = action, ["EvalResourceName"] = resource, ["EvalDecision"] = evaluation.DecisionName,
+                    ["EvalActionName"] = action,
+                    ["EvalResourceName"] = resource,
+                    ["EvalDecision"] = evaluation.DecisionName,
                     ["MatchedStatements"] = new JsonArray(evaluation.Matched.Select(m => (JsonNode?)new JsonObject
                     {
-                        ["SourcePolicyId"] = m.Policy.Id, ["SourcePolicyType"] = m.Policy.Type,
+                        ["SourcePolicyId"] = m.Policy.Id,
+                        ["SourcePolicyType"] = m.Policy.Type,
                     }).ToArray()),
                     ["MissingContextValues"] = new JsonArray(),
                 });
@@ -42,7 +45,9 @@ internal sealed partial class IamService
     /// <summary>The global condition keys a request signed by this role carries (keys compare without case).</summary>
     public static Dictionary<string, IReadOnlyList<string>> RequestContextKeys(string principalArn, string region) => new(StringComparer.OrdinalIgnoreCase)
     {
-        ["aws:PrincipalArn"] = [principalArn], ["aws:RequestedRegion"] = [region], ["aws:SecureTransport"] = ["false"],
+        ["aws:PrincipalArn"] = [principalArn],
+        ["aws:RequestedRegion"] = [region],
+        ["aws:SecureTransport"] = ["false"],
         ["aws:PrincipalAccount"] = [principalArn.Split(':')[4]],
     };
 }

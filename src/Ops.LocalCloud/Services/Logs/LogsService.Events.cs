@@ -41,7 +41,10 @@ internal sealed partial class LogsService
             .OrderBy(x => x.Event.Timestamp)
             .Select(x => (JsonNode?)new JsonObject
             {
-                ["logStreamName"] = x.Stream, ["timestamp"] = x.Event.Timestamp, ["message"] = x.Event.Message, ["ingestionTime"] = x.Event.Ingested,
+                ["logStreamName"] = x.Stream,
+                ["timestamp"] = x.Event.Timestamp,
+                ["message"] = x.Event.Message,
+                ["ingestionTime"] = x.Event.Ingested,
                 ["eventId"] = $"{x.Event.Timestamp}-{x.Stream}",
             });
         return Paginate(i, events, "events", "nextToken", "limit", 10_000);

@@ -19,8 +19,11 @@ internal sealed partial class LogsService
         var prefix = Optional(i, "logGroupNamePrefix") ?? "";
         var groups = State.Groups.Values.Where(g => g.Name.StartsWith(prefix, StringComparison.Ordinal)).Select(g => (JsonNode?)new JsonObject
         {
-            ["logGroupName"] = g.Name, ["creationTime"] = g.Created.ToUnixTimeMilliseconds(), ["retentionInDays"] = g.RetentionDays,
-            ["arn"] = c.Arn("logs", $"log-group:{g.Name}:*"), ["storedBytes"] = g.Streams.Values.Sum(s => s.Sum(e => (long)e.Message.Length)),
+            ["logGroupName"] = g.Name,
+            ["creationTime"] = g.Created.ToUnixTimeMilliseconds(),
+            ["retentionInDays"] = g.RetentionDays,
+            ["arn"] = c.Arn("logs", $"log-group:{g.Name}:*"),
+            ["storedBytes"] = g.Streams.Values.Sum(s => s.Sum(e => (long)e.Message.Length)),
         });
         return Paginate(i, groups, "logGroups", "nextToken", "limit", 50);
     });

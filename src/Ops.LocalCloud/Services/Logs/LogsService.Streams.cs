@@ -20,8 +20,10 @@ internal sealed partial class LogsService
         var prefix = Optional(i, "logStreamNamePrefix") ?? "";
         var streams = g.Streams.Where(s => s.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(s => (JsonNode?)new JsonObject
         {
-            ["logStreamName"] = s.Key, ["creationTime"] = g.Created.ToUnixTimeMilliseconds(),
-            ["firstEventTimestamp"] = s.Value.FirstOrDefault()?.Timestamp, ["lastEventTimestamp"] = s.Value.LastOrDefault()?.Timestamp,
+            ["logStreamName"] = s.Key,
+            ["creationTime"] = g.Created.ToUnixTimeMilliseconds(),
+            ["firstEventTimestamp"] = s.Value.FirstOrDefault()?.Timestamp,
+            ["lastEventTimestamp"] = s.Value.LastOrDefault()?.Timestamp,
             ["arn"] = c.Arn("logs", $"log-group:{g.Name}:log-stream:{s.Key}"),
         });
         return Paginate(i, streams, "logStreams", "nextToken", "limit", 50);

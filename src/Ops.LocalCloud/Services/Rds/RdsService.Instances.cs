@@ -25,7 +25,9 @@ internal sealed partial class RdsService
         }
         State.Instances[id] = new RdsInstance
         {
-            Spec = spec, Life = new Lifecycle { Created = c.Now }, ResourceId = Identifiers.Stable("db-", c.Account, c.Region, id, c.Now.ToString("O")),
+            Spec = spec,
+            Life = new Lifecycle { Created = c.Now },
+            ResourceId = Identifiers.Stable("db-", c.Account, c.Region, id, c.Now.ToString("O")),
         };
         SetTags(c.Arn("rds", $"db:{id}"), i["Tags"] as JsonArray);
         return new JsonObject { ["DBInstance"] = Describe(id, State.Instances[id], c) };

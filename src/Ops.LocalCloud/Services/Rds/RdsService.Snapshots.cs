@@ -38,8 +38,11 @@ internal sealed partial class RdsService
     {
         Spec = new JsonObject
         {
-            ["DBInstanceIdentifier"] = instance, ["Engine"] = db.Spec["Engine"]?.DeepClone(), ["AllocatedStorage"] = db.Spec["AllocatedStorage"]?.DeepClone() ?? 20,
-            ["Encrypted"] = db.Spec["StorageEncrypted"]?.DeepClone() ?? false, ["SnapshotType"] = "manual",
+            ["DBInstanceIdentifier"] = instance,
+            ["Engine"] = db.Spec["Engine"]?.DeepClone(),
+            ["AllocatedStorage"] = db.Spec["AllocatedStorage"]?.DeepClone() ?? 20,
+            ["Encrypted"] = db.Spec["StorageEncrypted"]?.DeepClone() ?? false,
+            ["SnapshotType"] = "manual",
         },
         Life = new Lifecycle { Created = c.Now },
     };

@@ -71,7 +71,11 @@ internal static class S3ObjectFile
         {
             file = new FileStream(path, new FileStreamOptions
             {
-                Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0, Options = FileOptions.Asynchronous,
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.ReadWrite | FileShare.Delete,
+                BufferSize = 0,
+                Options = FileOptions.Asynchronous,
             });
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

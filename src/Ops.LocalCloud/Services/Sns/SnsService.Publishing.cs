@@ -31,13 +31,19 @@ internal sealed partial class SnsService
     {
         var o = new JsonObject
         {
-            ["Type"] = "Notification", ["MessageId"] = id, ["TopicArn"] = topicArn, ["Subject"] = subject, ["Message"] = message,
-            ["Timestamp"] = c.Now.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"), ["SignatureVersion"] = "1",
+            ["Type"] = "Notification",
+            ["MessageId"] = id,
+            ["TopicArn"] = topicArn,
+            ["Subject"] = subject,
+            ["Message"] = message,
+            ["Timestamp"] = c.Now.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
+            ["SignatureVersion"] = "1",
         };
         if (attributes is { Count: > 0 })
             o["MessageAttributes"] = new JsonObject(attributes.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)new JsonObject
             {
-                ["Type"] = (string?)a.Value?["DataType"], ["Value"] = (string?)a.Value?["StringValue"],
+                ["Type"] = (string?)a.Value?["DataType"],
+                ["Value"] = (string?)a.Value?["StringValue"],
             })));
         return o.ToJsonString();
     }

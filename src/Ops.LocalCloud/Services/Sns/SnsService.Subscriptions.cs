@@ -40,8 +40,13 @@ internal sealed partial class SnsService
         var (topic, sub) = FindSubscription(Required(i, "SubscriptionArn"));
         var all = new Dictionary<string, string>(sub.Attributes)
         {
-            ["SubscriptionArn"] = SubscriptionArn(c, topic, sub), ["TopicArn"] = c.Arn("sns", topic.Name), ["Protocol"] = sub.Protocol,
-            ["Endpoint"] = sub.Endpoint, ["Owner"] = c.Account, ["PendingConfirmation"] = "false", ["ConfirmationWasAuthenticated"] = "true",
+            ["SubscriptionArn"] = SubscriptionArn(c, topic, sub),
+            ["TopicArn"] = c.Arn("sns", topic.Name),
+            ["Protocol"] = sub.Protocol,
+            ["Endpoint"] = sub.Endpoint,
+            ["Owner"] = c.Account,
+            ["PendingConfirmation"] = "false",
+            ["ConfirmationWasAuthenticated"] = "true",
         };
         return new JsonObject { ["Attributes"] = new JsonObject(all.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))) };
     });
@@ -64,7 +69,10 @@ internal sealed partial class SnsService
 
     static JsonObject DescribeSubscription(RequestContext c, SnsTopic t, SnsSubscription s) => new()
     {
-        ["SubscriptionArn"] = SubscriptionArn(c, t, s), ["Owner"] = c.Account, ["Protocol"] = s.Protocol, ["Endpoint"] = s.Endpoint,
+        ["SubscriptionArn"] = SubscriptionArn(c, t, s),
+        ["Owner"] = c.Account,
+        ["Protocol"] = s.Protocol,
+        ["Endpoint"] = s.Endpoint,
         ["TopicArn"] = c.Arn("sns", t.Name),
     };
 }

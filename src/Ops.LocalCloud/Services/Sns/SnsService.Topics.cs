@@ -28,8 +28,11 @@ internal sealed partial class SnsService
         var topic = FindTopic(Required(i, "TopicArn"));
         var all = new Dictionary<string, string>(topic.Attributes)
         {
-            ["TopicArn"] = c.Arn("sns", topic.Name), ["Owner"] = c.Account,
-            ["SubscriptionsConfirmed"] = topic.Subscriptions.Count.ToString(), ["SubscriptionsPending"] = "0", ["SubscriptionsDeleted"] = "0",
+            ["TopicArn"] = c.Arn("sns", topic.Name),
+            ["Owner"] = c.Account,
+            ["SubscriptionsConfirmed"] = topic.Subscriptions.Count.ToString(),
+            ["SubscriptionsPending"] = "0",
+            ["SubscriptionsDeleted"] = "0",
         };
         return new JsonObject { ["Attributes"] = new JsonObject(all.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))) };
     });

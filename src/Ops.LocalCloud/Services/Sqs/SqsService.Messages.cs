@@ -128,8 +128,13 @@ internal sealed partial class SqsService
         var delay = TimeSpan.FromSeconds(message.DelaySeconds ?? long.Parse(Setting(q, "DelaySeconds")));
         var m = new SqsMessage
         {
-            Id = Guid.NewGuid().ToString(), Body = body, MessageAttributes = message.Attributes?.DeepClone().AsObject(), Sent = now, VisibleAt = now + delay,
-            GroupId = message.GroupId, DeduplicationId = deduplicationId,
+            Id = Guid.NewGuid().ToString(),
+            Body = body,
+            MessageAttributes = message.Attributes?.DeepClone().AsObject(),
+            Sent = now,
+            VisibleAt = now + delay,
+            GroupId = message.GroupId,
+            DeduplicationId = deduplicationId,
             SequenceNumber = q.IsFifo ? $"1{++q.LastSequenceNumber:D19}" : null,
         };
         if (key != null) q.Deduplication[key] = new SqsDeduplication { MessageId = m.Id, SequenceNumber = m.SequenceNumber, Sent = now };

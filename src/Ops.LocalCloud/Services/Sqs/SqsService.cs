@@ -15,13 +15,18 @@ internal sealed partial class SqsService : ServiceHandler<SqsState>
 
     static readonly Dictionary<string, string> Defaults = new()
     {
-        ["VisibilityTimeout"] = "30", ["DelaySeconds"] = "0", ["ReceiveMessageWaitTimeSeconds"] = "0",
-        ["MessageRetentionPeriod"] = "345600", ["MaximumMessageSize"] = SqsLimits.MaxMessageSize.ToString(),
+        ["VisibilityTimeout"] = "30",
+        ["DelaySeconds"] = "0",
+        ["ReceiveMessageWaitTimeSeconds"] = "0",
+        ["MessageRetentionPeriod"] = "345600",
+        ["MaximumMessageSize"] = SqsLimits.MaxMessageSize.ToString(),
     };
 
     static readonly Dictionary<string, string> FifoDefaults = new()
     {
-        ["ContentBasedDeduplication"] = "false", ["DeduplicationScope"] = "queue", ["FifoThroughputLimit"] = "perQueue",
+        ["ContentBasedDeduplication"] = "false",
+        ["DeduplicationScope"] = "queue",
+        ["FifoThroughputLimit"] = "perQueue",
     };
 
     public override string Name => "sqs";

@@ -92,8 +92,12 @@ internal sealed partial class SsmService : ServiceHandler<SsmState>
         {
             ["Parameters"] = new JsonArray(ps.Select(p => (JsonNode?)new JsonObject
             {
-                ["Name"] = p.Name, ["Type"] = p.Type, ["Version"] = p.Version, ["LastModifiedDate"] = p.LastModified.ToString("O"),
-                ["Description"] = p.Description, ["Tier"] = "Standard",
+                ["Name"] = p.Name,
+                ["Type"] = p.Type,
+                ["Version"] = p.Version,
+                ["LastModifiedDate"] = p.LastModified.ToString("O"),
+                ["Description"] = p.Description,
+                ["Tier"] = "Standard",
             }).ToArray()),
         };
     });
@@ -131,10 +135,13 @@ internal sealed partial class SsmService : ServiceHandler<SsmState>
     /// <summary>A SecureString without WithDecryption comes back as AWS sends it: ciphertext (here a stand-in), never the value.</summary>
     JsonObject Describe(SsmParameter p, bool decrypt, RequestContext c) => new()
     {
-        ["Name"] = p.Name, ["Type"] = p.Type, ["Version"] = p.Version,
+        ["Name"] = p.Name,
+        ["Type"] = p.Type,
+        ["Version"] = p.Version,
         ["Value"] = p.Type != "SecureString" ? p.Value
             : decrypt ? _secrets.Open(p.Value) : Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("local-kms:" + p.Name)),
-        ["LastModifiedDate"] = p.LastModified.ToString("O"), ["ARN"] = c.Arn("ssm", "parameter" + (p.Name.StartsWith('/') ? p.Name : "/" + p.Name)),
+        ["LastModifiedDate"] = p.LastModified.ToString("O"),
+        ["ARN"] = c.Arn("ssm", "parameter" + (p.Name.StartsWith('/') ? p.Name : "/" + p.Name)),
         ["DataType"] = "text",
     };
 }

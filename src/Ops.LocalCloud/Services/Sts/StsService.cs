@@ -26,7 +26,8 @@ internal sealed class StsService : ServiceHandler
 
     static JsonNode? GetCallerIdentity(JsonObject i, RequestContext c) => new JsonObject
     {
-        ["Account"] = c.Account, ["UserId"] = c.Caller == null ? "AIDALOCALCLOUD" : $"AROALOCALCLOUD:{c.Caller[(c.Caller.LastIndexOf('/') + 1)..]}",
+        ["Account"] = c.Account,
+        ["UserId"] = c.Caller == null ? "AIDALOCALCLOUD" : $"AROALOCALCLOUD:{c.Caller[(c.Caller.LastIndexOf('/') + 1)..]}",
         ["Arn"] = c.Caller ?? $"arn:aws:iam::{c.Account}:user/local-cloud",
     };
 
@@ -48,7 +49,9 @@ internal sealed class StsService : ServiceHandler
         {
             ["Credentials"] = new JsonObject
             {
-                ["AccessKeyId"] = session.AccessKeyId, ["SecretAccessKey"] = session.SecretAccessKey, ["SessionToken"] = session.SessionToken,
+                ["AccessKeyId"] = session.AccessKeyId,
+                ["SecretAccessKey"] = session.SecretAccessKey,
+                ["SessionToken"] = session.SessionToken,
                 ["Expiration"] = session.Expiration.ToString("O"),
             },
             ["AssumedRoleUser"] = new JsonObject { ["AssumedRoleId"] = $"AROALOCALCLOUD:{sessionName}", ["Arn"] = session.AssumedRoleArn },
