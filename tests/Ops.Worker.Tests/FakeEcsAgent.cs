@@ -4,7 +4,11 @@ using System.Text.Json.Nodes;
 
 namespace Ops.Worker.Tests;
 
-/// <summary>A stand-in for what ECS gives a task on loopback (real HTTP): the task metadata endpoint v4 (<c>GET …/task</c> with TaskARN, Family, Revision) and the agent's <c>task-protection/v1/state</c>, recording every protection call.</summary>
+/// <summary>
+/// The one stand-in for what ECS gives a task on loopback (real HTTP): the task metadata endpoint v4 (<c>GET …/task</c>
+/// with TaskARN, Family, Revision) and the agent's <c>task-protection/v1/state</c>, recording every protection call and
+/// failing the next ones on purpose (<see cref="FailNext"/>).
+/// </summary>
 public sealed class FakeEcsAgent : IDisposable
 {
     readonly HttpListener _listener = new();
@@ -14,7 +18,7 @@ public sealed class FakeEcsAgent : IDisposable
     bool _protected;
     DateTime _expires;
 
-    public FakeEcsAgent(string taskArn, string family, int revision)
+    public FakeEcsAgent(string taskArn, string family = "iotile-worker-dev", int revision = 7)
     {
         TaskArn = taskArn;
         Family = family;
@@ -88,12 +92,6 @@ public sealed class FakeEcsAgent : IDisposable
         var text = await reader.ReadToEndAsync();
         lock (_lock)
         {
-            if (_failNext > 0)
-            {
-                _failNext--;
-                _calls.Add(new ProtectionCall(null, null, DateTime.UtcNow, Failed: true));
-                return (503, Error("ServerException", "the agent is busy"));
-            }
             JsonNode? json;
             try
             {
@@ -105,6 +103,12 @@ public sealed class FakeEcsAgent : IDisposable
             }
             var enabled = (bool?)json?["ProtectionEnabled"];
             var minutes = (int?)json?["ExpiresInMinutes"];
+            if (_failNext > 0)
+            {
+                _failNext--;
+                _calls.Add(new ProtectionCall(enabled, minutes, DateTime.UtcNow, Failed: true));
+                return (503, Error("ServerException", "the agent is busy"));
+            }
             if (enabled == null) return (400, Error("InvalidRequest", "ProtectionEnabled is required"));
             if (enabled == true && minutes is < 1 or > 2880) return (400, Error("InvalidParameterException", "ExpiresInMinutes must be 1 to 2880"));
             _calls.Add(new ProtectionCall(enabled, minutes, DateTime.UtcNow, Failed: false));

@@ -51,10 +51,10 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         var (url, _) = await cloud.CreateQueueAsync(queue, visibilityTimeoutSeconds: 30, maxReceiveCount: 5);
         await cloud.CreateLogTableAsync(table);
         await cloud.CreateRolloutTableAsync(rollouts);
-        using var metadata = new TaskMetadataEndpoint(TaskArn);
+        using var metadata = new FakeEcsAgent(TaskArn);
         using var worker = cloud.StartWorker(cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
         {
-            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri,
+            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.MetadataUri,
             ["OPS_WORKER_CONCURRENCY"] = "4",
             ["OPS_WAIT_SECONDS"] = "1",
         }));
@@ -109,10 +109,10 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         var (url, _) = await cloud.CreateQueueAsync(queue, visibilityTimeoutSeconds: 30, maxReceiveCount: 1000);
         await cloud.CreateLogTableAsync(table);
         await cloud.CreateRolloutTableAsync(rollouts);
-        using var metadata = new TaskMetadataEndpoint(TaskArn);
+        using var metadata = new FakeEcsAgent(TaskArn);
         using var worker = cloud.StartWorker(cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
         {
-            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri,
+            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.MetadataUri,
             ["OPS_WAIT_SECONDS"] = "1",
         }));
         await worker.WaitForOutput($"worker {TaskId} started", Patience);
@@ -168,10 +168,10 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         var (url, dlq) = await cloud.CreateQueueAsync(queue, visibilityTimeoutSeconds: 30, maxReceiveCount: 3);
         await cloud.CreateLogTableAsync(table);
         await cloud.CreateRolloutTableAsync(rollouts);
-        using var metadata = new TaskMetadataEndpoint(TaskArn);
+        using var metadata = new FakeEcsAgent(TaskArn);
         using var worker = cloud.StartWorker(cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
         {
-            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri,
+            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.MetadataUri,
             ["OPS_WAIT_SECONDS"] = "1",
         }));
         await worker.WaitForOutput($"worker {TaskId} started", Patience);
@@ -223,10 +223,10 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         var (queue, table, rollouts) = (WorkerCloud.Unique("retry"), WorkerCloud.Unique("log"), WorkerCloud.Unique("rollouts"));
         var (url, _) = await cloud.CreateQueueAsync(queue, visibilityTimeoutSeconds: 30, maxReceiveCount: 5);
         await cloud.CreateLogTableAsync(table);
-        using var metadata = new TaskMetadataEndpoint(TaskArn);
+        using var metadata = new FakeEcsAgent(TaskArn);
         using var worker = cloud.StartWorker(cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
         {
-            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri,
+            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.MetadataUri,
             ["OPS_WAIT_SECONDS"] = "1",
         }));
         await worker.WaitForOutput($"worker {TaskId} started", Patience);
@@ -260,10 +260,10 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         var (queue, table) = (WorkerCloud.Unique("protect"), WorkerCloud.Unique("log"));
         var (url, _) = await cloud.CreateQueueAsync(queue, visibilityTimeoutSeconds: 90, maxReceiveCount: 5);
         await cloud.CreateLogTableAsync(table);
-        using var agent = new TaskMetadataEndpoint(TaskArn, failFirstPuts: 1);
+        using var agent = new FakeEcsAgent(TaskArn) { FailNext = 1 };
         using var worker = cloud.StartWorker(cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
         {
-            ["ECS_CONTAINER_METADATA_URI_V4"] = agent.Uri,
+            ["ECS_CONTAINER_METADATA_URI_V4"] = agent.MetadataUri,
             ["ECS_AGENT_URI"] = agent.AgentUri,
             ["OPS_DRAIN"] = "task-protection",
             ["OPS_WORKER_CONCURRENCY"] = "2",
@@ -272,23 +272,23 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         await worker.WaitForOutput($"worker {TaskId} started", Patience);
         Assert.Contains("drain task-protection (expires in 2 min)", worker.Out);
         await Task.Delay(1500);
-        Assert.Empty(agent.Puts); // idle from the start: nothing to protect
+        Assert.Empty(agent.Calls); // idle from the start: nothing to protect
 
         var work = await cloud.SendAsync(url, [Sleep(2500), Sleep(2500)]);
         await Eventually(async () => (await cloud.LogItemsAsync(table)).Count(i => i["status"].S == "executing") == 2, "both messages executing", worker);
         Assert.True(agent.Protected, $"not protected while working.\n{worker.Out}\n{worker.Err}");
         await Eventually(() => Task.FromResult(work.All(id => worker.Out.Contains($"ops.worker.Sleep {id} done in"))), "the work", worker);
         await Eventually(() => Task.FromResult(!agent.Protected), "protection off", worker);
-        var puts = agent.Puts;
+        var puts = agent.Calls;
         await Task.Delay(1500);
-        Assert.Equal(puts.Count, agent.Puts.Count); // idle again: no more calls
+        Assert.Equal(puts.Count, agent.Calls.Count); // idle again: no more calls
 
-        // The first PUT failed (500) and was retried once; on and off then alternate, counted across both loops.
-        Assert.Equal(new ProtectionPut(true, 2, 500), puts[0]);
-        Assert.Equal(new ProtectionPut(true, 2, 200), puts[1]);
-        Assert.Equal(new ProtectionPut(false, null, 200), puts[^1]);
+        // The first PUT failed (503) and was retried once; on and off then alternate, counted across both loops.
+        Assert.Equal((true, 2, true), (puts[0].Enabled, puts[0].Minutes, puts[0].Failed));
+        Assert.Equal((true, 2, false), (puts[1].Enabled, puts[1].Minutes, puts[1].Failed));
+        Assert.Equal((false, (int?)null, false), (puts[^1].Enabled, puts[^1].Minutes, puts[^1].Failed));
         for (var i = 2; i < puts.Count; i++) Assert.NotEqual(puts[i - 1].Enabled, puts[i].Enabled);
-        Assert.Contains("task protection on failed (500 ServerException: injected by the test); retrying once", worker.Err);
+        Assert.Contains("task protection on failed (503 ServerException: the agent is busy); retrying once", worker.Err);
         Assert.Contains("task protection on (expires in 2 min)", worker.Out);
         Assert.Contains("task protection off", worker.Out);
         Assert.Equal(0, await Stop(worker));
@@ -300,17 +300,17 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         var (queue, table) = (WorkerCloud.Unique("noprot"), WorkerCloud.Unique("log"));
         var (url, _) = await cloud.CreateQueueAsync(queue, visibilityTimeoutSeconds: 30, maxReceiveCount: 5);
         await cloud.CreateLogTableAsync(table);
-        using var agent = new TaskMetadataEndpoint(TaskArn);
+        using var agent = new FakeEcsAgent(TaskArn);
         using var worker = cloud.StartWorker(cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
         {
-            ["ECS_CONTAINER_METADATA_URI_V4"] = agent.Uri,
+            ["ECS_CONTAINER_METADATA_URI_V4"] = agent.MetadataUri,
             ["ECS_AGENT_URI"] = agent.AgentUri,
             ["OPS_WAIT_SECONDS"] = "1",
         }));
         var work = await cloud.SendAsync(url, [Sleep(200)]);
         await Eventually(() => Task.FromResult(worker.Out.Contains($"ops.worker.Sleep {work[0]} done in")), "the work", worker);
         Assert.Equal(0, await Stop(worker));
-        Assert.Empty(agent.Puts);
+        Assert.Empty(agent.Calls);
     }
 
     [Fact]

@@ -175,11 +175,11 @@ public sealed class WorkerProcessTests(WorkerCloud cloud) : IClassFixture<Worker
         var (url, _) = await cloud.CreateQueueAsync(queue, visibilityTimeoutSeconds: 30, maxReceiveCount: 3);
         await cloud.CreateLogTableAsync(table);
         var sent = await cloud.SendAsync(url, [Sleep(1)]);
-        using var metadata = new TaskMetadataEndpoint("arn:aws:ecs:us-east-1:123456789012:task/iotile-dev/0f3e5b8c1d2a4e6f9a7b8c9d0e1f2a3b");
+        using var metadata = new FakeEcsAgent("arn:aws:ecs:us-east-1:123456789012:task/iotile-dev/0f3e5b8c1d2a4e6f9a7b8c9d0e1f2a3b");
 
         using var worker = cloud.StartWorker(cloud.WorkerEnvironment(queue, table, new Dictionary<string, string?>
         {
-            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.Uri,
+            ["ECS_CONTAINER_METADATA_URI_V4"] = metadata.MetadataUri,
             ["AWS_REGION"] = null,
         }));
         await WaitForDone(worker, sent);
