@@ -1,4 +1,4 @@
-namespace Ops.Targets.Tests;
+namespace Ops.TestSupport;
 
 /// <summary>A throw-away repository root with a <c>.nuke/</c> directory.</summary>
 public sealed class TestRoot : IDisposable

@@ -2,7 +2,9 @@ using System.Text.Json.Nodes;
 using Ops.LocalCloud;
 using OpsBuild = Ops.Build.Build;
 
-namespace Ops.Targets.Tests;
+using Ops.Targets;
+
+namespace Ops.Build.Tests;
 
 /// <summary>The stack file through the real CLI: the stack target's output, and bad files or stages stopping every target before any AWS call.</summary>
 public class StackTargetTests

@@ -1,6 +1,6 @@
 using OpsBuild = Ops.Build.Build;
 
-namespace Ops.Targets.Tests;
+namespace Ops.Build.Tests;
 
 /// <summary>The real build project's global parameters: defaults, validation, the info target.</summary>
 public class BuildProjectTests

@@ -4,7 +4,7 @@ using Ops.Aws;
 using Ops.Aws.Sqs;
 using Ops.Aws.Ssm;
 
-namespace Ops.Targets.Tests;
+namespace Ops.Build.Tests;
 
 /// <summary>
 /// A write the local cloud acknowledged survives <c>kill -9</c> of its process right after the answer: the real

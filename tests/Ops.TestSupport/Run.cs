@@ -1,12 +1,6 @@
-namespace Ops.Targets.Tests;
+using Ops.Targets;
 
-/// <summary>What a test build run produced, as a user would see it.</summary>
-public sealed record RunResult(BuildReport Report, string Out, string Err)
-{
-    public int ExitCode => Report.ExitCode;
-    public ExecutionStatus Status(string target) =>
-        Report[target]?.Status ?? throw new Xunit.Sdk.XunitException($"'{target}' is not in the results:\n{Out}\n{Err}");
-}
+namespace Ops.TestSupport;
 
 /// <summary>Runs a build in-process through the public API, with its own root, environment and writers.</summary>
 public static class Run

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Ops.Targets.Tests;
+namespace Ops.Build.Tests;
 
 /// <summary>
 /// ECS tasks are real processes of the local cloud: when <c>./build.sh local-cloud</c> dies by <c>kill -9</c> they are

@@ -1,4 +1,4 @@
-namespace Ops.Targets.Tests;
+namespace Ops.Build.Tests;
 
 /// <summary>The build's <c>local-cloud</c> target as a real process on <paramref name="port"/>, serving <c>root</c>'s state (instant lifecycles).</summary>
 public static class LocalCloudProcess

@@ -1,4 +1,4 @@
-namespace Ops.Targets.Tests;
+namespace Ops.Build.Tests;
 
 /// <summary>./build.sh local-cloud as a real process, driven by the aws CLI the way a user would.</summary>
 public class LocalCloudTargetTests

@@ -1,7 +1,7 @@
 using Npgsql;
 using Ops.LocalCloud;
 
-namespace Ops.Targets.Tests;
+namespace Ops.Build.Tests;
 
 /// <summary>
 /// Nothing the local cloud starts outlives it, and a kill -9 is survivable: its PostgreSQL and Redis are left running by
