@@ -100,7 +100,7 @@ public sealed class RdsInstanceProvisioner(StageContext context) : IStatusSource
     /// <summary>The instance's endpoint, or null when it does not exist (read calls only).</summary>
     public async Task<Endpoint?> EndpointAsync(CancellationToken cancellationToken) => (await DescribeAsync(cancellationToken))?.Endpoint;
 
-    IEnumerable<SettingDrift<ModifyDBInstanceMessage>> Differences(DBInstance existing)
+    internal IEnumerable<SettingDrift<ModifyDBInstanceMessage>> Differences(DBInstance existing)
     {
         var spec = context.Stack.Database;
         if (existing.DBInstanceClass != spec.InstanceClass)

@@ -99,7 +99,7 @@ public sealed class RedisProvisioner(StageContext context) : IStatusSource
     public async Task<Endpoint?> PrimaryAsync(CancellationToken cancellationToken) =>
         (await DescribeAsync(cancellationToken))?.NodeGroups?.FirstOrDefault()?.PrimaryEndpoint;
 
-    IEnumerable<SettingDrift<ModifyReplicationGroupMessage>> Differences(ReplicationGroup existing)
+    internal IEnumerable<SettingDrift<ModifyReplicationGroupMessage>> Differences(ReplicationGroup existing)
     {
         var spec = context.Stack.Redis;
         if (existing.CacheNodeType != null && existing.CacheNodeType != spec.NodeType)

@@ -118,7 +118,7 @@ public sealed class TablesProvisioner(StageContext context) : IStatusSource
         return rows;
     }
 
-    static IEnumerable<SettingDrift<UpdateTableRequest>> Differences(TableDescription table)
+    internal static IEnumerable<SettingDrift<UpdateTableRequest>> Differences(TableDescription table)
     {
         if (table.BillingModeSummary?.BillingMode is { } billing && billing != BillingMode.PAY_PER_REQUEST)
             yield return new("billing mode", billing.Value, "PAY_PER_REQUEST", r => r.BillingMode = BillingMode.PAY_PER_REQUEST);

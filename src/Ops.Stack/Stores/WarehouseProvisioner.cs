@@ -92,7 +92,7 @@ public sealed class WarehouseProvisioner(StageContext context, WarehouseSpec spe
     /// <summary>The cluster's endpoint, or null when it does not exist (read calls only).</summary>
     public async Task<Endpoint?> EndpointAsync(CancellationToken cancellationToken) => (await DescribeAsync(cancellationToken))?.Endpoint;
 
-    IEnumerable<SettingDrift<ModifyClusterMessage>> Differences(Cluster existing)
+    internal IEnumerable<SettingDrift<ModifyClusterMessage>> Differences(Cluster existing)
     {
         var nodes = existing.NumberOfNodes ?? 1;
         if (existing.NodeType != spec.NodeType || nodes != spec.Nodes)
