@@ -20,6 +20,18 @@ internal sealed record SettingDrift<TModify>(string Setting, string Actual, stri
             yield return new("master password", "(not in SSM)", $"the generated {parameterName}", m => set(m, password));
     }
 
+    /// <summary>
+    /// The master password from <paramref name="secrets"/>' <paramref name="name"/>, generated there when missing, and the
+    /// drift <see cref="NewPassword"/> reports for it.
+    /// </summary>
+    public static async Task<(string? Password, IReadOnlyList<SettingDrift<TModify>> Drift)> GeneratedPasswordAsync(
+        Secrets.SecretStore secrets, string name, int length, Action<TModify, string> set, CancellationToken cancellationToken)
+    {
+        var hadSecret = await secrets.GetAsync(name, cancellationToken) != null;
+        var password = await secrets.EnsureGeneratedAsync(name, length, cancellationToken);
+        return (password, NewPassword(hadSecret, password, secrets.ParameterName(name), set).ToList());
+    }
+
     /// <summary>One change per drift, each applied to <paramref name="modify"/>.</summary>
     public static List<Change> ApplyAll(string resource, IEnumerable<SettingDrift<TModify>> drifts, TModify modify)
     {

@@ -28,8 +28,8 @@ public sealed class RdsInstanceProvisioner(StageContext context) : IStatusSource
         var group = await new SecurityGroupsProvisioner(context).RequireAsync(context.Stack.SecurityGroups.Database, cancellationToken);
         var existing = await DescribeAsync(cancellationToken);
         var secrets = new SecretStore(context);
-        var hadSecret = await secrets.GetAsync(spec.PasswordSecret, cancellationToken) != null;
-        var password = await secrets.EnsureGeneratedAsync(spec.PasswordSecret, PasswordLength, cancellationToken);
+        var (password, passwordDrift) = await SettingDrift<ModifyDBInstanceMessage>.GeneratedPasswordAsync(
+            secrets, spec.PasswordSecret, PasswordLength, (m, p) => m.MasterUserPassword = p, cancellationToken);
         var changes = new List<Change>();
         if (existing == null)
         {
@@ -73,7 +73,6 @@ public sealed class RdsInstanceProvisioner(StageContext context) : IStatusSource
             throw new CloudStateException($"{Resource} runs PostgreSQL {existing.EngineVersion}, the stack says {spec.EngineVersion}; a major upgrade is not done implicitly — upgrade it deliberately (ModifyDBInstance AllowMajorVersionUpgrade) or set database.engine-version to {existing.EngineVersion}.");
 
         var modify = new ModifyDBInstanceMessage { DBInstanceIdentifier = Id, ApplyImmediately = true };
-        var passwordDrift = SettingDrift<ModifyDBInstanceMessage>.NewPassword(hadSecret, password, secrets.ParameterName(spec.PasswordSecret), (m, p) => m.MasterUserPassword = p);
         changes.AddRange(SettingDrift<ModifyDBInstanceMessage>.ApplyAll(Resource, Differences(existing).Concat(passwordDrift), modify));
         if (changes.Count > 0)
             await Mutation.ApplyAsync(context, changes, async () =>

@@ -25,8 +25,8 @@ public sealed class WarehouseProvisioner(StageContext context, WarehouseSpec spe
         var group = await new SecurityGroupsProvisioner(context).RequireAsync(context.Stack.SecurityGroups.Warehouse, cancellationToken);
         var existing = await DescribeAsync(cancellationToken);
         var secrets = new SecretStore(context);
-        var hadSecret = await secrets.GetAsync(spec.PasswordSecret, cancellationToken) != null;
-        var password = await secrets.EnsureGeneratedAsync(spec.PasswordSecret, PasswordLength, cancellationToken);
+        var (password, passwordDrift) = await SettingDrift<ModifyClusterMessage>.GeneratedPasswordAsync(
+            secrets, spec.PasswordSecret, PasswordLength, (m, p) => m.MasterUserPassword = p, cancellationToken);
         var changes = new List<Change>();
         if (existing == null)
         {
@@ -57,7 +57,6 @@ public sealed class WarehouseProvisioner(StageContext context, WarehouseSpec spe
         if (existing.Encrypted != true)
             throw new CloudStateException($"{Resource} is not encrypted; turn encryption on with ModifyCluster Encrypted=true (Redshift migrates the data, which takes a while) or restore it from a snapshot into an encrypted cluster, then run the target again.");
         var modify = new ModifyClusterMessage { ClusterIdentifier = spec.Cluster };
-        var passwordDrift = SettingDrift<ModifyClusterMessage>.NewPassword(hadSecret, password, secrets.ParameterName(spec.PasswordSecret), (m, p) => m.MasterUserPassword = p);
         changes.AddRange(SettingDrift<ModifyClusterMessage>.ApplyAll(Resource, Differences(existing).Concat(passwordDrift), modify));
         if (changes.Count > 0)
             await Mutation.ApplyAsync(context, changes, async () =>
