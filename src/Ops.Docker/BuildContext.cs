@@ -88,7 +88,10 @@ public static class BuildContext
         else if (isDirectory)
             entry = new PaxTarEntry(TarEntryType.Directory, name + "/", FixedTimes()) { Mode = Executable };
         else
-            entry = new PaxTarEntry(TarEntryType.RegularFile, name, FixedTimes()) { Mode = OperatingSystem.IsWindows() || (File.GetUnixFileMode(fullPath) & UnixFileMode.UserExecute) == 0 ? Regular : Executable };
+        {
+            var executable = !OperatingSystem.IsWindows() && (File.GetUnixFileMode(fullPath) & UnixFileMode.UserExecute) != 0;
+            entry = new PaxTarEntry(TarEntryType.RegularFile, name, FixedTimes()) { Mode = executable ? Executable : Regular };
+        }
         entry.ModificationTime = FixedTime;
         entry.Uid = 0;
         entry.Gid = 0;

@@ -6,14 +6,7 @@ namespace Ops.Aws.Tests;
 /// <summary>Guards: the generated code is what the generator makes now, and every listed operation is tested or a known moto gap.</summary>
 public class CoverageTests
 {
-    static readonly string Root = FindRoot();
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Ops.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Ops.sln not found above the tests.");
-    }
+    static readonly string Root = RepositoryRoot.Path;
 
     [Fact]
     public async Task Generated_code_matches_a_fresh_generation()

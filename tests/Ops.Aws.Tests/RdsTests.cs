@@ -31,7 +31,8 @@ public abstract class RdsTests(ITestCloud moto)
             Tags = [new Tag { Key = "Project", Value = "IOTileCloud" }, new Tag { Key = "Stage", Value = "dev" }],
         });
         Assert.True(created.DBInstance!.StorageEncrypted);
-        await AwsAssert.ErrorCode("DBInstanceAlreadyExists", () => rds.CreateDBInstanceAsync(new CreateDBInstanceMessage { DBInstanceIdentifier = id, DBInstanceClass = "db.t3.micro", Engine = "postgres", MasterUsername = "u", MasterUserPassword = "password123", AllocatedStorage = 20 }));
+        await AwsAssert.ErrorCode("DBInstanceAlreadyExists", () => rds.CreateDBInstanceAsync(new CreateDBInstanceMessage { DBInstanceIdentifier = id,
+            DBInstanceClass = "db.t3.micro", Engine = "postgres", MasterUsername = "u", MasterUserPassword = "password123", AllocatedStorage = 20 }));
 
         var available = await rds.WaitUntilDBInstanceAvailableAsync(new DescribeDBInstancesMessage { DBInstanceIdentifier = id }, Fast);
         Assert.Equal("available", available.DBInstances![0].DBInstanceStatus);

@@ -46,7 +46,8 @@ public class RetryTests
     public async Task A_modeled_client_error_is_not_retried_and_keeps_its_code_and_status()
     {
         using var endpoint = new ScriptedEndpoint((_, _) => JsonError(400, "ClusterNotFoundException"));
-        var e = await Assert.ThrowsAsync<AmazonServiceException>(() => new Ecs.EcsClient(endpoint.Connection(maxAttempts: 5)).DescribeClustersAsync(new Ecs.DescribeClustersRequest { Clusters = ["x"] }));
+        var ecs = new Ecs.EcsClient(endpoint.Connection(maxAttempts: 5));
+        var e = await Assert.ThrowsAsync<AmazonServiceException>(() => ecs.DescribeClustersAsync(new Ecs.DescribeClustersRequest { Clusters = ["x"] }));
         Assert.Equal("ClusterNotFoundException", e.ErrorCode);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, e.StatusCode);
         Assert.Single(endpoint.Requests);
@@ -57,7 +58,8 @@ public class RetryTests
     {
         using var endpoint = new ScriptedEndpoint((_, _) => new(404,
             "<ErrorResponse><Error><Type>Sender</Type><Code>DBInstanceNotFound</Code><Message>DBInstance x not found.</Message></Error><RequestId>r</RequestId></ErrorResponse>", "text/xml"));
-        var e = await Assert.ThrowsAsync<AmazonServiceException>(() => new Rds.RdsClient(endpoint.Connection()).DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "x" }));
+        var rds = new Rds.RdsClient(endpoint.Connection());
+        var e = await Assert.ThrowsAsync<AmazonServiceException>(() => rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "x" }));
         Assert.Equal("DBInstanceNotFound", e.ErrorCode);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, e.StatusCode);
         Assert.Single(endpoint.Requests);

@@ -1,5 +1,3 @@
-using Amazon.Runtime;
-
 namespace Ops.Aws.Tests;
 
 /// <summary>An AWS-compatible endpoint the scenario tests run against: moto (written by others) or our LocalCloud.</summary>
@@ -26,18 +24,12 @@ public sealed class LocalCloudTestServer : ITestCloud, IAsyncLifetime
     public Uri Endpoint => _server.Url;
     public bool IsMoto => false;
 
-    public AwsConnection Connection => new()
-    {
-        Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey),
-        Region = "us-east-1",
-        EndpointUrl = Endpoint,
-        MaxAttempts = 2,
-    };
+    public AwsConnection Connection => TestClouds.Connection(Endpoint, 2);
 
     public Task PinStateProgression(string model) => Task.CompletedTask;
 
     public async Task InitializeAsync() =>
-        _server = await LocalCloud.LocalCloudServer.StartAsync(new LocalCloud.LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Delays = LocalCloud.LifecycleDelays.Instant });
+        _server = await LocalCloud.LocalCloudServer.StartAsync(TestClouds.Options());
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 }

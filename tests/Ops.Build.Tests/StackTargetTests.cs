@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using Ops.LocalCloud;
-using OpsBuild = Ops.Build.Build;
-
 using Ops.Targets;
+using OpsBuild = Ops.Build.Build;
 
 namespace Ops.Build.Tests;
 

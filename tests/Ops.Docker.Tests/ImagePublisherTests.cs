@@ -26,7 +26,7 @@ public sealed class ImagePublisherTests(RegistryFixture registry) : IAsyncLifeti
             Delays = LifecycleDelays.Instant,
             Backends = new LocalBackends { Registry = new FixedRegistry(registry.Host) },
         });
-        _connection = new AwsConnection { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = _cloud.Url, MaxAttempts = 1 };
+        _connection = TestClouds.Connection(_cloud.Url, 1);
         await Write("workers/.dockerignore", "scratch/\n");
         await Write("workers/app.txt", $"app {Guid.NewGuid()}\n");
         await Write("workers/Dockerfile", "FROM scratch\nARG FLAVOUR\nCOPY app.txt prepared.txt /\n");

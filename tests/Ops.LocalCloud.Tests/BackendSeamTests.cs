@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Amazon.Runtime;
-using Ops.Aws;
 using Ops.Aws.Ecs;
 using Ecr = Ops.Aws.Ecr;
 using ElastiCache = Ops.Aws.ElastiCache;
@@ -41,13 +39,15 @@ public class BackendSeamTests
             Delays = LifecycleDelays.Instant,
             Backends = new LocalBackends { Tasks = recorder, Databases = recorder, Caches = recorder, Registry = recorder },
         });
-        var c = new AwsConnection { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = server.Url };
+        var c = TestClouds.Connection(server.Url);
 
         var ecs = new EcsClient(c);
         await ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = "dev" });
         await ecs.RegisterContainerInstanceAsync(new RegisterContainerInstanceRequest { Cluster = "dev" });
-        var v1 = (await ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest { Family = "w", ContainerDefinitions = [new ContainerDefinition { Name = "w", Image = "worker:1", Memory = 128 }] })).TaskDefinition!.TaskDefinitionArn;
-        var v2 = (await ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest { Family = "w", ContainerDefinitions = [new ContainerDefinition { Name = "w", Image = "worker:2", Memory = 128 }] })).TaskDefinition!.TaskDefinitionArn;
+        var v1 = (await ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest { Family = "w",
+            ContainerDefinitions = [new ContainerDefinition { Name = "w", Image = "worker:1", Memory = 128 }] })).TaskDefinition!.TaskDefinitionArn;
+        var v2 = (await ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest { Family = "w",
+            ContainerDefinitions = [new ContainerDefinition { Name = "w", Image = "worker:2", Memory = 128 }] })).TaskDefinition!.TaskDefinitionArn;
         await ecs.CreateServiceAsync(new CreateServiceRequest { Cluster = "dev", ServiceName = "w", TaskDefinition = v1, DesiredCount = 1 });
         await ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = "dev", Service = "w", TaskDefinition = v2 });
         await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = "dev", Services = ["w"] });

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Net.Sockets;
 using System.Text;
-using Amazon.Runtime;
 using Amazon.S3.Model;
 using Ops.Aws;
 using Ops.Aws.ElasticBeanstalk;
@@ -51,7 +50,7 @@ public sealed class BeanstalkWebProcessTests : IDisposable
         RunWebProcesses = runWebProcesses,
     });
 
-    static AwsConnection Connect(LocalCloudServer server) => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = server.Url };
+    static AwsConnection Connect(LocalCloudServer server) => TestClouds.Connection(server.Url);
 
     static byte[] Bundle(string? procfile, string? healthCode = null, string? hostileEntry = null)
     {

@@ -15,8 +15,8 @@ public class ClockDrivenTests
     static async Task<(LocalCloudServer Server, ManualClock Clock, AwsConnection Connection)> Start(LifecycleDelays delays)
     {
         var clock = new ManualClock();
-        var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Clock = clock, Delays = delays });
-        return (server, clock, new AwsConnection { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = server.Url, MaxAttempts = 3 });
+        var server = await LocalCloudServer.StartAsync(TestClouds.Options() with { Clock = clock, Delays = delays });
+        return (server, clock, TestClouds.Connection(server.Url, 3));
     }
 
     [Fact]
@@ -27,7 +27,8 @@ public class ClockDrivenTests
         var ecs = new EcsClient(c);
         await ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = "dev" });
         await ecs.RegisterContainerInstanceAsync(new RegisterContainerInstanceRequest { Cluster = "dev" });
-        var td = (await ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest { Family = "w", ContainerDefinitions = [new ContainerDefinition { Name = "w", Image = "w:1", Memory = 128 }] })).TaskDefinition!.TaskDefinitionArn;
+        var td = (await ecs.RegisterTaskDefinitionAsync(new RegisterTaskDefinitionRequest { Family = "w",
+            ContainerDefinitions = [new ContainerDefinition { Name = "w", Image = "w:1", Memory = 128 }] })).TaskDefinition!.TaskDefinitionArn;
         await ecs.CreateServiceAsync(new CreateServiceRequest { Cluster = "dev", ServiceName = "w", TaskDefinition = td, DesiredCount = 1 });
         var task = (await ecs.ListTasksAsync(new ListTasksRequest { Cluster = "dev" })).TaskArns!.Single();
         async Task<(string? Last, string? Desired)> State()
@@ -87,8 +88,8 @@ public class ClockDrivenTests
     [Fact]
     public async Task Server_errors_latency_and_a_fraction_of_calls_can_be_injected()
     {
-        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Delays = LifecycleDelays.Instant });
-        var c = new AwsConnection { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = server.Url, MaxAttempts = 3 };
+        await using var server = await LocalCloudServer.StartAsync(TestClouds.Options());
+        var c = TestClouds.Connection(server.Url, 3);
         var sqs = new SqsClient(c);
 
         server.Faults.Add(new FaultRule { Service = "sqs", Operation = "ListQueues", ServerError = 503, Times = 1 });

@@ -1,5 +1,4 @@
 using Amazon.Runtime;
-using Ops.Aws;
 using Ops.Aws.Sqs;
 using Ops.Aws.Ssm;
 using Ops.Aws.Sts;
@@ -97,18 +96,18 @@ public class PersistenceTests
     public async Task A_second_server_on_the_same_state_directory_sees_the_first_ones_resources()
     {
         var dir = Directory.CreateTempSubdirectory("ops-localcloud-state-").FullName;
-        var options = new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = dir, Delays = LifecycleDelays.Instant };
+        var options = TestClouds.Options(dir);
         string url;
         await using (var first = await LocalCloudServer.StartAsync(options))
         {
-            var c = new AwsConnection { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = first.Url };
+            var c = TestClouds.Connection(first.Url);
             url = (await new SqsClient(c).CreateQueueAsync(new CreateQueueRequest { QueueName = "iotile-worker-dev" })).QueueUrl!;
             await new SqsClient(c).SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = "survives" });
             await new SsmClient(c).PutParameterAsync(new PutParameterRequest { Name = "/p", Value = "v", Type = "String" });
         }
         await using (var second = await LocalCloudServer.StartAsync(options))
         {
-            var c = new AwsConnection { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = second.Url };
+            var c = TestClouds.Connection(second.Url);
             var sqs = new SqsClient(c);
             var again = (await sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = "iotile-worker-dev" })).QueueUrl!;
             Assert.Equal("survives", (await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = again })).Messages!.Single().Body);

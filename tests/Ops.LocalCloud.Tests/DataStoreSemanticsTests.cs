@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2.Model;
-using Amazon.Runtime;
 using Ops.Aws;
 using ElastiCache = Ops.Aws.ElastiCache;
 using Rds = Ops.Aws.Rds;
@@ -10,19 +9,20 @@ namespace Ops.LocalCloud.Tests;
 /// <summary>Modify semantics (pending until applied), ids that survive a restart, and secrets that never reach the state directory.</summary>
 public class DataStoreSemanticsTests
 {
-    static AwsConnection Connect(LocalCloudServer server) => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = server.Url };
+    static AwsConnection Connect(LocalCloudServer server) => TestClouds.Connection(server.Url);
 
     [Fact]
     public async Task ModifyDBInstance_without_ApplyImmediately_leaves_the_change_pending_and_with_it_applies_after_modifying()
     {
         var clock = new ManualClock();
-        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Clock = clock, Delays = LifecycleDelays.Instant with { Database = TimeSpan.FromMinutes(5) } });
+        await using var server = await LocalCloudServer.StartAsync(TestClouds.Options() with { Clock = clock, Delays = LifecycleDelays.Instant with { Database = TimeSpan.FromMinutes(5) } });
         var rds = new Rds.RdsClient(Connect(server));
         await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "db", DBInstanceClass = "db.t3.micro", Engine = "postgres", AllocatedStorage = 20 });
         clock.Advance(TimeSpan.FromMinutes(10));
         async Task<Rds.DBInstance> Db() => (await rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "db" })).DBInstances!.Single();
 
-        var modified = (await rds.ModifyDBInstanceAsync(new Rds.ModifyDBInstanceMessage { DBInstanceIdentifier = "db", DBInstanceClass = "db.t3.large", AllocatedStorage = 50, DeletionProtection = true })).DBInstance!;
+        var modified = (await rds.ModifyDBInstanceAsync(new Rds.ModifyDBInstanceMessage { DBInstanceIdentifier = "db", DBInstanceClass = "db.t3.large",
+            AllocatedStorage = 50, DeletionProtection = true })).DBInstance!;
         Assert.Equal(("db.t3.micro", "db.t3.large", 50), (modified.DBInstanceClass, modified.PendingModifiedValues?.DBInstanceClass, modified.PendingModifiedValues?.AllocatedStorage));
         clock.Advance(TimeSpan.FromHours(1));
         var db = await Db();
@@ -43,12 +43,13 @@ public class DataStoreSemanticsTests
     public async Task ModifyCluster_resizes_through_pending_values_while_modifying_and_applies_other_settings_at_once()
     {
         var clock = new ManualClock();
-        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Clock = clock, Delays = LifecycleDelays.Instant with { Warehouse = TimeSpan.FromMinutes(5) } });
+        await using var server = await LocalCloudServer.StartAsync(TestClouds.Options() with { Clock = clock, Delays = LifecycleDelays.Instant with { Warehouse = TimeSpan.FromMinutes(5) } });
         var rs = new Redshift.RedshiftClient(Connect(server));
         await rs.CreateClusterAsync(new Redshift.CreateClusterMessage { ClusterIdentifier = "wh", NodeType = "ra3.xlplus", MasterUsername = "iotile", MasterUserPassword = "Correct-Horse-9" });
         clock.Advance(TimeSpan.FromMinutes(10));
         var modified = (await rs.ModifyClusterAsync(new Redshift.ModifyClusterMessage { ClusterIdentifier = "wh", NodeType = "ra3.4xlarge", NumberOfNodes = 2, AutomatedSnapshotRetentionPeriod = 7 })).Cluster!;
-        Assert.Equal(("modifying", "ra3.xlplus", "ra3.4xlarge", 2, 7), (modified.ClusterStatus, modified.NodeType, modified.PendingModifiedValues?.NodeType, modified.PendingModifiedValues?.NumberOfNodes, modified.AutomatedSnapshotRetentionPeriod));
+        Assert.Equal(("modifying", "ra3.xlplus", "ra3.4xlarge", 2, 7), (modified.ClusterStatus, modified.NodeType, modified.PendingModifiedValues?.NodeType,
+            modified.PendingModifiedValues?.NumberOfNodes, modified.AutomatedSnapshotRetentionPeriod));
         clock.Advance(TimeSpan.FromMinutes(5));
         var cluster = (await rs.DescribeClustersAsync(new Redshift.DescribeClustersMessage { ClusterIdentifier = "wh" })).Clusters!.Single();
         Assert.Equal(("available", "ra3.4xlarge", 2), (cluster.ClusterStatus, cluster.NodeType, cluster.NumberOfNodes));
@@ -58,7 +59,7 @@ public class DataStoreSemanticsTests
     [Fact]
     public async Task ModifyCacheCluster_and_ModifyReplicationGroup_without_ApplyImmediately_keep_node_changes_pending()
     {
-        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Delays = LifecycleDelays.Instant });
+        await using var server = await LocalCloudServer.StartAsync(TestClouds.Options());
         var ec = new ElastiCache.ElastiCacheClient(Connect(server));
         await ec.CreateCacheClusterAsync(new ElastiCache.CreateCacheClusterMessage { CacheClusterId = "redis", Engine = "redis", CacheNodeType = "cache.t3.micro", NumCacheNodes = 1 });
         var cluster = (await ec.ModifyCacheClusterAsync(new ElastiCache.ModifyCacheClusterMessage { CacheClusterId = "redis", CacheNodeType = "cache.t3.small", EngineVersion = "7.1" })).CacheCluster!;
@@ -81,7 +82,7 @@ public class DataStoreSemanticsTests
         try
         {
             string resourceId, tableId;
-            await using (var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = directory, Delays = LifecycleDelays.Instant }))
+            await using (var server = await LocalCloudServer.StartAsync(TestClouds.Options(directory)))
             {
                 var db = (await new Rds.RdsClient(Connect(server)).CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "db", DBInstanceClass = "db.t3.micro", Engine = "postgres" })).DBInstance!;
                 resourceId = db.DbiResourceId!;
@@ -98,7 +99,7 @@ public class DataStoreSemanticsTests
             Assert.Matches("^db-[A-Z0-9]{26}$", resourceId);
             Assert.Contains(resourceId, File.ReadAllText(Path.Combine(directory, "rds.json")));
 
-            await using (var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = directory, Delays = LifecycleDelays.Instant }))
+            await using (var server = await LocalCloudServer.StartAsync(TestClouds.Options(directory)))
             {
                 var db = (await new Rds.RdsClient(Connect(server)).DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "db" })).DBInstances!.Single();
                 Assert.Equal(resourceId, db.DbiResourceId);
@@ -119,7 +120,7 @@ public class DataStoreSemanticsTests
         var directory = Directory.CreateTempSubdirectory("localcloud-secrets-").FullName;
         try
         {
-            await using (var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = directory, Delays = LifecycleDelays.Instant }))
+            await using (var server = await LocalCloudServer.StartAsync(TestClouds.Options(directory)))
             {
                 var ec = new ElastiCache.ElastiCacheClient(Connect(server));
                 var group = (await ec.CreateReplicationGroupAsync(new ElastiCache.CreateReplicationGroupMessage
@@ -130,11 +131,13 @@ public class DataStoreSemanticsTests
                     AuthToken = token,
                 })).ReplicationGroup!;
                 Assert.True(group.AuthTokenEnabled);
-                await ec.CreateCacheClusterAsync(new ElastiCache.CreateCacheClusterMessage { CacheClusterId = "secured-one", Engine = "redis", CacheNodeType = "cache.t3.micro", NumCacheNodes = 1, TransitEncryptionEnabled = true, AuthToken = token });
+                await ec.CreateCacheClusterAsync(new ElastiCache.CreateCacheClusterMessage { CacheClusterId = "secured-one", Engine = "redis",
+                    CacheNodeType = "cache.t3.micro", NumCacheNodes = 1, TransitEncryptionEnabled = true, AuthToken = token });
             }
-            await using (var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = directory, Delays = LifecycleDelays.Instant }))
+            await using (var server = await LocalCloudServer.StartAsync(TestClouds.Options(directory)))
             {
-                var group = (await new ElastiCache.ElastiCacheClient(Connect(server)).DescribeReplicationGroupsAsync(new ElastiCache.DescribeReplicationGroupsMessage { ReplicationGroupId = "secured" })).ReplicationGroups!.Single();
+                var cache = new ElastiCache.ElastiCacheClient(Connect(server));
+                var group = (await cache.DescribeReplicationGroupsAsync(new ElastiCache.DescribeReplicationGroupsMessage { ReplicationGroupId = "secured" })).ReplicationGroups!.Single();
                 Assert.True(group.AuthTokenEnabled);
             }
             Assert.NotEmpty(Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories));

@@ -1,5 +1,3 @@
-using Amazon.Runtime;
-using Ops.Aws;
 using Ops.Aws.Waiters;
 using ElastiCache = Ops.Aws.ElastiCache;
 using Rds = Ops.Aws.Rds;
@@ -62,7 +60,8 @@ public class DataStoreTests(LocalCloudFixture cloud)
         await cloud.Aws("elasticache", "wait", "cache-cluster-deleted", "--cache-cluster-id", redis);
 
         var group = LocalCloudFixture.Unique("rg");
-        await ec.CreateReplicationGroupAsync(new ElastiCache.CreateReplicationGroupMessage { ReplicationGroupId = group, ReplicationGroupDescription = "ops", AtRestEncryptionEnabled = true, NumCacheClusters = 2 });
+        await ec.CreateReplicationGroupAsync(new ElastiCache.CreateReplicationGroupMessage { ReplicationGroupId = group, ReplicationGroupDescription = "ops",
+            AtRestEncryptionEnabled = true, NumCacheClusters = 2 });
         await cloud.Aws("elasticache", "wait", "replication-group-available", "--replication-group-id", group);
         await ec.ModifyReplicationGroupAsync(new ElastiCache.ModifyReplicationGroupMessage { ReplicationGroupId = group, SnapshotRetentionLimit = 7 });
         await ec.DeleteReplicationGroupAsync(new ElastiCache.DeleteReplicationGroupMessage { ReplicationGroupId = group });
@@ -104,7 +103,7 @@ public class LifecycleTests
             Clock = clock,
             Delays = LifecycleDelays.Instant with { Database = TimeSpan.FromMinutes(5) },
         });
-        var rds = new Rds.RdsClient(new AwsConnection { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = server.Url });
+        var rds = new Rds.RdsClient(TestClouds.Connection(server.Url));
         async Task<string> Status() => (await rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" })).DBInstances!.Single().DBInstanceStatus!;
 
         await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "slow", DBInstanceClass = "db.t3.micro", Engine = "postgres" });

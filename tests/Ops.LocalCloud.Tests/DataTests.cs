@@ -130,8 +130,11 @@ public class DataTests(LocalCloudFixture cloud)
         });
         Assert.Equal(["w4", "w3"], acked.Items.Select(i => i["uuid"].S));
 
-        var page1 = await ddb.ScanAsync(new ScanRequest { TableName = table, Limit = 3, FilterExpression = "begins_with(#s, :p)", ExpressionAttributeNames = new() { ["#s"] = "status" }, ExpressionAttributeValues = new() { [":p"] = new AttributeValue("Shut") } });
-        var page2 = await ddb.ScanAsync(new ScanRequest { TableName = table, ExclusiveStartKey = page1.LastEvaluatedKey, FilterExpression = "begins_with(#s, :p)", ExpressionAttributeNames = new() { ["#s"] = "status" }, ExpressionAttributeValues = new() { [":p"] = new AttributeValue("Shut") } });
+        var page1 = await ddb.ScanAsync(new ScanRequest { TableName = table, Limit = 3, FilterExpression = "begins_with(#s, :p)",
+            ExpressionAttributeNames = new() { ["#s"] = "status" }, ExpressionAttributeValues = new() { [":p"] = new AttributeValue("Shut") } });
+        var page2 = await ddb.ScanAsync(new ScanRequest { TableName = table, ExclusiveStartKey = page1.LastEvaluatedKey,
+            FilterExpression = "begins_with(#s, :p)", ExpressionAttributeNames = new() { ["#s"] = "status" },
+            ExpressionAttributeValues = new() { [":p"] = new AttributeValue("Shut") } });
         Assert.Equal(3, page1.ScannedCount);
         Assert.Equal(3, page1.Items.Count + page2.Items.Count);   // w0 (updated), w3, w4
         await Assert.ThrowsAsync<ResourceNotFoundException>(() => ddb.DescribeTableAsync("no-such-table"));

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Amazon.Runtime;
 using Ops.Aws;
 
 namespace Ops.LocalCloud.Tests;
@@ -10,16 +9,10 @@ public sealed class LocalCloudFixture : IAsyncLifetime
     public LocalCloudServer Server { get; private set; } = null!;
     public Uri Url => Server.Url;
 
-    public AwsConnection Connection => new()
-    {
-        Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey),
-        Region = "us-east-1",
-        EndpointUrl = Url,
-        MaxAttempts = 3,
-    };
+    public AwsConnection Connection => TestClouds.Connection(Url, 3);
 
     public async Task InitializeAsync() =>
-        Server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Delays = LifecycleDelays.Instant });
+        Server = await LocalCloudServer.StartAsync(TestClouds.Options());
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 

@@ -40,7 +40,8 @@ public class MessagingAndWebTests(LocalCloudFixture cloud)
         await eb.CreateApplicationAsync(new CreateApplicationMessage { ApplicationName = app });
         var bucket = (await eb.CreateStorageLocationAsync()).S3Bucket;
         Assert.Equal("elasticbeanstalk-us-east-1-123456789012", bucket);
-        await eb.CreateApplicationVersionAsync(new CreateApplicationVersionMessage { ApplicationName = app, VersionLabel = "v1", SourceBundle = new S3Location { S3Bucket = bucket, S3Key = "v1.zip" }, Process = true });
+        await eb.CreateApplicationVersionAsync(new CreateApplicationVersionMessage { ApplicationName = app, VersionLabel = "v1",
+            SourceBundle = new S3Location { S3Bucket = bucket, S3Key = "v1.zip" }, Process = true });
         await eb.CreateApplicationVersionAsync(new CreateApplicationVersionMessage { ApplicationName = app, VersionLabel = "v2", SourceBundle = new S3Location { S3Bucket = bucket, S3Key = "v2-fail-deploy.zip" } });
         Assert.Equal(2, (await eb.DescribeApplicationVersionsAsync(new DescribeApplicationVersionsMessage { ApplicationName = app })).ApplicationVersions!.Count);
 

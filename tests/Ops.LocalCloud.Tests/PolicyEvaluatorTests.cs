@@ -130,7 +130,9 @@ public sealed class PolicyEvaluatorTests
         Assert.Equal(["arn:aws:dynamodb:us-east-1:123456789012:table/dev-log/index/by-task"],
             ActionResources.Of("dynamodb", "Query", new() { ["TableName"] = "dev-log", ["IndexName"] = "by-task" }, region, account));
         Assert.Equal(["arn:aws:dynamodb:us-east-1:123456789012:table/a", "arn:aws:dynamodb:us-east-1:123456789012:table/b"],
-            ActionResources.Of("dynamodb", "BatchWriteItem", new() { ["RequestItems"] = new System.Text.Json.Nodes.JsonObject { ["a"] = new System.Text.Json.Nodes.JsonArray(), ["b"] = new System.Text.Json.Nodes.JsonArray() } }, region, account));
+            ActionResources.Of("dynamodb", "BatchWriteItem",
+                new() { ["RequestItems"] = new System.Text.Json.Nodes.JsonObject { ["a"] = new System.Text.Json.Nodes.JsonArray(),
+                ["b"] = new System.Text.Json.Nodes.JsonArray() } }, region, account));
         Assert.Equal(["arn:aws:ssm:us-east-1:123456789012:parameter/dev/db", "arn:aws:ssm:us-east-1:123456789012:parameter/plain"],
             ActionResources.Of("ssm", "GetParameters", new() { ["Names"] = new System.Text.Json.Nodes.JsonArray("/dev/db", "plain") }, region, account));
         Assert.Equal(["*"], ActionResources.Of("ecs", "ListClusters", new(), region, account));

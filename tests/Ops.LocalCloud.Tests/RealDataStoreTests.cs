@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Amazon.Runtime;
 using Npgsql;
 using Ops.Aws;
 using StackExchange.Redis;
@@ -20,9 +19,9 @@ public sealed class RealDataStoreTests : IDisposable
     const string Token = "Real-Redis-Auth-Token-0815-xyz";
     readonly string _state = Directory.CreateTempSubdirectory("localcloud-real-").FullName;
 
-    static AwsConnection Connect(LocalCloudServer server) => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = server.Url };
+    static AwsConnection Connect(LocalCloudServer server) => TestClouds.Connection(server.Url);
 
-    Task<LocalCloudServer> StartAsync() => LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = _state, Delays = LifecycleDelays.Instant });
+    Task<LocalCloudServer> StartAsync() => LocalCloudServer.StartAsync(TestClouds.Options(_state));
 
     static void RequireBinaries(LocalCloudServer server) =>
         Assert.True(server.DataStoreStatus.Contains("PostgreSQL (", StringComparison.Ordinal) && server.DataStoreStatus.Contains("Redis (", StringComparison.Ordinal),
@@ -217,7 +216,7 @@ public sealed class RealDataStoreTests : IDisposable
     [Fact]
     public async Task Without_real_data_stores_requested_the_endpoints_stay_simulated()
     {
-        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = _state, Delays = LifecycleDelays.Instant, RunDataStores = false });
+        await using var server = await LocalCloudServer.StartAsync(TestClouds.Options(_state) with { RunDataStores = false });
         Assert.Equal("data stores: simulated (not requested)", server.DataStoreStatus);
         var rds = new Rds.RdsClient(Connect(server));
         await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "sim", DBInstanceClass = "db.t4g.micro", Engine = "postgres", MasterUsername = "u", MasterUserPassword = Password });
@@ -232,7 +231,7 @@ public sealed class RealDataStoreTests : IDisposable
         var nested = Path.Combine(_state, "project", ".nuke", "temp", "local-cloud");
         Directory.CreateDirectory(nested);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_state, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = nested, Delays = LifecycleDelays.Instant });
+        await using var server = await LocalCloudServer.StartAsync(TestClouds.Options(nested));
         var rds = new Rds.RdsClient(Connect(server));
         await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "far", DBInstanceClass = "db.t4g.micro", Engine = "postgres", MasterUsername = "u", MasterUserPassword = Password });
         var db = await WaitAvailableAsync(rds, "far");

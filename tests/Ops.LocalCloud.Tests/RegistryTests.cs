@@ -315,7 +315,7 @@ public sealed class RegistryTests : IAsyncLifetime
     [Fact]
     public async Task Without_a_registry_ecr_stays_bookkeeping_and_says_why()
     {
-        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Delays = LifecycleDelays.Instant, RunRegistry = true });
+        await using var server = await LocalCloudServer.StartAsync(TestClouds.Options() with { RunRegistry = true });
         Assert.Equal("registry: none (it needs a state directory for its storage)", server.RegistryStatus);
         Assert.Null(server.Backends.Images);
         var created = await AwsCli.Run(server.Url, "ecr", "create-repository", "--repository-name", "plain");

@@ -66,7 +66,7 @@ public class StateCompatibilityTests
         foreach (var (service, json) in OldStateFiles) File.WriteAllText(Path.Combine(dir, service + ".json"), json);
         try
         {
-            await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = dir, Delays = LifecycleDelays.Instant });
+            await using var server = await LocalCloudServer.StartAsync(TestClouds.Options(dir));
             Task<System.Text.Json.Nodes.JsonNode?> Aws(params string[] args) => AwsCli.Run(server.Url, args);
 
             var service = (await Aws("ecs", "describe-services", "--cluster", "old", "--services", "worker"))!["services"]![0]!;

@@ -115,7 +115,8 @@ public sealed class DestroyCliTests(FleetCloud cloud)
         var jobs = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode)["jobs"];
         var job = (YamlDotNet.RepresentationModel.YamlMappingNode)jobs.Children.Single().Value;
         var steps = (YamlDotNet.RepresentationModel.YamlSequenceNode)job["steps"];
-        var step = steps.Children.Cast<YamlDotNet.RepresentationModel.YamlMappingNode>().Single(s => s.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("name"), out var n) && n.ToString() == name);
+        var key = new YamlDotNet.RepresentationModel.YamlScalarNode("name");
+        var step = steps.Children.Cast<YamlDotNet.RepresentationModel.YamlMappingNode>().Single(s => s.Children.TryGetValue(key, out var n) && n.ToString() == name);
         var env = ((YamlDotNet.RepresentationModel.YamlMappingNode)step["env"]).Children.ToDictionary(e => e.Key.ToString(), e => e.Value.ToString());
         return (env, step["run"].ToString());
     }

@@ -29,8 +29,12 @@ public sealed class DriftLogicTests
 
     static DBInstance Matching(DatabaseSpec spec) => new()
     {
-        DBInstanceClass = spec.InstanceClass, AllocatedStorage = spec.StorageGb, MultiAZ = spec.MultiAz, BackupRetentionPeriod = spec.BackupRetentionDays,
-        DeletionProtection = spec.DeletionProtection, PubliclyAccessible = false,
+        DBInstanceClass = spec.InstanceClass,
+        AllocatedStorage = spec.StorageGb,
+        MultiAZ = spec.MultiAz,
+        BackupRetentionPeriod = spec.BackupRetentionDays,
+        DeletionProtection = spec.DeletionProtection,
+        PubliclyAccessible = false,
     };
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class DrillCliTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = _state, Delays = LifecycleDelays.Instant });
+        _server = await LocalCloudServer.StartAsync(TestClouds.Options(_state));
         var script = Path.Combine(FleetCloud.RepositoryRoot, "workers", "python", "drain_worker.py");
         _stackFile = Path.Combine(_state, "ops.stack.yml");
         var stage = (string name) => $$"""
@@ -88,7 +88,7 @@ public sealed class DrillCliTests : IAsyncLifetime
     [Fact]
     public async Task Markers_deleted_and_the_queue_purged_behind_the_drills_back_fail_it_naming_each_loss()
     {
-        var connection = new AwsConnection { Credentials = new Amazon.Runtime.BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = _server.Url, MaxAttempts = 5 };
+        var connection = TestClouds.Connection(_server.Url, 5);
         using var stop = new CancellationTokenSource();
         // Behind its back: as soon as the drill's S3 object and DynamoDB item exist, delete them; then, once the teardown
         // stopped every worker and the drill's message waits on the work queue, purge the queue.

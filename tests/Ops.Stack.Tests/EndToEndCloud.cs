@@ -32,7 +32,7 @@ public sealed class EndToEndCloud : IAsyncLifetime
 
     public LocalCloudServer Server { get; private set; } = null!;
 
-    public AwsConnection Connection => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = Server.Url, MaxAttempts = 3, IsOpsLocalCloud = true };
+    public AwsConnection Connection => TestClouds.Connection(Server.Url, 3, opsLocalCloud: true);
 
     /// <summary>The worker as built next to the tests (this project references Ops.Worker): what the stack's local command runs.</summary>
     public static string WorkerDll => Path.Combine(AppContext.BaseDirectory, "Ops.Worker.dll");
@@ -141,7 +141,8 @@ public sealed class EndToEndCloud : IAsyncLifetime
     }
 
     /// <summary>Polls the worker log until <paramref name="done"/> holds for its items (a minute at most); returns them.</summary>
-    public async Task<List<Dictionary<string, AttributeValue>>> WaitForLogAsync(string table, Func<List<Dictionary<string, AttributeValue>>, bool> done, Func<List<Dictionary<string, AttributeValue>>, string> describe)
+    public async Task<List<Dictionary<string, AttributeValue>>> WaitForLogAsync(string table, Func<List<Dictionary<string, AttributeValue>>, bool> done,
+        Func<List<Dictionary<string, AttributeValue>>, string> describe)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)

@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using Ops.Aws;
 using Ops.LocalCloud;
 using Ops.Stack.Core;
@@ -11,7 +10,7 @@ public sealed class FleetCloud : IAsyncLifetime
 {
     public LocalCloudServer Server { get; private set; } = null!;
 
-    public AwsConnection Connection => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = Server.Url, MaxAttempts = 2, IsOpsLocalCloud = true };
+    public AwsConnection Connection => TestClouds.Connection(Server.Url, 2, opsLocalCloud: true);
 
     /// <summary>A context for <paramref name="stack"/> on this cloud, waits short, as LocalCloud.</summary>
     public StageContext Context(StageStack stack, CapturedLog log, bool dryRun = false) => new()
@@ -26,15 +25,7 @@ public sealed class FleetCloud : IAsyncLifetime
     };
 
     /// <summary>The checkout this test runs from (a git repository, so the image tag resolves).</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Ops.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("no Ops.sln above the test directory");
-        }
-    }
+    public static string RepositoryRoot => Ops.TestSupport.RepositoryRoot.Path;
 
     /// <summary>The built-in stack of a fresh stage, with a local command that needs nothing prepared.</summary>
     public static StageStack Stack(string stage) => StackDefaults.For(stage) with
@@ -52,7 +43,7 @@ public sealed class FleetCloud : IAsyncLifetime
                                                   || (o.StartsWith("s3:", StringComparison.Ordinal) && (op.StartsWith("GET ") || op.StartsWith("HEAD ")))))
         .ToList();
 
-    public async Task InitializeAsync() => Server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Delays = LifecycleDelays.Instant });
+    public async Task InitializeAsync() => Server = await LocalCloudServer.StartAsync(TestClouds.Options());
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }

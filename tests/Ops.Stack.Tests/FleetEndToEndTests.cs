@@ -242,7 +242,8 @@ public sealed class FleetEndToEndTests(EndToEndCloud cloud)
             Assert.StartsWith("127.0.0.1:", published.RepositoryUri);
             using (var ecr = new EcrClient(cloud.Connection))
             {
-                var detail = (await ecr.DescribeImagesAsync(new DescribeImagesRequest { RepositoryName = stack.Repository.Name, ImageIds = [new ImageIdentifier { ImageTag = published.Tag }] })).ImageDetails!.Single();
+                var detail = (await ecr.DescribeImagesAsync(new DescribeImagesRequest { RepositoryName = stack.Repository.Name,
+                    ImageIds = [new ImageIdentifier { ImageTag = published.Tag }] })).ImageDetails!.Single();
                 Assert.Equal(published.Digest, detail.ImageDigest);
             }
 

@@ -54,7 +54,8 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
     }
 
     /// <summary>What a successful deploy-worker must have left: exit 0, a completed record, every old task drained, the service steady on the new revision.</summary>
-    async Task<(Dictionary<string, AttributeValue> Record, List<EcsTask> Running)> AssertDeployedAsync(RolloutStage stage, CliRun run, string from, IReadOnlyCollection<string> oldTasks, bool drainedByThisRun = true)
+    async Task<(Dictionary<string, AttributeValue> Record, List<EcsTask> Running)> AssertDeployedAsync(RolloutStage stage, CliRun run, string from,
+        IReadOnlyCollection<string> oldTasks, bool drainedByThisRun = true)
     {
         Assert.True(run.ExitCode == 0, run + await stage.WorkerLinesAsync(oldTasks, "kill message"));
         var record = (await stage.NewestRecordAsync())!;

@@ -259,7 +259,8 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
         await using var session = await RolloutSession.OpenAsync(cloud.Context(stack, log), Options(), default);
         var from = (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = stack.Ecs.Cluster, Services = [stack.Ecs.Service] })).Services![0].TaskDefinition!;
         var provisioner = new EcsProvisioner(cloud.Context(stack, log));
-        var to = (await provisioner.RegisterAsync(provisioner.ContainerDefinition(new WorkerImage("x:local-command", new Dictionary<string, string> { [LocalCommandImage.CommandLabel] = "[\"sleep\",\"600\"]" })), default)).TaskDefinitionArn!;
+        var to = (await provisioner.RegisterAsync(provisioner.ContainerDefinition(new WorkerImage("x:local-command", new Dictionary<string,
+            string> { [LocalCommandImage.CommandLabel] = "[\"sleep\",\"600\"]" })), default)).TaskDefinitionArn!;
         await ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = stack.Ecs.Cluster, Service = stack.Ecs.Service, TaskDefinition = to, ForceNewDeployment = true });
         var record = session.NewRecord("updating", DrainStrategy.KillAck);
         record.FromTaskDefinition = from;

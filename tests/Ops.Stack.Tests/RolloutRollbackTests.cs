@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using Ops.Aws;
 using Ops.Aws.Ecs;
 using Ops.Contracts;
@@ -16,7 +15,7 @@ public sealed class RolloutRollbackTests : IAsyncLifetime
     readonly string _root = Directory.CreateTempSubdirectory("ops-rollback-").FullName;
     LocalCloudServer _server = null!;
 
-    AwsConnection Connection => new() { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = _server.Url, MaxAttempts = 3, IsOpsLocalCloud = true };
+    AwsConnection Connection => TestClouds.Connection(_server.Url, 3, opsLocalCloud: true);
 
     StageContext Context(StageStack stack, CapturedLog log) => new()
     {
@@ -29,7 +28,7 @@ public sealed class RolloutRollbackTests : IAsyncLifetime
     };
 
     public async Task InitializeAsync() =>
-        _server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = Path.Combine(_root, "state"), Delays = LifecycleDelays.Instant });
+        _server = await LocalCloudServer.StartAsync(TestClouds.Options(Path.Combine(_root, "state")));
 
     public async Task DisposeAsync()
     {

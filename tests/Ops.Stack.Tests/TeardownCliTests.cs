@@ -25,7 +25,7 @@ public sealed class TeardownCliTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, StateDirectory = _state, Delays = LifecycleDelays.Instant, RunDataStores = false });
+        _server = await LocalCloudServer.StartAsync(TestClouds.Options(_state) with { RunDataStores = false });
         var script = Path.Combine(FleetCloud.RepositoryRoot, "workers", "python", "drain_worker.py");
         foreach (var name in new[] { "Procfile", "application.py" })
         {

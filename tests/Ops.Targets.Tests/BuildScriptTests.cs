@@ -101,12 +101,7 @@ public sealed class BuildScriptTests : IDisposable
         Assert.Contains("Building the build project", repaired.Err);
     }
 
-    internal static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Ops.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Ops.sln not found above the test assembly.");
-    }
+    internal static string RepoRoot() => RepositoryRoot.Path;
 
     static void CopyTree(string from, string to)
     {

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Amazon.Runtime;
 using Ops.Aws;
 using Ops.Aws.Sqs;
 using Ops.LocalCloud;
@@ -20,9 +19,9 @@ public sealed class WorkerCloud : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = TestKeys.OperatorAccessKey, SecretKey = TestKeys.OperatorSecretKey, Delays = LifecycleDelays.Instant });
+        Server = await LocalCloudServer.StartAsync(TestClouds.Options());
         // Many attempts: the test's own calls must get through while a test injects faults.
-        var connection = new AwsConnection { Credentials = new BasicAWSCredentials(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey), Region = "us-east-1", EndpointUrl = Server.Url, MaxAttempts = 10 };
+        var connection = TestClouds.Connection(Server.Url, 10);
         Sqs = new SqsClient(connection);
         Dynamo = AwsConnectionFactory.CreateDynamoDb(connection);
     }

@@ -131,7 +131,14 @@ public sealed class DrillMarkers(StageContext context, string drillId)
         if (primary?.Address == null) return Fail(marker, write, $"{id} does not exist or has no endpoint");
         if (LocalCloudHosts.IsSimulated(primary.Address)) return Skip(marker, $"{id} is simulated (no server behind {primary.Address}); install redis-server for a real one");
         var token = await new SecretStore(context).GetAsync(context.Stack.Redis.AuthSecret, ct);
-        var options = new ConfigurationOptions { EndPoints = { { primary.Address, primary.Port ?? 6379 } }, Password = token, Ssl = context.StoresUseTls, ConnectTimeout = 15000, AbortOnConnectFail = true };
+        var options = new ConfigurationOptions
+        {
+            EndPoints = { { primary.Address, primary.Port ?? 6379 } },
+            Password = token,
+            Ssl = context.StoresUseTls,
+            ConnectTimeout = 15000,
+            AbortOnConnectFail = true,
+        };
         try
         {
             await using var redis = await ConnectionMultiplexer.ConnectAsync(options);

@@ -74,7 +74,8 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
         {
             var change = new Change($"log group {ecs.LogGroup}", "retention days", logGroup.RetentionInDays?.ToString() ?? "(never expire)", ecs.LogRetentionDays.ToString());
             changes.Add(change);
-            await Mutation.ApplyAsync(context, change, () => _logs.PutRetentionPolicyAsync(new PutRetentionPolicyRequest { LogGroupName = ecs.LogGroup, RetentionInDays = ecs.LogRetentionDays }, cancellationToken));
+            var retention = new PutRetentionPolicyRequest { LogGroupName = ecs.LogGroup, RetentionInDays = ecs.LogRetentionDays };
+            await Mutation.ApplyAsync(context, change, () => _logs.PutRetentionPolicyAsync(retention, cancellationToken));
         }
 
         var taskDefinition = latest?.TaskDefinitionArn;

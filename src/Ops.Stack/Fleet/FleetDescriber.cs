@@ -23,13 +23,17 @@ public sealed class FleetDescriber(StageContext context)
         var instances = new List<InstanceSummary>();
         var arns = await _ecs.ListContainerInstancesItemsAsync(new ListContainerInstancesRequest { Cluster = ecs.Cluster }, ct).ToListAsync(ct);
         foreach (var chunk in arns.Chunk(100))
-            instances.AddRange(((await _ecs.DescribeContainerInstancesAsync(new DescribeContainerInstancesRequest { Cluster = ecs.Cluster, ContainerInstances = chunk.ToList() }, ct)).ContainerInstances ?? [])
+        {
+            var page = await _ecs.DescribeContainerInstancesAsync(new DescribeContainerInstancesRequest { Cluster = ecs.Cluster, ContainerInstances = chunk.ToList() }, ct);
+            instances.AddRange((page.ContainerInstances ?? [])
                 .Select(i => new InstanceSummary(i.Ec2InstanceId ?? "", i.Status ?? "", i.AgentConnected ?? false, i.RunningTasksCount ?? 0, i.PendingTasksCount ?? 0)));
+        }
 
         var service = (await _ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = ecs.Cluster, Services = [ecs.Service] }, ct)).Services?.FirstOrDefault(s => s.Status != "INACTIVE");
         var serviceSummary = service == null ? null : new ServiceSummary(
             service.ServiceName ?? ecs.Service, service.Status ?? "", service.LaunchType, service.DesiredCount ?? 0, service.RunningCount ?? 0, service.PendingCount ?? 0, service.TaskDefinition,
-            (service.Deployments ?? []).Select(d => new DeploymentSummary(d.Id ?? "", d.Status ?? "", d.RolloutState, d.RolloutStateReason, d.TaskDefinition, d.DesiredCount ?? 0, d.RunningCount ?? 0, d.PendingCount ?? 0)).ToList());
+            (service.Deployments ?? []).Select(d => new DeploymentSummary(
+                d.Id ?? "", d.Status ?? "", d.RolloutState, d.RolloutStateReason, d.TaskDefinition, d.DesiredCount ?? 0, d.RunningCount ?? 0, d.PendingCount ?? 0)).ToList());
 
         var taskArns = new List<string>();
         foreach (var desired in new[] { "RUNNING", "STOPPED" })
@@ -50,7 +54,8 @@ public sealed class FleetDescriber(StageContext context)
         tasks = await WithDrainAsync(tasks, ct);
 
         return new FleetDescription(context.Stack.Stage,
-            new ClusterSummary(cluster.ClusterName ?? ecs.Cluster, cluster.Status ?? "", cluster.RegisteredContainerInstancesCount ?? 0, cluster.ActiveServicesCount ?? 0, cluster.RunningTasksCount ?? 0, cluster.PendingTasksCount ?? 0),
+            new ClusterSummary(cluster.ClusterName ?? ecs.Cluster, cluster.Status ?? "", cluster.RegisteredContainerInstancesCount ?? 0, cluster.ActiveServicesCount ?? 0,
+                cluster.RunningTasksCount ?? 0, cluster.PendingTasksCount ?? 0),
             instances, serviceSummary, tasks);
     }
 

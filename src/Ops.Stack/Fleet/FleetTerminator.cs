@@ -34,7 +34,8 @@ public sealed class FleetTerminator(StageContext context)
             {
                 var scale = new Change(resource, "desired count", service.DesiredCount.ToString(), "0");
                 changes.Add(scale);
-                await Mutation.ApplyAsync(context, scale, () => _ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = ecs.Cluster, Service = ecs.Service, DesiredCount = 0 }, cancellationToken));
+                var update = new UpdateServiceRequest { Cluster = ecs.Cluster, Service = ecs.Service, DesiredCount = 0 };
+                await Mutation.ApplyAsync(context, scale, () => _ecs.UpdateServiceAsync(update, cancellationToken));
             }
             if (!context.DryRun) await WaitTasksStoppedAsync(cancellationToken);
             var delete = new Change(resource, "status", service.Status ?? "ACTIVE", "deleted");

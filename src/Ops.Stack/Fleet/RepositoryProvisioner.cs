@@ -66,7 +66,8 @@ public sealed class RepositoryProvisioner(StageContext context)
         {
             var change = new Change(resource, "lifecycle policy", policy == null ? "(none)" : Describe(policy), $"keep the last {spec.KeepImages} images");
             changes.Add(change);
-            await Mutation.ApplyAsync(context, change, () => _ecr.PutLifecyclePolicyAsync(new PutLifecyclePolicyRequest { RepositoryName = name, LifecyclePolicyText = wantedPolicy }, cancellationToken));
+            var lifecycle = new PutLifecyclePolicyRequest { RepositoryName = name, LifecyclePolicyText = wantedPolicy };
+            await Mutation.ApplyAsync(context, change, () => _ecr.PutLifecyclePolicyAsync(lifecycle, cancellationToken));
         }
 
         var tags = (await _ecr.ListTagsForResourceAsync(new ListTagsForResourceRequest { ResourceArn = repository.RepositoryArn }, cancellationToken)).Tags?

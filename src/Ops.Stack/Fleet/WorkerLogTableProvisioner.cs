@@ -30,7 +30,11 @@ public sealed class WorkerLogTableProvisioner(StageContext context)
                 await dynamo.CreateTableAsync(new CreateTableRequest
                 {
                     TableName = name,
-                    AttributeDefinitions = [new(WorkerLogFormat.WorkerUuid, ScalarAttributeType.S), new(WorkerLogFormat.Timestamp, ScalarAttributeType.S), new(WorkerLogFormat.Task, ScalarAttributeType.S)],
+                    AttributeDefinitions =
+                    [
+                        new(WorkerLogFormat.WorkerUuid, ScalarAttributeType.S), new(WorkerLogFormat.Timestamp, ScalarAttributeType.S),
+                        new(WorkerLogFormat.Task, ScalarAttributeType.S),
+                    ],
                     KeySchema = [new(WorkerLogFormat.WorkerUuid, KeyType.HASH), new(WorkerLogFormat.Timestamp, KeyType.RANGE)],
                     GlobalSecondaryIndexes = [TaskIndexDefinition()],
                     BillingMode = BillingMode.PAY_PER_REQUEST,
@@ -67,7 +71,13 @@ public sealed class WorkerLogTableProvisioner(StageContext context)
                 {
                     TableName = name,
                     AttributeDefinitions = [new(WorkerLogFormat.Timestamp, ScalarAttributeType.S), new(WorkerLogFormat.Task, ScalarAttributeType.S)],
-                    GlobalSecondaryIndexUpdates = [new GlobalSecondaryIndexUpdate { Create = new CreateGlobalSecondaryIndexAction { IndexName = index.IndexName, KeySchema = index.KeySchema, Projection = index.Projection } }],
+                    GlobalSecondaryIndexUpdates =
+                    [
+                        new GlobalSecondaryIndexUpdate
+                        {
+                            Create = new CreateGlobalSecondaryIndexAction { IndexName = index.IndexName, KeySchema = index.KeySchema, Projection = index.Projection },
+                        },
+                    ],
                 }, cancellationToken);
                 await WaitActiveAsync(dynamo, name, cancellationToken);
             });
@@ -76,7 +86,8 @@ public sealed class WorkerLogTableProvisioner(StageContext context)
         {
             var change = new Change(resource, "SSE", table.SSEDescription?.Status?.Value ?? "DISABLED", "ENABLED");
             changes.Add(change);
-            await Mutation.ApplyAsync(context, change, () => dynamo.UpdateTableAsync(new UpdateTableRequest { TableName = name, SSESpecification = new SSESpecification { Enabled = true } }, cancellationToken));
+            var encrypt = new UpdateTableRequest { TableName = name, SSESpecification = new SSESpecification { Enabled = true } };
+            await Mutation.ApplyAsync(context, change, () => dynamo.UpdateTableAsync(encrypt, cancellationToken));
         }
 
         var tags = (await dynamo.ListTagsOfResourceAsync(new ListTagsOfResourceRequest { ResourceArn = table.TableArn }, cancellationToken)).Tags?

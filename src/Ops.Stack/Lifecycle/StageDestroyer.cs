@@ -82,7 +82,8 @@ public sealed class StageDestroyer(RolloutSession session)
         {
             var unprotect = new Change($"rds instance {id}", "deletion protection", "on", "off");
             changes.Add(unprotect);
-            await Mutation.ApplyAsync(Context, unprotect, () => rds.ModifyDBInstanceAsync(new ModifyDBInstanceMessage { DBInstanceIdentifier = id, DeletionProtection = false, ApplyImmediately = true }, ct));
+            var modify = new ModifyDBInstanceMessage { DBInstanceIdentifier = id, DeletionProtection = false, ApplyImmediately = true };
+            await Mutation.ApplyAsync(Context, unprotect, () => rds.ModifyDBInstanceAsync(modify, ct));
         }
         var snapshot = $"{id}-{_suffix}";
         changes.AddRange(await DeleteAndWaitAsync(slow, $"rds instance {id}", FindAsync, db => db.DBInstanceStatus, snapshot,

@@ -93,7 +93,8 @@ public sealed class RolloutStore(StageContext context) : IDisposable
             }, ct);
             foreach (var item in page.Items ?? [])
             {
-                var at = item.TryGetValue(AckRecordFormat.AckedAt, out var a) && DateTimeOffset.TryParse(a.S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : DateTimeOffset.UtcNow;
+                var at = item.TryGetValue(AckRecordFormat.AckedAt, out var a)
+                    && DateTimeOffset.TryParse(a.S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : DateTimeOffset.UtcNow;
                 acks.Add(new AckSeen(item[AckRecordFormat.SortKey].S, at));
             }
             start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
@@ -130,7 +131,9 @@ public sealed class RolloutStore(StageContext context) : IDisposable
                 {
                     if (item.TryGetValue(WorkerLogFormat.Status, out var status) && status.S != WorkerLogFormat.ShutDownStatus) continue;
                     var ts = item[WorkerLogFormat.Timestamp].S;
-                    seen.Add(new ShutDownSeen(item.TryGetValue(WorkerLogFormat.WorkerUuid, out var u) ? u.S : "", ts, item.TryGetValue(WorkerLogFormat.Server, out var s) && s.S is { Length: > 0 } server ? server : null, ParseWorkerLogTime(ts)));
+                    var uuid = item.TryGetValue(WorkerLogFormat.WorkerUuid, out var u) ? u.S : "";
+                    var server = item.TryGetValue(WorkerLogFormat.Server, out var s) && s.S is { Length: > 0 } named ? named : null;
+                    seen.Add(new ShutDownSeen(uuid, ts, server, ParseWorkerLogTime(ts)));
                 }
                 start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
             } while (start != null);

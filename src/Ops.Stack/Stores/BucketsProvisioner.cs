@@ -90,7 +90,13 @@ public sealed class BucketsProvisioner(StageContext context) : IStatusSource
                 BucketName = name,
                 ServerSideEncryptionConfiguration = new ServerSideEncryptionConfiguration
                 {
-                    ServerSideEncryptionRules = [new ServerSideEncryptionRule { ServerSideEncryptionByDefault = new ServerSideEncryptionByDefault { ServerSideEncryptionAlgorithm = ServerSideEncryptionMethod.AES256 } }],
+                    ServerSideEncryptionRules =
+                    [
+                        new ServerSideEncryptionRule
+                        {
+                            ServerSideEncryptionByDefault = new ServerSideEncryptionByDefault { ServerSideEncryptionAlgorithm = ServerSideEncryptionMethod.AES256 },
+                        },
+                    ],
                 },
             }, ct)));
         var block = newBucket ? null : (await Try(() => s3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = name }, ct), "NoSuchPublicAccessBlockConfiguration"))?.PublicAccessBlockConfiguration;

@@ -79,7 +79,8 @@ public sealed class ConformanceGuardTests
     [Fact]
     public void Every_served_operation_has_a_row_that_asserts_its_response()
     {
-        var served = ServiceCatalog.Create(new StateStore(null), new LocalCloudOptions(), new Ops.LocalCloud.Services.Iam.IamService(new StateStore(null)), new Ops.LocalCloud.Iam.RoleSessions(TimeProvider.System))
+        var served = ServiceCatalog.Create(new StateStore(null), new LocalCloudOptions(), new Ops.LocalCloud.Services.Iam.IamService(new StateStore(null)),
+            new Ops.LocalCloud.Iam.RoleSessions(TimeProvider.System))
             .SelectMany(s => s.Model.Operations.Keys.Select(op => $"{s.Name} {op}")).ToHashSet();
         var rows = ConformanceTable.All.Where(r => r.Expect != null).Select(r => $"{r.Service} {r.Operation}").ToHashSet();
         var problems = served.Except(rows).Order().Select(op => $"{op}: no conformance row asserts its response")

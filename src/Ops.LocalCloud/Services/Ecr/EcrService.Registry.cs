@@ -106,7 +106,10 @@ internal sealed partial class EcrService
         }
     }
 
-    /// <summary>Computes the outcome on state as bookkeeping does, then makes the registry match: deleted digests go; an untagged tag is dropped by re-putting the manifest under its other tags.</summary>
+    /// <summary>
+    /// Computes the outcome on state as bookkeeping does, then makes the registry match: deleted digests go; an untagged tag
+    /// is dropped by re-putting the manifest under its other tags.
+    /// </summary>
     async Task<JsonNode?> BatchDeleteImageInRegistryAsync(JsonObject i, RequestContext c, CancellationToken cancellationToken)
     {
         var name = Required(i, "repositoryName");

@@ -45,7 +45,9 @@ internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheSta
     });
 
     // Clusters and replication groups share one life: these run it for either set, named by its wire member.
-    JsonNode? Create(SortedDictionary<string, ElastiCacheResource> set, string id, JsonObject i, RequestContext c, string exists, string member, Func<string, ElastiCacheResource, RequestContext, JsonObject> describe) => Write(() =>
+    JsonNode? Create(
+        SortedDictionary<string, ElastiCacheResource> set, string id, JsonObject i, RequestContext c, string exists, string member,
+        Func<string, ElastiCacheResource, RequestContext, JsonObject> describe) => Write(() =>
     {
         ElastiCacheRules.AuthToken(i);
         Sweep(set, c.Now);
@@ -65,7 +67,9 @@ internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheSta
         return new JsonObject { [member] = describe(id, set[id], c) };
     });
 
-    JsonNode? List(SortedDictionary<string, ElastiCacheResource> set, string? id, JsonObject i, RequestContext c, Func<string, AwsError> notFound, string member, Func<string, ElastiCacheResource, RequestContext, JsonObject> describe) => Read(() =>
+    JsonNode? List(
+        SortedDictionary<string, ElastiCacheResource> set, string? id, JsonObject i, RequestContext c, Func<string, AwsError> notFound, string member,
+        Func<string, ElastiCacheResource, RequestContext, JsonObject> describe) => Read(() =>
     {
         Sweep(set, c.Now);
         if (id != null && !set.ContainsKey(id)) throw notFound(id);
@@ -76,7 +80,9 @@ internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheSta
     /// A modification: the <paramref name="deferred"/> members wait for the next maintenance window unless ApplyImmediately
     /// (then the resource is modifying for a step and everything pending takes effect); the rest applies at once.
     /// </summary>
-    JsonNode? Modify(SortedDictionary<string, ElastiCacheResource> set, string id, JsonObject i, RequestContext c, Func<string, AwsError> notFound, string member, Func<string, ElastiCacheResource, RequestContext, JsonObject> describe, string[] deferred) => Write(() =>
+    JsonNode? Modify(
+        SortedDictionary<string, ElastiCacheResource> set, string id, JsonObject i, RequestContext c, Func<string, AwsError> notFound, string member,
+        Func<string, ElastiCacheResource, RequestContext, JsonObject> describe, string[] deferred) => Write(() =>
     {
         Sweep(set, c.Now);
         if (!set.TryGetValue(id, out var r) || r.Life.Deleted != null) throw notFound(id);
@@ -102,7 +108,9 @@ internal sealed partial class ElastiCacheService : ServiceHandler<ElastiCacheSta
         return new JsonObject { [member] = describe(id, r, c) };
     });
 
-    JsonNode? Delete(SortedDictionary<string, ElastiCacheResource> set, string id, RequestContext c, Func<string, AwsError> notFound, string member, Func<string, ElastiCacheResource, RequestContext, JsonObject> describe) => Write(() =>
+    JsonNode? Delete(
+        SortedDictionary<string, ElastiCacheResource> set, string id, RequestContext c, Func<string, AwsError> notFound, string member,
+        Func<string, ElastiCacheResource, RequestContext, JsonObject> describe) => Write(() =>
     {
         Sweep(set, c.Now);
         if (!set.TryGetValue(id, out var r) || r.Life.Deleted != null) throw notFound(id);
