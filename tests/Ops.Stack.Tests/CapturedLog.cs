@@ -20,4 +20,7 @@ public sealed class CapturedLog : IStackLog
     string Hide(string text) => _secrets.Aggregate(text, (t, s) => t.Replace(s, "****", StringComparison.Ordinal));
 
     public string Text { get { lock (_lines) return string.Join('\n', _lines); } }
+
+    /// <summary>Each line reported, in order.</summary>
+    public IReadOnlyList<string> Lines { get { lock (_lines) return [.. _lines]; } }
 }

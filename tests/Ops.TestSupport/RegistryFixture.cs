@@ -3,7 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
-namespace Ops.Docker.Tests;
+using Ops.Docker;
+using Xunit;
+
+namespace Ops.TestSupport;
 
 /// <summary>A real <c>docker-registry</c> on a free loopback port with its access log on, and the engine DOCKER_HOST names.</summary>
 public sealed partial class RegistryFixture : IAsyncLifetime
@@ -108,10 +111,4 @@ public sealed partial class RegistryFixture : IAsyncLifetime
 
     [GeneratedRegex("\"PUT /v2/[^ ]+/blobs/uploads/[^ ]*digest=sha256")]
     private static partial Regex BlobPut();
-}
-
-[CollectionDefinition(Name)]
-public sealed class RegistryCollection : ICollectionFixture<RegistryFixture>
-{
-    public const string Name = "engine and registry";
 }

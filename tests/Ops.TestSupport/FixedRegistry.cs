@@ -1,9 +1,9 @@
 using Ops.LocalCloud;
 
-namespace Ops.Docker.Tests;
+namespace Ops.TestSupport;
 
 /// <summary>Test seam: LocalCloud's ECR repositories live in the test's registry (until LocalCloud runs its own).</summary>
-internal sealed class FixedRegistry(string host) : IRegistryBackend
+public sealed class FixedRegistry(string host) : IRegistryBackend
 {
     public string RepositoryUri(string account, string region, string repository) => $"{host}/{repository}";
 }

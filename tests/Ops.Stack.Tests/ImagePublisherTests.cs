@@ -2,11 +2,11 @@ using Amazon.Runtime;
 using Ops.Aws;
 using Ops.Aws.Ecr;
 using Ops.LocalCloud;
-using Ops.Stack;
+using Ops.Docker;
 using Ops.Stack.Images;
 using Ops.Stack.Model;
 
-namespace Ops.Docker.Tests;
+namespace Ops.Stack.Tests;
 
 /// <summary>build-docker's work end to end: a git checkout, the engine, LocalCloud's ECR, a real registry.</summary>
 [Collection(RegistryCollection.Name)]
@@ -70,7 +70,7 @@ public sealed class ImagePublisherTests(RegistryFixture registry) : IAsyncLifeti
     Task CreateRepository(string mutability = "IMMUTABLE") =>
         new EcrClient(_connection).CreateRepositoryAsync(new CreateRepositoryRequest { RepositoryName = _name, ImageTagMutability = mutability });
 
-    Task<PublishedImage?> Publish(TestLog log, StageStack? stack = null, bool dryRun = false) =>
+    Task<PublishedImage?> Publish(CapturedLog log, StageStack? stack = null, bool dryRun = false) =>
         new ImagePublisher(_connection, log).PublishAsync(stack ?? Stack(), _repo, registry.Environment, dryRun, CancellationToken.None);
 
     /// <summary>
@@ -96,7 +96,7 @@ public sealed class ImagePublisherTests(RegistryFixture registry) : IAsyncLifeti
     public async Task Publishes_under_the_commit_and_a_second_run_uploads_nothing_and_says_so()
     {
         await CreateRepository();
-        var log = new TestLog();
+        var log = new CapturedLog();
         var published = await Publish(log);
 
         Assert.NotNull(published);
@@ -109,10 +109,11 @@ public sealed class ImagePublisherTests(RegistryFixture registry) : IAsyncLifeti
         Assert.Contains(log.Lines, l => l == "  prepare ran");
         Assert.Contains(log.Lines, l => l.Contains("COPY app.txt prepared.txt /"));
         Assert.Contains($"pushed   {published.Reference}", log.Text);
+        Assert.Empty(log.Secrets);   // an image build handles no secret, so it asks for none to be hidden
 
         await RecordInEcr(sha);
         var before = registry.AccessLog().Length;
-        var again = new TestLog();
+        var again = new CapturedLog();
         var second = await Publish(again);
         var requests = registry.AccessLog().Skip(before).ToList();
         Assert.Equal(0, RegistryFixture.BlobUploads(requests));
@@ -125,7 +126,7 @@ public sealed class ImagePublisherTests(RegistryFixture registry) : IAsyncLifeti
     public async Task A_tag_ECR_already_holds_is_not_rebuilt_even_where_a_rebuild_would_differ()
     {
         await CreateRepository();
-        var first = await Publish(new TestLog());
+        var first = await Publish(new CapturedLog());
         var sha = await ImageTag.ForWorkingTreeAsync(_repo, CancellationToken.None);
         await RecordInEcr(sha);
 
@@ -133,7 +134,7 @@ public sealed class ImagePublisherTests(RegistryFixture registry) : IAsyncLifeti
         // image. The tag names this tree and is immutable, so the image ECR holds is the answer: nothing runs, nothing is pushed.
         var stack = Stack() with { Image = Stack().Image with { Prepare = ["sh", "-c", "echo prepare ran again; echo other > workers/prepared.txt"] } };
         var before = registry.AccessLog().Length;
-        var log = new TestLog();
+        var log = new CapturedLog();
         var again = await Publish(log, stack);
         Assert.Equal(first! with { AlreadyPushed = true }, again);
         Assert.DoesNotContain(log.Lines, l => l.Contains("prepare ran again"));
@@ -146,7 +147,7 @@ public sealed class ImagePublisherTests(RegistryFixture registry) : IAsyncLifeti
     {
         await CreateRepository();
         await Write("workers/Dockerfile", "FROM scratch\nCOPY does-not-exist.txt /\n");
-        var e = await Assert.ThrowsAsync<ImagePublishException>(() => Publish(new TestLog()));
+        var e = await Assert.ThrowsAsync<ImagePublishException>(() => Publish(new CapturedLog()));
         Assert.Contains("the image build failed", e.Message);
         Assert.Contains("does-not-exist.txt", e.Message);
     }
@@ -154,7 +155,7 @@ public sealed class ImagePublisherTests(RegistryFixture registry) : IAsyncLifeti
     [Fact]
     public async Task A_missing_repository_is_a_user_error_before_anything_is_built()
     {
-        var log = new TestLog();
+        var log = new CapturedLog();
         var e = await Assert.ThrowsAsync<StackException>(() => Publish(log));
         Assert.Contains($"ECR repository '{_name}' does not exist", e.Message);
         Assert.Contains("create-ecr-repository", e.Message);
@@ -166,7 +167,7 @@ public sealed class ImagePublisherTests(RegistryFixture registry) : IAsyncLifeti
     {
         await CreateRepository();
         var stack = Stack() with { Image = Stack().Image with { Prepare = ["sh", "-c", "echo compiling; exit 3"] } };
-        var log = new TestLog();
+        var log = new CapturedLog();
         var e = await Assert.ThrowsAsync<ImagePublishException>(() => Publish(log, stack));
         Assert.Contains("exited with 3", e.Message);
         Assert.Contains("  compiling", log.Lines);
@@ -177,7 +178,7 @@ public sealed class ImagePublisherTests(RegistryFixture registry) : IAsyncLifeti
     public async Task Dry_run_says_what_it_would_build_and_push_and_builds_nothing()
     {
         await CreateRepository();
-        var log = new TestLog();
+        var log = new CapturedLog();
         var before = registry.AccessLog().Length;
         Assert.Null(await Publish(log, dryRun: true));
         Assert.Contains(log.Lines, l => l.StartsWith("would build workers with workers/Dockerfile with build args FLAVOUR"));
