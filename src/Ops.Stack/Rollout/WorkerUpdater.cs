@@ -161,30 +161,21 @@ public sealed class WorkerUpdater(RolloutSession session)
         return await Waiting.PollAsync<(bool, string?, bool)>(session.Options.UpdatePoll, async token =>
         {
             var service = await tasks.ServiceAsync(token);
-            var deployments = service.Deployments ?? [];
-            var primary = deployments.FirstOrDefault(d => d.Status == "PRIMARY");
-            var mine = deployments.FirstOrDefault(d => d.TaskDefinition == to);
-            var desired = service.DesiredCount ?? 0;
-            if (primary?.TaskDefinition != to && primary?.TaskDefinition == record.FromTaskDefinition)
-                return (true, (false, await CauseAsync($"the deployment circuit breaker rolled back {LiveTask.RevisionOf(to)}{((mine?.RolloutStateReason ?? primary?.RolloutStateReason) is { } r ? $" ({r})" : "")}", to, tasks, token), true));
-            if (mine?.RolloutState == "FAILED")
-                return (true, (false, await CauseAsync($"the deployment of {LiveTask.RevisionOf(to)} failed ({mine.RolloutStateReason})", to, tasks, token), false));
             var failed = await FailedTasksAsync(to, tasks, token);
-            var threshold = FailureThreshold(desired);
-            if (failed.Count >= threshold)
-                return (true, (false, await CauseAsync($"{failed.Count} task(s) of {LiveTask.RevisionOf(to)} stopped on their own", to, tasks, token), false));
-            var running = mine?.RunningCount ?? 0;
-            if (deployments.Count == 1 && primary?.TaskDefinition == to && running == desired)
-            {
-                // A worker that exits a second after starting was "running" too: done once it has stayed so for the settle time.
-                steadySince ??= DateTimeOffset.UtcNow;
-                if (DateTimeOffset.UtcNow - steadySince >= session.Options.Settle) return (true, (true, null, false));
-            }
-            else steadySince = null;
-
             var now = DateTimeOffset.UtcNow;
-            if (now >= deadline)
-                return (true, (false, await CauseAsync($"{LiveTask.RevisionOf(to)} did not reach {desired} running task(s) within {WorkerDrainer.Format(session.Options.UpdateTimeout)} ({running}/{desired} running)", to, tasks, token), false));
+            var verdict = UpdateVerdict.Of(service, to, record.FromTaskDefinition, failed.Count, now, steadySince, session.Options.Settle, deadline, session.Options.UpdateTimeout);
+            steadySince = verdict.SteadySince;
+            switch (verdict.Outcome)
+            {
+                case UpdateOutcome.Done:
+                    return (true, (true, null, false));
+                case UpdateOutcome.Waiting:
+                    break;
+                default:
+                    return (true, (false, await CauseAsync(verdict.What!, to, tasks, token), verdict.Outcome == UpdateOutcome.RolledBackByEcs));
+            }
+            var (running, desired, threshold) = (verdict.Running, verdict.Desired, verdict.Threshold);
+            var deployments = service.Deployments ?? [];
             var old = deployments.Where(d => d.TaskDefinition != to).Sum(d => (d.RunningCount ?? 0) + (d.PendingCount ?? 0));
             var status = $"new rev {WorkerDrainer.Rev(LiveTask.RevisionOf(to))}: {running}/{desired} running, old: {old} task(s) stopping";
             if (status != last || now - lastProgress >= session.Options.ProgressEvery)
