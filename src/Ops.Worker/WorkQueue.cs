@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.Runtime;
 using Ops.Aws.Sqs;
+using Ops.Aws.Lookups;
 
 namespace Ops.Worker;
 
@@ -45,7 +46,7 @@ internal sealed class WorkQueue
                 ct => sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = name }, ct), attempts: null, cancellationToken).ConfigureAwait(false);
             url = found.QueueUrl ?? throw new WorkerConfigException($"SQS returned no URL for queue {name}; check OPS_WORK_QUEUE.");
         }
-        catch (AmazonServiceException e) when (e.ErrorCode is "AWS.SimpleQueueService.NonExistentQueue" or "QueueDoesNotExist")
+        catch (AmazonServiceException e) when (SqsLookup.IsMissingQueue(e))
         {
             throw new WorkerConfigException($"OPS_WORK_QUEUE: the queue {name} does not exist; create it (./build.sh create-queues --stage <stage>) or fix the name.");
         }

@@ -116,14 +116,7 @@ public sealed class ImagePublisher(AwsConnection connection, IStackLog log)
 
     async Task<Repository> FindRepositoryAsync(EcrClient ecr, StageStack stack, CancellationToken cancellationToken)
     {
-        try
-        {
-            var found = await ecr.DescribeRepositoriesAsync(new DescribeRepositoriesRequest { RepositoryNames = [stack.Repository.Name] }, cancellationToken);
-            if (found.Repositories?.FirstOrDefault() is { RepositoryUri: { Length: > 0 } } repository) return repository;
-        }
-        catch (Exception e) when (AwsErrors.Is(e, "RepositoryNotFoundException"))
-        {
-        }
+        if (await EcrLookup.RepositoryAsync(ecr, stack.Repository.Name, cancellationToken) is { RepositoryUri: { Length: > 0 } } repository) return repository;
         throw new StackException($"ECR repository '{stack.Repository.Name}' does not exist at {connection}; create it first: ./build.sh create-ecr-repository --stage {stack.Stage}");
     }
 
