@@ -53,6 +53,20 @@ public sealed class FleetLocalCloudTests(FleetCloud cloud)
     }
 
     [Fact]
+    public async Task An_ec2_stack_on_the_local_cloud_gets_an_ec2_service_and_a_warning_that_its_tasks_wait_for_an_instance()
+    {
+        var ec2 = FleetCloud.Stack("ec2l");
+        var stack = ec2 with { Ecs = ec2.Ecs with { LaunchType = "EC2" } };
+        var log = new CapturedLog();
+        await new RepositoryProvisioner(cloud.Context(stack, log)).EnsureAsync(default);
+        await new EcsProvisioner(cloud.Context(stack, log) with { WaitForService = false }).EnsureAsync(default);
+        Assert.Contains("ecs.launch-type is EC2 and cluster iotile-ec2l has no container instance", log.Text);
+        var service = (await AwsCli.Run(cloud.Server.Url, "ecs", "describe-services", "--cluster", "iotile-ec2l", "--services", "iotile-worker-ec2l"))!["services"]![0]!;
+        Assert.Equal("EC2", service["launchType"]!.ToString());
+        Assert.Equal(0, (int)service["runningCount"]!);
+    }
+
+    [Fact]
     public async Task Create_ecr_repository_is_immutable_scanned_with_lifecycle_and_corrects_drift()
     {
         var stack = FleetCloud.Stack("r1") with { Repository = new() { Name = "fleet-r1", KeepImages = 7 } };

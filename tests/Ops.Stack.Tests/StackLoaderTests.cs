@@ -183,6 +183,8 @@ public class StackLoaderTests
         "ops.stack.yml:3:19: defaults.ecs.environment.OPS_DRAIN: OPS_DRAIN may not be set here — Ops sets it from worker.drain; remove it")]
     [InlineData("defaults:\n  worker: {drain: kill}\n",
         "ops.stack.yml:2:12: defaults.worker.drain: 'kill' is not one of kill-ack, task-protection — use one of them")]
+    [InlineData("defaults:\n  ecs: {launch-type: fargate}\n",
+        "ops.stack.yml:2:9: defaults.ecs.launch-type: 'fargate' is not one of EC2, FARGATE — use one of them")]
     [InlineData("defaults:\n  queues: {work: {visibility-timeout: 15 minutes}}\n",
         "ops.stack.yml:2:19: defaults.queues.work.visibility-timeout: '15 minutes' is not a duration — write seconds (900) or with units d, h, m, s (15m, 1h30m, 4d)")]
     [InlineData("project: Telemetry\n",

@@ -32,4 +32,18 @@ public class TaskDefinitionDiffTests
         var latest = new TaskDefinition { Cpu = "256", Memory = "512", ContainerDefinitions = [Container(("API_TOKEN", "t"))] };
         Assert.Empty(TaskDefinitionDiff.Between(latest, Container(("API_TOKEN", "t")), "256", "512"));
     }
+
+    [Theory]
+    [InlineData(null, null, false)]
+    [InlineData("bridge", null, false)] // AWS reports an EC2 task definition's default network mode as bridge
+    [InlineData("awsvpc", "awsvpc", false)]
+    [InlineData("bridge", "awsvpc", true)] // EC2 to FARGATE on AWS: a new revision
+    [InlineData("awsvpc", null, true)]
+    public void A_change_of_network_mode_is_drift_but_the_default_spelled_out_is_not(string? have, string? want, bool drift)
+    {
+        var latest = new TaskDefinition { Cpu = "256", Memory = "512", NetworkMode = have, ContainerDefinitions = [Container()] };
+        var changes = TaskDefinitionDiff.Between(latest, Container(), "256", "512", networkMode: want);
+        Assert.Equal(drift, changes.Any(c => c.Setting == "network mode"));
+        Assert.Equal(drift ? 1 : 0, changes.Count);
+    }
 }

@@ -20,11 +20,8 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
     readonly EcsClient _ecs = new(context.Connection);
     readonly CloudWatchLogsClient _logs = new(context.Connection);
 
-    /// <summary>
-    /// The launch type of the service: EC2 on AWS (create-ec2-instances provides the capacity); FARGATE on LocalCloud,
-    /// which places such tasks without container instances and runs them as host processes, so create-ecs alone runs workers.
-    /// </summary>
-    string LaunchType => context.TasksRunAsProcesses ? "FARGATE" : "EC2";
+    /// <summary>The service's launch type and network (the stack's ecs.launch-type, else the cloud's).</summary>
+    WorkerLaunch Launch => WorkerLaunch.Of(context.Stack.Ecs, context.TasksRunAsProcesses);
 
     /// <summary>Creates or corrects the stage's ECS resources; returns every change made (or, on a dry run, that would be made).</summary>
     public async Task<IReadOnlyList<Change>> EnsureAsync(CancellationToken cancellationToken)
@@ -80,7 +77,7 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
 
         var taskDefinition = latest?.TaskDefinitionArn;
         var roles = await RolesAsync(cancellationToken);
-        var definitionDrift = latest == null ? null : TaskDefinitionDiff.Between(latest, wanted, Cpu, Memory, roles);
+        var definitionDrift = latest == null ? null : TaskDefinitionDiff.Between(latest, wanted, Cpu, Memory, roles, Launch.NetworkMode);
         if (latest == null || definitionDrift!.Count > 0)
         {
             var found = latest == null
@@ -98,15 +95,22 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
 
         if (service == null || service.Status != "ACTIVE")
         {
-            var change = new Change($"service {ecs.Service}", "service", null, $"{ecs.DesiredCount} task(s) of {taskDefinition}, {LaunchType}, circuit breaker with rollback");
+            var network = Launch.Awsvpc ? await new TaskNetwork(context).EnsureAsync(changes, cancellationToken) : null;
+            var where = network == null ? "" : $" in {string.Join(", ", network.AwsvpcConfiguration!.Subnets!)}";
+            var change = new Change($"service {ecs.Service}", "service", null,
+                $"{ecs.DesiredCount} task(s) of {taskDefinition}, {Launch.LaunchType}{where}, circuit breaker with rollback");
             changes.Add(change);
+            if (context.TasksRunAsProcesses && Launch.LaunchType == "EC2" && (cluster?.RegisteredContainerInstancesCount ?? 0) == 0)
+                context.Log.Warning($"service {ecs.Service}: ecs.launch-type is EC2 and cluster {ecs.Cluster} has no container instance; the tasks stay "
+                    + "pending until an ECS agent registers one. Leave ecs.launch-type unset to have the local cloud run them as processes.");
             await Mutation.ApplyAsync(context, change, () => _ecs.CreateServiceAsync(new CreateServiceRequest
             {
                 Cluster = ecs.Cluster,
                 ServiceName = ecs.Service,
                 TaskDefinition = taskDefinition,
                 DesiredCount = ecs.DesiredCount,
-                LaunchType = LaunchType,
+                LaunchType = Launch.LaunchType,
+                NetworkConfiguration = network,
                 SchedulingStrategy = "REPLICA",
                 DeploymentConfiguration = Deployment(),
                 Tags = EcsTags(),
@@ -116,8 +120,8 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
         else
         {
             var drift = ServiceDrift(service, taskDefinition!);
-            if (service.LaunchType is { } launch && launch != LaunchType)
-                context.Log.Warning($"service {ecs.Service}: launch type is {launch}, this cloud wants {LaunchType}; ECS cannot change it — run terminate-ecs, then create-ecs.");
+            if (service.LaunchType is { } launch && launch != Launch.LaunchType)
+                context.Log.Warning($"service {ecs.Service}: launch type is {launch}, the stack wants {Launch.LaunchType}; ECS cannot change it — run terminate-ecs, then create-ecs.");
             if (drift.Count > 0)
             {
                 changes.AddRange(drift);
@@ -150,7 +154,8 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
             Memory = Memory,
             TaskRoleArn = roles.TaskRoleArn,
             ExecutionRoleArn = roles.ExecutionRoleArn,
-            RequiresCompatibilities = context.TasksRunAsProcesses ? null : ["EC2"],
+            RequiresCompatibilities = Launch.Compatibilities(context.TasksRunAsProcesses),
+            NetworkMode = Launch.NetworkMode,
             Tags = EcsTags(),
         }, cancellationToken)).TaskDefinition!;
         context.Log.Info($"registered {ecs.TaskFamily}:{registered.Revision}");

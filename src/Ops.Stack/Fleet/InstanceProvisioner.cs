@@ -21,6 +21,11 @@ public sealed class InstanceProvisioner(StageContext context)
     {
         var spec = context.Stack.Instances;
         var changes = new List<Change>();
+        if (!WorkerLaunch.Of(context.Stack.Ecs, context.TasksRunAsProcesses).NeedsInstances)
+        {
+            context.Log.Info($"instances: none needed, the service's launch type is FARGATE (ecs.launch-type); nothing launched");
+            return changes;
+        }
         var existing = await FindInstancesAsync(_ec2, context, ["pending", "running"], cancellationToken);
         var missing = spec.Count - existing.Count;
 
@@ -28,7 +33,7 @@ public sealed class InstanceProvisioner(StageContext context)
         string? ami = null;
         if (missing > 0) ami = await AmiAsync(cancellationToken);
         var vpc = await VpcAsync(cancellationToken);
-        var group = await EnsureSecurityGroupAsync(vpc, changes, cancellationToken);
+        var group = await new WorkerSecurityGroup(context, _ec2).EnsureAsync(vpc, changes, cancellationToken);
 
         if (missing < 0)
             context.Log.Warning($"{existing.Count} instances of stage {context.Stack.Stage} are running, the stack wants {spec.Count}; none is terminated here (tasks may run on them) — terminate-ecs removes them all.");
@@ -104,44 +109,6 @@ public sealed class InstanceProvisioner(StageContext context)
     }
 
     Task<string> VpcAsync(CancellationToken ct) => StageVpc.ResolveAsync(_ec2, context, ct);
-
-    /// <summary>The group's id (on a dry run for a group not created yet, null); an ingress rule open to 0.0.0.0/0 is revoked.</summary>
-    async Task<string?> EnsureSecurityGroupAsync(string vpc, List<Change> changes, CancellationToken ct)
-    {
-        var name = context.Stack.Instances.SecurityGroup;
-        var resource = $"security group {name}";
-        var existing = (await _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest
-        {
-            Filters = [new Filter { Name = "group-name", Values = [name] }, new Filter { Name = "vpc-id", Values = [vpc] }],
-        }, ct)).SecurityGroups?.FirstOrDefault(g => g.GroupName == name);
-        if (existing == null)
-        {
-            var change = new Change(resource, "security group", null, $"in {vpc}, egress only");
-            changes.Add(change);
-            string? id = null;
-            await Mutation.ApplyAsync(context, change, async () =>
-                id = (await _ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest
-                {
-                    GroupName = name,
-                    VpcId = vpc,
-                    Description = $"ECS container instances of {context.Stack.Project} {context.Stack.Stage} (egress only)",
-                    TagSpecifications = [new TagSpecification { ResourceType = "security-group", Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList() }],
-                }, ct)).GroupId);
-            return id;
-        }
-        var open = (existing.IpPermissions ?? []).Where(p => p.IpRanges?.Any(r => r.CidrIp == "0.0.0.0/0") == true).ToList();
-        if (open.Count > 0)
-        {
-            var change = new Change(resource, "ingress from 0.0.0.0/0", string.Join(", ", open.Select(p => $"{p.IpProtocol} {p.FromPort}-{p.ToPort}")), "(none)");
-            changes.Add(change);
-            await Mutation.ApplyAsync(context, change, () => _ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest
-            {
-                GroupId = existing.GroupId,
-                IpPermissions = open.Select(p => new IpPermission { IpProtocol = p.IpProtocol, FromPort = p.FromPort, ToPort = p.ToPort, IpRanges = [new IpRange { CidrIp = "0.0.0.0/0" }] }).ToList(),
-            }, ct));
-        }
-        return existing.GroupId;
-    }
 
     Task WaitRunningAsync(List<string> ids, CancellationToken ct) =>
         Waiting.UntilAsync(context, $"{ids.Count} instance(s)", async token =>

@@ -7,7 +7,8 @@ namespace Ops.Stack.Fleet;
 internal static class TaskDefinitionDiff
 {
     /// <summary>The differences, as changes (empty: the latest revision is what would be registered).</summary>
-    public static List<Change> Between(TaskDefinition latest, ContainerDefinition wanted, string cpu, string memory, TaskRoles? roles = null)
+    /// <param name="networkMode">awsvpc for FARGATE on AWS, else null (the cloud's default, which AWS reports as bridge).</param>
+    public static List<Change> Between(TaskDefinition latest, ContainerDefinition wanted, string cpu, string memory, TaskRoles? roles = null, string? networkMode = null)
     {
         var changes = new List<Change>();
         void Compare(string setting, string? old, string? @new)
@@ -17,6 +18,7 @@ internal static class TaskDefinitionDiff
 
         Compare("task cpu", latest.Cpu, cpu);
         Compare("task memory", latest.Memory, memory);
+        Compare("network mode", latest.NetworkMode is null or "bridge" ? null : latest.NetworkMode, networkMode);
         if (roles != null)
         {
             Compare("task role", latest.TaskRoleArn, roles.TaskRoleArn);

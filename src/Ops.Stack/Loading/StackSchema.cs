@@ -121,6 +121,10 @@ internal static class StackSchema
         new("ecs.service", FieldKind.Text, s => s.Ecs.Service, (s, v) => s with { Ecs = s.Ecs with { Service = (string)v! } }) { Rule = EcsName },
         new("ecs.task-family", FieldKind.Text, s => s.Ecs.TaskFamily, (s, v) => s with { Ecs = s.Ecs with { TaskFamily = (string)v! } }) { Rule = EcsName },
         new("ecs.container-name", FieldKind.Text, s => s.Ecs.ContainerName, (s, v) => s with { Ecs = s.Ecs with { ContainerName = (string)v! } }) { Rule = EcsName },
+        new("ecs.launch-type", FieldKind.OptionalText, s => s.Ecs.LaunchType, (s, v) => s with { Ecs = s.Ecs with { LaunchType = (string?)v } })
+        {
+            Choices = EcsSpec.LaunchTypes,
+        },
         new("ecs.desired-count", FieldKind.Count, s => s.Ecs.DesiredCount, (s, v) => s with { Ecs = s.Ecs with { DesiredCount = (int)v! } }) { Min = 0, Max = 1000 },
         new("ecs.cpu", FieldKind.Count, s => s.Ecs.Cpu, (s, v) => s with { Ecs = s.Ecs with { Cpu = (int)v! } }) { Min = 128, Max = 10240 },
         new("ecs.memory", FieldKind.Count, s => s.Ecs.Memory, (s, v) => s with { Ecs = s.Ecs with { Memory = (int)v! } }) { Min = 128, Max = 30720 },

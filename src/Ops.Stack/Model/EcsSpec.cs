@@ -3,6 +3,9 @@ namespace Ops.Stack.Model;
 /// <summary>The ECS side of the worker tier: cluster, service, task definition.</summary>
 public sealed record EcsSpec
 {
+    /// <summary>The launch types <c>ecs.launch-type</c> accepts.</summary>
+    public static IReadOnlyList<string> LaunchTypes { get; } = ["EC2", "FARGATE"];
+
     public required string Cluster { get; init; }
 
     public required string Service { get; init; }
@@ -12,6 +15,12 @@ public sealed record EcsSpec
 
     /// <summary>The container's name inside the task definition.</summary>
     public string ContainerName { get; init; } = "worker";
+
+    /// <summary>
+    /// The service's launch type, <c>EC2</c> or <c>FARGATE</c>; null: the cloud's (EC2 on AWS, whose capacity
+    /// create-ec2-instances launches; FARGATE on an Ops local cloud, which runs tasks as processes).
+    /// </summary>
+    public string? LaunchType { get; init; }
 
     /// <summary>Service desired count (prod: 6).</summary>
     public int DesiredCount { get; init; } = 1;
