@@ -34,32 +34,17 @@ sealed partial class Build
     /// Checked before anything runs: destroy deletes data only when told so, twice, and prod only when allowed (a dry run
     /// changes nothing and needs neither); otherwise throws a usage error naming what to pass.
     /// </summary>
+    /// <summary>destroy's refusal (StageGuards.Destroy): a protected stage, no --destroy-data, or no matching --confirm.</summary>
     void ConfirmDestroy()
     {
-        var stage = StageStack.Stage;
-        if (DryRun) return;
-        if (StageStack.Protected && !AllowProd)
-            throw new UsageException($"destroy refuses stage {stage}: it is protected ({ProtectedBecause}) and destroy deletes its databases and data; pass --allow-prod as well if that is really what you want (try --dry-run first).");
-        if (!DestroyData)
-            throw new UsageException($"destroy deletes every data store of stage {stage}; pass --destroy-data --confirm {stage} to go on (teardown removes only the compute; --dry-run lists what destroy would delete).");
-        if (Confirm != stage)
-            throw new UsageException(Confirm == null
-                ? $"destroy needs --confirm {stage}: the stage's name again, so a wrong --stage cannot delete another stage's data."
-                : $"--confirm '{Confirm}' does not match --stage {stage}; pass --confirm {stage} to destroy stage {stage}.");
+        if (StageGuards.Destroy(StageStack, DryRun, AllowProd, DestroyData, Confirm) is { } refusal) throw new UsageException(refusal);
     }
 
-    /// <summary>Teardown and drill stop a protected stage's service: the stage's name typed again says it is meant (a dry run needs none).</summary>
+    /// <summary>Teardown and drill stop a protected stage's service: the stage's name typed again says it is meant (StageGuards.StopProtected).</summary>
     void ConfirmProtectedStage(string target)
     {
-        var stage = StageStack.Stage;
-        if (DryRun || !StageStack.Protected || Confirm == stage) return;
-        throw new UsageException(Confirm == null
-            ? $"{target} of stage {stage} needs --confirm {stage}: the stage is protected ({ProtectedBecause}) and {target} stops what serves it."
-            : $"--confirm '{Confirm}' does not match --stage {stage}; pass --confirm {stage} to {target} stage {stage}.");
+        if (StageGuards.StopProtected(target, StageStack, DryRun, Confirm) is { } refusal) throw new UsageException(refusal);
     }
-
-    /// <summary>Why a stage can be protected, for the refusals above.</summary>
-    const string ProtectedBecause = "prod, a stage like: prod, or protected: true in the stack";
 
     Target Drill => _ => _
         .Description("up, deploy (and deploy-worker), then the drill: a marker in every store, teardown, recreate, every marker checked and the queued message consumed; the RTO and a report under .nuke/temp/drills/")
