@@ -55,7 +55,8 @@ sealed partial class Build
         .After(DeployWorker)
         .Executes(ct => FleetAsync(async f =>
         {
-            await new StageDrill(await RolloutAsync(f, ct), Path.Combine(RootDirectory, ".nuke", "temp", "drills"), Json, EnforcedLocally ? LocalCloudHost.DeniedRequests : null).RunAsync(ct);
+            await new StageDrill(await RolloutAsync(f, ct), Path.Combine(RootDirectory, ".nuke", "temp", "drills"), Json, EnforcedLocally ? LocalCloudHost.DeniedRequests
+                : null).RunAsync(ct);
             return [];
         }, ct));
 

@@ -71,7 +71,8 @@ sealed partial class Build
     /// Runs one rollout step in this run's session; with --output json its rollout result follows on stdout, whether the
     /// step succeeded or not (docs/output.md).
     /// </summary>
-    async Task<IReadOnlyList<Change>> RollAsync(StageContext context, string target, Func<RolloutSession, Task<IReadOnlyList<Change>>> step, CancellationToken ct)
+    async Task<IReadOnlyList<Change>> RollAsync(StageContext context, string target, Func<RolloutSession, Task<IReadOnlyList<Change>>> step,
+        CancellationToken ct)
     {
         var session = await RolloutAsync(context, ct);
         var succeeded = false;

@@ -9,7 +9,8 @@ sealed partial class Build
         .Description("Create or correct everything of the stage that exists as a target: roles, groups, topics, tables, buckets, RDS, Redshift ×2, Redis, Firehose, queues, repository, ECS, the web environment; parallel where independent")
         .Validates(CheckStack)
         .DependsOn(CreateIam, CreateSecurityGroups, CreateTopics, CreateDynamodbTables, CreateBuckets, CreateRdsInstance, CreateRedshiftCluster,
-            CreateStreamtimeseriesRedshift, CreateRedisCluster, CreateFirehoseStream, CreateQueues, CreateWorkerLogTable, CreateEcrRepository, CreateEcs, Create)
+            CreateStreamtimeseriesRedshift, CreateRedisCluster, CreateFirehoseStream, CreateQueues, CreateWorkerLogTable, CreateEcrRepository, CreateEcs,
+                Create)
         .Executes(() => Log.Info(_changesMade == 0
             ? $"stage {StageStack.Stage} is up: nothing to change"
             : DryRun

@@ -23,7 +23,8 @@ sealed partial class Build
         .Requires(() => WebSourceIsValid)
         .DependsOn(CreateIam)
         // After every target that makes a secret secrets-check requires (the stores' passwords), and what the settings read.
-        .After(CreateSecurityGroups, CreateTopics, CreateRdsInstance, CreateRedshiftCluster, CreateStreamtimeseriesRedshift, CreateRedisCluster, CreateQueues, CreateBuckets)
+        .After(CreateSecurityGroups, CreateTopics, CreateRdsInstance, CreateRedshiftCluster, CreateStreamtimeseriesRedshift, CreateRedisCluster, CreateQueues,
+        CreateBuckets)
         .Executes(ct => FleetAsync(f => new WebEnvironmentProvisioner(f).EnsureAsync(ct), ct));
 
     Target Deploy => _ => _

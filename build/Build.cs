@@ -81,7 +81,8 @@ sealed partial class Build : BuildBase
     {
         try
         {
-            var connection = await new AwsConnectionFactory(LocalCloudHost, Environment).ConnectAsync(new AwsSettings(Cloud, EndpointUrl, Region, AwsProfile, AwsTimeout), cancellationToken);
+            var connection = await new AwsConnectionFactory(LocalCloudHost,
+                Environment).ConnectAsync(new AwsSettings(Cloud, EndpointUrl, Region, AwsProfile, AwsTimeout), cancellationToken);
             // A rollout polls for minutes: the SDK's 3 attempts per call would let a short burst of throttling or 5xx end it.
             // AWS_MAX_ATTEMPTS, when set, still decides.
             return Environment.ContainsKey("AWS_MAX_ATTEMPTS") ? connection : connection with { MaxAttempts = connection.MaxAttempts ?? DefaultMaxAttempts };

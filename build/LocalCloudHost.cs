@@ -13,7 +13,8 @@ namespace Ops.Build;
 /// in-process on a free port. State lives in <c>.nuke/temp/local-cloud/</c>, so runs see the same cloud.
 /// ECR is backed by a docker-registry on <c>registryPort</c> when docker-registry is installed.
 /// </summary>
-sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int? registryPort, IReadOnlyList<string> allowedHosts, bool enforceIam, IBuildLog log) : ILocalCloud, IAsyncDisposable
+sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int? registryPort, IReadOnlyList<string> allowedHosts, bool enforceIam,
+    IBuildLog log) : ILocalCloud, IAsyncDisposable
 {
     sealed record ServerInfo(string Url, int Pid);
 
@@ -73,7 +74,8 @@ sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int? 
         {
             throw new UsageException(e.Message.Replace("LocalCloudOptions.RegistryPort (--registry-port)", "--registry-port", StringComparison.Ordinal));
         }
-        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
+            || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
             throw new UsageException($"Port {port} on 127.0.0.1 is in use; pass --port with a free port, or stop what listens there.");
         }
@@ -118,7 +120,8 @@ sealed class LocalCloudHost(string stateDirectory, LifecycleDelays delays, int? 
         }
     }
 
-    /// <summary>Requests the local cloud serving this state refused by IAM so far (the lines of its iam-denied.log), whether it runs here or in another process.</summary>
+    /// <summary>Requests the local cloud serving this state refused by IAM so far (the lines of its iam-denied.log), whether it runs here or in another
+    /// process.</summary>
     public long DeniedRequests()
     {
         var path = Path.Combine(stateDirectory, "iam-denied.log");

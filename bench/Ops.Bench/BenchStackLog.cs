@@ -26,7 +26,8 @@ sealed class BenchStackLog(bool verbose) : IStackLog
     public void Redact(string secret) { lock (_lines) if (secret.Length > 0) _secrets.Add(secret); }
 
     /// <summary>When the first line starting with <paramref name="prefix"/> was logged.</summary>
-    public TimeSpan? FirstAt(string prefix) => Lines.Where(l => l.Line.StartsWith(prefix, StringComparison.Ordinal)).Select(l => (TimeSpan?)l.At).FirstOrDefault();
+    public TimeSpan? FirstAt(string prefix)
+        => Lines.Where(l => l.Line.StartsWith(prefix, StringComparison.Ordinal)).Select(l => (TimeSpan?)l.At).FirstOrDefault();
 
     void Add(string line, bool print)
     {

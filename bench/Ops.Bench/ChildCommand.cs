@@ -16,7 +16,8 @@ static class ChildCommand
 
     public static async Task<string> RunAsync(IReadOnlyList<string> argv, string directory, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(argv[0]) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(argv[0]) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true,
+            UseShellExecute = false };
         foreach (var a in argv.Skip(1)) start.ArgumentList.Add(a);
         Process process;
         try

@@ -24,10 +24,14 @@ static class DrillBench
             var wall = clock.Elapsed.TotalSeconds;
             if (run == 0)
             {
-                Console.WriteLine($"  warm-up: {wall:0.0} s ({(output.Contains("using the local cloud already running", StringComparison.Ordinal) ? "a running ./build.sh local-cloud, with its own lifecycle speed" : "the embedded local cloud")})");
+                var cloud = output.Contains("using the local cloud already running", StringComparison.Ordinal)
+                    ? "a running ./build.sh local-cloud, with its own lifecycle speed"
+                    : "the embedded local cloud";
+                Console.WriteLine($"  warm-up: {wall:0.0} s ({cloud})");
                 continue;
             }
-            var report = JsonNode.Parse(await File.ReadAllTextAsync(new DirectoryInfo(reports).GetFiles("dev-*.json").OrderBy(f => f.LastWriteTimeUtc).Last().FullName, cancellationToken))!;
+            var report = JsonNode.Parse(await File.ReadAllTextAsync(new DirectoryInfo(reports).GetFiles("dev-*.json").OrderBy(f => f.LastWriteTimeUtc).Last().FullName,
+                cancellationToken))!;
             if (!(bool)report["ok"]!) throw new BenchException($"the drill lost markers: {report.ToJsonString()}");
             walls.Add(wall);
             foreach (var phase in report["phases"]!.AsArray())

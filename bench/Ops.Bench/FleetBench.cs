@@ -103,7 +103,8 @@ static class FleetBench
     /// Pre-loads <paramref name="messages"/> messages, creates the service at <paramref name="workers"/> tasks, and measures
     /// from the first worker-log item written to the last one finished; checks that every message was processed and deleted.
     /// </summary>
-    static async Task<(double PerSecond, int Items)> ThroughputAsync(string root, string worker, string state, int workers, int messages, bool verbose, CancellationToken cancellationToken)
+    static async Task<(double PerSecond, int Items)> ThroughputAsync(string root, string worker, string state, int workers, int messages, bool verbose,
+        CancellationToken cancellationToken)
     {
         Console.WriteLine($"{workers} worker(s): load average {BenchEnvironment.LoadAverage()}");
         await using var server = await StartCloudAsync(state);
@@ -164,7 +165,8 @@ static class FleetBench
             await sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = queueUrl, MessageBody = ZeroWork }, cancellationToken);
             var before = server.Requests.Entries.Count;
             var requested = DateTimeOffset.UtcNow;
-            var run = await ecs.RunTaskAsync(new RunTaskRequest { Cluster = stack.Ecs.Cluster, TaskDefinition = stack.Ecs.TaskFamily, LaunchType = "FARGATE", Count = 1 }, cancellationToken);
+            var run = await ecs.RunTaskAsync(new RunTaskRequest { Cluster = stack.Ecs.Cluster, TaskDefinition = stack.Ecs.TaskFamily, LaunchType = "FARGATE",
+                Count = 1 }, cancellationToken);
             var task = run.Tasks?.FirstOrDefault() ?? throw new BenchException($"RunTask started no task: {string.Join("; ", run.Failures?.Select(f => f.Reason) ?? [])}");
             LoggedRequest? poll = null;
             await WaitAsync($"task {task.TaskArn} to poll", TimeSpan.FromSeconds(60), () =>

@@ -1,4 +1,5 @@
-/// <summary>Where one build-docker spent its time: the whole, the prepare command, the engine's build, and what followed (push or the check that ECR has it).</summary>
+/// <summary>Where one build-docker spent its time: the whole, the prepare command, the engine's build, and what followed (push or the check that ECR has
+/// it).</summary>
 sealed record Phases(TimeSpan Total, TimeSpan Prepare, TimeSpan Build, TimeSpan Push)
 {
     public override string ToString() =>

@@ -149,7 +149,8 @@ static async Task<Func<Task>> PrepareEcs(AwsConnection c)
         ContainerDefinitions = [new ContainerDefinition { Name = "w", Image = "w:1", Memory = 128 }],
     });
     for (var n = 0; n < 3; n++)
-        await ecs.CreateServiceAsync(new CreateServiceRequest { Cluster = cluster, ServiceName = $"svc{n}", TaskDefinition = td.TaskDefinition!.TaskDefinitionArn, DesiredCount = 0 });
+        await ecs.CreateServiceAsync(new CreateServiceRequest { Cluster = cluster, ServiceName = $"svc{n}", TaskDefinition = td.TaskDefinition!.TaskDefinitionArn,
+            DesiredCount = 0 });
     var request = new DescribeServicesRequest { Cluster = cluster, Services = ["svc0", "svc1", "svc2"] };
     return () => ecs.DescribeServicesAsync(request);
 }

@@ -55,17 +55,20 @@ static class RolloutBench
     }
 
     /// <summary>One line of the table.</summary>
-    sealed record Row(int Workers, string Strategy, double Wall, double Drain, double Overhead, double OverheadLog, double Update, int Sent, int Processed, int Duplicates, string Load)
+    sealed record Row(int Workers, string Strategy, double Wall, double Drain, double Overhead, double OverheadLog, double Update, int Sent, int Processed,
+        int Duplicates, string Load)
     {
         /// <summary>Why the rollout did not complete, when it did not.</summary>
         public string? Failure { get; init; }
     }
 
-    static async Task<Row> MeasureAsync(string root, string worker, string state, int workers, string strategy, double rate, CancellationToken cancellationToken)
+    static async Task<Row> MeasureAsync(string root, string worker, string state, int workers, string strategy, double rate,
+        CancellationToken cancellationToken)
     {
         Console.WriteLine($"{workers} worker(s), {strategy}: load average {BenchEnvironment.LoadAverage()}");
         Directory.CreateDirectory(state);
-        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant, StateDirectory = Path.Combine(state, "cloud") });
+        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant,
+            StateDirectory = Path.Combine(state, "cloud") });
         var connection = BenchEnvironment.Connection(server.Url) with { MaxAttempts = 10 };
         var stackFile = Path.Combine(state, "stack.yml");
         await File.WriteAllTextAsync(stackFile, $$"""
@@ -115,7 +118,8 @@ static class RolloutBench
             await stopLoad.CancelAsync();
             await load;
             var dlqUrl = (await sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = $"iotile-worker-{StageName}-dlq" }, cancellationToken)).QueueUrl!;
-            var dead = (await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = dlqUrl, AttributeNames = ["ApproximateNumberOfMessages"] }, cancellationToken)).Attributes!["ApproximateNumberOfMessages"];
+            var dead = (await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = dlqUrl, AttributeNames = ["ApproximateNumberOfMessages"] },
+                cancellationToken)).Attributes!["ApproximateNumberOfMessages"];
             using var table = AwsConnectionFactory.CreateDynamoDb(connection);
             var newest = (await table.QueryAsync(new QueryRequest
             {
@@ -130,7 +134,8 @@ static class RolloutBench
             var failure = $"failed in phase {newest["phase"].S}: {acked}/{workers} drained, {dead} message(s) in the dead-letter queue";
             Console.WriteLine($"  {failure} ({e.Message.Split(" | ").FirstOrDefault(l => l.Contains("error")) ?? "see above"})");
             await CliAsync(root, Args("terminate-ecs"), cancellationToken);
-            return new Row(workers, strategy, failedAfter, double.NaN, double.NaN, double.NaN, double.NaN, sent.Count, 0, 0, BenchEnvironment.LoadAverage()) { Failure = failure };
+            return new Row(workers, strategy, failedAfter, double.NaN, double.NaN, double.NaN, double.NaN, sent.Count, 0, 0,
+                BenchEnvironment.LoadAverage()) { Failure = failure };
         }
         var wall = clock.Elapsed.TotalSeconds;
         await Task.Delay(2000, cancellationToken);
@@ -219,7 +224,8 @@ static class RolloutBench
         }
     }
 
-    static async Task<List<Dictionary<string, AttributeValue>>> ScanAsync(Amazon.DynamoDBv2.IAmazonDynamoDB dynamo, string table, CancellationToken cancellationToken)
+    static async Task<List<Dictionary<string, AttributeValue>>> ScanAsync(Amazon.DynamoDBv2.IAmazonDynamoDB dynamo, string table,
+        CancellationToken cancellationToken)
     {
         var items = new List<Dictionary<string, AttributeValue>>();
         Dictionary<string, AttributeValue>? start = null;

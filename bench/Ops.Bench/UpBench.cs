@@ -89,7 +89,8 @@ static class UpBench
     {
         static bool IsRead(LoggedRequest e) =>
             e.Operation.StartsWith("Describe", StringComparison.Ordinal) || e.Operation.StartsWith("List", StringComparison.Ordinal)
-            || e.Operation.StartsWith("Get", StringComparison.Ordinal) || e.Operation.StartsWith("GET ", StringComparison.Ordinal) || e.Operation.StartsWith("HEAD ", StringComparison.Ordinal);
+            || e.Operation.StartsWith("Get", StringComparison.Ordinal) || e.Operation.StartsWith("GET ", StringComparison.Ordinal)
+                || e.Operation.StartsWith("HEAD ", StringComparison.Ordinal);
         var lines = new List<string> { $"API calls of a no-op up (second run, nothing to change), {resources} resources in status:", $"  {"service",-18} {"reads",6} {"writes",6}  operations" };
         foreach (var service in entries.GroupBy(e => e.Service).OrderBy(g => g.Key, StringComparer.Ordinal))
         {

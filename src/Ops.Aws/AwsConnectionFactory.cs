@@ -62,7 +62,8 @@ public sealed class AwsConnectionFactory(ILocalCloud? localCloud = null, IReadOn
             using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
             return answer.RootElement.ValueKind == JsonValueKind.Object
                 && answer.RootElement.TryGetProperty("cloud", out var cloud) && cloud.ValueKind == JsonValueKind.String && cloud.GetString() == LocalCloudProbe.Name
-                && answer.RootElement.TryGetProperty("tasks", out var tasks) && tasks.ValueKind == JsonValueKind.String && tasks.GetString() == LocalCloudProbe.TasksAsProcesses;
+                && answer.RootElement.TryGetProperty("tasks", out var tasks) && tasks.ValueKind == JsonValueKind.String
+                    && tasks.GetString() == LocalCloudProbe.TasksAsProcesses;
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {

@@ -30,7 +30,8 @@ public static class BuildContext
             throw new FileNotFoundException($"Dockerfile {dockerfile} does not exist.", dockerfile);
         var ignore = await DockerIgnore.ReadAsync(contextDirectory, cancellationToken);
         var path = Path.Combine(Path.GetTempPath(), $"ops-context-{Guid.NewGuid():N}.tar");
-        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920,
+            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
         {
             await using (var tar = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
@@ -84,7 +85,8 @@ public static class BuildContext
         var isDirectory = (info.Attributes & FileAttributes.Directory) != 0;
         PaxTarEntry entry;
         if (info.LinkTarget is { } target)
-            entry = new PaxTarEntry(TarEntryType.SymbolicLink, name, FixedTimes()) { LinkName = target, Mode = Executable | UnixFileMode.OtherWrite | UnixFileMode.GroupWrite };
+            entry = new PaxTarEntry(TarEntryType.SymbolicLink, name, FixedTimes()) { LinkName = target,
+                Mode = Executable | UnixFileMode.OtherWrite | UnixFileMode.GroupWrite };
         else if (isDirectory)
             entry = new PaxTarEntry(TarEntryType.Directory, name + "/", FixedTimes()) { Mode = Executable };
         else

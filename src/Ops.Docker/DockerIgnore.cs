@@ -113,7 +113,8 @@ public sealed class DockerIgnore
                 var end = pattern.IndexOf(']', i + 2);
                 if (end < 0) throw new ArgumentException("an unclosed '['");
                 var body = pattern[(i + 1)..end];
-                sb.Append('[').Append(body.StartsWith('^') || body.StartsWith('!') ? "^" + Regex.Escape(body[1..]).Replace("\\-", "-") : Regex.Escape(body).Replace("\\-", "-")).Append(']');
+                sb.Append('[').Append(body.StartsWith('^') || body.StartsWith('!') ? "^" + Regex.Escape(body[1..]).Replace("\\-", "-")
+                    : Regex.Escape(body).Replace("\\-", "-")).Append(']');
                 i = end;
             }
             else if (c == '\\')

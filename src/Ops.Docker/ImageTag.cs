@@ -32,7 +32,8 @@ public static class ImageTag
 
     static async Task<string> GitAsync(string directory, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true,
+            UseShellExecute = false };
         foreach (var a in arguments) start.ArgumentList.Add(a);
         Process process;
         try

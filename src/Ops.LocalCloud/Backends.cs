@@ -28,7 +28,8 @@ public sealed record LocalBackends
 }
 
 /// <summary>An ECS task as its runner sees it: its cluster and id (the last part of its ARN), what it runs, with which environment, as which role.</summary>
-public sealed record LocalTask(string Cluster, string TaskId, string TaskDefinitionArn, string Group, JsonArray ContainerDefinitions, string? TaskRoleArn = null);
+public sealed record LocalTask(string Cluster, string TaskId, string TaskDefinitionArn, string Group, JsonArray ContainerDefinitions,
+    string? TaskRoleArn = null);
 
 /// <summary>Starts and stops whatever runs behind an ECS task.</summary>
 public interface ITaskRunner

@@ -35,7 +35,8 @@ public sealed class LocalCloudServer : IAsyncDisposable
     readonly LoopbackHosts _hosts;
     int _disposed;
 
-    /// <summary>The options it runs with; <see cref="LocalCloudOptions.Backends"/> includes the parts it started itself (the registry, the image source).</summary>
+    /// <summary>The options it runs with; <see cref="LocalCloudOptions.Backends"/> includes the parts it started itself (the registry, the image
+    /// source).</summary>
     public LocalCloudOptions Options { get; }
 
     /// <summary>The real parts behind resources, as <see cref="Options"/> holds them.</summary>
@@ -69,7 +70,8 @@ public sealed class LocalCloudServer : IAsyncDisposable
                 Backends = options.Backends with
                 {
                     Registry = registry,
-                    Images = options.Backends.Images ?? (OperatingSystem.IsWindows() ? null : new Tasks.RegistryImageSource(registry.Client, registry.Host, options.StateDirectory!)),
+                    Images = options.Backends.Images
+                        ?? (OperatingSystem.IsWindows() ? null : new Tasks.RegistryImageSource(registry.Client, registry.Host, options.StateDirectory!)),
                 },
             };
         _dataStores = DataStores.LocalDataStores.Start(options);
@@ -91,7 +93,8 @@ public sealed class LocalCloudServer : IAsyncDisposable
         _credentials = new Services.Iam.CredentialsEndpoint(iam, sessions, options);
         _s3 = new S3Service(options.StateDirectory);
         _tasks = Tasks.ProcessTaskRunner.For(options, _credentials);
-        _web = options.RunWebProcesses && options.StateDirectory != null && !OperatingSystem.IsWindows() ? new Web.WebProcesses(options.StateDirectory, _s3, options, _credentials, iam) : null;
+        _web = options.RunWebProcesses && options.StateDirectory != null && !OperatingSystem.IsWindows()
+            ? new Web.WebProcesses(options.StateDirectory, _s3, options, _credentials, iam) : null;
         _services = ServiceCatalog.Create(_store, options, iam, sessions, _tasks, _s3, _web).ToDictionary(s => s.Model.SigningName);
 
         var builder = WebApplication.CreateSlimBuilder();

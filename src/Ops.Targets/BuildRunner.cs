@@ -115,7 +115,8 @@ public static class BuildRunner
         IReadOnlyList<TargetResult> results;
         try
         {
-            results = await new BuildExecutor(console, parallel, invocation.Verbosity, build.RunExplain).RunAsync(plan, host.Cancellation, host.HardCancellation);
+            results = await new BuildExecutor(console, parallel, invocation.Verbosity, build.RunExplain).RunAsync(plan, host.Cancellation,
+                host.HardCancellation);
         }
         finally
         {
@@ -179,7 +180,8 @@ public static class BuildRunner
             {
                 if (requirement.Member != null)
                 {
-                    var descriptor = descriptors.FirstOrDefault(d => d.Member.Name == requirement.Member.Name && d.Member.DeclaringType == requirement.Member.DeclaringType);
+                    var descriptor = descriptors.FirstOrDefault(d => d.Member.Name == requirement.Member.Name
+                        && d.Member.DeclaringType == requirement.Member.DeclaringType);
                     if (descriptor == null)
                         throw new BuildDefinitionException($"Target '{entry.Node.Name}' requires '{requirement.Text}', which is not a [Parameter].");
                     if (HelpWriter.IsUnset(descriptor.GetValue(build)))
@@ -251,7 +253,8 @@ public static class BuildRunner
         return report.ExitCode;
     }
 
-    /// <summary><c>OPS_ROOT</c> if set (tools and tests), else the nearest directory holding <c>.nuke/</c> above the build, else above the working directory.</summary>
+    /// <summary><c>OPS_ROOT</c> if set (tools and tests), else the nearest directory holding <c>.nuke/</c> above the build, else above the working
+    /// directory.</summary>
     static string? FindRoot()
     {
         if (Environment.GetEnvironmentVariable("OPS_ROOT") is { Length: > 0 } explicitRoot)

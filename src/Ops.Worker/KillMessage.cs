@@ -4,7 +4,8 @@ using Ops.Contracts;
 
 namespace Ops.Worker;
 
-/// <summary>A kill message's fields (docs/drain-protocol.md): the original shutdown body plus the rollout's additions, each null when absent or unreadable.</summary>
+/// <summary>A kill message's fields (docs/drain-protocol.md): the original shutdown body plus the rollout's additions, each null when absent or
+/// unreadable.</summary>
 /// <param name="Timestamp">When the rollout sent it; the only field an old worker reads.</param>
 /// <param name="RolloutId">The rollout asking; null marks the old shape (sent by the old invoke task).</param>
 /// <param name="TargetTask">The task id the message is for.</param>
@@ -34,6 +35,7 @@ internal sealed record KillMessage(
 
     /// <summary>ISO 8601 with an offset, or without one (the old workers' <c>utcnow().isoformat()</c>), read as UTC.</summary>
     static DateTimeOffset? Time(JsonObject o, string field) =>
-        Text(o, field) is { } s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+        Text(o, field) is { } s
+            && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
             ? t : null;
 }

@@ -1,6 +1,7 @@
 namespace Ops.Worker;
 
-/// <summary>Answers the rollout's kill messages (<c>apps.sqsworker.worker.WorkerShutDownAction</c>) by the drain protocol's rules, whatever OPS_DRAIN says.</summary>
+/// <summary>Answers the rollout's kill messages (<c>apps.sqsworker.worker.WorkerShutDownAction</c>) by the drain protocol's rules, whatever OPS_DRAIN
+/// says.</summary>
 internal sealed class KillMessageHandler(WorkerIdentity identity, TimeProvider clock) : IControlMessageHandler
 {
     public ControlDecision? TryHandle(WorkMessage message, string messageId)

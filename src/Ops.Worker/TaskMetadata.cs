@@ -6,7 +6,8 @@ namespace Ops.Worker;
 internal sealed class TaskMetadata(HttpClient http, WorkerOutput output, TimeProvider clock)
 {
     /// <summary>The identity; <paramref name="startedAt"/> is when this process started.</summary>
-    public async Task<WorkerIdentity> ResolveAsync(IReadOnlyDictionary<string, string> environment, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    public async Task<WorkerIdentity> ResolveAsync(IReadOnlyDictionary<string, string> environment, DateTimeOffset startedAt,
+        CancellationToken cancellationToken)
     {
         if (environment.GetValueOrDefault("ECS_CONTAINER_METADATA_URI_V4") is not { Length: > 0 } uri)
             return new WorkerIdentity(System.Net.Dns.GetHostName(), null, "", startedAt);

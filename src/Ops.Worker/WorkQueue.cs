@@ -122,6 +122,7 @@ internal sealed class WorkQueue
     /// <summary>Hides the message from other workers for another <paramref name="seconds"/> from now.</summary>
     public Task ExtendVisibilityAsync(Message message, int seconds, CancellationToken cancellationToken) =>
         _retry.RunAsync($"SQS ChangeMessageVisibility {message.MessageId}",
-            ct => _sqs.ChangeMessageVisibilityAsync(new ChangeMessageVisibilityRequest { QueueUrl = Url, ReceiptHandle = message.ReceiptHandle, VisibilityTimeout = seconds }, ct),
+            ct => _sqs.ChangeMessageVisibilityAsync(new ChangeMessageVisibilityRequest { QueueUrl = Url, ReceiptHandle = message.ReceiptHandle,
+                VisibilityTimeout = seconds }, ct),
             MessageCallAttempts, cancellationToken);
 }

@@ -4,7 +4,8 @@ using Ops.Aws;
 
 namespace Ops.Worker;
 
-/// <summary>The worker's <see cref="AwsConnection"/>: region and endpoint from its settings, credentials from the SDK's default chain (env keys; on ECS the task role).</summary>
+/// <summary>The worker's <see cref="AwsConnection"/>: region and endpoint from its settings, credentials from the SDK's default chain (env keys; on ECS the
+/// task role).</summary>
 internal static class WorkerConnection
 {
     public static AwsConnection Create(WorkerConfig config, WorkerIdentity identity)

@@ -129,7 +129,8 @@ internal sealed class WorkerLoop(
         var task = parsed?.Task ?? "unknown";
         var context = contexts.Create(messageId, receiveCount);
 
-        var entry = await StartLogAsync(task, parsed?.Arguments.ToJsonString() ?? Truncate(message.Body ?? "", MaxStatusLength), messageId, aborting).ConfigureAwait(false);
+        var entry = await StartLogAsync(task, parsed?.Arguments.ToJsonString() ?? Truncate(message.Body ?? "", MaxStatusLength), messageId,
+            aborting).ConfigureAwait(false);
 
         string status;
         var delete = false;

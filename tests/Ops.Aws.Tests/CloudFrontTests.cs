@@ -32,12 +32,14 @@ public abstract class CloudFrontTests(ITestCloud moto)
             // moto says "COMPLETED"; the model's InvalidationCompleted waiter (and AWS) say "Completed", so against
             // moto the waiter must not claim success: it times out naming the state it saw.
             var timeout = await Assert.ThrowsAsync<Ops.Aws.Waiters.WaiterTimeoutException>(() => _cf.WaitUntilInvalidationCompletedAsync(
-                new GetInvalidationRequest { DistributionId = distribution, Id = invalidation.Invalidation.Id }, MotoServer.FastWaits with { MaxWait = TimeSpan.FromMilliseconds(300) }));
+                new GetInvalidationRequest { DistributionId = distribution, Id = invalidation.Invalidation.Id },
+                    MotoServer.FastWaits with { MaxWait = TimeSpan.FromMilliseconds(300) }));
             Assert.Equal("Invalidation.Status = \"COMPLETED\"", timeout.LastState);
         }
         else
         {
-            var done = await _cf.WaitUntilInvalidationCompletedAsync(new GetInvalidationRequest { DistributionId = distribution, Id = invalidation.Invalidation.Id }, MotoServer.FastWaits);
+            var done = await _cf.WaitUntilInvalidationCompletedAsync(new GetInvalidationRequest { DistributionId = distribution,
+                Id = invalidation.Invalidation.Id }, MotoServer.FastWaits);
             Assert.Equal("Completed", done.Invalidation!.Status);
         }
         var list = await _cf.ListInvalidationsAsync(new ListInvalidationsRequest { DistributionId = distribution, MaxItems = "10" });

@@ -76,7 +76,8 @@ public class ConnectionErrorTests
         Assert.EndsWith("check that --endpoint-url (or AWS_ENDPOINT_URL) names an AWS-compatible endpoint.", sts.Message);
         if (!body.StartsWith('{'))
         {
-            var sqs = await Assert.ThrowsAsync<AwsConnectionException>(() => new Ops.Aws.Sqs.SqsClient(connection).ListQueuesAsync(new Ops.Aws.Sqs.ListQueuesRequest()));
+            var sqs = await Assert.ThrowsAsync<AwsConnectionException>(() =>
+                new Ops.Aws.Sqs.SqsClient(connection).ListQueuesAsync(new Ops.Aws.Sqs.ListQueuesRequest()));
             Assert.Contains("answered SQS ListQueues with something that is not an AWS service", sqs.Message);
         }
         listener.Stop();

@@ -79,7 +79,8 @@ public abstract class ConnectionFactoryTests(ITestCloud moto)
         Assert.Equal(moto.Endpoint, c.EndpointUrl);
         Assert.Equal("local-key", (await c.Credentials.GetCredentialsAsync()).AccessKey);
 
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => new AwsConnectionFactory().ConnectAsync(new AwsSettings(CloudKind.Local, null, "us-east-1", null), default));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => new AwsConnectionFactory().ConnectAsync(new AwsSettings(CloudKind.Local, null, "us-east-1",
+            null), default));
         Assert.Contains("--cloud local needs the embedded local cloud", e.Message);
     }
 }

@@ -64,7 +64,8 @@ public abstract class Ec2Tests(ITestCloud moto)
         Assert.Equal([5432, 5439, 6379], described.IpPermissions!.Select(p => p.FromPort!.Value).Order());
         Assert.All(described.IpPermissions!, p => Assert.Equal("172.31.0.0/16", p.IpRanges![0].CidrIp));
         await _ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest { GroupId = group, IpPermissions = [ingress[0]] });
-        Assert.Equal(2, (await _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [group] })).SecurityGroups![0].IpPermissions!.Count);
+        var groups = (await _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [group] })).SecurityGroups!;
+        Assert.Equal(2, groups[0].IpPermissions!.Count);
 
         await _ec2.CreateTagsAsync(new CreateTagsRequest { Resources = [group], Tags = [new Tag { Key = "Stage", Value = "dev" }, new Tag { Key = "ManagedBy", Value = "ops" }] });
         var tags = await _ec2.DescribeTagsItemsAsync(new DescribeTagsRequest { Filters = [new Filter { Name = "resource-id", Values = [group] }] }).ToListAsync();

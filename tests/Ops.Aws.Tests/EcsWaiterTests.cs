@@ -79,7 +79,8 @@ public abstract class EcsWaiterTests(ITestCloud moto)
         var stopped = await _ecs.WaitUntilTasksStoppedAsync(new DescribeTasksRequest { Cluster = cluster, Tasks = [task] }, MotoServer.FastWaits);
         Assert.Equal("STOPPED", stopped.Tasks![0].LastStatus);
         // Once stopped, TasksRunning fails at once instead of waiting forever.
-        await Assert.ThrowsAsync<WaiterFailedException>(() => _ecs.WaitUntilTasksRunningAsync(new DescribeTasksRequest { Cluster = cluster, Tasks = [task] }, MotoServer.FastWaits));
+        await Assert.ThrowsAsync<WaiterFailedException>(() => _ecs.WaitUntilTasksRunningAsync(new DescribeTasksRequest { Cluster = cluster, Tasks = [task] },
+            MotoServer.FastWaits));
     }
 
     [Fact]

@@ -13,7 +13,8 @@ public abstract class ElastiCacheTests(ITestCloud moto)
     {
         var ec = new ElastiCacheClient(moto.Connection);
         var id = MotoServer.Unique("redis");
-        await ec.CreateCacheSubnetGroupAsync(new CreateCacheSubnetGroupMessage { CacheSubnetGroupName = id, CacheSubnetGroupDescription = "ops", SubnetIds = await moto.SubnetIds() });
+        await ec.CreateCacheSubnetGroupAsync(new CreateCacheSubnetGroupMessage { CacheSubnetGroupName = id, CacheSubnetGroupDescription = "ops",
+            SubnetIds = await moto.SubnetIds() });
         Assert.Single((await ec.DescribeCacheSubnetGroupsAsync(new DescribeCacheSubnetGroupsMessage { CacheSubnetGroupName = id })).CacheSubnetGroups!);
 
         var created = await ec.CreateCacheClusterAsync(new CreateCacheClusterMessage
@@ -70,7 +71,8 @@ public abstract class ElastiCacheTests(ITestCloud moto)
                 new DescribeReplicationGroupsMessage { ReplicationGroupId = group }, Fast with { MaxWait = TimeSpan.FromMilliseconds(300) }));
         else
             await ec.WaitUntilReplicationGroupDeletedAsync(new DescribeReplicationGroupsMessage { ReplicationGroupId = group }, Fast);
-        await AwsAssert.ErrorCode("ReplicationGroupNotFoundFault", () => ec.DescribeReplicationGroupsAsync(new DescribeReplicationGroupsMessage { ReplicationGroupId = MotoServer.Unique("none") }));
+        await AwsAssert.ErrorCode("ReplicationGroupNotFoundFault",
+            () => ec.DescribeReplicationGroupsAsync(new DescribeReplicationGroupsMessage { ReplicationGroupId = MotoServer.Unique("none") }));
     }
 }
 

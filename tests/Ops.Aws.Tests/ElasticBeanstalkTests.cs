@@ -28,7 +28,8 @@ public abstract class ElasticBeanstalkTests(ITestCloud moto)
         Assert.Equal("iotile-dev", env.EnvironmentName);
         var listed = await _eb.DescribeEnvironmentsAsync(new DescribeEnvironmentsMessage { ApplicationName = app });
         Assert.Equal("iotile-dev", Assert.Single(listed.Environments!).EnvironmentName);
-        var ready = await _eb.WaitUntilEnvironmentExistsAsync(new DescribeEnvironmentsMessage { ApplicationName = app, EnvironmentNames = ["iotile-dev"] }, MotoServer.FastWaits);
+        var ready = await _eb.WaitUntilEnvironmentExistsAsync(new DescribeEnvironmentsMessage { ApplicationName = app, EnvironmentNames = ["iotile-dev"] },
+            MotoServer.FastWaits);
         Assert.Equal("Ready", ready.Environments![0].Status);
 
         await _eb.DeleteApplicationAsync(new DeleteApplicationMessage { ApplicationName = app, TerminateEnvByForce = true });

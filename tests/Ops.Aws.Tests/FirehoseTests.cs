@@ -34,7 +34,8 @@ public abstract class FirehoseTests(ITestCloud moto)
 
         var put = await _firehose.PutRecordAsync(new PutRecordInput { DeliveryStreamName = name, Record = new Record { Data = "{\"v\":1}\n"u8.ToArray() } });
         Assert.NotNull(put.RecordId);
-        var batch = await _firehose.PutRecordBatchAsync(new PutRecordBatchInput { DeliveryStreamName = name, Records = [new Record { Data = [1, 2] }, new Record { Data = [3] }] });
+        var batch = await _firehose.PutRecordBatchAsync(new PutRecordBatchInput { DeliveryStreamName = name,
+            Records = [new Record { Data = [1, 2] }, new Record { Data = [3] }] });
         Assert.Equal(0, batch.FailedPutCount);
 
         await _firehose.DeleteDeliveryStreamAsync(new DeleteDeliveryStreamInput { DeliveryStreamName = name });

@@ -110,7 +110,8 @@ public abstract class IamTests(ITestCloud cloud)
             RoleName = name,
             AssumeRolePolicyDocument = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}""",
         })).Role!;
-        var assumed = await new StsClient(cloud.Connection).AssumeRoleAsync(new AssumeRoleRequest { RoleArn = role.Arn, RoleSessionName = "deploy-1", DurationSeconds = 900 });
+        var assumed = await new StsClient(cloud.Connection).AssumeRoleAsync(new AssumeRoleRequest { RoleArn = role.Arn, RoleSessionName = "deploy-1",
+            DurationSeconds = 900 });
         Assert.StartsWith("ASIA", assumed.Credentials!.AccessKeyId);
         Assert.False(string.IsNullOrEmpty(assumed.Credentials.SessionToken));
         Assert.Equal($"arn:aws:sts::123456789012:assumed-role/{name}/deploy-1", assumed.AssumedRoleUser!.Arn);

@@ -13,8 +13,10 @@ public abstract class RdsTests(ITestCloud moto)
     {
         var rds = new RdsClient(moto.Connection);
         var id = MotoServer.Unique("iotile-db");
-        await rds.CreateDBSubnetGroupAsync(new CreateDBSubnetGroupMessage { DBSubnetGroupName = id, DBSubnetGroupDescription = "ops", SubnetIds = await moto.SubnetIds() });
-        Assert.Equal(id, (await rds.DescribeDBSubnetGroupsAsync(new DescribeDBSubnetGroupsMessage { DBSubnetGroupName = id })).DBSubnetGroups![0].DBSubnetGroupName);
+        await rds.CreateDBSubnetGroupAsync(new CreateDBSubnetGroupMessage { DBSubnetGroupName = id, DBSubnetGroupDescription = "ops",
+            SubnetIds = await moto.SubnetIds() });
+        var groups = (await rds.DescribeDBSubnetGroupsAsync(new DescribeDBSubnetGroupsMessage { DBSubnetGroupName = id })).DBSubnetGroups!;
+        Assert.Equal(id, groups[0].DBSubnetGroupName);
 
         var created = await rds.CreateDBInstanceAsync(new CreateDBInstanceMessage
         {
@@ -39,8 +41,10 @@ public abstract class RdsTests(ITestCloud moto)
         Assert.Contains(await rds.DescribeDBInstancesItemsAsync(new DescribeDBInstancesMessage()).ToListAsync(), d => d.DBInstanceIdentifier == id);
 
         await rds.ModifyDBInstanceAsync(new ModifyDBInstanceMessage { DBInstanceIdentifier = id, DeletionProtection = true, ApplyImmediately = true });
-        await rds.AddTagsToResourceAsync(new AddTagsToResourceMessage { ResourceName = created.DBInstance.DBInstanceArn, Tags = [new Tag { Key = "Owner", Value = "ops" }] });
-        Assert.Contains((await rds.ListTagsForResourceAsync(new ListTagsForResourceMessage { ResourceName = created.DBInstance.DBInstanceArn })).TagList!, t => t.Key == "Owner");
+        await rds.AddTagsToResourceAsync(new AddTagsToResourceMessage { ResourceName = created.DBInstance.DBInstanceArn,
+            Tags = [new Tag { Key = "Owner", Value = "ops" }] });
+        Assert.Contains((await rds.ListTagsForResourceAsync(new ListTagsForResourceMessage { ResourceName = created.DBInstance.DBInstanceArn })).TagList!,
+            t => t.Key == "Owner");
         await AwsAssert.ErrorCode("InvalidParameterCombination", () => rds.DeleteDBInstanceAsync(new DeleteDBInstanceMessage { DBInstanceIdentifier = id, SkipFinalSnapshot = true }));
         await rds.ModifyDBInstanceAsync(new ModifyDBInstanceMessage { DBInstanceIdentifier = id, DeletionProtection = false, ApplyImmediately = true });
         await rds.RebootDBInstanceAsync(new RebootDBInstanceMessage { DBInstanceIdentifier = id });

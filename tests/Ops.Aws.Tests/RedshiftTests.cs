@@ -13,7 +13,8 @@ public abstract class RedshiftTests(ITestCloud moto)
     {
         var rs = new RedshiftClient(moto.Connection);
         var id = MotoServer.Unique("streamtimeseries");
-        await rs.CreateClusterSubnetGroupAsync(new CreateClusterSubnetGroupMessage { ClusterSubnetGroupName = id, Description = "ops", SubnetIds = await moto.SubnetIds() });
+        await rs.CreateClusterSubnetGroupAsync(new CreateClusterSubnetGroupMessage { ClusterSubnetGroupName = id, Description = "ops",
+            SubnetIds = await moto.SubnetIds() });
         Assert.Single((await rs.DescribeClusterSubnetGroupsAsync(new DescribeClusterSubnetGroupsMessage { ClusterSubnetGroupName = id })).ClusterSubnetGroups!);
         var created = await rs.CreateClusterAsync(new CreateClusterMessage
         {

@@ -59,7 +59,8 @@ public class RetryTests
         using var endpoint = new ScriptedEndpoint((_, _) => new(404,
             "<ErrorResponse><Error><Type>Sender</Type><Code>DBInstanceNotFound</Code><Message>DBInstance x not found.</Message></Error><RequestId>r</RequestId></ErrorResponse>", "text/xml"));
         var rds = new Rds.RdsClient(endpoint.Connection());
-        var e = await Assert.ThrowsAsync<AmazonServiceException>(() => rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "x" }));
+        var e = await Assert.ThrowsAsync<AmazonServiceException>(() =>
+            rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "x" }));
         Assert.Equal("DBInstanceNotFound", e.ErrorCode);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, e.StatusCode);
         Assert.Single(endpoint.Requests);

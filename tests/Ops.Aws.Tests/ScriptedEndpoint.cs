@@ -35,7 +35,8 @@ public sealed class ScriptedEndpoint : IDisposable
             catch (Exception) when (_stop.IsCancellationRequested) { return; }
             using var body = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(body);
-            var headers = context.Request.Headers.AllKeys.Where(k => k != null).ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
+            var headers = context.Request.Headers.AllKeys.Where(k => k != null).ToDictionary(k => k!, k => context.Request.Headers[k]!,
+                StringComparer.OrdinalIgnoreCase);
             var recorded = new Recorded(context.Request.HttpMethod, context.Request.RawUrl!, headers, body.ToArray());
             Requests.Enqueue(recorded);
             var reply = _script(recorded, Requests.Count);

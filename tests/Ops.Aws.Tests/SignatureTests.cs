@@ -35,7 +35,8 @@ public class SignatureTests
         var c = endpoint.Connection();
         await new Ecs.EcsClient(c).ListClustersAsync(new Ecs.ListClustersRequest { MaxResults = 5 });
         await new Rds.RdsClient(c).DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "iotile db/ü", MaxRecords = 20 });
-        await new CloudFront.CloudFrontClient(c).ListInvalidationsAsync(new CloudFront.ListInvalidationsRequest { DistributionId = "E123", Marker = "a b+c", MaxItems = "5" });
+        await new CloudFront.CloudFrontClient(c).ListInvalidationsAsync(new CloudFront.ListInvalidationsRequest { DistributionId = "E123", Marker = "a b+c",
+            MaxItems = "5" });
 
         var requests = endpoint.Requests.ToList();
         Assert.Equal(3, requests.Count);

@@ -17,11 +17,14 @@ public abstract class SnsTests(ITestCloud moto)
 
         var sqs = new Ops.Aws.Sqs.SqsClient(moto.Connection);
         var queue = (await sqs.CreateQueueAsync(new Ops.Aws.Sqs.CreateQueueRequest { QueueName = name })).QueueUrl!;
-        var queueArn = (await sqs.GetQueueAttributesAsync(new Ops.Aws.Sqs.GetQueueAttributesRequest { QueueUrl = queue, AttributeNames = ["QueueArn"] })).Attributes!["QueueArn"];
-        var sub = (await _sns.SubscribeAsync(new SubscribeInput { TopicArn = arn, Protocol = "sqs", Endpoint = queueArn, ReturnSubscriptionArn = true })).SubscriptionArn!;
+        var queueArn = (await sqs.GetQueueAttributesAsync(new Ops.Aws.Sqs.GetQueueAttributesRequest { QueueUrl = queue,
+            AttributeNames = ["QueueArn"] })).Attributes!["QueueArn"];
+        var sub = (await _sns.SubscribeAsync(new SubscribeInput { TopicArn = arn, Protocol = "sqs", Endpoint = queueArn,
+            ReturnSubscriptionArn = true })).SubscriptionArn!;
         await _sns.SetSubscriptionAttributesAsync(new SetSubscriptionAttributesInput { SubscriptionArn = sub, AttributeName = "RawMessageDelivery", AttributeValue = "true" });
         Assert.Equal("true", (await _sns.GetSubscriptionAttributesAsync(new GetSubscriptionAttributesInput { SubscriptionArn = sub })).Attributes!["RawMessageDelivery"]);
-        Assert.Contains(await _sns.ListSubscriptionsByTopicItemsAsync(new ListSubscriptionsByTopicInput { TopicArn = arn }).ToListAsync(), s => s.SubscriptionArn == sub);
+        Assert.Contains(await _sns.ListSubscriptionsByTopicItemsAsync(new ListSubscriptionsByTopicInput { TopicArn = arn }).ToListAsync(),
+            s => s.SubscriptionArn == sub);
         Assert.Contains(await _sns.ListSubscriptionsItemsAsync(new ListSubscriptionsInput()).ToListAsync(), s => s.SubscriptionArn == sub);
 
         var published = await _sns.PublishAsync(new PublishInput

@@ -33,11 +33,13 @@ public abstract class SqsTests(ITestCloud moto)
         });
         Assert.Equal(2, batch.Successful!.Count);
 
-        var received = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10, WaitTimeSeconds = 1, MessageSystemAttributeNames = ["ApproximateReceiveCount"] });
+        var received = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10, WaitTimeSeconds = 1,
+            MessageSystemAttributeNames = ["ApproximateReceiveCount"] });
         Assert.Equal(3, received.Messages!.Count);
         Assert.Equal("1", received.Messages[0].Attributes!["ApproximateReceiveCount"]);
         var first = received.Messages[0];
-        await _sqs.ChangeMessageVisibilityAsync(new ChangeMessageVisibilityRequest { QueueUrl = url, ReceiptHandle = first.ReceiptHandle, VisibilityTimeout = 0 });
+        await _sqs.ChangeMessageVisibilityAsync(new ChangeMessageVisibilityRequest { QueueUrl = url, ReceiptHandle = first.ReceiptHandle,
+            VisibilityTimeout = 0 });
         await _sqs.ChangeMessageVisibilityBatchAsync(new ChangeMessageVisibilityBatchRequest
         {
             QueueUrl = url,

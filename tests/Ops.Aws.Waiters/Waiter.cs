@@ -9,7 +9,8 @@ namespace Ops.Aws.Waiters;
 /// <summary>Runs a waiter: poll, match acceptors in model order, back off exponentially with jitter, honour cancellation.</summary>
 public static class Waiter
 {
-    public static async Task<T> WaitAsync<T>(WaiterDefinition definition, Func<CancellationToken, Task<T>> call, WaiterOptions? options, CancellationToken cancellationToken)
+    public static async Task<T> WaitAsync<T>(WaiterDefinition definition, Func<CancellationToken, Task<T>> call, WaiterOptions? options,
+        CancellationToken cancellationToken)
     {
         options ??= new WaiterOptions();
         var minDelay = options.MinDelay ?? TimeSpan.FromSeconds(definition.DelaySeconds);

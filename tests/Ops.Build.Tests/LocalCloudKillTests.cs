@@ -112,7 +112,8 @@ public class LocalCloudKillTests
             .Select(f => System.Text.Json.JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("Pid").GetInt32())
             .Where(Alive).ToList();
 
-    /// <summary>Live processes whose command line or working directory lies in <paramref name="state"/> (postgres, redis-server, registry, web, tasks).</summary>
+    /// <summary>Live processes whose command line or working directory lies in <paramref name="state"/> (postgres, redis-server, registry, web,
+    /// tasks).</summary>
     static List<int> Ours(string state)
     {
         var result = new List<int>();

@@ -56,7 +56,8 @@ public class BackendSeamTests
         Assert.Contains(recorder.Calls, x => x.StartsWith("stopping") && x.Contains("stopped by deployment"));
 
         var rds = new Rds.RdsClient(c);
-        await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "db", DBInstanceClass = "db.t3.micro", Engine = "postgres", MasterUsername = "iotile", MasterUserPassword = "secret-pw" });
+        await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "db", DBInstanceClass = "db.t3.micro", Engine = "postgres", MasterUsername = "iotile",
+            MasterUserPassword = "secret-pw" });
         var endpoint = (await rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "db" })).DBInstances![0].Endpoint!;
         Assert.Equal(("127.0.0.1", 55432), (endpoint.Address, endpoint.Port));
         Assert.Contains("db db postgres iotile with password", recorder.Calls);
@@ -65,8 +66,10 @@ public class BackendSeamTests
         Assert.Contains("deprovision db", recorder.Calls);
 
         var cache = new ElastiCache.ElastiCacheClient(c);
-        await cache.CreateCacheClusterAsync(new ElastiCache.CreateCacheClusterMessage { CacheClusterId = "redis", Engine = "redis", CacheNodeType = "cache.t3.micro", NumCacheNodes = 1 });
-        var node = (await cache.DescribeCacheClustersAsync(new ElastiCache.DescribeCacheClustersMessage { CacheClusterId = "redis", ShowCacheNodeInfo = true })).CacheClusters![0].CacheNodes![0].Endpoint!;
+        await cache.CreateCacheClusterAsync(new ElastiCache.CreateCacheClusterMessage { CacheClusterId = "redis", Engine = "redis", CacheNodeType = "cache.t3.micro",
+            NumCacheNodes = 1 });
+        var node = (await cache.DescribeCacheClustersAsync(new ElastiCache.DescribeCacheClustersMessage { CacheClusterId = "redis",
+            ShowCacheNodeInfo = true })).CacheClusters![0].CacheNodes![0].Endpoint!;
         Assert.Equal(56379, node.Port);
 
         var repo = (await new Ecr.EcrClient(c).CreateRepositoryAsync(new Ecr.CreateRepositoryRequest { RepositoryName = "iotile-cloud-server" })).Repository!;

@@ -95,7 +95,8 @@ public sealed class BeanstalkWebProcessTests : IDisposable
     {
         for (var i = 0; i < 600; i++)
         {
-            var env = (await eb.DescribeEnvironmentsAsync(new DescribeEnvironmentsMessage { EnvironmentNames = [Env], IncludeDeleted = false })).Environments!.Single();
+            var env = (await eb.DescribeEnvironmentsAsync(new DescribeEnvironmentsMessage { EnvironmentNames = [Env],
+                IncludeDeleted = false })).Environments!.Single();
             if (env.Status == "Ready" && env.Health != "Grey") return env;
             await Task.Delay(100);
         }
@@ -126,7 +127,7 @@ public sealed class BeanstalkWebProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task A_good_version_goes_Green_a_failing_health_check_goes_Red_with_an_ERROR_and_the_previous_version_serves_again_on_the_same_port_after_a_restart()
+    public async Task A_good_version_goes_Green_a_failing_health_check_Red_with_an_ERROR_and_the_previous_version_serves_again_on_the_same_port_after_restart()
     {
         string cname;
         await using (var server = await StartAsync())
@@ -138,7 +139,8 @@ public sealed class BeanstalkWebProcessTests : IDisposable
             await VersionAsync(server, eb, "v2-unhealthy", Bundle("web: python3 app.py\n", healthCode: "500"));
 
             var created = DateTimeOffset.UtcNow.AddSeconds(-1);
-            var launching = await eb.CreateEnvironmentAsync(new CreateEnvironmentMessage { ApplicationName = App, EnvironmentName = Env, VersionLabel = "v1", OptionSettings = Settings("from the stack") });
+            var launching = await eb.CreateEnvironmentAsync(new CreateEnvironmentMessage { ApplicationName = App, EnvironmentName = Env, VersionLabel = "v1",
+                OptionSettings = Settings("from the stack") });
             Assert.Matches(@"^127\.0\.0\.1:\d+$", launching.CNAME);
             var env = await ReadyAsync(eb);
             Assert.Equal(("Green", "v1"), (env.Health, env.VersionLabel));
@@ -183,7 +185,8 @@ public sealed class BeanstalkWebProcessTests : IDisposable
             Assert.Equal("updated", await GetAsync(cname, "/"));
 
             await eb.TerminateEnvironmentAsync(new TerminateEnvironmentMessage { EnvironmentName = Env });
-            for (var i = 0; i < 200 && (await eb.DescribeEnvironmentsAsync(new DescribeEnvironmentsMessage { EnvironmentNames = [Env] })).Environments!.Single().Status != "Terminated"; i++)
+            for (var i = 0; i < 200
+                && (await eb.DescribeEnvironmentsAsync(new DescribeEnvironmentsMessage { EnvironmentNames = [Env] })).Environments!.Single().Status != "Terminated"; i++)
                 await Task.Delay(100);
             Assert.Equal("Terminated", (await eb.DescribeEnvironmentsAsync(new DescribeEnvironmentsMessage { EnvironmentNames = [Env] })).Environments!.Single().Status);
             Assert.False(await ListensAsync(port), "the web process still listens after its environment terminated");
@@ -203,7 +206,8 @@ public sealed class BeanstalkWebProcessTests : IDisposable
         await VersionAsync(server, eb, "climbs", Bundle("web: python3 app.py\n", hostileEntry: "../../escaped.txt"));
 
         var created = DateTimeOffset.UtcNow.AddSeconds(-1);
-        await eb.CreateEnvironmentAsync(new CreateEnvironmentMessage { ApplicationName = App, EnvironmentName = Env, VersionLabel = "exits", OptionSettings = Settings("x") });
+        await eb.CreateEnvironmentAsync(new CreateEnvironmentMessage { ApplicationName = App, EnvironmentName = Env, VersionLabel = "exits",
+            OptionSettings = Settings("x") });
         Assert.Equal("Red", (await ReadyAsync(eb)).Health);
         var events = await EventsSinceAsync(eb, created);
         Assert.Contains(events, e => e.Severity == "ERROR" && e.Message == "Process web exited with code 3: cannot bind");
@@ -244,7 +248,8 @@ public sealed class BeanstalkWebProcessTests : IDisposable
         Assert.Contains("Congratulations", await GetAsync(env.CNAME!, "/"));
     }
 
-    /// <summary>With realistic delays a real environment answers TerminateEnvironment with Terminating and is Terminating before Terminated, as on AWS.</summary>
+    /// <summary>With realistic delays a real environment answers TerminateEnvironment with Terminating and is Terminating before Terminated, as on
+    /// AWS.</summary>
     [Fact]
     public async Task Terminating_a_real_environment_answers_Terminating_and_goes_Terminated_only_after_its_delay()
     {

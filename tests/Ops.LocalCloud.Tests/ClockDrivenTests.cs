@@ -66,14 +66,16 @@ public class ClockDrivenTests
         await eb.CreateApplicationAsync(new CreateApplicationMessage { ApplicationName = "iotile" });
         await eb.CreateApplicationVersionAsync(new CreateApplicationVersionMessage { ApplicationName = "iotile", VersionLabel = "v1" });
         await eb.CreateEnvironmentAsync(new CreateEnvironmentMessage { ApplicationName = "iotile", EnvironmentName = "iotile-dev" });
-        async Task<string?> Status() => (await eb.DescribeEnvironmentsAsync(new DescribeEnvironmentsMessage { EnvironmentNames = ["iotile-dev"] })).Environments!.Single().Status;
+        async Task<string?> Status()
+            => (await eb.DescribeEnvironmentsAsync(new DescribeEnvironmentsMessage { EnvironmentNames = ["iotile-dev"] })).Environments!.Single().Status;
 
         Assert.Equal("Launching", await Status());
         clock.Advance(Step);
         Assert.Equal("Ready", await Status());
         await eb.UpdateEnvironmentAsync(new UpdateEnvironmentMessage { EnvironmentName = "iotile-dev", VersionLabel = "v1" });
         Assert.Equal("Updating", await Status());
-        await Ops.TestSupport.AwsAssert.ErrorCode("InvalidParameterValue", () => eb.UpdateEnvironmentAsync(new UpdateEnvironmentMessage { EnvironmentName = "iotile-dev", VersionLabel = "v1" }));
+        await Ops.TestSupport.AwsAssert.ErrorCode("InvalidParameterValue",
+            () => eb.UpdateEnvironmentAsync(new UpdateEnvironmentMessage { EnvironmentName = "iotile-dev", VersionLabel = "v1" }));
         clock.Advance(Step);
         Assert.Equal("Ready", await Status());
         await eb.TerminateEnvironmentAsync(new TerminateEnvironmentMessage { EnvironmentName = "iotile-dev" });

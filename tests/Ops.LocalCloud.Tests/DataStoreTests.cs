@@ -8,7 +8,8 @@ namespace Ops.LocalCloud.Tests;
 [Collection(LocalCloudCollection.Name)]
 public class DataStoreTests(LocalCloudFixture cloud)
 {
-    static readonly WaiterOptions Fast = new() { MinDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(100), MaxWait = TimeSpan.FromSeconds(10) };
+    static readonly WaiterOptions Fast = new() { MinDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(100),
+        MaxWait = TimeSpan.FromSeconds(10) };
 
     [Fact]
     public async Task Rds_round_trips_through_our_client_and_the_aws_cli_waiters()
@@ -26,7 +27,8 @@ public class DataStoreTests(LocalCloudFixture cloud)
             StorageEncrypted = true,
             Tags = [new Rds.Tag { Key = "Stage", Value = "dev" }],
         });
-        await AwsAssert.ErrorCode("DBInstanceAlreadyExists", () => rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = id, DBInstanceClass = "db.t3.micro", Engine = "postgres" }));
+        await AwsAssert.ErrorCode("DBInstanceAlreadyExists",
+            () => rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = id, DBInstanceClass = "db.t3.micro", Engine = "postgres" }));
         await cloud.Aws("rds", "wait", "db-instance-available", "--db-instance-identifier", id);
         var db = (await rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = id })).DBInstances!.Single();
         Assert.Equal(("available", true, "dev"), (db.DBInstanceStatus, db.StorageEncrypted, db.TagList!.Single().Value));
@@ -46,7 +48,8 @@ public class DataStoreTests(LocalCloudFixture cloud)
     {
         var rs = new Redshift.RedshiftClient(cloud.Connection);
         var cluster = LocalCloudFixture.Unique("streamtimeseries");
-        await rs.CreateClusterAsync(new Redshift.CreateClusterMessage { ClusterIdentifier = cluster, NodeType = "ra3.xlplus", MasterUsername = "u", MasterUserPassword = "P4ssword!", Encrypted = true });
+        await rs.CreateClusterAsync(new Redshift.CreateClusterMessage { ClusterIdentifier = cluster, NodeType = "ra3.xlplus", MasterUsername = "u",
+            MasterUserPassword = "P4ssword!", Encrypted = true });
         await cloud.Aws("redshift", "wait", "cluster-available", "--cluster-identifier", cluster);
         await rs.DeleteClusterAsync(new Redshift.DeleteClusterMessage { ClusterIdentifier = cluster, SkipFinalClusterSnapshot = true });
         await rs.WaitUntilClusterDeletedAsync(new Redshift.DescribeClustersMessage { ClusterIdentifier = cluster }, Fast);
@@ -55,7 +58,8 @@ public class DataStoreTests(LocalCloudFixture cloud)
         var redis = LocalCloudFixture.Unique("redis");
         await cloud.Aws("elasticache", "create-cache-cluster", "--cache-cluster-id", redis, "--engine", "redis", "--cache-node-type", "cache.t3.micro", "--num-cache-nodes", "1");
         await ec.WaitUntilCacheClusterAvailableAsync(new ElastiCache.DescribeCacheClustersMessage { CacheClusterId = redis }, Fast);
-        await ec.ModifyCacheClusterAsync(new ElastiCache.ModifyCacheClusterMessage { CacheClusterId = redis, SnapshotRetentionLimit = 3, ApplyImmediately = true });
+        await ec.ModifyCacheClusterAsync(new ElastiCache.ModifyCacheClusterMessage { CacheClusterId = redis, SnapshotRetentionLimit = 3,
+            ApplyImmediately = true });
         await ec.DeleteCacheClusterAsync(new ElastiCache.DeleteCacheClusterMessage { CacheClusterId = redis });
         await cloud.Aws("elasticache", "wait", "cache-cluster-deleted", "--cache-cluster-id", redis);
 
@@ -104,7 +108,8 @@ public class LifecycleTests
             Delays = LifecycleDelays.Instant with { Database = TimeSpan.FromMinutes(5) },
         });
         var rds = new Rds.RdsClient(TestClouds.Connection(server.Url));
-        async Task<string> Status() => (await rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" })).DBInstances!.Single().DBInstanceStatus!;
+        async Task<string> Status()
+            => (await rds.DescribeDBInstancesAsync(new Rds.DescribeDBInstancesMessage { DBInstanceIdentifier = "slow" })).DBInstances!.Single().DBInstanceStatus!;
 
         await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "slow", DBInstanceClass = "db.t3.micro", Engine = "postgres" });
         Assert.Equal("creating", await Status());

@@ -9,14 +9,16 @@ public class DataTests(LocalCloudFixture cloud)
 {
     static Dictionary<string, AttributeValue> Item(params (string Key, AttributeValue Value)[] attributes) => attributes.ToDictionary(a => a.Key, a => a.Value);
 
-    /// <summary>BatchWriteItem and BatchGetItem through the aws CLI and the official .NET SDK: puts and deletes across tables, projection, duplicates refused.</summary>
+    /// <summary>BatchWriteItem and BatchGetItem through the aws CLI and the official .NET SDK: puts and deletes across tables, projection, duplicates
+    /// refused.</summary>
     [Fact]
     public async Task Batch_write_and_batch_get_work_through_the_aws_cli_and_the_sdk()
     {
         var table = LocalCloudFixture.Unique("batch");
         await cloud.Aws("dynamodb", "create-table", "--table-name", table, "--attribute-definitions", "AttributeName=pk,AttributeType=S",
             "--key-schema", "AttributeName=pk,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST");
-        var puts = new System.Text.Json.Nodes.JsonArray(Enumerable.Range(1, 25).Select(n => (System.Text.Json.Nodes.JsonNode?)System.Text.Json.Nodes.JsonNode.Parse(
+        var puts = new System.Text.Json.Nodes.JsonArray(Enumerable.Range(1,
+            25).Select(n => (System.Text.Json.Nodes.JsonNode?)System.Text.Json.Nodes.JsonNode.Parse(
             $$$$$"""{"PutRequest":{"Item":{"pk":{"S":"k{{{{{n}}}}}"},"v":{"N":"{{{{{n}}}}}"},"note":{"S":"n{{{{{n}}}}}"}}}}""")).ToArray());
         var written = await cloud.Aws("dynamodb", "batch-write-item", "--request-items", new System.Text.Json.Nodes.JsonObject { [table] = puts }.ToJsonString());
         Assert.Empty(written!["UnprocessedItems"]!.AsObject());
@@ -40,7 +42,8 @@ public class DataTests(LocalCloudFixture cloud)
         });
         var read = await dynamo.BatchGetItemAsync(new BatchGetItemRequest
         {
-            RequestItems = new() { [table] = new KeysAndAttributes { Keys = [Item(("pk", new AttributeValue { S = "k1" })), Item(("pk", new AttributeValue { S = "k26" }))] } },
+            RequestItems = new() { [table] = new KeysAndAttributes { Keys = [Item(("pk", new AttributeValue { S = "k1" })),
+                Item(("pk", new AttributeValue { S = "k26" }))] } },
         });
         Assert.Equal(["k26"], read.Responses[table].Select(x => x["pk"].S));
 
@@ -48,7 +51,8 @@ public class DataTests(LocalCloudFixture cloud)
             $$$$$"""{"{{{{{table}}}}}":[{"DeleteRequest":{"Key":{"pk":{"S":"k2"}}}},{"DeleteRequest":{"Key":{"pk":{"S":"k2"}}}}]}""");
         Assert.NotEqual(0, duplicate.Code);
         Assert.Contains("Provided list of item keys contains duplicates", duplicate.Error);
-        var tooMany = new System.Text.Json.Nodes.JsonArray(Enumerable.Range(1, 26).Select(n => (System.Text.Json.Nodes.JsonNode?)System.Text.Json.Nodes.JsonNode.Parse(
+        var tooMany = new System.Text.Json.Nodes.JsonArray(Enumerable.Range(1,
+            26).Select(n => (System.Text.Json.Nodes.JsonNode?)System.Text.Json.Nodes.JsonNode.Parse(
             $$$$$"""{"DeleteRequest":{"Key":{"pk":{"S":"x{{{{{n}}}}}"}}}}""")).ToArray());
         Assert.NotEqual(0, (await cloud.Cli("dynamodb", "batch-write-item", "--request-items", new System.Text.Json.Nodes.JsonObject { [table] = tooMany }.ToJsonString())).Code);
     }
@@ -58,7 +62,8 @@ public class DataTests(LocalCloudFixture cloud)
     {
         using var ddb = AwsConnectionFactory.CreateDynamoDb(cloud.Connection);
         var table = LocalCloudFixture.Unique("ops-locks");
-        await ddb.CreateTableAsync(new CreateTableRequest { TableName = table, BillingMode = "PAY_PER_REQUEST", KeySchema = [new("lock", "HASH")], AttributeDefinitions = [new("lock", "S")] });
+        await ddb.CreateTableAsync(new CreateTableRequest { TableName = table, BillingMode = "PAY_PER_REQUEST", KeySchema = [new("lock", "HASH")],
+            AttributeDefinitions = [new("lock", "S")] });
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         PutItemRequest Take(string owner, long at) => new()
         {
@@ -95,10 +100,12 @@ public class DataTests(LocalCloudFixture cloud)
             BillingMode = "PAY_PER_REQUEST",
             KeySchema = [new("uuid", "HASH")],
             AttributeDefinitions = [new("uuid", "S"), new("status", "S"), new("ts", "N")],
-            GlobalSecondaryIndexes = [new GlobalSecondaryIndex { IndexName = "by-status", KeySchema = [new("status", "HASH"), new("ts", "RANGE")], Projection = new Projection { ProjectionType = "ALL" } }],
+            GlobalSecondaryIndexes = [new GlobalSecondaryIndex { IndexName = "by-status", KeySchema = [new("status", "HASH"), new("ts", "RANGE")],
+                Projection = new Projection { ProjectionType = "ALL" } }],
         });
         for (var n = 0; n < 5; n++)
-            await ddb.PutItemAsync(table, Item(("uuid", new AttributeValue($"w{n}")), ("status", new AttributeValue(n < 3 ? "Running" : "ShutDown-0")), ("ts", new AttributeValue { N = n.ToString() })));
+            await ddb.PutItemAsync(table,
+                Item(("uuid", new AttributeValue($"w{n}")), ("status", new AttributeValue(n < 3 ? "Running" : "ShutDown-0")), ("ts", new AttributeValue { N = n.ToString() })));
 
         var updated = await ddb.UpdateItemAsync(new UpdateItemRequest
         {

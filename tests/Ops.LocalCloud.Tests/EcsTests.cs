@@ -8,7 +8,8 @@ namespace Ops.LocalCloud.Tests;
 public class EcsTests(LocalCloudFixture cloud)
 {
     readonly EcsClient _ecs = new(cloud.Connection);
-    static readonly WaiterOptions Fast = new() { MinDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(100), MaxWait = TimeSpan.FromSeconds(10) };
+    static readonly WaiterOptions Fast = new() { MinDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(100),
+        MaxWait = TimeSpan.FromSeconds(10) };
 
     async Task<string> ClusterWithInstances(int instances)
     {
@@ -54,7 +55,8 @@ public class EcsTests(LocalCloudFixture cloud)
         var cluster = await ClusterWithInstances(1);
         var td = await Revision(LocalCloudFixture.Unique("worker"), "worker:1");
         await _ecs.CreateServiceAsync(new CreateServiceRequest { Cluster = cluster, ServiceName = "worker", TaskDefinition = td, DesiredCount = 1 });
-        var deployment = (await _ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = ["worker"] })).Services!.Single().Deployments!.Single().Id!;
+        var deployment = (await _ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster,
+            Services = ["worker"] })).Services!.Single().Deployments!.Single().Id!;
         Assert.StartsWith("ecs-svc/", deployment);
 
         var tasks = await _ecs.ListTasksItemsAsync(new ListTasksRequest { Cluster = cluster, StartedBy = deployment }).ToListAsync();
@@ -125,7 +127,8 @@ public class EcsTests(LocalCloudFixture cloud)
             DeploymentConfiguration = new DeploymentConfiguration { MinimumHealthyPercent = 0, MaximumPercent = 200 },
         });
         var task = (await _ecs.ListTasksAsync(new ListTasksRequest { Cluster = cluster, ServiceName = "worker" })).TaskArns!.Single();
-        var protection = await _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = [task], ProtectionEnabled = true, ExpiresInMinutes = 10 });
+        var protection = await _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = [task], ProtectionEnabled = true,
+            ExpiresInMinutes = 10 });
         Assert.True(protection.ProtectedTasks!.Single().ProtectionEnabled);
 
         await _ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = cluster, Service = "worker", TaskDefinition = v2 });
@@ -133,7 +136,8 @@ public class EcsTests(LocalCloudFixture cloud)
         Assert.Equal(2, during.Deployments!.Count);                          // PRIMARY and the ACTIVE one holding the protected task
         Assert.Equal("IN_PROGRESS", during.Deployments[0].RolloutState);
         Assert.Equal("RUNNING", (await _ecs.DescribeTasksAsync(new DescribeTasksRequest { Cluster = cluster, Tasks = [task] })).Tasks![0].LastStatus);
-        Assert.True((await _ecs.GetTaskProtectionAsync(new GetTaskProtectionRequest { Cluster = cluster, Tasks = [task] })).ProtectedTasks!.Single().ProtectionEnabled);
+        Assert.True((await _ecs.GetTaskProtectionAsync(new GetTaskProtectionRequest { Cluster = cluster,
+            Tasks = [task] })).ProtectedTasks!.Single().ProtectionEnabled);
 
         await _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = [task], ProtectionEnabled = false });
         await _ecs.WaitUntilServicesStableAsync(new DescribeServicesRequest { Cluster = cluster, Services = ["worker"] }, Fast);
@@ -193,17 +197,22 @@ public class EcsTests(LocalCloudFixture cloud)
             Assert.Contains("(InvalidParameterException)", error);
             Assert.Contains("between 1 and 2880", error);
         }
-        Assert.False((await _ecs.GetTaskProtectionAsync(new GetTaskProtectionRequest { Cluster = cluster, Tasks = [task] })).ProtectedTasks!.Single().ProtectionEnabled);
-        var longest = await _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = [task], ProtectionEnabled = true, ExpiresInMinutes = 2880 });
+        Assert.False((await _ecs.GetTaskProtectionAsync(new GetTaskProtectionRequest { Cluster = cluster,
+            Tasks = [task] })).ProtectedTasks!.Single().ProtectionEnabled);
+        var longest = await _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = [task], ProtectionEnabled = true,
+            ExpiresInMinutes = 2880 });
         Assert.True(longest.ProtectedTasks!.Single().ProtectionEnabled);
-        var cleared = await _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = [task], ProtectionEnabled = false, ExpiresInMinutes = 0 });
+        var cleared = await _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = [task], ProtectionEnabled = false,
+            ExpiresInMinutes = 0 });
         Assert.False(cleared.ProtectedTasks!.Single().ProtectionEnabled);   // expiresInMinutes only matters when enabling
 
         var eleven = Enumerable.Repeat(task, 11).ToList();
-        await AwsAssert.ErrorCode("InvalidParameterException", () => _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = eleven, ProtectionEnabled = true }));
+        await AwsAssert.ErrorCode("InvalidParameterException",
+            () => _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = eleven, ProtectionEnabled = true }));
 
         var standalone = (await _ecs.RunTaskAsync(new RunTaskRequest { Cluster = cluster, TaskDefinition = family })).Tasks!.Single().TaskArn!;
-        var refused = await _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = [standalone], ProtectionEnabled = true });
+        var refused = await _ecs.UpdateTaskProtectionAsync(new UpdateTaskProtectionRequest { Cluster = cluster, Tasks = [standalone],
+            ProtectionEnabled = true });
         Assert.Empty(refused.ProtectedTasks!);
         Assert.Equal((standalone, "TASK_NOT_VALID"), (refused.Failures!.Single().Arn, refused.Failures!.Single().Reason));
 

@@ -76,8 +76,10 @@ public class IdentifierTests(LocalCloudFixture cloud)
         var rds = new Rds.RdsClient(cloud.Connection);
         var id = LocalCloudFixture.Unique("snapped");
         await rds.CreateDBInstanceAsync(Db(id));
-        await AwsAssert.ErrorCode("InvalidParameterValue", () => rds.CreateDBSnapshotAsync(new Rds.CreateDBSnapshotMessage { DBInstanceIdentifier = id, DBSnapshotIdentifier = "9-lives" }), 400);
-        await AwsAssert.ErrorCode("InvalidParameterValue", () => rds.DeleteDBInstanceAsync(new Rds.DeleteDBInstanceMessage { DBInstanceIdentifier = id, FinalDBSnapshotIdentifier = "final--snap" }), 400);
+        await AwsAssert.ErrorCode("InvalidParameterValue", () => rds.CreateDBSnapshotAsync(new Rds.CreateDBSnapshotMessage { DBInstanceIdentifier = id, DBSnapshotIdentifier = "9-lives" }),
+            400);
+        await AwsAssert.ErrorCode("InvalidParameterValue",
+            () => rds.DeleteDBInstanceAsync(new Rds.DeleteDBInstanceMessage { DBInstanceIdentifier = id, FinalDBSnapshotIdentifier = "final--snap" }), 400);
     }
 
     [Theory]
@@ -107,7 +109,8 @@ public class IdentifierTests(LocalCloudFixture cloud)
         var rs = new Redshift.RedshiftClient(cloud.Connection);
         var id = LocalCloudFixture.Unique("warehouse");
         await rs.CreateClusterAsync(new Redshift.CreateClusterMessage { ClusterIdentifier = id, NodeType = "ra3.xlplus", MasterUsername = "iotile", MasterUserPassword = "Correct-Horse-9" });
-        await AwsAssert.ErrorCode("InvalidParameterValue", () => rs.DeleteClusterAsync(new Redshift.DeleteClusterMessage { ClusterIdentifier = id, FinalClusterSnapshotIdentifier = "final-" }), 400);
+        await AwsAssert.ErrorCode("InvalidParameterValue",
+            () => rs.DeleteClusterAsync(new Redshift.DeleteClusterMessage { ClusterIdentifier = id, FinalClusterSnapshotIdentifier = "final-" }), 400);
     }
 
     [Fact]
@@ -148,7 +151,8 @@ public class IdentifierTests(LocalCloudFixture cloud)
     [InlineData("-leading")]
     public async Task Ecr_refuses_repository_names_outside_the_pattern(string name)
     {
-        var e = await AwsAssert.ErrorCode("InvalidParameterException", () => new Ecr.EcrClient(cloud.Connection).CreateRepositoryAsync(new Ecr.CreateRepositoryRequest { RepositoryName = name }), 400);
+        var e = await AwsAssert.ErrorCode("InvalidParameterException",
+            () => new Ecr.EcrClient(cloud.Connection).CreateRepositoryAsync(new Ecr.CreateRepositoryRequest { RepositoryName = name }), 400);
         Assert.Contains("repositoryName", e.Message);
     }
 
@@ -180,7 +184,8 @@ public class IdentifierTests(LocalCloudFixture cloud)
         var request = Table(LocalCloudFixture.Unique("tbl"));
         request.GlobalSecondaryIndexes = [new GlobalSecondaryIndex
         {
-            IndexName = new string('x', 2), KeySchema = [new KeySchemaElement("pk", KeyType.HASH)], Projection = new Projection { ProjectionType = ProjectionType.ALL },
+            IndexName = new string('x', 2), KeySchema = [new KeySchemaElement("pk", KeyType.HASH)],
+                Projection = new Projection { ProjectionType = ProjectionType.ALL },
         }];
         var e = await DynamoError("ValidationException", () => dynamo.CreateTableAsync(request));
         Assert.Contains("indexName", e.Message);

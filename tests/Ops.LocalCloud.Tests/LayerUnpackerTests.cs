@@ -30,7 +30,8 @@ public sealed class LayerUnpackerTests : IDisposable
         tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, name) { Mode = (UnixFileMode)0b111_101_101 });
 
     static void File(TarWriter tar, string name, string text, UnixFileMode mode = (UnixFileMode)0b110_100_100) =>
-        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { Mode = mode, DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)) });
+        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { Mode = mode,
+            DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)) });
 
     /// <summary>Every path under <paramref name="top"/>, links listed but never followed.</summary>
     static IEnumerable<string> Walk(string top) =>

@@ -49,7 +49,8 @@ public sealed class OperatorKeysTests
         try
         {
             string first;
-            await using (var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { StateDirectory = state, Delays = LifecycleDelays.Instant, RunDataStores = false }))
+            await using (var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { StateDirectory = state, Delays = LifecycleDelays.Instant,
+                RunDataStores = false }))
             {
                 first = server.Options.AccessKey;
                 Assert.NotEqual(OperatorCredentials.PublicAccessKey, first);
@@ -58,11 +59,13 @@ public sealed class OperatorKeysTests
             }
             foreach (var file in new[] { OperatorCredentials.JsonFileName, OperatorCredentials.EnvFileName })
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(state, file)));
-            await using (var again = await LocalCloudServer.StartAsync(new LocalCloudOptions { StateDirectory = state, Delays = LifecycleDelays.Instant, RunDataStores = false }))
+            await using (var again = await LocalCloudServer.StartAsync(new LocalCloudOptions { StateDirectory = state, Delays = LifecycleDelays.Instant,
+                RunDataStores = false }))
                 Assert.Equal(first, again.Options.AccessKey);
             Assert.Contains($"export AWS_ACCESS_KEY_ID='{first}'", File.ReadAllText(Path.Combine(state, OperatorCredentials.EnvFileName)));
 
-            var error = await Assert.ThrowsAsync<ArgumentException>(() => LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = "test", SecretKey = "test" }));
+            var error = await Assert.ThrowsAsync<ArgumentException>(() => LocalCloudServer.StartAsync(new LocalCloudOptions { AccessKey = "test",
+                SecretKey = "test" }));
             Assert.Contains("may not be the public 'test' key", error.Message);
         }
         finally

@@ -2,7 +2,8 @@ using Ops.LocalCloud.Iam;
 
 namespace Ops.LocalCloud.Tests;
 
-/// <summary>IAM's evaluation logic, as pure functions: deny wins, allow, implicit deny; NotAction/NotResource; wildcards; conditions; what a put refuses.</summary>
+/// <summary>IAM's evaluation logic, as pure functions: deny wins, allow, implicit deny; NotAction/NotResource; wildcards; conditions; what a put
+/// refuses.</summary>
 public sealed class PolicyEvaluatorTests
 {
     static readonly Dictionary<string, IReadOnlyList<string>> NoContext = new(StringComparer.OrdinalIgnoreCase);

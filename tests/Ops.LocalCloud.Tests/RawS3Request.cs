@@ -15,7 +15,8 @@ internal static class RawS3Request
         public string Text => Encoding.UTF8.GetString(Body);
     }
 
-    public static async Task<Response> SendAsync(Uri endpoint, string method, string rawTarget, byte[]? body = null, IReadOnlyDictionary<string, string>? extraHeaders = null)
+    public static async Task<Response> SendAsync(Uri endpoint, string method, string rawTarget, byte[]? body = null,
+        IReadOnlyDictionary<string, string>? extraHeaders = null)
     {
         body ??= [];
         var query = rawTarget.IndexOf('?');

@@ -40,7 +40,8 @@ public sealed class RealDataStoreTests : IDisposable
     }
 
     static string ConnectionString(string host, int port, string user, string password, string database) =>
-        new NpgsqlConnectionStringBuilder { Host = host, Port = port, Username = user, Password = password, Database = database, Pooling = false, Timeout = 10 }.ConnectionString;
+        new NpgsqlConnectionStringBuilder { Host = host, Port = port, Username = user, Password = password, Database = database, Pooling = false,
+            Timeout = 10 }.ConnectionString;
 
     /// <summary>As on AWS: the master user owns its data and may create databases, but runs no program and reads no server file.</summary>
     [Fact]
@@ -134,7 +135,8 @@ public sealed class RealDataStoreTests : IDisposable
                 await using var read = new NpgsqlCommand("select v from marker", connection);
                 Assert.Equal("kept across restarts", await read.ExecuteScalarAsync());
             }
-            await rds.ModifyDBInstanceAsync(new Rds.ModifyDBInstanceMessage { DBInstanceIdentifier = "app-db", MasterUserPassword = Password + "-2", ApplyImmediately = true });
+            await rds.ModifyDBInstanceAsync(new Rds.ModifyDBInstanceMessage { DBInstanceIdentifier = "app-db", MasterUserPassword = Password + "-2",
+                ApplyImmediately = true });
             await using (var changed = new NpgsqlConnection(ConnectionString("127.0.0.1", db.Endpoint.Port!.Value, "iotile", Password + "-2", "iotile")))
                 await RetryAsync(() => changed.OpenAsync());
             await rds.DeleteDBInstanceAsync(new Rds.DeleteDBInstanceMessage { DBInstanceIdentifier = "app-db", FinalDBSnapshotIdentifier = "app-db-final" });
@@ -196,7 +198,8 @@ public sealed class RealDataStoreTests : IDisposable
             });
             var endpoint = await PrimaryAsync(cache, "sessions");
             port = endpoint.Port!.Value;
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { { "127.0.0.1", port } }, Password = Token, AbortOnConnectFail = true });
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { { "127.0.0.1", port } }, Password = Token,
+                AbortOnConnectFail = true });
             await redis.GetDatabase().StringSetAsync("marker", "kept");
             // Without the token the server itself refuses: asked over a raw connection, so the answer is Redis's own
             // (a client library may report its failed handshake instead, depending on timing).
@@ -207,7 +210,8 @@ public sealed class RealDataStoreTests : IDisposable
         await using (var server = await StartAsync())
         {
             var endpoint = await PrimaryAsync(new ElastiCache.ElastiCacheClient(Connect(server)), "sessions");
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { { "127.0.0.1", endpoint.Port!.Value } }, Password = Token });
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { { "127.0.0.1", endpoint.Port!.Value } },
+                Password = Token });
             Assert.Equal("kept", (string?)await redis.GetDatabase().StringGetAsync("marker"));
         }
         AssertNowhereInState(Token);
@@ -219,7 +223,8 @@ public sealed class RealDataStoreTests : IDisposable
         await using var server = await LocalCloudServer.StartAsync(TestClouds.Options(_state) with { RunDataStores = false });
         Assert.Equal("data stores: simulated (not requested)", server.DataStoreStatus);
         var rds = new Rds.RdsClient(Connect(server));
-        await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "sim", DBInstanceClass = "db.t4g.micro", Engine = "postgres", MasterUsername = "u", MasterUserPassword = Password });
+        await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "sim", DBInstanceClass = "db.t4g.micro", Engine = "postgres", MasterUsername = "u",
+            MasterUserPassword = Password });
         Assert.Equal("sim.local-cloud.internal", (await WaitAvailableAsync(rds, "sim")).Endpoint!.Address);
         Assert.False(Directory.Exists(Path.Combine(_state, "rds")));
     }
@@ -233,7 +238,8 @@ public sealed class RealDataStoreTests : IDisposable
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_state, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         await using var server = await LocalCloudServer.StartAsync(TestClouds.Options(nested));
         var rds = new Rds.RdsClient(Connect(server));
-        await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "far", DBInstanceClass = "db.t4g.micro", Engine = "postgres", MasterUsername = "u", MasterUserPassword = Password });
+        await rds.CreateDBInstanceAsync(new Rds.CreateDBInstanceMessage { DBInstanceIdentifier = "far", DBInstanceClass = "db.t4g.micro", Engine = "postgres", MasterUsername = "u",
+            MasterUserPassword = Password });
         var db = await WaitAvailableAsync(rds, "far");
         if (Environment.UserName == "root")
         {
@@ -247,7 +253,8 @@ public sealed class RealDataStoreTests : IDisposable
     {
         for (var i = 0; i < 300; i++)
         {
-            var group = (await cache.DescribeReplicationGroupsAsync(new ElastiCache.DescribeReplicationGroupsMessage { ReplicationGroupId = id })).ReplicationGroups!.Single();
+            var group = (await cache.DescribeReplicationGroupsAsync(new ElastiCache.DescribeReplicationGroupsMessage { ReplicationGroupId = id }))
+                .ReplicationGroups!.Single();
             Assert.NotEqual("create-failed", group.Status);
             if (group.Status == "available") return group.NodeGroups![0].PrimaryEndpoint!;
             await Task.Delay(100);

@@ -5,7 +5,8 @@ public sealed class S3BucketSettingsTests : IDisposable
 {
     readonly string _state = Directory.CreateTempSubdirectory("localcloud-s3set-").FullName;
 
-    Task<LocalCloudServer> StartAsync() => LocalCloudServer.StartAsync(new LocalCloudOptions { StateDirectory = _state, Delays = LifecycleDelays.Instant, RunDataStores = false });
+    Task<LocalCloudServer> StartAsync()
+        => LocalCloudServer.StartAsync(new LocalCloudOptions { StateDirectory = _state, Delays = LifecycleDelays.Instant, RunDataStores = false });
 
     [Fact]
     public async Task Bucket_settings_round_trip_answer_AWS_errors_and_survive_a_restart()

@@ -4,7 +4,8 @@ using Ops.Aws;
 
 namespace Ops.LocalCloud.Tests;
 
-/// <summary>Nothing an S3 request names reaches outside that bucket's own storage: signed requests with hostile raw paths against a cloud with a state directory.</summary>
+/// <summary>Nothing an S3 request names reaches outside that bucket's own storage: signed requests with hostile raw paths against a cloud with a state
+/// directory.</summary>
 public sealed class S3PathSafetyTests : IAsyncLifetime
 {
     string _sandbox = null!;
@@ -110,7 +111,8 @@ public sealed class S3PathSafetyTests : IAsyncLifetime
         await s3.PutBucketAsync("private-bucket");
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = "private-bucket", Key = "secret.txt", ContentBody = "token" });
         var upload = await s3.InitiateMultipartUploadAsync("private-bucket", "big.bin");
-        await s3.UploadPartAsync(new UploadPartRequest { BucketName = "private-bucket", Key = "big.bin", UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream(new byte[100]) });
+        await s3.UploadPartAsync(new UploadPartRequest { BucketName = "private-bucket", Key = "big.bin", UploadId = upload.UploadId, PartNumber = 1,
+            InputStream = new MemoryStream(new byte[100]) });
 
         var root = Path.Combine(_dir, "s3");
         var entries = Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Append(root).ToList();

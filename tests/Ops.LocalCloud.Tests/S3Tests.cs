@@ -73,7 +73,8 @@ public class S3Tests(LocalCloudFixture cloud)
         })
         {
             var r = await RawS3Request.SendAsync(cloud.Url, "GET", $"/{bucket}/digits.txt", extraHeaders: new Dictionary<string, string> { ["range"] = range });
-            Assert.Equal((range, status, body, contentRange, body.Length.ToString()), (range, r.Status, r.Text, r.Headers.GetValueOrDefault("content-range"), r.Headers["content-length"]));
+            Assert.Equal((range, status, body, contentRange, body.Length.ToString()),
+                (range, r.Status, r.Text, r.Headers.GetValueOrDefault("content-range"), r.Headers["content-length"]));
         }
         using (var ranged = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "digits.txt", ByteRange = new ByteRange(1, 3) }))
             Assert.Equal((HttpStatusCode.PartialContent, "123"), (ranged.HttpStatusCode, await new StreamReader(ranged.ResponseStream).ReadToEndAsync()));
@@ -117,7 +118,8 @@ public class S3Tests(LocalCloudFixture cloud)
         put.Metadata["git-sha"] = "abc123";
         await s3.PutObjectAsync(put);
 
-        var copied = await s3.CopyObjectAsync(new CopyObjectRequest { SourceBucket = bucket, SourceKey = source, DestinationBucket = target, DestinationKey = "current.zip" });
+        var copied = await s3.CopyObjectAsync(new CopyObjectRequest { SourceBucket = bucket, SourceKey = source, DestinationBucket = target,
+            DestinationKey = "current.zip" });
         Assert.Equal("\"" + Convert.ToHexStringLower(MD5.HashData("bundle bytes"u8)) + "\"", copied.ETag);
         using (var get = await s3.GetObjectAsync(target, "current.zip"))
         {
@@ -183,10 +185,12 @@ public class S3Tests(LocalCloudFixture cloud)
         var fiveMiB = new byte[5 * 1024 * 1024];
         new Random(5).NextBytes(fiveMiB);
         async Task<string> Part(string uploadId, int number, byte[] bytes) =>
-            (await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = "k", UploadId = uploadId, PartNumber = number, InputStream = new MemoryStream(bytes) })).ETag;
+            (await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = "k", UploadId = uploadId, PartNumber = number,
+                InputStream = new MemoryStream(bytes) })).ETag;
         PartETag[] Tags(params (int Number, string ETag)[] parts) => parts.Select(p => new PartETag(p.Number, p.ETag)).ToArray();
         async Task<string> Refused(string uploadId, params PartETag[] parts) => (await Assert.ThrowsAsync<AmazonS3Exception>(() =>
-            s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "k", UploadId = uploadId, PartETags = [.. parts] }))).ErrorCode;
+            s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "k", UploadId = uploadId,
+                PartETags = [.. parts] }))).ErrorCode;
 
         var id = (await s3.InitiateMultipartUploadAsync(bucket, "k")).UploadId;
         var one = await Part(id, 1, fiveMiB);
@@ -202,7 +206,8 @@ public class S3Tests(LocalCloudFixture cloud)
         Assert.Equal("InvalidPart", await Refused(id, Tags((1, "\"00000000000000000000000000000000\""), (3, last))));
         Assert.Equal("EntityTooSmall", await Refused(id, Tags((1, one), (2, small), (3, last))));
 
-        var done = await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "k", UploadId = id, PartETags = [.. Tags((1, one), (3, last))] });
+        var done = await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "k", UploadId = id,
+            PartETags = [.. Tags((1, one), (3, last))] });
         var expected = MD5.HashData(Convert.FromHexString(one.Trim('"')).Concat(Convert.FromHexString(last.Trim('"'))).ToArray());
         Assert.Equal($"\"{Convert.ToHexStringLower(expected)}-2\"", done.ETag);
         using (var get = await s3.GetObjectAsync(bucket, "k"))
@@ -211,7 +216,9 @@ public class S3Tests(LocalCloudFixture cloud)
             await get.ResponseStream.CopyToAsync(buffer);
             Assert.True(buffer.ToArray().SequenceEqual(fiveMiB.Concat("end"u8.ToArray())), "completed object differs from parts 1 and 3");
         }
-        Assert.Equal("NoSuchUpload", (await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "k", UploadId = id }))).ErrorCode);
+        Assert.Equal("NoSuchUpload",
+            (await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "k",
+                UploadId = id }))).ErrorCode);
 
         var aborted = (await s3.InitiateMultipartUploadAsync(bucket, "k")).UploadId;
         await s3.AbortMultipartUploadAsync(bucket, "k", aborted);
@@ -246,7 +253,8 @@ public class S3Tests(LocalCloudFixture cloud)
         var after = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = "c/", StartAfter = "c/1", MaxKeys = 1 });
         Assert.Equal(["c/2"], after.S3Objects.Select(o => o.Key));
         Assert.Equal((true, "c/1"), (after.IsTruncated == true, after.StartAfter));
-        var bad = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, ContinuationToken = "garbage!" }));
+        var bad = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket,
+            ContinuationToken = "garbage!" }));
         Assert.Equal("InvalidArgument", bad.ErrorCode);
 
         var v1 = await s3.ListObjectsAsync(new ListObjectsRequest { BucketName = bucket, Delimiter = "/", MaxKeys = 3 });

@@ -73,12 +73,14 @@ public class SqsBatchTests(LocalCloudFixture cloud)
         var failed = Assert.Single(sent.Failed!);
         Assert.Equal(("bad", "InvalidMessageContents", true), (failed.Id, failed.Code, failed.SenderFault));
 
-        var m = (await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10, VisibilityTimeout = 60 })).Messages!.Single();
+        var m = (await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10,
+            VisibilityTimeout = 60 })).Messages!.Single();
         Assert.Equal("fine", m.Body);
         var changed = await _sqs.ChangeMessageVisibilityBatchAsync(new ChangeMessageVisibilityBatchRequest
         {
             QueueUrl = url,
-            Entries = [new() { Id = "ok", ReceiptHandle = m.ReceiptHandle, VisibilityTimeout = 120 }, new() { Id = "junk", ReceiptHandle = "not-a-handle", VisibilityTimeout = 0 }],
+            Entries = [new() { Id = "ok", ReceiptHandle = m.ReceiptHandle, VisibilityTimeout = 120 },
+                new() { Id = "junk", ReceiptHandle = "not-a-handle", VisibilityTimeout = 0 }],
         });
         Assert.Equal("ok", Assert.Single(changed.Successful!).Id);
         Assert.Equal(("junk", "ReceiptHandleIsInvalid", true), (changed.Failed!.Single().Id, changed.Failed!.Single().Code, changed.Failed!.Single().SenderFault));

@@ -59,7 +59,8 @@ public class SqsFifoTests(LocalCloudFixture cloud)
         Assert.NotNull(first.SequenceNumber);
         Assert.Equal((first.MessageId, first.SequenceNumber), (again.MessageId, again.SequenceNumber));
 
-        var received = (await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10, MessageSystemAttributeNames = ["All"] })).Messages!;
+        var received = (await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10,
+            MessageSystemAttributeNames = ["All"] })).Messages!;
         var m = Assert.Single(received);
         Assert.Equal("deploy", m.Body);
         Assert.Equal("g", m.Attributes!["MessageGroupId"]);
@@ -67,7 +68,9 @@ public class SqsFifoTests(LocalCloudFixture cloud)
         Assert.Equal(first.SequenceNumber, m.Attributes["SequenceNumber"]);
         // Deleting the message does not end the window: the id is still a duplicate.
         await _sqs.DeleteMessageAsync(new DeleteMessageRequest { QueueUrl = url, ReceiptHandle = m.ReceiptHandle });
-        Assert.Equal(first.MessageId, (await _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = "deploy", MessageGroupId = "g", MessageDeduplicationId = "d1" })).MessageId);
+        Assert.Equal(first.MessageId,
+            (await _sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = "deploy", MessageGroupId = "g",
+                MessageDeduplicationId = "d1" })).MessageId);
         Assert.Empty((await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url })).Messages ?? []);
     }
 

@@ -18,7 +18,8 @@ public class SqsTests(LocalCloudFixture cloud)
         var first = (await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MessageSystemAttributeNames = ["All"] })).Messages!.Single();
         Assert.Equal("1", first.Attributes!["ApproximateReceiveCount"]);
         Assert.Empty((await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url })).Messages ?? []);
-        var again = (await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, WaitTimeSeconds = 6, MessageSystemAttributeNames = ["ApproximateReceiveCount"] })).Messages!.Single();
+        var again = (await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, WaitTimeSeconds = 6,
+            MessageSystemAttributeNames = ["ApproximateReceiveCount"] })).Messages!.Single();
         Assert.Equal(first.MessageId, again.MessageId);
         Assert.Equal("2", again.Attributes!["ApproximateReceiveCount"]);
         await _sqs.DeleteMessageAsync(new DeleteMessageRequest { QueueUrl = url, ReceiptHandle = again.ReceiptHandle });

@@ -10,7 +10,8 @@ namespace Ops.LocalCloud.Tests;
 /// </summary>
 public class TaskRunnerTests
 {
-    /// <summary>RunTask through the aws CLI with containerOverrides: the command and environment given there are what runs, and DescribeTasks shows them.</summary>
+    /// <summary>RunTask through the aws CLI with containerOverrides: the command and environment given there are what runs, and DescribeTasks shows
+    /// them.</summary>
     [Fact]
     public async Task RunTask_honours_container_overrides_of_command_and_environment()
     {
@@ -160,7 +161,8 @@ public class TaskRunnerTests
         {
             Directory.CreateDirectory(Path.Combine(root, "app"));
             File.WriteAllText(Path.Combine(root, "app", "run.sh"), "#!/bin/sh\necho \"pwd=$(pwd)\"\necho \"data=$(cat \"$1\")\"\necho \"image=$IMAGE_VAR\"\n");
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(root, "app", "run.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(root, "app", "run.sh"),
+                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             File.WriteAllText(Path.Combine(root, "app", "data.txt"), "from the image");
             var image = new UnpackedImage("sha256:0123", root, ["/app/run.sh"], ["/app/data.txt"], new Dictionary<string, string> { ["IMAGE_VAR"] = "set", ["PATH"] = "/usr/bin:/bin" }, "/app");
             await using var cloud = await TaskCloud.StartAsync(new TestImageSource(image));
@@ -215,7 +217,8 @@ public class TaskRunnerTests
         Assert.Equal($"arn:aws:ecs:us-east-1:123456789012:task/dev/{id}", (string?)body["protection"]!["TaskArn"]);
         var protection = (await AwsCli.Run(cloud.Url, "ecs", "get-task-protection", "--cluster", "dev", "--tasks", id))!["protectedTasks"]![0]!;
         Assert.True((bool)protection["protectionEnabled"]!);
-        Assert.Equal(DateTimeOffset.Parse((string)body["protection"]!["ExpirationDate"]!), DateTimeOffset.FromUnixTimeMilliseconds((long)((double)protection["expirationDate"]! * 1000)), TimeSpan.FromSeconds(1));
+        Assert.Equal(DateTimeOffset.Parse((string)body["protection"]!["ExpirationDate"]!), DateTimeOffset.FromUnixTimeMilliseconds((long)((double)protection["expirationDate"]! * 1000)),
+            TimeSpan.FromSeconds(1));
 
         var wrong = await http.GetAsync(metadata.Replace("/_ecs/", "/_ecs/0") + "/task");
         Assert.Equal(404, (int)wrong.StatusCode);

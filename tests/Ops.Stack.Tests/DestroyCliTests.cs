@@ -19,7 +19,8 @@ public sealed class DestroyCliTests(FleetCloud cloud)
     });
 
     Task<CliRun> Run(params string[] args) =>
-        OpsCli.RunAsync([.. args, "--endpoint-url", cloud.Server.Url.ToString(), .. args.Contains("--stack") ? Array.Empty<string>() : ["--stack", StackFile.Value]], TimeSpan.FromMinutes(5));
+        OpsCli.RunAsync([.. args, "--endpoint-url", cloud.Server.Url.ToString(), .. args.Contains("--stack") ? Array.Empty<string>() : ["--stack", StackFile.Value]],
+            TimeSpan.FromMinutes(5));
 
     [Theory]
     [InlineData("ds2", "", "pass --destroy-data --confirm ds2 to go on")]
@@ -116,7 +117,8 @@ public sealed class DestroyCliTests(FleetCloud cloud)
         var job = (YamlDotNet.RepresentationModel.YamlMappingNode)jobs.Children.Single().Value;
         var steps = (YamlDotNet.RepresentationModel.YamlSequenceNode)job["steps"];
         var key = new YamlDotNet.RepresentationModel.YamlScalarNode("name");
-        var step = steps.Children.Cast<YamlDotNet.RepresentationModel.YamlMappingNode>().Single(s => s.Children.TryGetValue(key, out var n) && n.ToString() == name);
+        var step = steps.Children.Cast<YamlDotNet.RepresentationModel.YamlMappingNode>().Single(s => s.Children.TryGetValue(key, out var n)
+            && n.ToString() == name);
         var env = ((YamlDotNet.RepresentationModel.YamlMappingNode)step["env"]).Children.ToDictionary(e => e.Key.ToString(), e => e.Value.ToString());
         return (env, step["run"].ToString());
     }
@@ -156,7 +158,8 @@ public sealed class DestroyCliTests(FleetCloud cloud)
         Assert.True(deleted.Count == 1 && deleted[0].Contains("table iotile-rollouts-ds1", StringComparison.Ordinal), again.ToString());
     }
 
-    /// <summary>The status rows of ds1 that are (or, with <paramref name="expectMissing"/> false, are not) missing, the shared application and repository left out.</summary>
+    /// <summary>The status rows of ds1 that are (or, with <paramref name="expectMissing"/> false, are not) missing, the shared application and repository left
+    /// out.</summary>
     async Task<List<string>> MissingAsync(bool expectMissing)
     {
         var status = await Run("status", "--stage", "ds1", "--output", "json");

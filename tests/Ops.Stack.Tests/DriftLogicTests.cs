@@ -64,7 +64,8 @@ public sealed class DriftLogicTests
         var changes = SettingDrift<ModifyDBInstanceMessage>.ApplyAll("rds instance x", drifts, modify);
         Assert.Equal(6, changes.Count);
         Assert.Equal((spec.InstanceClass, spec.StorageGb, spec.MultiAz, spec.BackupRetentionDays, spec.DeletionProtection, false),
-            (modify.DBInstanceClass, modify.AllocatedStorage, modify.MultiAZ, modify.BackupRetentionPeriod, modify.DeletionProtection, modify.PubliclyAccessible));
+            (modify.DBInstanceClass, modify.AllocatedStorage, modify.MultiAZ, modify.BackupRetentionPeriod, modify.DeletionProtection,
+                modify.PubliclyAccessible));
     }
 
     [Fact]
@@ -149,9 +150,11 @@ public sealed class DriftLogicTests
         Assert.Equal(["billing mode", "SSE", "deletion protection"], drifts.Select(d => d.Setting));
         var update = new UpdateTableRequest();
         foreach (var drift in drifts) drift.Apply(update);
-        Assert.Equal((BillingMode.PAY_PER_REQUEST, (bool?)true, (bool?)true), (update.BillingMode, update.SSESpecification?.Enabled, update.DeletionProtectionEnabled));
+        Assert.Equal((BillingMode.PAY_PER_REQUEST, (bool?)true, (bool?)true),
+            (update.BillingMode, update.SSESpecification?.Enabled, update.DeletionProtectionEnabled));
 
         // An emulator that does not report deletion protection is not drift.
-        Assert.Empty(TablesProvisioner.Differences(new TableDescription { BillingModeSummary = good.BillingModeSummary, SSEDescription = good.SSEDescription }));
+        Assert.Empty(TablesProvisioner.Differences(new TableDescription { BillingModeSummary = good.BillingModeSummary,
+            SSEDescription = good.SSEDescription }));
     }
 }

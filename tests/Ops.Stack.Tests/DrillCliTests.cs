@@ -106,7 +106,8 @@ public sealed class DrillCliTests : IAsyncLifetime
                         await s3.DeleteObjectAsync("iotile-uploads-dr2", o.Key);
                         deleted++;
                     }
-                    foreach (var item in (await dynamo.ScanAsync(new ScanRequest { TableName = "iotile-devices-dr2" })).Items.Where(i => i["slug"].S.StartsWith("ops-drill-", StringComparison.Ordinal)))
+                    foreach (var item in (await dynamo.ScanAsync(new ScanRequest { TableName = "iotile-devices-dr2" })).Items.Where(i => i["slug"].S.StartsWith("ops-drill-",
+                        StringComparison.Ordinal)))
                     {
                         await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = "iotile-devices-dr2", Key = new() { ["slug"] = item["slug"] } });
                         deleted++;
@@ -125,7 +126,8 @@ public sealed class DrillCliTests : IAsyncLifetime
                 await Task.Delay(100, stop.Token);
             while (true)
             {
-                var attributes = (await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = queue, AttributeNames = ["ApproximateNumberOfMessages"] }, stop.Token)).Attributes;
+                var attributes = (await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = queue, AttributeNames = ["ApproximateNumberOfMessages"] },
+                    stop.Token)).Attributes;
                 if (attributes != null && attributes.TryGetValue("ApproximateNumberOfMessages", out var n) && n != "0") break;
                 await Task.Delay(100, stop.Token);
             }

@@ -19,7 +19,8 @@ namespace Ops.Stack.Tests;
 /// </summary>
 public sealed class EndToEndCloud : IAsyncLifetime
 {
-    /// <summary>Worker data-plane calls (receive, delete, extend, worker log): the workers make them all the time, so "no mutating call" ignores them.</summary>
+    /// <summary>Worker data-plane calls (receive, delete, extend, worker log): the workers make them all the time, so "no mutating call" ignores
+    /// them.</summary>
     static readonly HashSet<string> WorkerCalls =
     [
         "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:DeleteMessageBatch", "sqs:ChangeMessageVisibility", "sqs:ChangeMessageVisibilityBatch",
@@ -73,7 +74,8 @@ public sealed class EndToEndCloud : IAsyncLifetime
     /// <summary>The stage <paramref name="stage"/> of a stack file given as YAML text, loaded and validated as <c>--stack</c> would.</summary>
     public static StageStack Load(string stage, string yaml) => StackLoader.Parse("e2e.stack.yml", yaml).For(stage);
 
-    /// <summary>What create-ecs depends on (create-iam, create-queues, create-worker-log-table, create-ecr-repository), then create-ecs itself when asked.</summary>
+    /// <summary>What create-ecs depends on (create-iam, create-queues, create-worker-log-table, create-ecr-repository), then create-ecs itself when
+    /// asked.</summary>
     public async Task ProvisionAsync(StageStack stack, CapturedLog log, string? repositoryRoot = null, bool ecs = true)
     {
         await new Identity.IamProvisioner(Context(stack, log, repositoryRoot)).EnsureAsync(default);
@@ -158,7 +160,8 @@ public sealed class EndToEndCloud : IAsyncLifetime
     public async Task<List<EcsTask>> TasksAsync(EcsSpec ecs, string desiredStatus = "RUNNING")
     {
         using var client = new EcsClient(Connection);
-        var arns = (await client.ListTasksAsync(new ListTasksRequest { Cluster = ecs.Cluster, ServiceName = ecs.Service, DesiredStatus = desiredStatus })).TaskArns ?? [];
+        var arns = (await client.ListTasksAsync(new ListTasksRequest { Cluster = ecs.Cluster, ServiceName = ecs.Service,
+            DesiredStatus = desiredStatus })).TaskArns ?? [];
         if (arns.Count == 0) return [];
         return (await client.DescribeTasksAsync(new DescribeTasksRequest { Cluster = ecs.Cluster, Tasks = arns })).Tasks ?? [];
     }
@@ -206,7 +209,8 @@ public sealed class EndToEndCloud : IAsyncLifetime
         {
             try
             {
-                var events = await logs.GetLogEventsAsync(new GetLogEventsRequest { LogGroupName = ecs.LogGroup, LogStreamName = stream, StartFromHead = true });
+                var events = await logs.GetLogEventsAsync(new GetLogEventsRequest { LogGroupName = ecs.LogGroup, LogStreamName = stream,
+                    StartFromHead = true });
                 seen = (events.Events ?? []).Select(e => e.Message ?? "").ToList();
                 if (seen.FirstOrDefault(m => m.Contains(text)) is { } line) return line;
             }
@@ -219,7 +223,8 @@ public sealed class EndToEndCloud : IAsyncLifetime
         }
     }
 
-    /// <summary>The container processes the task runner keeps pid files for (<c>&lt;state&gt;/tasks/&lt;task&gt;.&lt;container&gt;.pid</c>), by task id.</summary>
+    /// <summary>The container processes the task runner keeps pid files for (<c>&lt;state&gt;/tasks/&lt;task&gt;.&lt;container&gt;.pid</c>), by task
+    /// id.</summary>
     public Dictionary<string, int> TaskPids()
     {
         var directory = Path.Combine(State, "tasks");

@@ -33,7 +33,8 @@ public sealed class FleetCloud : IAsyncLifetime
         Local = new LocalSpec { Command = ["sleep", "600"], Prepare = [] },
     };
 
-    /// <summary>Mutating calls the server received since <paramref name="since"/>: anything but Describe/List/Get, and for S3 anything but GET and HEAD.</summary>
+    /// <summary>Mutating calls the server received since <paramref name="since"/>: anything but Describe/List/Get, and for S3 anything but GET and
+    /// HEAD.</summary>
     public List<string> MutationsSince(int since) => Mutations(Server, since);
 
     /// <summary>Mutating calls <paramref name="server"/> received since <paramref name="since"/> (see <see cref="MutationsSince"/>).</summary>

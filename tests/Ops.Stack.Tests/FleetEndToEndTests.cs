@@ -216,7 +216,8 @@ public sealed class FleetEndToEndTests(EndToEndCloud cloud)
     public async Task The_image_build_docker_pushes_runs_as_image_process_workers_and_a_second_create_ecs_changes_nothing()
     {
         // Fail, never skip: tests/run.sh starts podman and exports DOCKER_HOST.
-        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
+        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key,
+            e => (string?)e.Value ?? "");
         using (await Docker.DockerEngine.LocateAsync(environment, default)) { }
 
         var checkout = await WorkerCheckoutAsync();

@@ -34,7 +34,8 @@ public sealed class FleetMotoTests(MotoCloud moto)
 
         var tag = await ImageTag.ForWorkingTreeAsync(FleetCloud.RepositoryRoot, default);
         var manifest = """{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":2,"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},"layers":[]}""";
-        var image = (await new EcrClient(moto.Connection).PutImageAsync(new PutImageRequest { RepositoryName = "iotile-cloud-server", ImageTag = tag, ImageManifest = manifest })).Image!;
+        var image = (await new EcrClient(moto.Connection).PutImageAsync(new PutImageRequest { RepositoryName = "iotile-cloud-server", ImageTag = tag,
+            ImageManifest = manifest })).Image!;
 
         var log = new CapturedLog();
         await new EcsProvisioner(moto.Context(stack, log)).EnsureAsync(default);

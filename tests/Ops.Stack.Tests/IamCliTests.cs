@@ -28,7 +28,8 @@ public sealed class IamCliTests(FleetCloud cloud)
     });
 
     Task<CliRun> Run(params string[] args) =>
-        OpsCli.RunAsync([.. args, "--endpoint-url", cloud.Server.Url.ToString(), .. args.Contains("--stack") ? Array.Empty<string>() : ["--stack", StackFile.Value]], TimeSpan.FromMinutes(5));
+        OpsCli.RunAsync([.. args, "--endpoint-url", cloud.Server.Url.ToString(), .. args.Contains("--stack") ? Array.Empty<string>() : ["--stack", StackFile.Value]],
+            TimeSpan.FromMinutes(5));
 
     static Task<JsonNode?> Aws(Uri url, params string[] args) => AwsCli.RunAs(TestKeys.OperatorAccessKey, TestKeys.OperatorSecretKey, url, args);
 

@@ -22,7 +22,8 @@ public sealed class IamLogicTests
     };
 
     static bool Allows(RoleSpec role, string action, string resource) =>
-        PolicyEvaluator.Evaluate([new SourcePolicy(role.Name, "role", PolicyDocument.Parse(role.Policy!.ToJsonString(), PolicyKind.Identity))], action, resource, Context).IsAllowed;
+        PolicyEvaluator.Evaluate([new SourcePolicy(role.Name, "role", PolicyDocument.Parse(role.Policy!.ToJsonString(), PolicyKind.Identity))], action, resource,
+            Context).IsAllowed;
 
     static string Arn(string service, string resource) => $"arn:aws:{service}:us-east-1:{Account}:{resource}";
 

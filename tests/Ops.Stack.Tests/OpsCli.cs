@@ -38,7 +38,8 @@ public static class OpsCli
     }
 
     /// <summary>Runs <c>./build.sh &lt;args&gt;</c> to its end (<paramref name="timeout"/>, default 4 minutes).</summary>
-    public static async Task<CliRun> RunAsync(IEnumerable<string> args, TimeSpan? timeout = null, string? stdin = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<CliRun> RunAsync(IEnumerable<string> args, TimeSpan? timeout = null, string? stdin = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var list = args.ToList();
         using var process = await StartAsync(list, environment);
@@ -49,7 +50,8 @@ public static class OpsCli
 
     static async Task BuildAsync()
     {
-        var (code, output, error) = await ChildProcess.Run(Path.Combine(FleetCloud.RepositoryRoot, "build.sh"), ["--help"], FleetCloud.RepositoryRoot, Environment, TimeSpan.FromMinutes(10));
+        var (code, output, error) = await ChildProcess.Run(Path.Combine(FleetCloud.RepositoryRoot, "build.sh"), ["--help"], FleetCloud.RepositoryRoot, Environment,
+            TimeSpan.FromMinutes(10));
         if (code != 0) throw new InvalidOperationException($"./build.sh --help exited {code}:\n{output}\n{error}");
     }
 }

@@ -26,7 +26,8 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
     /// acked_at (every task of the record must have one), with task-protection the moment its worker saw SIGTERM (or ECS
     /// began stopping it, when the worker logged no SIGTERM).
     /// </summary>
-    async Task<Dictionary<string, DateTimeOffset>> QuietSinceAsync(RolloutStage stage, Dictionary<string, AttributeValue> record, IReadOnlyCollection<string> oldTasks)
+    async Task<Dictionary<string, DateTimeOffset>> QuietSinceAsync(
+        RolloutStage stage, Dictionary<string, AttributeValue> record, IReadOnlyCollection<string> oldTasks)
     {
         var quiet = new Dictionary<string, DateTimeOffset>();
         if (record["strategy"].S == KillAck)
@@ -53,7 +54,8 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
         return quiet;
     }
 
-    /// <summary>What a successful deploy-worker must have left: exit 0, a completed record, every old task drained, the service steady on the new revision.</summary>
+    /// <summary>What a successful deploy-worker must have left: exit 0, a completed record, every old task drained, the service steady on the new
+    /// revision.</summary>
     async Task<(Dictionary<string, AttributeValue> Record, List<EcsTask> Running)> AssertDeployedAsync(RolloutStage stage, CliRun run, string from,
         IReadOnlyCollection<string> oldTasks, bool drainedByThisRun = true)
     {
@@ -90,7 +92,8 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
     }
 
     /// <summary>No worker of the new revision was drained: none wrote ShutDown-0, none acknowledged in <paramref name="rollouts"/>, all still run.</summary>
-    async Task AssertNotHaltedAsync(RolloutStage stage, List<Dictionary<string, AttributeValue>> items, IReadOnlyCollection<string> fresh, IEnumerable<string> rollouts)
+    async Task AssertNotHaltedAsync(RolloutStage stage, List<Dictionary<string, AttributeValue>> items, IReadOnlyCollection<string> fresh,
+        IEnumerable<string> rollouts)
     {
         var shutDowns = items.Where(i => i["task"].S == RolloutStage.ShutDownTask && fresh.Contains(i["server"].S)).ToList();
         Assert.True(shutDowns.Count == 0, $"a worker of the new revision drained: {string.Join("; ", shutDowns.Select(i => $"{i["server"].S} at {i["timestamp"].S}: {i["arguments"].S}"))}");
@@ -135,7 +138,7 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
     [Theory]
     [InlineData(KillAck)]
     [InlineData(TaskProtection)]
-    public async Task Two_deploy_workers_in_a_row_under_load_end_on_the_newest_revision_with_every_message_processed_and_stale_kill_messages_harmless(string strategy)
+    public async Task Two_deploy_workers_in_a_row_under_load_end_on_the_newest_revision_with_every_message_processed_and_stale_kills_harmless(string strategy)
     {
         var stage = new RolloutStage(cloud, output, StageName("rotwice", strategy), strategy);
         var first = (await stage.CreateAsync()).Select(EndToEndCloud.TaskId).ToList();

@@ -43,7 +43,8 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
     }
 
     async Task<List<string>> TaskIdsAsync(StageStack stack) =>
-        (await new EcsClient(cloud.Connection).ListTasksItemsAsync(new ListTasksRequest { Cluster = stack.Ecs.Cluster, ServiceName = stack.Ecs.Service, DesiredStatus = "RUNNING" }).ToListAsync())
+        (await new EcsClient(cloud.Connection).ListTasksItemsAsync(new ListTasksRequest { Cluster = stack.Ecs.Cluster, ServiceName = stack.Ecs.Service,
+            DesiredStatus = "RUNNING" }).ToListAsync())
         .Select(a => a.Split('/')[^1]).ToList();
 
     /// <summary>The kill messages on the work queue (received, left invisible): target task → arguments.</summary>
@@ -54,7 +55,8 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
         var found = new Dictionary<string, JsonNode>();
         for (var i = 0; i < 100 && found.Count < count; i++)
         {
-            foreach (var m in (await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10, WaitTimeSeconds = 1, VisibilityTimeout = 600 })).Messages ?? [])
+            foreach (var m in (await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10, WaitTimeSeconds = 1,
+                VisibilityTimeout = 600 })).Messages ?? [])
             {
                 var args = JsonNode.Parse(m.Body!)!["arguments"]!;
                 found[args["target_task"]!.ToString()] = args;
@@ -143,10 +145,12 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
         var completed = (await new WorkerUpdater(session).UpdateAsync(default))!;
         Assert.Equal("completed", completed.Phase);
         Assert.EndsWith("iotile-worker-ro1:2", completed.ToTaskDefinition);
-        var service = (await new EcsClient(cloud.Connection).DescribeServicesAsync(new DescribeServicesRequest { Cluster = stack.Ecs.Cluster, Services = [stack.Ecs.Service] })).Services![0];
+        var service = (await new EcsClient(cloud.Connection).DescribeServicesAsync(new DescribeServicesRequest { Cluster = stack.Ecs.Cluster,
+            Services = [stack.Ecs.Service] })).Services![0];
         Assert.EndsWith("iotile-worker-ro1:2", service.TaskDefinition);
         Assert.Single(service.Deployments!);
-        var container = (await new EcsClient(cloud.Connection).DescribeTaskDefinitionAsync(new DescribeTaskDefinitionRequest { TaskDefinition = "iotile-worker-ro1:2" })).TaskDefinition!.ContainerDefinitions![0];
+        var definition = await new EcsClient(cloud.Connection).DescribeTaskDefinitionAsync(new DescribeTaskDefinitionRequest { TaskDefinition = "iotile-worker-ro1:2" });
+        var container = definition.TaskDefinition!.ContainerDefinitions![0];
         Assert.Contains(container.Environment!, e => e.Name == "OPS_DRAIN" && e.Value == "kill-ack");
         Assert.Equal("completed", (await NewestAsync(stack)).Phase);
     }
@@ -212,7 +216,8 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
     {
         var stack = await FleetAsync("ro5", 1);
         var first = await RolloutSession.OpenAsync(cloud.Context(stack, new CapturedLog()), Options(), default);
-        var e = await Assert.ThrowsAsync<CloudStateException>(() => RolloutSession.OpenAsync(cloud.Context(stack, new CapturedLog()), Options(pid: 1), default));
+        var e = await Assert.ThrowsAsync<CloudStateException>(() => RolloutSession.OpenAsync(cloud.Context(stack, new CapturedLog()), Options(pid: 1),
+            default));
         Assert.Contains($"another rollout of stage ro5 is in progress: held by {Options().Holder} since", e.Message);
         Assert.Contains("lease expires in", e.Message);
         await first.DisposeAsync();
@@ -238,7 +243,8 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
         await using var session = await RolloutSession.OpenAsync(cloud.Context(stack, log), Options(), default);
         var record = session.NewRecord("draining", DrainStrategy.KillAck);
         record.Tasks[ids[0]] = new TaskDrain { Revision = "iotile-worker-ro6:1", State = "acknowledged", KillMessageId = "m0", KillSentAt = DateTimeOffset.UtcNow, AckSource = "ack-record" };
-        record.Tasks[ids[1]] = new TaskDrain { Revision = "iotile-worker-ro6:1", KillMessageId = "m1", KillSentAt = DateTimeOffset.UtcNow, KillExpiresAt = DateTimeOffset.UtcNow.AddMinutes(10) };
+        record.Tasks[ids[1]] = new TaskDrain { Revision = "iotile-worker-ro6:1", KillMessageId = "m1", KillSentAt = DateTimeOffset.UtcNow,
+            KillExpiresAt = DateTimeOffset.UtcNow.AddMinutes(10) };
         await session.SaveAsync(record, default);
         var before = cloud.Server.Requests.Entries.Count;
         var drain = new WorkerDrainer(session).DrainAsync(default);
@@ -257,11 +263,13 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
         var ecs = new EcsClient(cloud.Connection);
         var log = new CapturedLog();
         await using var session = await RolloutSession.OpenAsync(cloud.Context(stack, log), Options(), default);
-        var from = (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = stack.Ecs.Cluster, Services = [stack.Ecs.Service] })).Services![0].TaskDefinition!;
+        var from = (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = stack.Ecs.Cluster,
+            Services = [stack.Ecs.Service] })).Services![0].TaskDefinition!;
         var provisioner = new EcsProvisioner(cloud.Context(stack, log));
         var to = (await provisioner.RegisterAsync(provisioner.ContainerDefinition(new WorkerImage("x:local-command", new Dictionary<string,
             string> { [LocalCommandImage.CommandLabel] = "[\"sleep\",\"600\"]" })), default)).TaskDefinitionArn!;
-        await ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = stack.Ecs.Cluster, Service = stack.Ecs.Service, TaskDefinition = to, ForceNewDeployment = true });
+        await ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = stack.Ecs.Cluster, Service = stack.Ecs.Service, TaskDefinition = to,
+            ForceNewDeployment = true });
         var record = session.NewRecord("updating", DrainStrategy.KillAck);
         record.FromTaskDefinition = from;
         record.ToTaskDefinition = to;
@@ -285,7 +293,8 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
         var e = await Assert.ThrowsAsync<CloudStateException>(() => new WorkerUpdater(session).UpdateAsync(default));
         Assert.Equal("rolled back to iotile-worker-ro7:1: 2 task(s) crashed", e.Message);
         Assert.Equal("rolled-back", (await NewestAsync(stack)).Phase);
-        var service = (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = stack.Ecs.Cluster, Services = [stack.Ecs.Service] })).Services![0];
+        var service = (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = stack.Ecs.Cluster,
+            Services = [stack.Ecs.Service] })).Services![0];
         Assert.Equal(from, service.TaskDefinition);
     }
 }

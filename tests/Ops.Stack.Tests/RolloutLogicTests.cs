@@ -77,7 +77,8 @@ public sealed class RolloutLogicTests
         record.Forced = true;
         record.FromTaskDefinition = "arn:aws:ecs:us-east-1:1:task-definition/f:1";
         record.LastTimeoutAt = T0.AddMinutes(15);
-        record.Tasks["t1"] = new TaskDrain { Revision = "f:1", State = TaskDrainState.Acknowledged, KillMessageId = "m1", KillSentAt = T0, AckedAt = T0.AddSeconds(3), AckSource = "ack-record" };
+        record.Tasks["t1"] = new TaskDrain { Revision = "f:1", State = TaskDrainState.Acknowledged, KillMessageId = "m1", KillSentAt = T0, AckedAt = T0.AddSeconds(3),
+            AckSource = "ack-record" };
         var back = RolloutRecord.FromItem(record.ToItem());
         Assert.Equal(record.SortKey, back.SortKey);
         Assert.True(back.Forced);

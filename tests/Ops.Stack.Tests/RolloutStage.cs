@@ -24,9 +24,11 @@ public sealed class RolloutStage
     readonly string _extra;
     readonly string _command;
 
-    /// <summary>A stage named <paramref name="name"/> draining with <paramref name="strategy"/>; <paramref name="ecsEnvironment"/> goes into ecs.environment.</summary>
+    /// <summary>A stage named <paramref name="name"/> draining with <paramref name="strategy"/>; <paramref name="ecsEnvironment"/> goes into
+    /// ecs.environment.</summary>
     /// <remarks><paramref name="command"/>: the workers' local.command as a YAML flow list (default: the test's Ops.Worker build).</remarks>
-    public RolloutStage(EndToEndCloud cloud, ITestOutputHelper output, string name, string strategy, int desiredCount = 2, string extra = "", string? command = null)
+    public RolloutStage(EndToEndCloud cloud, ITestOutputHelper output, string name, string strategy, int desiredCount = 2, string extra = "",
+        string? command = null)
     {
         _command = command ?? $"[dotnet, \"{EndToEndCloud.WorkerDll}\"]";
         _cloud = cloud;
@@ -121,7 +123,8 @@ public sealed class RolloutStage
     public async Task<Service> ServiceAsync()
     {
         using var ecs = new EcsClient(Connection);
-        return (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = Stack.Ecs.Cluster, Services = [Stack.Ecs.Service] })).Services!.Single();
+        return (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = Stack.Ecs.Cluster,
+            Services = [Stack.Ecs.Service] })).Services!.Single();
     }
 
     /// <summary>The running tasks of the service.</summary>
@@ -262,7 +265,8 @@ public sealed class RolloutStage
     public static string Revision(string? arn) => arn?.Split('/')[^1] ?? "(none)";
 
     /// <summary>A kill message body as docs/drain-protocol.md shapes it.</summary>
-    public static string KillMessage(string? rolloutId, string? targetTask, string? targetRevision, DateTimeOffset timestamp, DateTimeOffset? expiresAt, string? ackTable)
+    public static string KillMessage(string? rolloutId, string? targetTask, string? targetRevision, DateTimeOffset timestamp, DateTimeOffset? expiresAt,
+        string? ackTable)
     {
         var arguments = new JsonObject { ["timestamp"] = timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture) };
         if (rolloutId != null) arguments["rollout_id"] = rolloutId;
@@ -335,7 +339,8 @@ public sealed class RolloutStage
         // A kill message put back (rule 4) counts as a receive: after queues.work.max-receive-count it lands in the dead-letter queue.
         using var sqs = new SqsClient(Connection);
         var dlq = (await sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = Stack.Queues.Work.DeadLetterName })).QueueUrl!;
-        var dead = (await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = dlq, MaxNumberOfMessages = 10, VisibilityTimeout = 0 })).Messages ?? [];
+        var dead = (await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = dlq, MaxNumberOfMessages = 10, VisibilityTimeout = 0 })).Messages
+            ?? [];
         return $"\nworker lines with '{text}':\n{string.Join('\n', lines)}\nin the dead-letter queue: {string.Join("\n  ", dead.Select(m => $"{m.MessageId} {m.Body}"))}";
     }
 

@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace Ops.Stack.Tests;
 
-/// <summary>secrets-set, secrets-list and secrets-check as a user runs them, against an in-process LocalCloud: values only from stdin, a file or a variable, and never printed.</summary>
+/// <summary>secrets-set, secrets-list and secrets-check as a user runs them, against an in-process LocalCloud: values only from stdin, a file or a variable,
+/// and never printed.</summary>
 [Collection(FleetCloudCollection.Name)]
 public sealed class SecretsCliTests(FleetCloud cloud)
 {

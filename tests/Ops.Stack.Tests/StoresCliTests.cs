@@ -18,7 +18,8 @@ public sealed class StoresCliTests(FleetCloud cloud)
     });
 
     Task<CliRun> Run(params string[] args) =>
-        OpsCli.RunAsync([.. args, "--endpoint-url", cloud.Server.Url.ToString(), .. args.Contains("--stack") ? Array.Empty<string>() : ["--stack", StackFile.Value]], TimeSpan.FromMinutes(5));
+        OpsCli.RunAsync([.. args, "--endpoint-url", cloud.Server.Url.ToString(), .. args.Contains("--stack") ? Array.Empty<string>() : ["--stack", StackFile.Value]],
+            TimeSpan.FromMinutes(5));
 
     [Fact]
     public async Task Stores_then_status_are_healthy_a_second_run_changes_nothing_and_no_secret_is_printed()
@@ -147,7 +148,8 @@ public sealed class StoresCliTests(FleetCloud cloud)
             .Select(g => g!["GroupName"]!.ToString()).Where(n => n.EndsWith("-up2", StringComparison.Ordinal)).ToList();
         Assert.Equal(5, groups.Count);
         Assert.Equal(groups.Count, groups.Distinct().Count());
-        var topics = (await AwsCli.Run(cloud.Server.Url, "sns", "list-topics"))!["Topics"]!.AsArray().Select(t => t!["TopicArn"]!.ToString()).Where(a => a.EndsWith("-up2", StringComparison.Ordinal)).ToList();
+        var topics = (await AwsCli.Run(cloud.Server.Url, "sns", "list-topics"))!["Topics"]!.AsArray().Select(t => t!["TopicArn"]!.ToString()).Where(a => a.EndsWith("-up2",
+            StringComparison.Ordinal)).ToList();
         Assert.Equal(3, topics.Count);
         var parameters = (await AwsCli.Run(cloud.Server.Url, "ssm", "describe-parameters", "--parameter-filters", "Key=Name,Option=BeginsWith,Values=iotilecloud.up2."))!["Parameters"]!.AsArray();
         Assert.Equal(6, parameters.Count); // the four store passwords and the web tier's two keys, each once

@@ -94,7 +94,8 @@ public sealed class StoresLocalCloudTests(FleetCloud cloud)
         Assert.Equal("db.m7g.large", db["DBInstanceClass"]!.ToString());
 
         var upgrade = bigger with { Database = bigger.Database with { EngineVersion = "18.1" } };
-        var refused = await Assert.ThrowsAsync<CloudStateException>(() => new RdsInstanceProvisioner(cloud.Context(upgrade, new CapturedLog())).EnsureAsync(default));
+        var refused = await Assert.ThrowsAsync<CloudStateException>(() => new RdsInstanceProvisioner(cloud.Context(upgrade,
+            new CapturedLog())).EnsureAsync(default));
         Assert.Contains("a major upgrade is not done implicitly", refused.Message);
     }
 
@@ -187,7 +188,8 @@ public sealed class StoresLocalCloudTests(FleetCloud cloud)
         Assert.Contains("would change redis replication group iotile-redis-sdry: create", log.Text);
         Assert.Contains("would change table iotile-devices-sdry: create", log.Text);
 
-        var missing = await Assert.ThrowsAsync<CloudStateException>(() => new RdsInstanceProvisioner(cloud.Context(stack, new CapturedLog())).EnsureAsync(default));
+        var missing = await Assert.ThrowsAsync<CloudStateException>(() => new RdsInstanceProvisioner(cloud.Context(stack,
+            new CapturedLog())).EnsureAsync(default));
         Assert.Contains("run ./build.sh create-security-groups --stage sdry first", missing.Message);
     }
 
@@ -195,7 +197,8 @@ public sealed class StoresLocalCloudTests(FleetCloud cloud)
     public async Task A_generated_secret_is_made_once_and_kept_by_every_later_or_parallel_run()
     {
         var stack = FleetCloud.Stack("sec1");
-        var values = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => new SecretStore(cloud.Context(stack, new CapturedLog())).EnsureGeneratedAsync("SecretKey", 50, default)));
+        var values = await Task.WhenAll(Enumerable.Range(0,
+            4).Select(_ => new SecretStore(cloud.Context(stack, new CapturedLog())).EnsureGeneratedAsync("SecretKey", 50, default)));
         Assert.Single(values.Distinct());
         Assert.Equal(values[0], await SecretAsync(stack, "SecretKey"));
         Assert.Matches("^[A-Za-z0-9]{50}$", values[0]!);
@@ -244,7 +247,8 @@ public sealed class StoresLocalCloudTests(FleetCloud cloud)
     public async Task The_firehose_stream_loads_the_timeseries_cluster_through_the_firehose_bucket_and_never_shows_the_password()
     {
         var stack = FleetCloud.Stack("fh1");
-        var missing = await Assert.ThrowsAsync<CloudStateException>(() => new FirehoseProvisioner(cloud.Context(stack, new CapturedLog())).EnsureAsync(default));
+        var missing = await Assert.ThrowsAsync<CloudStateException>(() => new FirehoseProvisioner(cloud.Context(stack,
+            new CapturedLog())).EnsureAsync(default));
         Assert.Contains("run ./build.sh create-streamtimeseries-redshift --stage fh1 first", missing.Message);
 
         await new SecurityGroupsProvisioner(cloud.Context(stack, new CapturedLog())).EnsureAsync(default);

@@ -89,7 +89,8 @@ public sealed class TeardownCliTests : IAsyncLifetime
         Assert.True(teardown.ExitCode == 0, teardown.ToString());
         Assert.Contains("acknowledged 2/2", teardown.Out);
         var deletes = _server.Requests.Entries.Skip(before)
-            .Where(e => DataServices.Contains(e.Service) && (e.Operation.StartsWith("Delete", StringComparison.Ordinal) || e.Operation.StartsWith("DELETE ", StringComparison.Ordinal)))
+            .Where(e => DataServices.Contains(e.Service)
+            && (e.Operation.StartsWith("Delete", StringComparison.Ordinal) || e.Operation.StartsWith("DELETE ", StringComparison.Ordinal)))
             .Select(e => $"{e.Service}:{e.Operation}").ToList();
         // Allowed: kill messages consumed (sqs:DeleteMessage) and the rollout lease released (dynamodb:DeleteItem); no table,
         // queue, bucket, object, topic, parameter, stream, database or cache.

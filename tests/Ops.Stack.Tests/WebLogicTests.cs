@@ -34,7 +34,8 @@ public sealed class WebLogicTests
     {
         var file = File("static/big.bin", "payload");
         var asked = new List<string>();
-        var plan = await StaticsPlan.CompareAsync([file], [new RemoteStatic(file.Key, "0123abcd-3")], (key, _) => { asked.Add(key); return Task.FromResult<string?>(file.Sha256); }, CancellationToken.None);
+        var plan = await StaticsPlan.CompareAsync([file], [new RemoteStatic(file.Key, "0123abcd-3")],
+            (key, _) => { asked.Add(key); return Task.FromResult<string?>(file.Sha256); }, CancellationToken.None);
         Assert.True(plan.IsEmpty);
         Assert.Equal([file.Key], asked);
         var stale = await StaticsPlan.CompareAsync([file], [new RemoteStatic(file.Key, "0123abcd-3")], (_, _) => Task.FromResult<string?>(null), CancellationToken.None);
@@ -45,7 +46,8 @@ public sealed class WebLogicTests
     public async Task More_than_3000_invalidation_paths_become_one_wildcard()
     {
         var files = Enumerable.Range(0, 3001).Select(i => File($"static/f{i}.txt", "new")).ToList();
-        var plan = await StaticsPlan.CompareAsync(files, files.Select(f => new RemoteStatic(f.Key, File("x", "old").Md5)).ToList(), (_, _) => Task.FromResult<string?>(null), CancellationToken.None);
+        var plan = await StaticsPlan.CompareAsync(files, files.Select(f => new RemoteStatic(f.Key, File("x", "old").Md5)).ToList(),
+            (_, _) => Task.FromResult<string?>(null), CancellationToken.None);
         Assert.Equal(["/static/*"], plan.InvalidationPaths("static"));
     }
 

@@ -16,7 +16,8 @@ public sealed class WorkerLaunchTests
     // EC2 stays EC2 everywhere: a local cloud then waits for an agent's container instance
     [InlineData("EC2", false, "EC2", false, true, "EC2", null)]
     [InlineData("EC2", true, "EC2", false, true, null, null)]
-    public void The_stack_decides_and_the_cloud_fills_in(string? stack, bool processes, string type, bool awsvpc, bool instances, string? compatibility, string? mode)
+    public void The_stack_decides_and_the_cloud_fills_in(string? stack, bool processes, string type, bool awsvpc, bool instances, string? compatibility,
+        string? mode)
     {
         var ecs = new EcsSpec { Cluster = "c", Service = "s", TaskFamily = "f", LogGroup = "/ecs/f", LaunchType = stack };
         var launch = WorkerLaunch.Of(ecs, processes);

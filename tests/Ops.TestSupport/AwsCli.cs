@@ -20,7 +20,8 @@ public static class AwsCli
     }
 
     /// <summary>Runs it signed with temporary credentials (a role session: key, secret and session token).</summary>
-    public static Task<(int Code, JsonNode? Json, string Error)> TrySession((string AccessKey, string SecretKey, string Token) session, Uri endpoint, params string[] args) =>
+    public static Task<(int Code, JsonNode? Json, string Error)> TrySession((string AccessKey, string SecretKey, string Token) session, Uri endpoint,
+        params string[] args) =>
         TryAs(session.AccessKey, session.SecretKey, endpoint, args, session.Token);
 
     /// <summary>Runs it signed with the given keys.</summary>

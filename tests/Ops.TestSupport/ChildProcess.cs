@@ -71,7 +71,8 @@ public sealed class ChildProcess : IDisposable
         return _process.ExitCode;
     }
 
-    public static async Task<(int Code, string Out, string Err)> Run(string file, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? env = null, TimeSpan? timeout = null)
+    public static async Task<(int Code, string Out, string Err)> Run(string file, IEnumerable<string> args, string workingDirectory,
+        IDictionary<string, string>? env = null, TimeSpan? timeout = null)
     {
         using var p = new ChildProcess(file, args, workingDirectory, env);
         var code = await p.WaitForExit(timeout ?? TimeSpan.FromMinutes(3));

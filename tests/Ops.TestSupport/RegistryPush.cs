@@ -7,7 +7,8 @@ using System.Text.Json.Nodes;
 
 namespace Ops.TestSupport;
 
-/// <summary>Builds small images by hand (gzip tar layers, a config, an OCI manifest) and pushes them through the registry HTTP API v2, without podman.</summary>
+/// <summary>Builds small images by hand (gzip tar layers, a config, an OCI manifest) and pushes them through the registry HTTP API v2, without
+/// podman.</summary>
 public static class RegistryPush
 {
     /// <summary>A gzip-compressed tar layer with the entries <paramref name="write"/> adds (the same entries give the same bytes).</summary>
@@ -23,7 +24,8 @@ public static class RegistryPush
     /// <summary>Adds a regular file.</summary>
     public static void File(this TarWriter tar, string name, string content, UnixFileMode mode = (UnixFileMode)0x1A4)
     {
-        var entry = new UstarTarEntry(TarEntryType.RegularFile, name) { Mode = mode, ModificationTime = DateTimeOffset.UnixEpoch, DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) };
+        var entry = new UstarTarEntry(TarEntryType.RegularFile, name) { Mode = mode, ModificationTime = DateTimeOffset.UnixEpoch,
+            DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) };
         tar.WriteEntry(entry);
     }
 
@@ -50,7 +52,8 @@ public static class RegistryPush
         ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray() },
     };
 
-    /// <summary>Uploads the config and layers, then puts an OCI manifest under <paramref name="tag"/>; returns (manifest digest, manifest size sum of layers and config).</summary>
+    /// <summary>Uploads the config and layers, then puts an OCI manifest under <paramref name="tag"/>; returns (manifest digest, manifest size sum of layers
+    /// and config).</summary>
     public static async Task<(string Digest, long Size)> PushAsync(Uri registry, string repository, string tag, JsonObject config, params byte[][] layers)
     {
         using var http = new HttpClient { BaseAddress = registry };

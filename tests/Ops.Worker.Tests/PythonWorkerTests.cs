@@ -131,7 +131,8 @@ public sealed class PythonWorkerTests(WorkerCloud cloud) : IClassFixture<WorkerC
         // most 8 s by a worker it keeps coming back to). A signal cancels an idle long poll, so the one message that poll
         // may have taken stays invisible for 30 s.
         Assert.Equal(2, await cloud.CountAsync(url));
-        var visible = await cloud.Sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10, WaitTimeSeconds = 12, MessageSystemAttributeNames = ["ApproximateReceiveCount"] });
+        var visible = await cloud.Sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10, WaitTimeSeconds = 12,
+            MessageSystemAttributeNames = ["ApproximateReceiveCount"] });
         Assert.NotEmpty(visible.Messages!);
         Assert.All(visible.Messages!, m =>
         {

@@ -7,7 +7,8 @@ using Ops.LocalCloud;
 
 namespace Ops.Worker.Tests;
 
-/// <summary>An in-process LocalCloud with the AWS clients a test needs to set up queues and the worker-log table, and to start real workers against it.</summary>
+/// <summary>An in-process LocalCloud with the AWS clients a test needs to set up queues and the worker-log table, and to start real workers against
+/// it.</summary>
 public sealed class WorkerCloud : IAsyncLifetime
 {
     public LocalCloudServer Server { get; private set; } = null!;
@@ -104,7 +105,8 @@ public sealed class WorkerCloud : IAsyncLifetime
     }
 
     /// <summary>A kill message body in the drain protocol's new shape (a null field is left out).</summary>
-    public static string KillBody(DateTimeOffset timestamp, string? rolloutId, string? targetTask, string? targetRevision, DateTimeOffset? expiresAt, string? ackTable)
+    public static string KillBody(DateTimeOffset timestamp, string? rolloutId, string? targetTask, string? targetRevision, DateTimeOffset? expiresAt,
+        string? ackTable)
     {
         var arguments = new JsonObject { ["timestamp"] = timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffff+00:00") };
         if (rolloutId != null) arguments["rollout_id"] = rolloutId;
@@ -168,7 +170,8 @@ public sealed class WorkerCloud : IAsyncLifetime
         return int.Parse(a["ApproximateNumberOfMessages"]) + int.Parse(a["ApproximateNumberOfMessagesNotVisible"]);
     }
 
-    /// <summary>The worker's environment as create-ecs and LocalCloud's task runner give it, with <paramref name="overrides"/> (a null value removes a variable).</summary>
+    /// <summary>The worker's environment as create-ecs and LocalCloud's task runner give it, with <paramref name="overrides"/> (a null value removes a
+    /// variable).</summary>
     public Dictionary<string, string> WorkerEnvironment(string queue, string table, IDictionary<string, string?>? overrides = null)
     {
         var env = new Dictionary<string, string>

@@ -6,7 +6,8 @@ using Ops.LocalCloud.Diagnostics;
 
 namespace Ops.Worker.Tests;
 
-/// <summary>The real worker process answering the drain protocol (docs/drain-protocol.md) against LocalCloud: kill messages, acknowledgements, task protection.</summary>
+/// <summary>The real worker process answering the drain protocol (docs/drain-protocol.md) against LocalCloud: kill messages, acknowledgements, task
+/// protection.</summary>
 public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCloud>
 {
     const string TaskId = "0f3c6d2e9a8b4c1d9e7f6a5b4c3d2e1f";
@@ -155,7 +156,8 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         Assert.Equal(3, counts.Visible + counts.InFlight);
         var dead = await cloud.CountsAsync(url + "-dlq");
         Assert.Equal(0, dead.Visible + dead.InFlight);
-        var left = (await cloud.Sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10, WaitTimeSeconds = 1 })).Messages ?? [];
+        var left = (await cloud.Sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10, WaitTimeSeconds = 1 })).Messages
+            ?? [];
         Assert.InRange(left.Count, counts.Visible, 3); // one hidden for a few seconds after a repeated put-back may show up meanwhile
         Assert.All(left, m => Assert.True(m.Body!.Contains("\"target_task\":\"1a2b3c4d5e6f\"") || m.Body.Contains("\"target_revision\":\"iotile-worker-dev:6\""), m.Body));
     }
@@ -192,7 +194,8 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
             AttributeNames = ["ApproximateNumberOfMessagesDelayed"],
         })).Attributes!["ApproximateNumberOfMessagesDelayed"]);
         Assert.Equal(1, counts.Visible + counts.InFlight + delayed);
-        var left = (await cloud.Sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10, WaitTimeSeconds = 1 })).Messages ?? [];
+        var left = (await cloud.Sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10, WaitTimeSeconds = 1 })).Messages
+            ?? [];
         Assert.All(left, m => Assert.Equal(body, m.Body));
     }
 
@@ -232,7 +235,8 @@ public sealed class WorkerDrainTests(WorkerCloud cloud) : IClassFixture<WorkerCl
         await worker.WaitForOutput($"worker {TaskId} started", Patience);
         var rollout = RolloutId();
         // The rollout table does not exist yet: every PutItem of the acknowledgement fails until it does.
-        var kill = (await cloud.SendAsync(url, [WorkerCloud.KillBody(DateTimeOffset.UtcNow, rollout, TaskId, Revision, DateTimeOffset.UtcNow.AddMinutes(15), rollouts)]))[0];
+        var kill = (await cloud.SendAsync(url,
+            [WorkerCloud.KillBody(DateTimeOffset.UtcNow, rollout, TaskId, Revision, DateTimeOffset.UtcNow.AddMinutes(15), rollouts)]))[0];
         await Eventually(() => Task.FromResult(Regex.Matches(worker.Err, $"drain: could not write the acknowledgement to {rollouts} \\(400 ResourceNotFoundException").Count >= 2),
             "two failed acknowledgements", worker);
         Assert.Equal((0, 1), await cloud.CountsAsync(url)); // the kill message is still held, not deleted

@@ -80,7 +80,8 @@ public sealed class WorkerProcessTests(WorkerCloud cloud) : IClassFixture<Worker
         var moved = new List<Message>();
         var deadline = DateTime.UtcNow + Patience;
         while (moved.Count < 3 && DateTime.UtcNow < deadline)
-            moved.AddRange((await cloud.Sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = dlq, WaitTimeSeconds = 1, MaxNumberOfMessages = 10 })).Messages ?? []);
+            moved.AddRange((await cloud.Sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = dlq, WaitTimeSeconds = 1,
+                MaxNumberOfMessages = 10 })).Messages ?? []);
         Assert.Equal(0, await Stop(worker));
 
         Assert.Equal(failing.Concat(garbage).Concat(unknown).Order(), moved.Select(m => m.MessageId!).Distinct().Order());

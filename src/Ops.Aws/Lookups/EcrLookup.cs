@@ -9,7 +9,8 @@ public static class EcrLookup
     {
         try
         {
-            return (await ecr.DescribeRepositoriesAsync(new DescribeRepositoriesRequest { RepositoryNames = [name] }, ct).ConfigureAwait(false)).Repositories?.FirstOrDefault();
+            return (await ecr.DescribeRepositoriesAsync(new DescribeRepositoriesRequest { RepositoryNames = [name] },
+                ct).ConfigureAwait(false)).Repositories?.FirstOrDefault();
         }
         catch (Exception e) when (AwsErrors.Is(e, "RepositoryNotFoundException"))
         {

@@ -10,7 +10,8 @@ public static class EcsLookup
     {
         try
         {
-            return (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = [service] }, ct).ConfigureAwait(false)).Services?.FirstOrDefault();
+            return (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = [service] },
+                ct).ConfigureAwait(false)).Services?.FirstOrDefault();
         }
         catch (Exception e) when (AwsErrors.Is(e, "ClusterNotFoundException"))
         {

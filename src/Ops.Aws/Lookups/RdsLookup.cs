@@ -9,7 +9,8 @@ public static class RdsLookup
     {
         try
         {
-            return (await rds.DescribeDBInstancesAsync(new DescribeDBInstancesMessage { DBInstanceIdentifier = id }, ct).ConfigureAwait(false)).DBInstances?.FirstOrDefault();
+            return (await rds.DescribeDBInstancesAsync(new DescribeDBInstancesMessage { DBInstanceIdentifier = id },
+                ct).ConfigureAwait(false)).DBInstances?.FirstOrDefault();
         }
         catch (Exception e) when (AwsErrors.Is(e, "DBInstanceNotFound", "DBInstanceNotFoundFault"))
         {

@@ -9,7 +9,8 @@ public static class RedshiftLookup
     {
         try
         {
-            return (await redshift.DescribeClustersAsync(new DescribeClustersMessage { ClusterIdentifier = id }, ct).ConfigureAwait(false)).Clusters?.FirstOrDefault();
+            return (await redshift.DescribeClustersAsync(new DescribeClustersMessage { ClusterIdentifier = id },
+                ct).ConfigureAwait(false)).Clusters?.FirstOrDefault();
         }
         catch (Exception e) when (AwsErrors.Is(e, "ClusterNotFound", "ClusterNotFoundFault"))
         {

@@ -50,7 +50,8 @@ public abstract class AwsClient : AmazonServiceClient
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var response = await InvokeAsync<OperationResponse<TResponse>>(new OperationRequest(operation, request), options, cancellationToken).ConfigureAwait(false);
+            var response = await InvokeAsync<OperationResponse<TResponse>>(new OperationRequest(operation, request), options,
+                cancellationToken).ConfigureAwait(false);
             return response.Value ?? new TResponse();
         }
         catch (Exception e) when (ConnectionFailure.Translate(e, $"{_service.ServiceId} {operation.Name}", Endpoint(), _connection.Timeout, clock.Elapsed, cancellationToken) is { } failure)

@@ -34,7 +34,8 @@ internal sealed class AwsClientConfig : ClientConfig
         _userAgent = InternalSDKUtils.BuildUserAgentString(service.ServiceId, "1.0.0");
         RegionEndpoint = RegionEndpoint.GetBySystemName(connection.Region);
         // Global services (IAM, CloudFront) sign for us-east-1 and answer at one host, whatever region the stage is in.
-        AuthenticationRegion = AwsEndpointProvider.IsGlobal(service) && !connection.Region.StartsWith("cn-", StringComparison.Ordinal) && !connection.Region.StartsWith("us-gov-", StringComparison.Ordinal)
+        AuthenticationRegion = AwsEndpointProvider.IsGlobal(service) && !connection.Region.StartsWith("cn-", StringComparison.Ordinal)
+            && !connection.Region.StartsWith("us-gov-", StringComparison.Ordinal)
             ? "us-east-1"
             : connection.Region;
         if (connection.EndpointUrl != null) ServiceURL = connection.EndpointUrl.ToString();

@@ -13,7 +13,8 @@ internal static class ConnectionFailure
     static readonly string[] RejectedCodes = ["InvalidClientTokenId", "UnrecognizedClientException", "InvalidAccessKeyId", "AuthFailure", "SignatureDoesNotMatch", "InvalidSignatureException"];
 
     /// <summary>The exception to throw instead of <paramref name="e"/>, or null when <paramref name="e"/> is not a connection or credential failure.</summary>
-    public static AwsConnectionException? Translate(Exception e, string call, string endpoint, TimeSpan? timeout, TimeSpan elapsed, CancellationToken cancellationToken)
+    public static AwsConnectionException? Translate(Exception e, string call, string endpoint, TimeSpan? timeout, TimeSpan elapsed,
+        CancellationToken cancellationToken)
     {
         if (e is AwsConnectionException) return null;
         var via = $"{call} at {endpoint}";

@@ -22,7 +22,8 @@ internal sealed class JsonOperationUnmarshaller<T> : JsonResponseUnmarshaller wh
         // By the body, not the content type: emulators send JSON as text/html (moto's CloudWatch Logs does).
         var trimmed = bytes.TrimStart(" \t\r\n"u8);
         if (trimmed.Length > 0 && trimmed[0] != (byte)'{')
-            throw new NotAwsAnswerException(NotAwsAnswerException.Describe(contentType, System.Text.Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 400)])));
+            throw new NotAwsAnswerException(NotAwsAnswerException.Describe(contentType,
+                System.Text.Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 400)])));
         T value;
         try
         {
@@ -30,7 +31,8 @@ internal sealed class JsonOperationUnmarshaller<T> : JsonResponseUnmarshaller wh
         }
         catch (JsonException e)
         {
-            throw new NotAwsAnswerException(NotAwsAnswerException.Describe(contentType, System.Text.Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 400)])), e);
+            throw new NotAwsAnswerException(NotAwsAnswerException.Describe(contentType,
+                System.Text.Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 400)])), e);
         }
         return new OperationResponse<T> { Value = value };
     }
@@ -43,7 +45,8 @@ internal sealed class JsonOperationUnmarshaller<T> : JsonResponseUnmarshaller wh
         // awsQueryCompatible services (SQS) also send the legacy query error code, which callers and older docs know.
         if (context.ResponseData.GetHeaderValue("x-amzn-query-error") is { Length: > 0 } queryError)
             code = queryError.Split(';')[0];
-        return new AmazonServiceException(error.Message, innerException, error.Type, code, error.RequestId ?? context.ResponseData.GetHeaderValue("x-amzn-RequestId"), statusCode);
+        return new AmazonServiceException(error.Message, innerException, error.Type, code, error.RequestId ?? context.ResponseData.GetHeaderValue("x-amzn-RequestId"),
+            statusCode);
     }
 }
 

@@ -133,7 +133,8 @@ internal sealed class PostgresServer(string directory, int port, ServerBinaries 
         while (true)
         {
             if (process.HasExited) throw new InvalidOperationException($"postgres exited at start: {Last(await ReadLogAsync(ct))}");
-            var (code, _) = await ServerProcess.RunAsync(binaries.Postgres("pg_isready", "-q", "-h", Socket, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)), directory, null, ct);
+            var (code, _) = await ServerProcess.RunAsync(binaries.Postgres("pg_isready", "-q", "-h", Socket, "-p",
+                port.ToString(System.Globalization.CultureInfo.InvariantCulture)), directory, null, ct);
             if (code == 0) return;
             await Task.Delay(200, ct);
         }

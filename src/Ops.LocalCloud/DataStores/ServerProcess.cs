@@ -33,7 +33,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <paramref name="stdin"/> (a config, a secret) is written to its standard input and closed, so it never appears on a
     /// command line or in a file.
     /// </summary>
-    public static ServerProcess Start(IReadOnlyList<string> argv, string directory, string logFile, int stopSignal, ChildRecords records, string name, string? stdin = null)
+    public static ServerProcess Start(IReadOnlyList<string> argv, string directory, string logFile, int stopSignal, ChildRecords records, string name,
+        string? stdin = null)
     {
         var start = new ProcessStartInfo("setsid")
         {
@@ -55,7 +56,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="argv"/> to its end (initdb, psql), feeding it <paramref name="stdin"/>; returns its exit code and output.</summary>
-    public static async Task<(int Code, string Output)> RunAsync(IReadOnlyList<string> argv, string directory, string? stdin, CancellationToken cancellationToken)
+    public static async Task<(int Code, string Output)> RunAsync(IReadOnlyList<string> argv, string directory, string? stdin,
+        CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(argv[0])
         {

@@ -69,7 +69,8 @@ internal sealed class RequestRouter(
     }
 
     /// <summary>Every service but S3: json, query, ec2 and rest-xml (CloudFront), routed by the signed scope.</summary>
-    async Task HandleServiceAsync(HttpContext http, Dictionary<string, string> headers, SigV4Verifier.Credential? scope, string? target, string requestId, Stopwatch clock)
+    async Task HandleServiceAsync(HttpContext http, Dictionary<string, string> headers, SigV4Verifier.Credential? scope, string? target, string requestId,
+        Stopwatch clock)
     {
         var request = http.Request;
         // The service named by the signed scope; without a usable scope only the error's dialect is chosen.
@@ -83,7 +84,8 @@ internal sealed class RequestRouter(
         // Logged as the response starts, so a client that has its answer always finds its call in the log.
         http.Response.OnStarting(() =>
         {
-            log.Add(new LoggedRequest(DateTimeOffset.UtcNow, service?.Name ?? dialect?.Name ?? "?", operation, http.Response.StatusCode, errorCode, clock.Elapsed));
+            log.Add(new LoggedRequest(DateTimeOffset.UtcNow, service?.Name ?? dialect?.Name ?? "?", operation, http.Response.StatusCode, errorCode,
+                clock.Elapsed));
             return Task.CompletedTask;
         });
         try
@@ -93,12 +95,14 @@ internal sealed class RequestRouter(
             if (service == null)
                 throw new AwsError("UnknownService", $"The local cloud does not serve '{scope!.Service}' (signed scope {scope.Date}/{scope.Region}/{scope.Service}).", 400);
             var body = await RequestParts.ReadBodyAsync(request, service.Name == "sqs" ? MaxSqsRequestBytes : MaxRequestBytes, http.RequestAborted);
-            SigV4Verifier.Verify(signature, request.Method, RequestParts.RawPath(http), request.QueryString.Value ?? "", headers, Convert.ToHexStringLower(SHA256.HashData(body)), s3: false);
+            SigV4Verifier.Verify(signature, request.Method, RequestParts.RawPath(http), request.QueryString.Value ?? "", headers,
+                Convert.ToHexStringLower(SHA256.HashData(body)), s3: false);
 
             var form = RequestParts.ReadForm(request, body);
             (operation, var rest, var labels) = ProtocolDialect.OperationOf(protocol, service, request, target, form);
             await InjectFaultsAsync(service.Model.SigningName, operation, service.Throttling, "InternalFailure", http.RequestAborted);
-            var op = rest ?? (service.Model.Operations.TryGetValue(operation, out var named) ? named : throw ProtocolDialect.UnknownOperation(protocol, service.Name, operation));
+            var op = rest ?? (service.Model.Operations.TryGetValue(operation, out var named) ? named
+                : throw ProtocolDialect.UnknownOperation(protocol, service.Name, operation));
             if (signature.Credential.AccessKey != options.AccessKey && StartsProgram(service.Model.SigningName, operation))
                 throw new AwsError("AccessDenied",
                     $"{operation} starts a program on this machine, so it needs the local cloud's operator keys, not the public '{signature.Credential.AccessKey}' ones: " +

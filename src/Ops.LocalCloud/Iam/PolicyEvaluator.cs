@@ -8,7 +8,8 @@ namespace Ops.LocalCloud.Iam;
 /// </summary>
 public static class PolicyEvaluator
 {
-    public static Evaluation Evaluate(IReadOnlyList<SourcePolicy> policies, string action, string resource, IReadOnlyDictionary<string, IReadOnlyList<string>> context)
+    public static Evaluation Evaluate(IReadOnlyList<SourcePolicy> policies, string action, string resource,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> context)
     {
         var allows = new List<(SourcePolicy, PolicyStatement)>();
         var denies = new List<(SourcePolicy, PolicyStatement)>();
@@ -19,14 +20,16 @@ public static class PolicyEvaluator
                 (statement.Allow ? allows : denies).Add((policy, statement));
             }
         if (denies.Count > 0) return new Evaluation(action, resource, IamDecision.ExplicitDeny, denies);
-        return allows.Count > 0 ? new Evaluation(action, resource, IamDecision.Allowed, allows) : new Evaluation(action, resource, IamDecision.ImplicitDeny, []);
+        return allows.Count > 0 ? new Evaluation(action, resource, IamDecision.Allowed, allows)
+            : new Evaluation(action, resource, IamDecision.ImplicitDeny, []);
     }
 
     /// <summary>
     /// Whether a role's trust policy lets this principal (<c>Service</c> <c>ecs-tasks.amazonaws.com</c>, <c>AWS</c> an ARN,
     /// <c>Federated</c> a provider ARN) take the role with <paramref name="action"/> (<c>sts:AssumeRole</c>, <c>sts:AssumeRoleWithWebIdentity</c>).
     /// </summary>
-    public static bool Trusts(PolicyDocument trust, string action, string principalType, string principal, IReadOnlyDictionary<string, IReadOnlyList<string>> context)
+    public static bool Trusts(PolicyDocument trust, string action, string principalType, string principal,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> context)
     {
         var matching = trust.Statements.Where(s => s.CoversAction(action) && s.CoversPrincipal(principalType, principal) && s.ConditionsHold(context)).ToList();
         return matching.Any(s => s.Allow) && !matching.Any(s => !s.Allow);

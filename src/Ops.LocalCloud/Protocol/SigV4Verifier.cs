@@ -87,7 +87,8 @@ internal static partial class SigV4Verifier
     /// SHA-256 of the body outside S3 (whatever the request declared); for S3 it is the declared x-amz-content-sha256,
     /// whose match with the body the caller checks while streaming it.
     /// </summary>
-    public static void Verify(Signature signature, string method, string rawPath, string rawQuery, IReadOnlyDictionary<string, string> headers, string payloadHash, bool s3)
+    public static void Verify(Signature signature, string method, string rawPath, string rawQuery, IReadOnlyDictionary<string, string> headers,
+        string payloadHash, bool s3)
     {
         if (!s3 && headers.TryGetValue("x-amz-content-sha256", out var declared) && declared != payloadHash)
             throw new AwsError("SignatureDoesNotMatch",

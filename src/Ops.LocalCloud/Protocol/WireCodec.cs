@@ -197,7 +197,8 @@ internal static class WireCodec
         return null;
     }
 
-    public static JsonObject DecodeRest(ServiceModel model, OperationModel op, Dictionary<string, string> labels, IReadOnlyDictionary<string, string> query, byte[] body)
+    public static JsonObject DecodeRest(ServiceModel model, OperationModel op, Dictionary<string, string> labels, IReadOnlyDictionary<string, string> query,
+        byte[] body)
     {
         var input = new JsonObject();
         if (op.Input == null) return input;
@@ -400,7 +401,8 @@ internal static class WireCodec
     // ---------------- errors ----------------
 
     /// <summary>An error in <paramref name="protocol"/>'s shape (the service's <paramref name="model"/> when known).</summary>
-    public static (string ContentType, string Body, Dictionary<string, string> Headers) EncodeError(AwsProtocol protocol, ServiceModel? model, AwsError error, string requestId)
+    public static (string ContentType, string Body, Dictionary<string, string> Headers) EncodeError(AwsProtocol protocol, ServiceModel? model, AwsError error,
+        string requestId)
     {
         var headers = new Dictionary<string, string>();
         var type = error.Sender ? "Sender" : "Receiver";

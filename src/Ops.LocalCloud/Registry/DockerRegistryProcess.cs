@@ -74,7 +74,8 @@ public sealed class DockerRegistryProcess : IRegistryBackend, IAsyncDisposable
         Directory.CreateDirectory(storage);
         await StopLeftoverAsync(pidPath, configPath, cancellationToken);
 
-        var kept = File.Exists(portPath) && int.TryParse(await File.ReadAllTextAsync(portPath, cancellationToken), out var k) && k is > 0 and < 65536 ? k : (int?)null;
+        var kept = File.Exists(portPath) && int.TryParse(await File.ReadAllTextAsync(portPath, cancellationToken), out var k) && k is > 0 and < 65536 ? k
+            : (int?)null;
         var chosen = port ?? kept ?? (DataStores.LoopbackPorts.IsFree(PreferredPort) ? PreferredPort : DataStores.LoopbackPorts.Free());
         if (chosen == 0) chosen = DataStores.LoopbackPorts.Free();
         else if (!DataStores.LoopbackPorts.IsFree(chosen))
@@ -82,7 +83,8 @@ public sealed class DockerRegistryProcess : IRegistryBackend, IAsyncDisposable
                 ? $"Port {chosen} on 127.0.0.1, which this state directory's registry was given ({portPath}) and its repository URIs name, is in use by another program; stop what listens on {chosen}, or start afresh with another state directory."
                 : $"Port {chosen} on 127.0.0.1 is in use by another program, so the registry behind ECR cannot start there; set LocalCloudOptions.RegistryPort (--registry-port) to a free port, or stop what listens on {chosen}.", portTaken: true);
         if (port != 0 && kept != chosen)
-            State.DurableFiles.WriteAtomically(portPath, System.Text.Encoding.ASCII.GetBytes(chosen.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            State.DurableFiles.WriteAtomically(portPath,
+                System.Text.Encoding.ASCII.GetBytes(chosen.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         await File.WriteAllTextAsync(configPath, Config(storage, chosen), cancellationToken);
         if (File.Exists(logPath)) File.Move(logPath, logPath + ".1", overwrite: true);
@@ -157,7 +159,8 @@ public sealed class DockerRegistryProcess : IRegistryBackend, IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the registry recorded in the pid file if it still runs this state directory's config (never another program that reused the pid).</summary>
+    /// <summary>Stops the registry recorded in the pid file if it still runs this state directory's config (never another program that reused the
+    /// pid).</summary>
     static async Task StopLeftoverAsync(string pidPath, string configPath, CancellationToken cancellationToken)
     {
         if (!File.Exists(pidPath)) return;

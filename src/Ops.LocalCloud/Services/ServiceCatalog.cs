@@ -20,7 +20,8 @@ namespace Ops.LocalCloud.Services;
 /// <summary>Every service the local cloud serves, wired to each other where AWS services talk (SNS → SQS; ECS task output → Logs; STS → IAM).</summary>
 internal static class ServiceCatalog
 {
-    public static IReadOnlyList<ServiceHandler> Create(StateStore store, LocalCloudOptions options, Iam.IamService iam, Ops.LocalCloud.Iam.RoleSessions sessions,
+    public static IReadOnlyList<ServiceHandler> Create(StateStore store, LocalCloudOptions options, Iam.IamService iam,
+        Ops.LocalCloud.Iam.RoleSessions sessions,
         Tasks.ProcessTaskRunner? processes = null, S3.S3Service? s3 = null, Web.WebProcesses? web = null)
     {
         var sqs = new SqsService(store, options.Clock);

@@ -39,7 +39,8 @@ internal abstract class ServiceHandler
 
     // Input helpers: values arrive keyed by model member names.
     /// <summary>A page of <paramref name="all"/> by an opaque offset token, in the service's own token and limit names.</summary>
-    protected static JsonObject Paginate(JsonObject input, IEnumerable<JsonNode?> all, string member, string tokenMember, string limitMember, int defaultLimit, string? outTokenMember = null)
+    protected static JsonObject Paginate(JsonObject input, IEnumerable<JsonNode?> all, string member, string tokenMember, string limitMember, int defaultLimit,
+        string? outTokenMember = null)
     {
         var list = all.ToList();
         var limit = (int)(Number(input, limitMember) ?? defaultLimit);
@@ -105,7 +106,8 @@ internal abstract class ServiceHandler<TState>(StateStore store) : ServiceHandle
     /// ElastiCache (Cache), differing only in names, codes and the naming rule (<paramref name="checkName"/>:
     /// the name as AWS stores it, or an AwsError).
     /// </summary>
-    protected void ServeSubnetGroups(string kind, string descriptionMember, Func<TState, SortedDictionary<string, JsonObject>> groups, Func<string, string> checkName)
+    protected void ServeSubnetGroups(string kind, string descriptionMember, Func<TState, SortedDictionary<string, JsonObject>> groups,
+        Func<string, string> checkName)
     {
         var member = $"{kind}SubnetGroup";
         var nameMember = $"{member}Name";

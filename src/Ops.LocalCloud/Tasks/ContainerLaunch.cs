@@ -9,7 +9,8 @@ namespace Ops.LocalCloud.Tasks;
 /// container definition and, for an image, the unpacked image (paths that exist inside the image mapped into its root).
 /// Throws <see cref="TaskStartException"/> with ECS's reason when the definition cannot be run.
 /// </summary>
-internal sealed record ContainerLaunch(string Name, string Runner, IReadOnlyList<string> Argv, string WorkingDirectory, IReadOnlyDictionary<string, string> Environment)
+internal sealed record ContainerLaunch(string Name, string Runner, IReadOnlyList<string> Argv, string WorkingDirectory,
+    IReadOnlyDictionary<string, string> Environment)
 {
     /// <summary>
     /// Where the task runner's copy of a container carries a RunTask command override: for a local command it is the
@@ -98,7 +99,8 @@ internal sealed record ContainerLaunch(string Name, string Runner, IReadOnlyList
     /// definition's <c>environment</c>, then what the runtime sets (credentials, endpoint, metadata URIs). PATH: the
     /// image's directories mapped into its root, then the host's PATH.
     /// </summary>
-    static Dictionary<string, string> BuildEnvironment(Dictionary<string, string> image, JsonObject container, IReadOnlyDictionary<string, string> runtime, string? root, string hostPath)
+    static Dictionary<string, string> BuildEnvironment(Dictionary<string, string> image, JsonObject container, IReadOnlyDictionary<string, string> runtime,
+        string? root, string hostPath)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in new[] { "HOME", "DOTNET_ROOT", "LANG", "TMPDIR" })

@@ -61,7 +61,8 @@ internal sealed class ContainerProcess : IDisposable
     /// Starts <paramref name="launch"/>; argv[0] must be a file, or a name found on the launch's PATH. Each output line
     /// goes to <paramref name="logs"/> and <paramref name="onLine"/> with whether it came from stderr (Elastic Beanstalk's web processes keep a log file).
     /// </summary>
-    public static ContainerProcess Start(ContainerLaunch launch, bool essential, TimeSpan stopTimeout, TaskLogShipper? logs, Action<string, bool>? onLine = null)
+    public static ContainerProcess Start(ContainerLaunch launch, bool essential, TimeSpan stopTimeout, TaskLogShipper? logs,
+        Action<string, bool>? onLine = null)
     {
         var program = launch.Argv[0];
         var found = program.Contains('/')

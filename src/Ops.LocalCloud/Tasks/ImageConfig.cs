@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 namespace Ops.LocalCloud.Tasks;
 
 /// <summary>What a task runner needs from an image's config blob: entrypoint, command, environment and working directory.</summary>
-internal sealed record ImageConfig(IReadOnlyList<string> Entrypoint, IReadOnlyList<string> Command, IReadOnlyDictionary<string, string> Environment, string WorkingDirectory)
+internal sealed record ImageConfig(IReadOnlyList<string> Entrypoint, IReadOnlyList<string> Command, IReadOnlyDictionary<string, string> Environment,
+    string WorkingDirectory)
 {
     /// <summary>Reads the <c>config</c> object of an OCI/Docker image config (missing parts are empty; no working directory means <c>/</c>).</summary>
     public static ImageConfig Parse(JsonNode? json)

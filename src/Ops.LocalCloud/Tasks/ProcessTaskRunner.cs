@@ -27,9 +27,11 @@ internal sealed class ProcessTaskRunner : ITaskRunner, IAsyncDisposable
         Metadata = new TaskMetadataEndpoint(this);
     }
 
-    /// <summary>The runner for these options: with a state directory, <see cref="LocalCloudOptions.RunTasks"/> on and no other task backend; null otherwise.</summary>
+    /// <summary>The runner for these options: with a state directory, <see cref="LocalCloudOptions.RunTasks"/> on and no other task backend; null
+    /// otherwise.</summary>
     public static ProcessTaskRunner? For(LocalCloudOptions options, Services.Iam.CredentialsEndpoint credentials) =>
-        options is { RunTasks: true, StateDirectory: { } state, Backends.Tasks: null } ? new ProcessTaskRunner(options, Path.Combine(state, "tasks"), credentials) : null;
+        options is { RunTasks: true, StateDirectory: { } state, Backends.Tasks: null } ? new ProcessTaskRunner(options, Path.Combine(state, "tasks"), credentials)
+            : null;
 
     public string PidDirectory { get; }
     public string HostPath { get; }

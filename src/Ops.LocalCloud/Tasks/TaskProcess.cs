@@ -81,7 +81,8 @@ internal sealed class TaskProcess
 
         // Until an essential container exits or a stop is asked for.
         var stopRequested = Task.Delay(Timeout.Infinite, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-        var essentialExit = _containers.Any(c => c.Essential) ? Task.WhenAny(_containers.Where(c => c.Essential).Select(c => c.Exited)) : Task.Delay(Timeout.Infinite);
+        var essentialExit = _containers.Any(c => c.Essential) ? Task.WhenAny(_containers.Where(c => c.Essential).Select(c => c.Exited))
+            : Task.Delay(Timeout.Infinite);
         var first = await Task.WhenAny(stopRequested, essentialExit, Task.WhenAll(_containers.Select(c => c.Exited)));
         await StopAllAsync(_shutdown ? TimeSpan.FromSeconds(10) : null);
         foreach (var c in _containers) await c.CleanUpAsync();

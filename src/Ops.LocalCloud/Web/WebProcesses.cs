@@ -29,7 +29,8 @@ internal sealed class WebProcesses : IAsyncDisposable
     readonly Services.Iam.IamService _iam;
     readonly Dictionary<string, string> _credentialTokens = new(StringComparer.Ordinal);
 
-    public WebProcesses(string stateDirectory, S3Service s3, LocalCloudOptions options, Services.Iam.CredentialsEndpoint credentials, Services.Iam.IamService iam)
+    public WebProcesses(string stateDirectory, S3Service s3, LocalCloudOptions options, Services.Iam.CredentialsEndpoint credentials,
+        Services.Iam.IamService iam)
     {
         _root = Path.Combine(stateDirectory, "elasticbeanstalk");
         (_s3, _options, _credentials, _iam) = (s3, options, credentials, iam);

@@ -12,7 +12,8 @@ internal static class Waiting
     /// returns its result. What counts as progress, a timeout or a failure is the attempt's to say: it logs, and it
     /// returns done or throws. Cancellation ends the wait at once.
     /// </summary>
-    public static async Task<T> PollAsync<T>(TimeSpan interval, Func<CancellationToken, Task<(bool Done, T Result)>> attempt, CancellationToken cancellationToken)
+    public static async Task<T> PollAsync<T>(TimeSpan interval, Func<CancellationToken, Task<(bool Done, T Result)>> attempt,
+        CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -27,7 +28,8 @@ internal static class Waiting
     /// printed once with the time waited. After <see cref="StageContext.WaitTimeout"/>, throws a <see cref="CloudStateException"/>
     /// naming what was awaited and the last status.
     /// </summary>
-    public static Task UntilAsync(StageContext context, string what, Func<CancellationToken, Task<(bool Done, string Status)>> poll, CancellationToken cancellationToken)
+    public static Task UntilAsync(StageContext context, string what, Func<CancellationToken, Task<(bool Done, string Status)>> poll,
+        CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
         string? last = null;

@@ -84,7 +84,8 @@ public sealed class DrillMarkers(StageContext context, string drillId)
         return await SqlAsync("redshift", cluster.Cluster, endpoint?.Address, endpoint?.Port, cluster.Database, cluster.MasterUser, cluster.PasswordSecret, write, ct);
     }
 
-    async Task<DrillMarker> SqlAsync(string store, string id, string? host, int? port, string database, string user, string secret, bool write, CancellationToken ct)
+    async Task<DrillMarker> SqlAsync(string store, string id, string? host, int? port, string database, string user, string secret, bool write,
+        CancellationToken ct)
     {
         var marker = new DrillMarker(store, $"{id}: table {Table}, row {drillId}");
         if (host == null) return Fail(marker, write, $"{id} does not exist or has no endpoint");
@@ -163,7 +164,8 @@ public sealed class DrillMarkers(StageContext context, string drillId)
         using var s3 = AwsConnectionFactory.CreateS3(context.Connection);
         if (write)
         {
-            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = Key, ContentBody = drillId, ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256 }, ct);
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = Key, ContentBody = drillId,
+                ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256 }, ct);
             return Mark(marker, "written", null);
         }
         try
@@ -185,12 +187,14 @@ public sealed class DrillMarkers(StageContext context, string drillId)
         using var dynamo = AwsConnectionFactory.CreateDynamoDb(context.Connection);
         if (write)
         {
-            await dynamo.PutItemAsync(new PutItemRequest { TableName = table, Item = new() { ["slug"] = new AttributeValue { S = Slug }, ["drill"] = new AttributeValue { S = drillId } } }, ct);
+            await dynamo.PutItemAsync(new PutItemRequest { TableName = table,
+                Item = new() { ["slug"] = new AttributeValue { S = Slug }, ["drill"] = new AttributeValue { S = drillId } } }, ct);
             return Mark(marker, "written", null);
         }
         try
         {
-            var item = (await dynamo.GetItemAsync(new GetItemRequest { TableName = table, Key = new() { ["slug"] = new AttributeValue { S = Slug } }, ConsistentRead = true }, ct)).Item;
+            var item = (await dynamo.GetItemAsync(new GetItemRequest { TableName = table, Key = new() { ["slug"] = new AttributeValue { S = Slug } },
+                ConsistentRead = true }, ct)).Item;
             return item is { Count: > 0 } ? Mark(marker, "survived", null) : Mark(marker, "lost", "the item is gone");
         }
         catch (Exception e) when (AwsErrors.Is(e, "ResourceNotFoundException"))

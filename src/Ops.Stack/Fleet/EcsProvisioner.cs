@@ -64,7 +64,8 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
             await Mutation.ApplyAsync(context, change, async () =>
             {
                 await _logs.CreateLogGroupAsync(new CreateLogGroupRequest { LogGroupName = ecs.LogGroup, Tags = stack.Tags.ToDictionary() }, cancellationToken);
-                await _logs.PutRetentionPolicyAsync(new PutRetentionPolicyRequest { LogGroupName = ecs.LogGroup, RetentionInDays = ecs.LogRetentionDays }, cancellationToken);
+                await _logs.PutRetentionPolicyAsync(new PutRetentionPolicyRequest { LogGroupName = ecs.LogGroup, RetentionInDays = ecs.LogRetentionDays },
+                    cancellationToken);
             });
         }
         else if (logGroup.RetentionInDays != ecs.LogRetentionDays)
@@ -226,7 +227,8 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
         var d = service.DeploymentConfiguration;
         if (d?.DeploymentCircuitBreaker?.Enable != true || d.DeploymentCircuitBreaker.Rollback != true)
             drift.Add(new Change(resource, "circuit breaker", $"enable={d?.DeploymentCircuitBreaker?.Enable ?? false} rollback={d?.DeploymentCircuitBreaker?.Rollback ?? false}", "enable=true rollback=true"));
-        if (d?.MinimumHealthyPercent != ecs.MinimumHealthyPercent) drift.Add(new Change(resource, "minimum healthy percent", d?.MinimumHealthyPercent?.ToString() ?? "(unset)", ecs.MinimumHealthyPercent.ToString()));
+        if (d?.MinimumHealthyPercent != ecs.MinimumHealthyPercent) drift.Add(new Change(resource, "minimum healthy percent", d?.MinimumHealthyPercent?.ToString() ?? "(unset)",
+            ecs.MinimumHealthyPercent.ToString()));
         if (d?.MaximumPercent != ecs.MaximumPercent) drift.Add(new Change(resource, "maximum percent", d?.MaximumPercent?.ToString() ?? "(unset)", ecs.MaximumPercent.ToString()));
         return drift;
     }
@@ -244,7 +246,8 @@ public sealed class EcsProvisioner(StageContext context, string? pinnedImage = n
     {
         try
         {
-            var latest = (await _ecs.DescribeTaskDefinitionAsync(new DescribeTaskDefinitionRequest { TaskDefinition = context.Stack.Ecs.TaskFamily }, ct)).TaskDefinition;
+            var latest = (await _ecs.DescribeTaskDefinitionAsync(new DescribeTaskDefinitionRequest { TaskDefinition = context.Stack.Ecs.TaskFamily },
+                ct)).TaskDefinition;
             return latest?.Status == "ACTIVE" ? latest : null;
         }
         catch (Exception e) when (AwsErrors.Is(e, "ClientException", "InvalidParameterException"))

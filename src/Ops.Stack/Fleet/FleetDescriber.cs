@@ -11,33 +11,41 @@ public sealed class FleetDescriber(StageContext context)
     readonly EcsClient _ecs = new(context.Connection);
 
     /// <summary>The JSON options of <c>--output json</c>: camelCase, nulls kept, ISO-8601 times.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never };
 
     /// <summary>Reads the stage's fleet (read-only calls).</summary>
     public async Task<FleetDescription> DescribeAsync(CancellationToken ct)
     {
         var ecs = context.Stack.Ecs;
-        var cluster = (await _ecs.DescribeClustersAsync(new DescribeClustersRequest { Clusters = [ecs.Cluster] }, ct)).Clusters?.FirstOrDefault(c => c.Status != "INACTIVE");
+        var cluster = (await _ecs.DescribeClustersAsync(new DescribeClustersRequest { Clusters = [ecs.Cluster] },
+            ct)).Clusters?.FirstOrDefault(c => c.Status != "INACTIVE");
         if (cluster == null) return new FleetDescription(context.Stack.Stage, null, [], null, []);
 
         var instances = new List<InstanceSummary>();
         var arns = await _ecs.ListContainerInstancesItemsAsync(new ListContainerInstancesRequest { Cluster = ecs.Cluster }, ct).ToListAsync(ct);
         foreach (var chunk in arns.Chunk(100))
         {
-            var page = await _ecs.DescribeContainerInstancesAsync(new DescribeContainerInstancesRequest { Cluster = ecs.Cluster, ContainerInstances = chunk.ToList() }, ct);
+            var page = await _ecs.DescribeContainerInstancesAsync(new DescribeContainerInstancesRequest { Cluster = ecs.Cluster,
+                ContainerInstances = chunk.ToList() }, ct);
             instances.AddRange((page.ContainerInstances ?? [])
-                .Select(i => new InstanceSummary(i.Ec2InstanceId ?? "", i.Status ?? "", i.AgentConnected ?? false, i.RunningTasksCount ?? 0, i.PendingTasksCount ?? 0)));
+                .Select(i => new InstanceSummary(i.Ec2InstanceId ?? "", i.Status ?? "", i.AgentConnected ?? false, i.RunningTasksCount ?? 0, i.PendingTasksCount
+                ?? 0)));
         }
 
-        var service = (await _ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = ecs.Cluster, Services = [ecs.Service] }, ct)).Services?.FirstOrDefault(s => s.Status != "INACTIVE");
+        var service = (await _ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = ecs.Cluster, Services = [ecs.Service] },
+            ct)).Services?.FirstOrDefault(s => s.Status != "INACTIVE");
         var serviceSummary = service == null ? null : new ServiceSummary(
-            service.ServiceName ?? ecs.Service, service.Status ?? "", service.LaunchType, service.DesiredCount ?? 0, service.RunningCount ?? 0, service.PendingCount ?? 0, service.TaskDefinition,
+            service.ServiceName ?? ecs.Service, service.Status ?? "", service.LaunchType, service.DesiredCount ?? 0, service.RunningCount ?? 0,
+                service.PendingCount ?? 0, service.TaskDefinition,
             (service.Deployments ?? []).Select(d => new DeploymentSummary(
-                d.Id ?? "", d.Status ?? "", d.RolloutState, d.RolloutStateReason, d.TaskDefinition, d.DesiredCount ?? 0, d.RunningCount ?? 0, d.PendingCount ?? 0)).ToList());
+                d.Id ?? "", d.Status ?? "", d.RolloutState, d.RolloutStateReason, d.TaskDefinition, d.DesiredCount ?? 0, d.RunningCount ?? 0, d.PendingCount
+                    ?? 0)).ToList());
 
         var taskArns = new List<string>();
         foreach (var desired in new[] { "RUNNING", "STOPPED" })
-            taskArns.AddRange(await _ecs.ListTasksItemsAsync(new ListTasksRequest { Cluster = ecs.Cluster, Family = ecs.TaskFamily, DesiredStatus = desired }, ct).ToListAsync(ct));
+            taskArns.AddRange(await _ecs.ListTasksItemsAsync(new ListTasksRequest { Cluster = ecs.Cluster, Family = ecs.TaskFamily, DesiredStatus = desired },
+                ct).ToListAsync(ct));
         var tasks = new List<TaskSummary>();
         var images = new Dictionary<string, string?>();
         foreach (var chunk in taskArns.Distinct().Chunk(100))
@@ -54,7 +62,8 @@ public sealed class FleetDescriber(StageContext context)
         tasks = await WithDrainAsync(tasks, ct);
 
         return new FleetDescription(context.Stack.Stage,
-            new ClusterSummary(cluster.ClusterName ?? ecs.Cluster, cluster.Status ?? "", cluster.RegisteredContainerInstancesCount ?? 0, cluster.ActiveServicesCount ?? 0,
+            new ClusterSummary(cluster.ClusterName ?? ecs.Cluster, cluster.Status ?? "", cluster.RegisteredContainerInstancesCount ?? 0,
+                cluster.ActiveServicesCount ?? 0,
                 cluster.RunningTasksCount ?? 0, cluster.PendingTasksCount ?? 0),
             instances, serviceSummary, tasks);
     }
@@ -65,7 +74,8 @@ public sealed class FleetDescriber(StageContext context)
         if (tasks.Count == 0) return tasks;
         using var store = new Rollout.RolloutStore(context);
         var record = await store.ExistsAsync(ct) ? await store.NewestAsync(ct) : null;
-        var acked = record is { Phase: Rollout.RolloutPhase.Draining } ? (await store.AcksAsync(record.RolloutId, ct)).ToDictionary(a => a.TaskId, a => a.AckedAt) : [];
+        var acked = record is { Phase: Rollout.RolloutPhase.Draining }
+            ? (await store.AcksAsync(record.RolloutId, ct)).ToDictionary(a => a.TaskId, a => a.AckedAt) : [];
         var live = tasks.Where(t => t.DesiredStatus == "RUNNING").Select(t => t.Id).ToList();
         var held = await new Rollout.ServiceTasks(context, _ecs).ProtectedAsync(live, ct);
         return tasks.Select(t =>

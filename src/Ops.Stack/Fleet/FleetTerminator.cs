@@ -23,7 +23,8 @@ public sealed class FleetTerminator(StageContext context)
 
         // Read the whole plan first.
         var service = await ServiceAsync(cancellationToken);
-        var revisions = (await _ecs.ListTaskDefinitionsItemsAsync(new ListTaskDefinitionsRequest { FamilyPrefix = ecs.TaskFamily, Status = "ACTIVE" }, cancellationToken).ToListAsync(cancellationToken))
+        var revisions = (await _ecs.ListTaskDefinitionsItemsAsync(new ListTaskDefinitionsRequest { FamilyPrefix = ecs.TaskFamily, Status = "ACTIVE" },
+            cancellationToken).ToListAsync(cancellationToken))
             .Where(arn => arn.Split('/')[^1].Split(':')[0] == ecs.TaskFamily).ToList();
         var instances = await InstanceProvisioner.FindInstancesAsync(_ec2, context, ["pending", "running", "stopping", "stopped"], cancellationToken);
 
@@ -40,13 +41,15 @@ public sealed class FleetTerminator(StageContext context)
             if (!context.DryRun) await WaitTasksStoppedAsync(cancellationToken);
             var delete = new Change(resource, "status", service.Status ?? "ACTIVE", "deleted");
             changes.Add(delete);
-            await Mutation.ApplyAsync(context, delete, () => _ecs.DeleteServiceAsync(new DeleteServiceRequest { Cluster = ecs.Cluster, Service = ecs.Service }, cancellationToken));
+            await Mutation.ApplyAsync(context, delete,
+                () => _ecs.DeleteServiceAsync(new DeleteServiceRequest { Cluster = ecs.Cluster, Service = ecs.Service }, cancellationToken));
         }
         foreach (var arn in revisions)
         {
             var change = new Change($"task definition {arn.Split('/')[^1]}", "status", "ACTIVE", "INACTIVE");
             changes.Add(change);
-            await Mutation.ApplyAsync(context, change, () => _ecs.DeregisterTaskDefinitionAsync(new DeregisterTaskDefinitionRequest { TaskDefinition = arn }, cancellationToken));
+            await Mutation.ApplyAsync(context, change,
+                () => _ecs.DeregisterTaskDefinitionAsync(new DeregisterTaskDefinitionRequest { TaskDefinition = arn }, cancellationToken));
         }
         if (instances.Count > 0)
         {
@@ -78,8 +81,10 @@ public sealed class FleetTerminator(StageContext context)
         Waiting.UntilAsync(context, $"tasks of {context.Stack.Ecs.Service}", async token =>
         {
             var ecs = context.Stack.Ecs;
-            var arns = await _ecs.ListTasksItemsAsync(new ListTasksRequest { Cluster = ecs.Cluster, ServiceName = ecs.Service, DesiredStatus = "RUNNING" }, token).ToListAsync(token);
-            var stopping = await _ecs.ListTasksItemsAsync(new ListTasksRequest { Cluster = ecs.Cluster, ServiceName = ecs.Service, DesiredStatus = "STOPPED" }, token).ToListAsync(token);
+            var arns = await _ecs.ListTasksItemsAsync(new ListTasksRequest { Cluster = ecs.Cluster, ServiceName = ecs.Service, DesiredStatus = "RUNNING" },
+                token).ToListAsync(token);
+            var stopping = await _ecs.ListTasksItemsAsync(new ListTasksRequest { Cluster = ecs.Cluster, ServiceName = ecs.Service, DesiredStatus = "STOPPED" },
+                token).ToListAsync(token);
             var live = new List<string>();
             foreach (var chunk in arns.Concat(stopping).Distinct().Chunk(100))
                 live.AddRange(((await _ecs.DescribeTasksAsync(new DescribeTasksRequest { Cluster = ecs.Cluster, Tasks = chunk.ToList() }, token)).Tasks ?? [])

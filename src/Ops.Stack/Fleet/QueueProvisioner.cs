@@ -55,7 +55,8 @@ public sealed class QueueProvisioner(StageContext context)
             string? arn = null;
             await Mutation.ApplyAsync(context, change, async () =>
             {
-                url = (await _sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = name, Attributes = wanted, Tags = context.Stack.Tags.ToDictionary() }, ct)).QueueUrl!;
+                url = (await _sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = name, Attributes = wanted, Tags = context.Stack.Tags.ToDictionary() },
+                    ct)).QueueUrl!;
                 arn = await ArnAsync(url, ct);
             });
             return arn ?? $"(the ARN of {name})";
@@ -67,7 +68,8 @@ public sealed class QueueProvisioner(StageContext context)
         {
             var found = drift.Select(d => new Change($"queue {name}", d.Key, attributes.GetValueOrDefault(d.Key) ?? "(unset)", d.Value)).ToList();
             changes.AddRange(found);
-            await Mutation.ApplyAsync(context, found, () => _sqs.SetQueueAttributesAsync(new SetQueueAttributesRequest { QueueUrl = url, Attributes = drift }, ct));
+            await Mutation.ApplyAsync(context, found,
+                () => _sqs.SetQueueAttributesAsync(new SetQueueAttributesRequest { QueueUrl = url, Attributes = drift }, ct));
         }
 
         var tags = (await _sqs.ListQueueTagsAsync(new ListQueueTagsRequest { QueueUrl = url }, ct)).Tags;

@@ -35,7 +35,8 @@ public sealed class RepositoryProvisioner(StageContext context)
                     EncryptionConfiguration = new EncryptionConfiguration { EncryptionType = "AES256" },
                     Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
                 }, cancellationToken);
-                await _ecr.PutLifecyclePolicyAsync(new PutLifecyclePolicyRequest { RepositoryName = name, LifecyclePolicyText = LifecyclePolicy(spec.KeepImages) }, cancellationToken);
+                await _ecr.PutLifecyclePolicyAsync(new PutLifecyclePolicyRequest { RepositoryName = name,
+                    LifecyclePolicyText = LifecyclePolicy(spec.KeepImages) }, cancellationToken);
             });
             return changes;
         }
@@ -44,7 +45,8 @@ public sealed class RepositoryProvisioner(StageContext context)
         {
             var change = new Change(resource, "imageTagMutability", repository.ImageTagMutability ?? "(unset)", "IMMUTABLE");
             changes.Add(change);
-            await Mutation.ApplyAsync(context, change, () => _ecr.PutImageTagMutabilityAsync(new PutImageTagMutabilityRequest { RepositoryName = name, ImageTagMutability = "IMMUTABLE" }, cancellationToken));
+            await Mutation.ApplyAsync(context, change,
+                () => _ecr.PutImageTagMutabilityAsync(new PutImageTagMutabilityRequest { RepositoryName = name, ImageTagMutability = "IMMUTABLE" }, cancellationToken));
         }
         if (repository.ImageScanningConfiguration?.ScanOnPush != true)
         {

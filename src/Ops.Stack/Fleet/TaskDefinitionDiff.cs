@@ -8,7 +8,8 @@ internal static class TaskDefinitionDiff
 {
     /// <summary>The differences, as changes (empty: the latest revision is what would be registered).</summary>
     /// <param name="networkMode">awsvpc for FARGATE on AWS, else null (the cloud's default, which AWS reports as bridge).</param>
-    public static List<Change> Between(TaskDefinition latest, ContainerDefinition wanted, string cpu, string memory, TaskRoles? roles = null, string? networkMode = null)
+    public static List<Change> Between(TaskDefinition latest, ContainerDefinition wanted, string cpu, string memory, TaskRoles? roles = null,
+        string? networkMode = null)
     {
         var changes = new List<Change>();
         void Compare(string setting, string? old, string? @new)

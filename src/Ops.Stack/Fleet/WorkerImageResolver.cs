@@ -57,7 +57,8 @@ internal sealed class WorkerImageResolver(StageContext context)
     {
         try
         {
-            return (await _ecr.DescribeImagesAsync(new DescribeImagesRequest { RepositoryName = repository, ImageIds = [new ImageIdentifier { ImageTag = tag }] }, ct))
+            return (await _ecr.DescribeImagesAsync(new DescribeImagesRequest { RepositoryName = repository,
+                ImageIds = [new ImageIdentifier { ImageTag = tag }] }, ct))
                 .ImageDetails?.FirstOrDefault()?.ImageDigest;
         }
         catch (Exception e) when (AwsErrors.Is(e, "ImageNotFoundException"))

@@ -75,7 +75,8 @@ public sealed class WorkerLogTableProvisioner(StageContext context)
                     [
                         new GlobalSecondaryIndexUpdate
                         {
-                            Create = new CreateGlobalSecondaryIndexAction { IndexName = index.IndexName, KeySchema = index.KeySchema, Projection = index.Projection },
+                            Create = new CreateGlobalSecondaryIndexAction { IndexName = index.IndexName, KeySchema = index.KeySchema,
+                                Projection = index.Projection },
                         },
                     ],
                 }, cancellationToken);

@@ -31,7 +31,8 @@ internal sealed class WorkerSecurityGroup(StageContext context, Ec2Client ec2)
                     GroupName = name,
                     VpcId = vpc,
                     Description = $"ECS container instances of {context.Stack.Project} {context.Stack.Stage} (egress only)",
-                    TagSpecifications = [new TagSpecification { ResourceType = "security-group", Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList() }],
+                    TagSpecifications = [new TagSpecification { ResourceType = "security-group",
+                        Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList() }],
                 }, ct)).GroupId);
             return id;
         }
@@ -43,7 +44,8 @@ internal sealed class WorkerSecurityGroup(StageContext context, Ec2Client ec2)
             await Mutation.ApplyAsync(context, change, () => _ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest
             {
                 GroupId = existing.GroupId,
-                IpPermissions = open.Select(p => new IpPermission { IpProtocol = p.IpProtocol, FromPort = p.FromPort, ToPort = p.ToPort, IpRanges = [new IpRange { CidrIp = "0.0.0.0/0" }] }).ToList(),
+                IpPermissions = open.Select(p => new IpPermission { IpProtocol = p.IpProtocol, FromPort = p.FromPort, ToPort = p.ToPort,
+                    IpRanges = [new IpRange { CidrIp = "0.0.0.0/0" }] }).ToList(),
             }, ct));
         }
         return existing.GroupId;

@@ -87,7 +87,8 @@ public sealed class IamProvisioner(StageContext context) : IStatusSource
                     Tags = Tags(),
                 }, ct);
                 if (role.Policy is { } policy) await PutPolicyAsync(role, policy, ct);
-                foreach (var arn in role.ManagedPolicies) await _iam.AttachRolePolicyAsync(new AttachRolePolicyRequest { RoleName = role.Name, PolicyArn = arn }, ct);
+                foreach (var arn in role.ManagedPolicies) await _iam.AttachRolePolicyAsync(new AttachRolePolicyRequest { RoleName = role.Name,
+                    PolicyArn = arn }, ct);
             });
             if (role.InstanceProfile) changes.AddRange(await EnsureProfileAsync(role, ct));
             return changes;
@@ -112,13 +113,15 @@ public sealed class IamProvisioner(StageContext context) : IStatusSource
         var trust = PolicyDocuments.Read(existing.AssumeRolePolicyDocument);
         if (!PolicyDocuments.Same(trust, role.Trust))
             fixes.Add((new Change(resource, "trust policy", Describe(trust), "as the stack says: " + Describe(role.Trust)),
-                () => _iam.UpdateAssumeRolePolicyAsync(new UpdateAssumeRolePolicyRequest { RoleName = role.Name, PolicyDocument = PolicyDocuments.Text(role.Trust) }, ct)));
+                () => _iam.UpdateAssumeRolePolicyAsync(new UpdateAssumeRolePolicyRequest { RoleName = role.Name,
+                    PolicyDocument = PolicyDocuments.Text(role.Trust) }, ct)));
 
         var inline = (await _iam.ListRolePoliciesAsync(new ListRolePoliciesRequest { RoleName = role.Name }, ct)).PolicyNames ?? [];
         if (role.Policy is { } wanted)
         {
             var current = inline.Contains(RoleSpec.InlinePolicyName)
-                ? PolicyDocuments.Read((await _iam.GetRolePolicyAsync(new GetRolePolicyRequest { RoleName = role.Name, PolicyName = RoleSpec.InlinePolicyName }, ct)).PolicyDocument)
+                ? PolicyDocuments.Read((await _iam.GetRolePolicyAsync(new GetRolePolicyRequest { RoleName = role.Name, PolicyName = RoleSpec.InlinePolicyName },
+                    ct)).PolicyDocument)
                 : null;
             if (!PolicyDocuments.Same(current, wanted))
                 fixes.Add((new Change(resource, $"policy {RoleSpec.InlinePolicyName}", current == null ? "(none)" : Differences(current, wanted), "as the stack says"),
@@ -164,14 +167,16 @@ public sealed class IamProvisioner(StageContext context) : IStatusSource
             if (profile == null)
                 await _iam.CreateInstanceProfileAsync(new CreateInstanceProfileRequest { InstanceProfileName = role.Name, Tags = Tags() }, ct);
             foreach (var other in holds)
-                await _iam.RemoveRoleFromInstanceProfileAsync(new RemoveRoleFromInstanceProfileRequest { InstanceProfileName = role.Name, RoleName = other }, ct);
+                await _iam.RemoveRoleFromInstanceProfileAsync(new RemoveRoleFromInstanceProfileRequest { InstanceProfileName = role.Name, RoleName = other },
+                    ct);
             await _iam.AddRoleToInstanceProfileAsync(new AddRoleToInstanceProfileRequest { InstanceProfileName = role.Name, RoleName = role.Name }, ct);
         });
         return [change];
     }
 
     Task PutPolicyAsync(RoleSpec role, JsonObject policy, CancellationToken ct) =>
-        _iam.PutRolePolicyAsync(new PutRolePolicyRequest { RoleName = role.Name, PolicyName = RoleSpec.InlinePolicyName, PolicyDocument = PolicyDocuments.Text(policy) }, ct);
+        _iam.PutRolePolicyAsync(new PutRolePolicyRequest { RoleName = role.Name, PolicyName = RoleSpec.InlinePolicyName,
+            PolicyDocument = PolicyDocuments.Text(policy) }, ct);
 
     public async Task<IReadOnlyList<ResourceStatus>> StatusAsync(CancellationToken ct)
     {
@@ -196,7 +201,8 @@ public sealed class IamProvisioner(StageContext context) : IStatusSource
         return rows;
     }
 
-    /// <summary>destroy: each role of the stage Ops made, with its policies and instance profile. GitHub's provider stays (the account's, shared by every stage).</summary>
+    /// <summary>destroy: each role of the stage Ops made, with its policies and instance profile. GitHub's provider stays (the account's, shared by every
+    /// stage).</summary>
     public async Task<IReadOnlyList<Change>> DeleteAsync(CancellationToken ct)
     {
         var roles = await RolesAsync(ct);
@@ -224,7 +230,8 @@ public sealed class IamProvisioner(StageContext context) : IStatusSource
         {
             var profile = (await _iam.GetInstanceProfileAsync(new GetInstanceProfileRequest { InstanceProfileName = name }, ct)).InstanceProfile!;
             foreach (var r in profile.Roles ?? [])
-                await _iam.RemoveRoleFromInstanceProfileAsync(new RemoveRoleFromInstanceProfileRequest { InstanceProfileName = name, RoleName = r.RoleName }, ct);
+                await _iam.RemoveRoleFromInstanceProfileAsync(new RemoveRoleFromInstanceProfileRequest { InstanceProfileName = name, RoleName = r.RoleName },
+                    ct);
             await _iam.DeleteInstanceProfileAsync(new DeleteInstanceProfileRequest { InstanceProfileName = name }, ct);
         }
         catch (Exception e) when (AwsErrors.Is(e, "NoSuchEntity"))

@@ -104,7 +104,8 @@ public sealed class StageRoles(StageStack stack, string account, string region)
         InstanceProfile = true,
     };
 
-    /// <summary>The web tier's role and instance profile: send to the queues, read secrets, the statics and uploads buckets, put to Firehose, publish to the topics.</summary>
+    /// <summary>The web tier's role and instance profile: send to the queues, read secrets, the statics and uploads buckets, put to Firehose, publish to the
+    /// topics.</summary>
     public RoleSpec Web => new()
     {
         Name = stack.Iam.WebRole,
@@ -147,7 +148,8 @@ public sealed class StageRoles(StageStack stack, string account, string region)
         ],
     };
 
-    /// <summary>The role GitHub Actions assumes for this stage: only the repository's environment named for the stage; it may run Ops for the stage but not change IAM.</summary>
+    /// <summary>The role GitHub Actions assumes for this stage: only the repository's environment named for the stage; it may run Ops for the stage but not
+    /// change IAM.</summary>
     public RoleSpec Deploy => new()
     {
         Name = stack.Iam.DeployRole,

@@ -18,7 +18,8 @@ public sealed class ImagePublisher(AwsConnection connection, IStackLog log)
     /// Publishes the image and returns where it is; with <paramref name="dryRun"/> only says what it would build and push
     /// and returns null. User errors (<see cref="StackException"/>) are raised before anything is built or pushed.
     /// </summary>
-    public async Task<PublishedImage?> PublishAsync(StageStack stack, string repositoryRoot, IReadOnlyDictionary<string, string> environment, bool dryRun, CancellationToken cancellationToken)
+    public async Task<PublishedImage?> PublishAsync(StageStack stack, string repositoryRoot, IReadOnlyDictionary<string, string> environment, bool dryRun,
+        CancellationToken cancellationToken)
     {
         var image = stack.Image;
         var context = Path.GetFullPath(Path.Combine(repositoryRoot, image.Context));
@@ -89,7 +90,8 @@ public sealed class ImagePublisher(AwsConnection connection, IStackLog log)
         string imageId;
         try
         {
-            imageId = await engine.BuildAsync(new ImageBuildRequest(context, dockerfile, $"{uri}:{tag}") { BuildArgs = image.BuildArgs }, line => log.Info("  " + line), cancellationToken);
+            imageId = await engine.BuildAsync(new ImageBuildRequest(context, dockerfile, $"{uri}:{tag}") { BuildArgs = image.BuildArgs }, line => log.Info("  " + line),
+                cancellationToken);
         }
         catch (ImageBuildException e)
         {
@@ -124,7 +126,8 @@ public sealed class ImagePublisher(AwsConnection connection, IStackLog log)
     {
         try
         {
-            var found = await ecr.DescribeImagesAsync(new DescribeImagesRequest { RepositoryName = repository, ImageIds = [new ImageIdentifier { ImageTag = tag }] }, cancellationToken);
+            var found = await ecr.DescribeImagesAsync(new DescribeImagesRequest { RepositoryName = repository,
+                ImageIds = [new ImageIdentifier { ImageTag = tag }] }, cancellationToken);
             return found.ImageDetails?.FirstOrDefault();
         }
         catch (Exception e) when (AwsErrors.Is(e, "ImageNotFoundException"))

@@ -23,7 +23,8 @@ namespace Ops.Stack.Lifecycle;
 /// destroy: teardown (drain, then the compute), then every data store and resource of the stage, dependents first —
 /// Firehose stream; RDS instance and both Redshift clusters, each with a final snapshot (deletion protection turned off
 /// first); Redis; DynamoDB tables; buckets (emptied); queues; topics; secrets and deploy records; ECS cluster and log
-/// group; security groups; the rollout table, which holds this run's lease; last the stage's roles (GitHub's OIDC provider, the account's, stays). The Elastic Beanstalk application and
+/// group; security groups; the rollout table, which holds this run's lease; last the stage's roles (GitHub's OIDC provider, the account's, stays). The Elastic
+/// Beanstalk application and
 /// the ECR repository are shared by every stage and stay. The caller checks the confirmation (--destroy-data, --confirm,
 /// --allow-prod) before anything runs. Each step skips what is already gone, so a re-run after a partial one finishes the
 /// job.
@@ -140,7 +141,8 @@ public sealed class StageDestroyer(RolloutSession session)
             {
                 var unprotect = new Change($"table {name}", "deletion protection", "on", "off");
                 changes.Add(unprotect);
-                await Mutation.ApplyAsync(Context, unprotect, () => dynamo.UpdateTableAsync(new UpdateTableRequest { TableName = name, DeletionProtectionEnabled = false }, ct));
+                await Mutation.ApplyAsync(Context, unprotect,
+                    () => dynamo.UpdateTableAsync(new UpdateTableRequest { TableName = name, DeletionProtectionEnabled = false }, ct));
             }
             var delete = Deleted($"table {name}", $"{table.TableStatus}, {table.ItemCount} item(s)");
             changes.Add(delete);
@@ -177,7 +179,8 @@ public sealed class StageDestroyer(RolloutSession session)
             {
                 foreach (var batch in keys.Chunk(1000))
                 {
-                    var result = await s3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = bucket, Objects = batch.Select(k => new KeyVersion { Key = k }).ToList() }, ct);
+                    var result = await s3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = bucket,
+                        Objects = batch.Select(k => new KeyVersion { Key = k }).ToList() }, ct);
                     if (result.DeleteErrors is { Count: > 0 } errors)
                         throw new CloudStateException($"could not empty bucket {bucket}: {errors.Count} object(s) not deleted, first {errors[0].Key}: {errors[0].Code}; run destroy again.");
                 }
@@ -246,14 +249,16 @@ public sealed class StageDestroyer(RolloutSession session)
         var logs = new CloudWatchLogsClient(Context.Connection);
         var stack = Context.Stack.Ecs;
         var changes = new List<Change>();
-        var cluster = (await ecs.DescribeClustersAsync(new DescribeClustersRequest { Clusters = [stack.Cluster] }, ct)).Clusters?.FirstOrDefault(c => c.Status == "ACTIVE");
+        var cluster = (await ecs.DescribeClustersAsync(new DescribeClustersRequest { Clusters = [stack.Cluster] },
+            ct)).Clusters?.FirstOrDefault(c => c.Status == "ACTIVE");
         if (cluster != null)
         {
             var delete = Deleted($"cluster {stack.Cluster}", "ACTIVE");
             changes.Add(delete);
             await Mutation.ApplyAsync(Context, delete, () => ecs.DeleteClusterAsync(new DeleteClusterRequest { Cluster = stack.Cluster }, ct));
         }
-        var group = (await logs.DescribeLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = stack.LogGroup }, ct)).LogGroups?.FirstOrDefault(g => g.LogGroupName == stack.LogGroup);
+        var group = (await logs.DescribeLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = stack.LogGroup },
+            ct)).LogGroups?.FirstOrDefault(g => g.LogGroupName == stack.LogGroup);
         if (group != null)
         {
             var delete = Deleted($"log group {stack.LogGroup}", "exists");
@@ -263,7 +268,8 @@ public sealed class StageDestroyer(RolloutSession session)
         return changes;
     }
 
-    /// <summary>The stores' groups first (their rules name the web and worker groups); a group still in use by a network interface being released is retried.</summary>
+    /// <summary>The stores' groups first (their rules name the web and worker groups); a group still in use by a network interface being released is
+    /// retried.</summary>
     async Task<IReadOnlyList<Change>> SecurityGroupsAsync(StageContext slow, CancellationToken ct)
     {
         var ec2 = new Ec2Client(Context.Connection);

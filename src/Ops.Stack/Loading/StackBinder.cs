@@ -72,7 +72,8 @@ internal sealed partial class StackBinder(string file, string stage, Dictionary<
     static int ReadCount(YamlNode value, Origin at)
     {
         var text = RequiredScalar(value, at, "a whole number");
-        if (value is YamlScalarNode { Style: not ScalarStyle.Plain } || !int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
+        if (value is YamlScalarNode { Style: not ScalarStyle.Plain }
+            || !int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
             throw at.Error($"expected a whole number, got {StackFile.Describe(value)} — write it without quotes, like 6");
         return n;
     }

@@ -119,7 +119,8 @@ internal static class StackValidator
     }
 
     /// <summary>Fails on the first value in <paramref name="named"/> that an earlier one already has.</summary>
-    static void Distinct(Func<string, Origin> at, IReadOnlyDictionary<string, Origin> origins, string what, string fix, params (string Path, string Value)[] named)
+    static void Distinct(Func<string, Origin> at, IReadOnlyDictionary<string, Origin> origins, string what, string fix,
+        params (string Path, string Value)[] named)
     {
         foreach (var (path, value) in named)
         {

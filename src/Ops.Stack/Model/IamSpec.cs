@@ -2,7 +2,8 @@ namespace Ops.Stack.Model;
 
 /// <summary>
 /// The stage's roles (create-iam, docs/iam.md): one per part that runs, each allowed only this stage's resources.
-/// Instance roles share their name with their instance profile; the container instances' is <c>instances.instance-profile</c>. Extra statements are the app's own needs, written
+/// Instance roles share their name with their instance profile; the container instances' is <c>instances.instance-profile</c>. Extra statements are the app's
+/// own needs, written
 /// <c>Allow|Deny action[,action…] resource[,resource…]</c>.
 /// </summary>
 public sealed record IamSpec

@@ -11,7 +11,8 @@ public sealed record InstancesSpec
     /// <summary>Public SSM parameter naming the current ECS-optimised AMI.</summary>
     public string AmiParameter { get; init; } = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
 
-    /// <summary>The instance profile (and role, same name) the container instances run with; create-iam makes it with AWS's managed policy for ECS instances.</summary>
+    /// <summary>The instance profile (and role, same name) the container instances run with; create-iam makes it with AWS's managed policy for ECS
+    /// instances.</summary>
     public string InstanceProfile { get; init; } = "";
 
     /// <summary>The instances' security group (no ingress from 0.0.0.0/0).</summary>

@@ -12,6 +12,7 @@ public sealed record PipelineSpec
     /// <summary>When the drill runs: a five-field cron expression in UTC (<c>17 3 * * *</c>).</summary>
     public string DrillSchedule { get; init; } = "17 3 * * *";
 
-    /// <summary>The GitHub repository (<c>owner/name</c>) whose workflows may deploy the stage: the deploy role trusts only its environment of this stage.</summary>
+    /// <summary>The GitHub repository (<c>owner/name</c>) whose workflows may deploy the stage: the deploy role trusts only its environment of this
+    /// stage.</summary>
     public string? Repository { get; init; }
 }

@@ -37,5 +37,6 @@ public static class StackJson
 
     /// <summary>The stage's JSON text, indented.</summary>
     public static string Write(StageStack stack) =>
-        ToJson(stack).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        ToJson(stack).ToJsonString(new JsonSerializerOptions { WriteIndented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }

@@ -43,7 +43,8 @@ public sealed class RolloutLease : IAsyncDisposable
     Dictionary<string, AttributeValue> Key => new() { ["pk"] = new() { S = "lease" }, ["sk"] = new() { S = _context.Stack.Stage } };
 
     /// <summary>Takes the stage's lease or throws a <see cref="CloudStateException"/> naming who holds it and since when.</summary>
-    public static async Task<RolloutLease> AcquireAsync(IAmazonDynamoDB dynamo, StageContext context, RolloutOptions options, string rolloutId, CancellationToken ct)
+    public static async Task<RolloutLease> AcquireAsync(IAmazonDynamoDB dynamo, StageContext context, RolloutOptions options, string rolloutId,
+        CancellationToken ct)
     {
         var lease = new RolloutLease(dynamo, context, options, rolloutId);
         await lease.TakeAsync(ct);
@@ -58,7 +59,8 @@ public sealed class RolloutLease : IAsyncDisposable
         try
         {
             await PutAsync("attribute_not_exists(pk) OR expires_at < :now OR holder = :me",
-                new() { [":now"] = new AttributeValue { N = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) }, [":me"] = new AttributeValue { S = _options.Holder } }, ct);
+                new() { [":now"] = new AttributeValue { N = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) },
+                    [":me"] = new AttributeValue { S = _options.Holder } }, ct);
             return;
         }
         catch (ConditionalCheckFailedException)
@@ -75,7 +77,8 @@ public sealed class RolloutLease : IAsyncDisposable
         var host = Text("host");
         var pid = int.TryParse(Text("pid"), CultureInfo.InvariantCulture, out var p) ? p : -1;
         var expires = DateTimeOffset.FromUnixTimeMilliseconds(long.TryParse(Text("expires_at"), CultureInfo.InvariantCulture, out var e) ? e : 0);
-        var since = DateTimeOffset.TryParse(Text("acquired_at"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var s) ? s.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture) : "?";
+        var since = DateTimeOffset.TryParse(Text("acquired_at"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var s)
+            ? s.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture) : "?";
         if (host == _options.Host && pid > 0 && pid != _options.Pid && !IsAlive(pid))
         {
             try
@@ -123,7 +126,8 @@ public sealed class RolloutLease : IAsyncDisposable
         item["pid"] = new() { N = _options.Pid.ToString(CultureInfo.InvariantCulture) };
         item["acquired_at"] = new() { S = RolloutRecord.Time(_acquiredAt) };
         item["expires_at"] = new() { N = expires.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) };
-        return _dynamo.PutItemAsync(new PutItemRequest { TableName = _table, Item = item, ConditionExpression = condition, ExpressionAttributeValues = values }, ct);
+        return _dynamo.PutItemAsync(new PutItemRequest { TableName = _table, Item = item, ConditionExpression = condition, ExpressionAttributeValues = values },
+            ct);
     }
 
     /// <summary>Renews the lease now (also what the background loop does).</summary>

@@ -46,7 +46,8 @@ public sealed class RolloutRecord
     public static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     static DateTimeOffset? ParseTime(Dictionary<string, AttributeValue> item, string name) =>
-        item.TryGetValue(name, out var v) && v.S is { Length: > 0 } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : null;
+        item.TryGetValue(name, out var v) && v.S is { Length: > 0 } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)
+            : null;
 
     static string? Text(Dictionary<string, AttributeValue> item, string name) => item.TryGetValue(name, out var v) && v.S is { Length: > 0 } s ? s : null;
 

@@ -106,7 +106,8 @@ public sealed class RolloutStore(StageContext context) : IDisposable
     public static string WorkerLogTime(DateTimeOffset t) => t.UtcDateTime.ToString(WorkerLogFormat.TimeFormat, CultureInfo.InvariantCulture);
 
     static DateTimeOffset ParseWorkerLogTime(string text) =>
-        text.Length >= 19 && DateTime.TryParse(text[..Math.Min(26, text.Length)], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+        text.Length >= 19 && DateTime.TryParse(text[..Math.Min(26, text.Length)], CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
             ? new DateTimeOffset(t, TimeSpan.Zero) : DateTimeOffset.UtcNow;
 
     /// <summary>The ShutDown-0 items of the worker log newer than <paramref name="since"/> (GSI task-index); none when there is no table yet.</summary>
@@ -125,7 +126,8 @@ public sealed class RolloutStore(StageContext context) : IDisposable
                     ExclusiveStartKey = start,
                     KeyConditionExpression = "#task = :task AND #ts > :since",
                     ExpressionAttributeNames = new() { ["#task"] = WorkerLogFormat.Task, ["#ts"] = WorkerLogFormat.Timestamp },
-                    ExpressionAttributeValues = new() { [":task"] = new AttributeValue { S = KillMessageFormat.Task }, [":since"] = new AttributeValue { S = WorkerLogTime(since) } },
+                    ExpressionAttributeValues = new() { [":task"] = new AttributeValue { S = KillMessageFormat.Task },
+                        [":since"] = new AttributeValue { S = WorkerLogTime(since) } },
                 }, ct);
                 foreach (var item in page.Items ?? [])
                 {

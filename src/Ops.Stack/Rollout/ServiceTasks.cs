@@ -19,7 +19,8 @@ internal sealed class ServiceTasks(StageContext context, EcsClient ecs)
         List<string> arns;
         try
         {
-            arns = await ecs.ListTasksItemsAsync(new ListTasksRequest { Cluster = e.Cluster, ServiceName = e.Service, DesiredStatus = desired }, ct).ToListAsync(ct);
+            arns = await ecs.ListTasksItemsAsync(new ListTasksRequest { Cluster = e.Cluster, ServiceName = e.Service, DesiredStatus = desired },
+                ct).ToListAsync(ct);
         }
         catch (Exception x) when (AwsErrors.Is(x, "ClusterNotFoundException", "ServiceNotFoundException"))
         {
@@ -34,7 +35,8 @@ internal sealed class ServiceTasks(StageContext context, EcsClient ecs)
         var container = context.Stack.Ecs.ContainerName;
         var tasks = new List<LiveTask>();
         foreach (var chunk in ids.Distinct().Chunk(100))
-            foreach (var t in (await ecs.DescribeTasksAsync(new DescribeTasksRequest { Cluster = context.Stack.Ecs.Cluster, Tasks = chunk.ToList() }, ct)).Tasks ?? [])
+            foreach (var t in (await ecs.DescribeTasksAsync(new DescribeTasksRequest { Cluster = context.Stack.Ecs.Cluster, Tasks = chunk.ToList() }, ct)).Tasks
+                ?? [])
             {
                 var c = t.Containers?.FirstOrDefault(x => x.Name == container) ?? t.Containers?.FirstOrDefault();
                 tasks.Add(new LiveTask(t.TaskArn?.Split('/')[^1] ?? "", t.TaskArn ?? "", LiveTask.RevisionOf(t.TaskDefinitionArn), t.TaskDefinitionArn ?? "",
@@ -49,7 +51,8 @@ internal sealed class ServiceTasks(StageContext context, EcsClient ecs)
         var e = context.Stack.Ecs;
         try
         {
-            var service = (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = e.Cluster, Services = [e.Service] }, ct)).Services?.FirstOrDefault(s => s.Status == "ACTIVE");
+            var service = (await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = e.Cluster, Services = [e.Service] },
+                ct)).Services?.FirstOrDefault(s => s.Status == "ACTIVE");
             return service ?? throw new CloudStateException($"service {e.Service} of cluster {e.Cluster} does not exist; run create-ecs first.");
         }
         catch (Exception x) when (AwsErrors.Is(x, "ClusterNotFoundException"))

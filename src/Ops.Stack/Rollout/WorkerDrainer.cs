@@ -264,7 +264,8 @@ public sealed class WorkerDrainer(RolloutSession session)
         var stream = $"{EcsProvisioner.StreamPrefix}/{_context.Stack.Ecs.ContainerName}/{taskId}";
         try
         {
-            var events = (await _logs.GetLogEventsAsync(new GetLogEventsRequest { LogGroupName = _context.Stack.Ecs.LogGroup, LogStreamName = stream, Limit = 1, StartFromHead = false }, ct)).Events;
+            var events = (await _logs.GetLogEventsAsync(new GetLogEventsRequest { LogGroupName = _context.Stack.Ecs.LogGroup, LogStreamName = stream, Limit = 1,
+                StartFromHead = false }, ct)).Events;
             return events is { Count: > 0 } e ? $"\"{e[^1].Message?.TrimEnd()}\"" : $"none (log stream {stream} is empty)";
         }
         catch (Exception e) when (AwsErrors.Is(e, "ResourceNotFoundException"))

@@ -163,7 +163,8 @@ public sealed class WorkerUpdater(RolloutSession session)
             var service = await tasks.ServiceAsync(token);
             var failed = await FailedTasksAsync(to, tasks, token);
             var now = DateTimeOffset.UtcNow;
-            var verdict = UpdateVerdict.Of(service, to, record.FromTaskDefinition, failed.Count, now, steadySince, session.Options.Settle, deadline, session.Options.UpdateTimeout);
+            var verdict = UpdateVerdict.Of(service, to, record.FromTaskDefinition, failed.Count, now, steadySince, session.Options.Settle, deadline,
+                session.Options.UpdateTimeout);
             steadySince = verdict.SteadySince;
             switch (verdict.Outcome)
             {
@@ -240,7 +241,8 @@ public sealed class WorkerUpdater(RolloutSession session)
         record.Cause = cause;
         await session.SaveAsync(record, ct);
         if (!ecsRolledBack)
-            await _ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = _context.Stack.Ecs.Cluster, Service = ServiceName, TaskDefinition = from, ForceNewDeployment = true }, ct);
+            await _ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = _context.Stack.Ecs.Cluster, Service = ServiceName, TaskDefinition = from,
+                ForceNewDeployment = true }, ct);
         else Log.Info($"ECS already rolled the service back to {target}: waiting for it");
 
         var tasks = new ServiceTasks(_context, _ecs);

@@ -6,7 +6,8 @@ namespace Ops.Stack.Status;
 /// Status rows for resources whose provisioner has no describe of its own: the provisioner runs as a dry run with a
 /// silent log, so its read calls decide, and every change it would make is drift (a create: missing).
 /// </summary>
-internal sealed class DryRunStatus(StageContext context, string kind, IReadOnlyList<string> names, Func<StageContext, CancellationToken, Task<IReadOnlyList<Change>>> ensure) : IStatusSource
+internal sealed class DryRunStatus(StageContext context, string kind, IReadOnlyList<string> names,
+    Func<StageContext, CancellationToken, Task<IReadOnlyList<Change>>> ensure) : IStatusSource
 {
     public async Task<IReadOnlyList<ResourceStatus>> StatusAsync(CancellationToken cancellationToken)
     {

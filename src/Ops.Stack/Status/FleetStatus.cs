@@ -23,7 +23,8 @@ internal sealed class FleetStatus(StageContext context) : IStatusSource
         }
         IReadOnlyList<string> drift = service.Desired == ecs.DesiredCount ? [] : [$"desired count: {service.Desired} → {ecs.DesiredCount}"];
         var state = $"{service.Status} {service.Running}/{service.Desired} running{(service.Deployments.Count > 1 ? $", {service.Deployments.Count} deployments" : "")}";
-        rows.Add(new ResourceStatus("ecs-service", ecs.Service, true, state, service.Running == service.Desired && service.Deployments.Count == 1 && drift.Count == 0, drift));
+        rows.Add(new ResourceStatus("ecs-service", ecs.Service, true, state, service.Running == service.Desired && service.Deployments.Count == 1 && drift.Count == 0,
+            drift));
         return rows;
     }
 }

@@ -79,11 +79,13 @@ public sealed class BucketsProvisioner(StageContext context) : IStatusSource
         return rows;
     }
 
-    async Task<List<(string Setting, string Actual, string Wanted, Func<IAmazonS3, Task> Apply)>> DifferencesAsync(IAmazonS3 s3, string name, int? expiryDays, bool newBucket, CancellationToken ct)
+    async Task<List<(string Setting, string Actual, string Wanted, Func<IAmazonS3, Task> Apply)>> DifferencesAsync(IAmazonS3 s3, string name, int? expiryDays,
+        bool newBucket, CancellationToken ct)
     {
         var list = new List<(string, string, string, Func<IAmazonS3, Task>)>();
         var encryption = newBucket ? null : (await Try(() => s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = name }, ct), "ServerSideEncryptionConfigurationNotFoundError"))
-            ?.ServerSideEncryptionConfiguration?.ServerSideEncryptionRules?.FirstOrDefault()?.ServerSideEncryptionByDefault?.ServerSideEncryptionAlgorithm?.Value;
+            ?.ServerSideEncryptionConfiguration?.ServerSideEncryptionRules?.FirstOrDefault()
+            ?.ServerSideEncryptionByDefault?.ServerSideEncryptionAlgorithm?.Value;
         if (encryption is not ("AES256" or "aws:kms" or "aws:kms:dsse"))
             list.Add(("default encryption", encryption ?? "(none)", "AES256", c => c.PutBucketEncryptionAsync(new PutBucketEncryptionRequest
             {
@@ -94,22 +96,29 @@ public sealed class BucketsProvisioner(StageContext context) : IStatusSource
                     [
                         new ServerSideEncryptionRule
                         {
-                            ServerSideEncryptionByDefault = new ServerSideEncryptionByDefault { ServerSideEncryptionAlgorithm = ServerSideEncryptionMethod.AES256 },
+                            ServerSideEncryptionByDefault = new ServerSideEncryptionByDefault
+                            {
+                                ServerSideEncryptionAlgorithm = ServerSideEncryptionMethod.AES256,
+                            },
                         },
                     ],
                 },
             }, ct)));
-        var block = newBucket ? null : (await Try(() => s3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = name }, ct), "NoSuchPublicAccessBlockConfiguration"))?.PublicAccessBlockConfiguration;
+        var block = newBucket ? null
+            : (await Try(() => s3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = name }, ct), "NoSuchPublicAccessBlockConfiguration"))?.PublicAccessBlockConfiguration;
         if (block is not { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true })
             list.Add(("public access block", block == null ? "(none)" : $"acls {block.BlockPublicAcls}, policy {block.BlockPublicPolicy}, ignore {block.IgnorePublicAcls}, restrict {block.RestrictPublicBuckets}", "all blocked",
                 c => c.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
                 {
                     BucketName = name,
-                    PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration { BlockPublicAcls = true, BlockPublicPolicy = true, IgnorePublicAcls = true, RestrictPublicBuckets = true },
+                    PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration { BlockPublicAcls = true, BlockPublicPolicy = true,
+                        IgnorePublicAcls = true, RestrictPublicBuckets = true },
                 }, ct)));
         if (expiryDays is { } days)
         {
-            var rules = newBucket ? null : (await Try(() => s3.GetLifecycleConfigurationAsync(new GetLifecycleConfigurationRequest { BucketName = name }, ct), "NoSuchLifecycleConfiguration"))?.Configuration?.Rules;
+            var rules = newBucket ? null
+                : (await Try(() => s3.GetLifecycleConfigurationAsync(new GetLifecycleConfigurationRequest { BucketName = name }, ct),
+                    "NoSuchLifecycleConfiguration"))?.Configuration?.Rules;
             var rule = rules?.FirstOrDefault(r => r.Id == ExpiryRule);
             if (rule?.Expiration?.Days != days || rule.Status != LifecycleRuleStatus.Enabled)
                 list.Add(("lifecycle expiry days", rule?.Expiration?.Days?.ToString() ?? "(none)", $"{days}", c => c.PutLifecycleConfigurationAsync(new PutLifecycleConfigurationRequest

@@ -70,7 +70,8 @@ public sealed class SecurityGroupsProvisioner(StageContext context) : IStatusSou
                 await Mutation.ApplyAsync(context, change, () => _ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
                 {
                     GroupId = id,
-                    IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = p, ToPort = p, UserIdGroupPairs = [new UserIdGroupPair { GroupId = sourceId, Description = $"from {source}" }] }],
+                    IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = p, ToPort = p,
+                        UserIdGroupPairs = [new UserIdGroupPair { GroupId = sourceId, Description = $"from {source}" }] }],
                 }, cancellationToken));
             }
         }
@@ -113,7 +114,8 @@ public sealed class SecurityGroupsProvisioner(StageContext context) : IStatusSou
             if (open.Count > 0) drift.Add($"ingress from address ranges: {string.Join(", ", open.Select(Describe))} → none");
             if (port is { } p)
                 foreach (var source in new[] { context.Stack.SecurityGroups.Web, context.Stack.Instances.SecurityGroup })
-                    if (existing.TryGetValue(source, out var s) && group.IpPermissions?.Any(r => r.FromPort == p && r.UserIdGroupPairs?.Any(g => g.GroupId == s.GroupId) == true) != true)
+                    if (existing.TryGetValue(source, out var s)
+                        && group.IpPermissions?.Any(r => r.FromPort == p && r.UserIdGroupPairs?.Any(g => g.GroupId == s.GroupId) == true) != true)
                         drift.Add($"ingress tcp {p} from {source}: none → allowed");
             rows.Add(new ResourceStatus("security-group", name, true, group.GroupId!, drift.Count == 0, drift));
         }
@@ -128,7 +130,8 @@ public sealed class SecurityGroupsProvisioner(StageContext context) : IStatusSou
         await Mutation.ApplyAsync(context, change, () => _ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest
         {
             GroupId = group!.GroupId,
-            IpPermissions = open.Select(r => new IpPermission { IpProtocol = r.IpProtocol, FromPort = r.FromPort, ToPort = r.ToPort, IpRanges = r.IpRanges, Ipv6Ranges = r.Ipv6Ranges }).ToList(),
+            IpPermissions = open.Select(r => new IpPermission { IpProtocol = r.IpProtocol, FromPort = r.FromPort, ToPort = r.ToPort, IpRanges = r.IpRanges,
+                Ipv6Ranges = r.Ipv6Ranges }).ToList(),
         }, ct));
         return [change];
     }

@@ -86,7 +86,8 @@ public sealed class TablesProvisioner(StageContext context) : IStatusSource
                 await dynamo.UpdateTableAsync(request, ct);
             });
         }
-        var tags = (await dynamo.ListTagsOfResourceAsync(new ListTagsOfResourceRequest { ResourceArn = table.TableArn }, ct)).Tags?.ToDictionary(t => t.Key, t => t.Value);
+        var tags = (await dynamo.ListTagsOfResourceAsync(new ListTagsOfResourceRequest { ResourceArn = table.TableArn }, ct)).Tags?.ToDictionary(t => t.Key,
+            t => t.Value);
         changes.AddRange(await StackTags.EnsureAsync(context, resource, tags, missing => dynamo.TagResourceAsync(new TagResourceRequest
         {
             ResourceArn = table.TableArn,

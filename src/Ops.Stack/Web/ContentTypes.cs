@@ -35,7 +35,8 @@ public static class ContentTypes
     /// <summary>The file's media type; <c>application/octet-stream</c> when the extension is unknown.</summary>
     public static string Of(string key) => ByExtension.GetValueOrDefault(Path.GetExtension(key), "application/octet-stream");
 
-    /// <summary>A year and <c>immutable</c> for a fingerprinted name (<c>site.3f2a9c1b7d.css</c>, as ManifestStaticFilesStorage writes), else five minutes.</summary>
+    /// <summary>A year and <c>immutable</c> for a fingerprinted name (<c>site.3f2a9c1b7d.css</c>, as ManifestStaticFilesStorage writes), else five
+    /// minutes.</summary>
     public static string CacheControl(string key) =>
         System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(key), @"\.[0-9a-f]{8,}\.[A-Za-z0-9]+$")
             ? "public, max-age=31536000, immutable"

@@ -16,7 +16,8 @@ internal sealed class EnvironmentWatch(StageContext context, ElasticBeanstalkCli
     static readonly string[] Failing = ["ERROR", "FATAL"];
 
     /// <summary>The environment once it is Ready and Green on <paramref name="label"/> (any version when null), or the reason it is not.</summary>
-    public Task<(EnvironmentDescription? Healthy, string? Failure)> UntilHealthyAsync(string environment, string? label, DateTimeOffset since, TimeSpan timeout, CancellationToken ct)
+    public Task<(EnvironmentDescription? Healthy, string? Failure)> UntilHealthyAsync(string environment, string? label, DateTimeOffset since, TimeSpan timeout,
+        CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
         var seen = new HashSet<(DateTimeOffset?, string?)>();

@@ -44,7 +44,8 @@ public sealed partial class SourceBundle
             : null;
     }
 
-    /// <summary>Zips <paramref name="source"/> (relative to <paramref name="repositoryRoot"/>) leaving out <paramref name="excluded"/> (a directory, relative to the root) too.</summary>
+    /// <summary>Zips <paramref name="source"/> (relative to <paramref name="repositoryRoot"/>) leaving out <paramref name="excluded"/> (a directory, relative
+    /// to the root) too.</summary>
     public static SourceBundle Create(string repositoryRoot, string source, string? excluded)
     {
         if (Problem(repositoryRoot, source) is { } problem) throw new StackException(problem);
@@ -81,11 +82,13 @@ public sealed partial class SourceBundle
     static IEnumerable<string> Enumerate(string directory, string? skipped)
     {
         foreach (var file in Directory.EnumerateFiles(directory))
-            if (!file.EndsWith(".pyc", StringComparison.Ordinal) && Path.GetFileName(file) != ".DS_Store" && !new FileInfo(file).Attributes.HasFlag(FileAttributes.ReparsePoint))
+            if (!file.EndsWith(".pyc", StringComparison.Ordinal) && Path.GetFileName(file) != ".DS_Store"
+                && !new FileInfo(file).Attributes.HasFlag(FileAttributes.ReparsePoint))
                 yield return file;
         foreach (var sub in Directory.EnumerateDirectories(directory))
         {
-            if (SkippedDirectories.Contains(Path.GetFileName(sub)) || sub == skipped || new DirectoryInfo(sub).Attributes.HasFlag(FileAttributes.ReparsePoint)) continue;
+            if (SkippedDirectories.Contains(Path.GetFileName(sub)) || sub == skipped
+                || new DirectoryInfo(sub).Attributes.HasFlag(FileAttributes.ReparsePoint)) continue;
             foreach (var file in Enumerate(sub, skipped)) yield return file;
         }
     }

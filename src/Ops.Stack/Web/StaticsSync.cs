@@ -191,7 +191,8 @@ public sealed class StaticsSync(StageContext context)
         context.Log.Info($"invalidating {paths.Count} path(s) of CloudFront distribution {distribution} ({id}): {Abbreviate(paths)}");
         await Waiting.UntilAsync(context, $"invalidation {id}", async token =>
         {
-            var status = (await cloudFront.GetInvalidationAsync(new GetInvalidationRequest { DistributionId = distribution, Id = id }, token)).Invalidation?.Status ?? "unknown";
+            var status = (await cloudFront.GetInvalidationAsync(new GetInvalidationRequest { DistributionId = distribution, Id = id },
+                token)).Invalidation?.Status ?? "unknown";
             return (status == "Completed", status);
         }, ct);
     }

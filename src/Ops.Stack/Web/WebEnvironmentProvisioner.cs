@@ -96,7 +96,8 @@ public sealed class WebEnvironmentProvisioner(StageContext context, string? pinn
                 EnvironmentName = Environment,
                 SolutionStackName = platform == null ? null : context.Stack.Web.SolutionStack,
                 OptionSettings = set.Count == 0 ? null : set.Select(Setting).ToList(),
-                OptionsToRemove = remove.Count == 0 ? null : remove.Select(o => new OptionSpecification { Namespace = o.Namespace, OptionName = o.Name }).ToList(),
+                OptionsToRemove = remove.Count == 0 ? null
+                    : remove.Select(o => new OptionSpecification { Namespace = o.Namespace, OptionName = o.Name }).ToList(),
             }, cancellationToken);
             updated = result.DateUpdated ?? updated;
         });
@@ -121,7 +122,8 @@ public sealed class WebEnvironmentProvisioner(StageContext context, string? pinn
 
     public async Task<IReadOnlyList<ResourceStatus>> StatusAsync(CancellationToken cancellationToken)
     {
-        var apps = (await _eb.DescribeApplicationsAsync(new DescribeApplicationsMessage { ApplicationNames = [Application] }, cancellationToken)).Applications ?? [];
+        var apps = (await _eb.DescribeApplicationsAsync(new DescribeApplicationsMessage { ApplicationNames = [Application] }, cancellationToken)).Applications
+            ?? [];
         var rows = new List<ResourceStatus>
         {
             apps.Count == 0 ? ResourceStatus.Missing("eb-application", Application) : new ResourceStatus("eb-application", Application, true, $"{apps[0].Versions?.Count ?? 0} version(s)", true, []),
@@ -132,7 +134,8 @@ public sealed class WebEnvironmentProvisioner(StageContext context, string? pinn
             rows.Add(ResourceStatus.Missing("eb-environment", Environment));
             return rows;
         }
-        var (_, _, changes) = WebSettings.Diff(Resource, WebSettings.Desired(context.Stack, await InputsAsync(cancellationToken)), await ActualAsync(cancellationToken));
+        var (_, _, changes) = WebSettings.Diff(Resource, WebSettings.Desired(context.Stack, await InputsAsync(cancellationToken)),
+            await ActualAsync(cancellationToken));
         var drift = changes.Select(c => $"{c.Setting}: {c.Old} → {c.New}").ToList();
         if (env.SolutionStackName != context.Stack.Web.SolutionStack) drift.Add($"solution stack: {env.SolutionStackName} → {context.Stack.Web.SolutionStack}");
         var state = $"{env.Status} {env.Health} {env.VersionLabel ?? "(no version)"} {env.EndpointURL ?? env.CNAME}";
@@ -198,7 +201,8 @@ public sealed class WebEnvironmentProvisioner(StageContext context, string? pinn
 
     async Task<IReadOnlyList<WebOption>> ActualAsync(CancellationToken ct)
     {
-        var settings = await _eb.DescribeConfigurationSettingsAsync(new DescribeConfigurationSettingsMessage { ApplicationName = Application, EnvironmentName = Environment }, ct);
+        var settings = await _eb.DescribeConfigurationSettingsAsync(new DescribeConfigurationSettingsMessage { ApplicationName = Application,
+            EnvironmentName = Environment }, ct);
         return (settings.ConfigurationSettings?.FirstOrDefault()?.OptionSettings ?? [])
             .Where(o => o.Namespace != null && o.OptionName != null)
             .Select(o => new WebOption(o.Namespace!, o.OptionName!, o.Value ?? "")).ToList();

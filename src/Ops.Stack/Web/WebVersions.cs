@@ -7,7 +7,8 @@ using PutObjectRequest = Amazon.S3.Model.PutObjectRequest;
 
 namespace Ops.Stack.Web;
 
-/// <summary>Application versions: a bundle is uploaded to Elastic Beanstalk's storage bucket and registered once under its label; an existing label is reused.</summary>
+/// <summary>Application versions: a bundle is uploaded to Elastic Beanstalk's storage bucket and registered once under its label; an existing label is
+/// reused.</summary>
 internal sealed class WebVersions(StageContext context, ElasticBeanstalkClient eb)
 {
     string Application => context.Stack.Web.Application;

@@ -73,7 +73,8 @@ internal static class CommandLine
                     invocation.Parallel = n;
                     break;
                 case "verbosity":
-                    invocation.Verbosity = values.Count == 1 && Enum.TryParse<Verbosity>(values[0], ignoreCase: true, out var level) && !int.TryParse(values[0], out _)
+                    invocation.Verbosity = values.Count == 1 && Enum.TryParse<Verbosity>(values[0], ignoreCase: true, out var level)
+                        && !int.TryParse(values[0], out _)
                         ? level
                         : throw new UsageException($"--verbosity takes one of quiet, normal, verbose, got '{string.Join(' ', values)}'.");
                     break;

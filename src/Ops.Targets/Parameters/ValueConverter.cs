@@ -138,7 +138,8 @@ internal static partial class ValueConverter
     /// <summary>The longest duration a parameter may give: .NET's timers and timeouts wait at most int.MaxValue milliseconds (about 24.8 days).</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromMilliseconds(int.MaxValue - 1);
 
-    /// <summary>Parses <c>90s</c>, <c>5m</c>, <c>1h30m</c>, <c>250ms</c>, <c>2d</c>, or <c>hh:mm:ss</c>. A bare number is refused: its unit would be a guess.</summary>
+    /// <summary>Parses <c>90s</c>, <c>5m</c>, <c>1h30m</c>, <c>250ms</c>, <c>2d</c>, or <c>hh:mm:ss</c>. A bare number is refused: its unit would be a
+    /// guess.</summary>
     public static bool TryParseDuration(string s, out TimeSpan span)
     {
         span = TimeSpan.Zero;

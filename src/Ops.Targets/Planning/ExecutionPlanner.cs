@@ -2,7 +2,8 @@ using Ops.Targets.Text;
 
 namespace Ops.Targets.Planning;
 
-/// <summary>Given the invoked target names, creates an execution plan: dependencies and triggered targets added, static conditions and skips applied, ordered.</summary>
+/// <summary>Given the invoked target names, creates an execution plan: dependencies and triggered targets added, static conditions and skips applied,
+/// ordered.</summary>
 internal static class ExecutionPlanner
 {
     public static ExecutionPlan Plan(

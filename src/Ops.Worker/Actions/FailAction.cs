@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace Ops.Worker.Actions;
 
-/// <summary><c>{"module":"ops.worker","class":"Fail","arguments":{"message":"..."}}</c>: fails, so the message goes the way of failed work (redelivery, then the dead-letter queue).</summary>
+/// <summary><c>{"module":"ops.worker","class":"Fail","arguments":{"message":"..."}}</c>: fails, so the message goes the way of failed work (redelivery, then
+/// the dead-letter queue).</summary>
 internal sealed class FailAction : IWorkerAction
 {
     public string Module => "ops.worker";

@@ -15,7 +15,8 @@ public static partial class ConformanceTable
         Func<ConformanceContext, Task>? arrange = null) =>
         new() { Service = service, Operation = operation, Call = call, Expect = expect, Arrange = arrange ?? (_ => Task.CompletedTask) };
 
-    static ConformanceRow Error(string service, string operation, Func<ConformanceContext, string[]> call, string code, Func<ConformanceContext, Task>? arrange = null) =>
+    static ConformanceRow Error(string service, string operation, Func<ConformanceContext, string[]> call, string code,
+        Func<ConformanceContext, Task>? arrange = null) =>
         new() { Service = service, Operation = operation, Call = call, ExpectError = code, Arrange = arrange ?? (_ => Task.CompletedTask) };
 
     static Task Done => Task.CompletedTask;

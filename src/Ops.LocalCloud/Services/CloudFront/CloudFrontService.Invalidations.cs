@@ -14,7 +14,8 @@ internal sealed partial class CloudFrontService
         var existing = list.FirstOrDefault(x => (string?)x.Batch["CallerReference"] == reference);
         if (existing != null && !JsonNode.DeepEquals(existing.Batch, batch))
             throw new AwsError("InvalidationBatchAlreadyExists", "Invalidation batch specified already exists with a different content.", 409);
-        var inv = existing ?? new CloudFrontInvalidation { Id = "I" + Guid.NewGuid().ToString("N")[..13].ToUpperInvariant(), Created = c.Now, Batch = batch.DeepClone().AsObject() };
+        var inv = existing ?? new CloudFrontInvalidation { Id = "I" + Guid.NewGuid().ToString("N")[..13].ToUpperInvariant(), Created = c.Now,
+            Batch = batch.DeepClone().AsObject() };
         if (existing == null) list.Add(inv);
         return new JsonObject
         {

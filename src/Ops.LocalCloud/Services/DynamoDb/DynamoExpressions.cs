@@ -273,7 +273,8 @@ internal sealed class DynamoExpressions(JsonObject? names, JsonObject? values)
     static bool Contains(JsonNode? value, JsonNode? argument) => value switch
     {
         JsonObject o when o["S"] is { } s => Text(argument) is { } part && ((string)s!).Contains(part, StringComparison.Ordinal),
-        JsonObject o when (o["SS"] ?? o["NS"] ?? o["BS"]) is JsonArray set => set.Any(e => (string?)e == ((string?)argument?["S"] ?? (string?)argument?["N"] ?? (string?)argument?["B"])),
+        JsonObject o when (o["SS"] ?? o["NS"] ?? o["BS"]) is JsonArray set
+            => set.Any(e => (string?)e == ((string?)argument?["S"] ?? (string?)argument?["N"] ?? (string?)argument?["B"])),
         JsonObject o when o["L"] is JsonArray list => list.Any(e => JsonNode.DeepEquals(e, argument)),
         _ => false,
     };
@@ -283,7 +284,8 @@ internal sealed class DynamoExpressions(JsonObject? names, JsonObject? values)
     {
         if (a == null || b == null) return a == null && b == null ? 0 : null;
         if (a["N"] is { } na && b["N"] is { } nb)
-            return decimal.Parse((string)na!, NumberStyles.Float, CultureInfo.InvariantCulture).CompareTo(decimal.Parse((string)nb!, NumberStyles.Float, CultureInfo.InvariantCulture));
+            return decimal.Parse((string)na!, NumberStyles.Float,
+                CultureInfo.InvariantCulture).CompareTo(decimal.Parse((string)nb!, NumberStyles.Float, CultureInfo.InvariantCulture));
         if (a["S"] is { } sa && b["S"] is { } sb) return string.CompareOrdinal((string)sa!, (string)sb!);
         return JsonNode.DeepEquals(a, b) ? 0 : null;
     }
@@ -319,7 +321,8 @@ internal sealed class DynamoExpressions(JsonObject? names, JsonObject? values)
                             var add = Operand(item)!;
                             var current = Get(item, path);
                             if (add["N"] is { } n)
-                                Set(item, path, new JsonObject { ["N"] = (Number(current) + decimal.Parse((string)n!, CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture) });
+                                Set(item, path, new JsonObject { ["N"] = (Number(current)
+                                    + decimal.Parse((string)n!, CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture) });
                             else
                                 Set(item, path, MergeSet(current, add, remove: false));
                             break;

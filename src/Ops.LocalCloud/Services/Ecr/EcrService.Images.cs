@@ -19,7 +19,8 @@ internal sealed partial class EcrService
         return new JsonObject { ["image"] = ImageObject(repo, image, c) };
     });
 
-    /// <summary>ECR's refusals of a PutImage: a moved tag in an IMMUTABLE repository, or an image already there under that tag. Returns the image with that digest, if any.</summary>
+    /// <summary>ECR's refusals of a PutImage: a moved tag in an IMMUTABLE repository, or an image already there under that tag. Returns the image with that
+    /// digest, if any.</summary>
     static EcrImage? CheckPut(EcrRepository repo, string digest, string? tag, RequestContext c)
     {
         if (tag != null && repo.Settings["imageTagMutability"]?.ToString() == "IMMUTABLE" && repo.Images.Any(x => x.Tags.Contains(tag) && x.Digest != digest))

@@ -71,7 +71,8 @@ internal sealed partial class EcrService
             if (await RegistryAsync(() => _contents!.ManifestAsync(name, tag, cancellationToken)) is not { } manifest) continue; // deleted meanwhile
             var image = images.FirstOrDefault(x => x.Digest == manifest.Digest);
             if (image == null)
-                images.Add(image = new EcrImage { Digest = manifest.Digest, Manifest = Encoding.UTF8.GetString(manifest.Body), MediaType = manifest.MediaType });
+                images.Add(image = new EcrImage { Digest = manifest.Digest, Manifest = Encoding.UTF8.GetString(manifest.Body),
+                    MediaType = manifest.MediaType });
             image.Tags.Add(tag);
         }
         return images;
@@ -118,7 +119,8 @@ internal sealed partial class EcrService
         JsonNode? result;
         lock (Gate)
         {
-            before = Find(name).Images.Select(x => new EcrImage { Digest = x.Digest, Manifest = x.Manifest, MediaType = x.MediaType, Tags = [.. x.Tags] }).ToList();
+            before = Find(name).Images.Select(x => new EcrImage { Digest = x.Digest, Manifest = x.Manifest, MediaType = x.MediaType,
+                Tags = [.. x.Tags] }).ToList();
             result = BatchDeleteImage(i, c);
             after = Find(name).Images.Select(x => new EcrImage { Digest = x.Digest, Tags = [.. x.Tags] }).ToList();
         }

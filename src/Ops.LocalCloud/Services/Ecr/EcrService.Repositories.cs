@@ -21,7 +21,8 @@ internal sealed partial class EcrService
     {
         var names = Strings(i, "repositoryNames").ToList();
         foreach (var n in names) Find(n);
-        return Paginate(i, State.Repositories.Values.Where(r => names.Count == 0 || names.Contains(r.Name)).Select(r => (JsonNode?)Describe(r, c)), "repositories", "nextToken", "maxResults", 100);
+        return Paginate(i, State.Repositories.Values.Where(r => names.Count == 0 || names.Contains(r.Name)).Select(r => (JsonNode?)Describe(r, c)), "repositories", "nextToken", "maxResults",
+            100);
     });
 
     JsonNode? DeleteRepository(JsonObject i, RequestContext c) => Write(() =>

@@ -59,7 +59,8 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
     public static bool IsProtected(EcsTask task, DateTimeOffset now) => task.ProtectedUntil is { } until && until > now;
 
     /// <summary>Creates a task in the cluster and has the runner start whatever runs behind it (a service's tasks are startedBy their deployment id).</summary>
-    public EcsTask Launch(EcsCluster cluster, string taskDefinition, EcsContainerInstance? instance, string group, string? startedBy, string? deployment, string launchType, DateTimeOffset now,
+    public EcsTask Launch(EcsCluster cluster, string taskDefinition, EcsContainerInstance? instance, string group, string? startedBy, string? deployment,
+        string launchType, DateTimeOffset now,
         JsonObject? overrides = null)
     {
         var task = new EcsTask
@@ -219,7 +220,8 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
 
     /// <summary>The ACTIVE container instance with the fewest live tasks, or null when there is none.</summary>
     public static EcsContainerInstance? Place(EcsCluster cluster) =>
-        cluster.Instances.Where(x => x.Status == "ACTIVE").OrderBy(x => cluster.Tasks.Count(t => t.ContainerInstance == x.Id && t.StopRequested == null)).FirstOrDefault();
+        cluster.Instances.Where(x => x.Status == "ACTIVE").OrderBy(x => cluster.Tasks.Count(t => t.ContainerInstance == x.Id
+            && t.StopRequested == null)).FirstOrDefault();
 
     /// <summary>The service's tasks that have not been asked to stop.</summary>
     public static IEnumerable<EcsTask> ServiceTasks(EcsCluster cluster, EcsServiceState service) =>
@@ -308,7 +310,8 @@ internal sealed class EcsScheduler(TimeSpan delay, ITaskRunner? runner, bool rep
             // completes); the primary completes at desired count.
             var remaining = ServiceTasks(cluster, service).ToList();
             service.Deployments.RemoveAll(d => d != primary && d.RolloutState != "FAILED" && remaining.All(t => t.DeploymentId != d.Id));
-            var primaryRunning = remaining.Count(t => t.DeploymentId == primary.Id && LastStatus(t, c.Now) == "RUNNING" && (!t.Reported || c.Now - t.RunningSince >= SteadyRun));
+            var primaryRunning = remaining.Count(t => t.DeploymentId == primary.Id && LastStatus(t, c.Now) == "RUNNING"
+                && (!t.Reported || c.Now - t.RunningSince >= SteadyRun));
             if (!failed && primaryRunning == service.DesiredCount && remaining.All(t => t.DeploymentId == primary.Id))
             {
                 service.Deployments.RemoveAll(d => d != primary);

@@ -10,7 +10,8 @@ internal sealed partial class EcsService
         var cluster = ClusterOf(i);
         var document = Optional(i, "instanceIdentityDocument");
         var ec2 = document != null ? (string?)JsonNode.Parse(document)?["instanceId"] : null;
-        var instance = new EcsContainerInstance { Id = Guid.NewGuid().ToString("N"), Ec2InstanceId = ec2 ?? "i-" + Guid.NewGuid().ToString("N")[..17], Registered = c.Now };
+        var instance = new EcsContainerInstance { Id = Guid.NewGuid().ToString("N"), Ec2InstanceId = ec2 ?? "i-" + Guid.NewGuid().ToString("N")[..17],
+            Registered = c.Now };
         cluster.Instances.Add(instance);
         return new JsonObject { ["containerInstance"] = InstanceView(cluster, instance, c) };
     });

@@ -37,7 +37,8 @@ internal sealed partial class EcsService
     JsonNode? ListTaskDefinitionFamilies(JsonObject i, RequestContext c) => Read(() =>
     {
         var prefix = Optional(i, "familyPrefix") ?? "";
-        var families = State.Families.Where(f => f.Key.StartsWith(prefix, StringComparison.Ordinal) && f.Value.Any(td => td.Status == "ACTIVE")).Select(f => (JsonNode?)f.Key);
+        var families = State.Families.Where(f => f.Key.StartsWith(prefix, StringComparison.Ordinal)
+            && f.Value.Any(td => td.Status == "ACTIVE")).Select(f => (JsonNode?)f.Key);
         return Paginate(i, families, "families", "nextToken", "maxResults", 100);
     });
 

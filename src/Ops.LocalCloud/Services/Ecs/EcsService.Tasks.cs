@@ -19,7 +19,8 @@ internal sealed partial class EcsService
         {
             var instance = launchType == "FARGATE" ? null : EcsScheduler.Place(cluster);
             if (launchType != "FARGATE" && instance == null) { failures.Add(Failure(null, "RESOURCE:CPU")); continue; }
-            var task = _scheduler.Launch(cluster, TaskDefinitionArn(c, family, td.Revision), instance, Optional(i, "group") ?? $"family:{family}", Optional(i, "startedBy"), null, launchType, c.Now,
+            var task = _scheduler.Launch(cluster, TaskDefinitionArn(c, family, td.Revision), instance, Optional(i, "group") ?? $"family:{family}", Optional(i, "startedBy"), null, launchType,
+                c.Now,
                 Overrides(i, td));
             tasks.Add(TaskView(cluster, task, c));
         }

@@ -18,7 +18,8 @@ internal sealed partial class ElasticBeanstalkService
         var names = Strings(i, "ApplicationNames").ToList();
         return new JsonObject
         {
-            ["Applications"] = new JsonArray(State.Applications.Values.Where(a => names.Count == 0 || names.Contains(a.Name)).Select(a => (JsonNode?)ApplicationView(a, c)).ToArray()),
+            ["Applications"] = new JsonArray(State.Applications.Values.Where(a => names.Count == 0
+                || names.Contains(a.Name)).Select(a => (JsonNode?)ApplicationView(a, c)).ToArray()),
         };
     });
 

@@ -75,7 +75,8 @@ internal sealed partial class ElasticBeanstalkService
         var bundle = State.Applications.GetValueOrDefault(env.Application)?.Versions.GetValueOrDefault(env.Version!)?["SourceBundle"];
         var variables = env.Options.Where(o => o.Namespace == EnvironmentNamespace).ToDictionary(o => o.OptionName, o => o.Value, StringComparer.Ordinal);
         var profile = env.Options.FirstOrDefault(o => o is { Namespace: "aws:autoscaling:launchconfiguration", OptionName: "IamInstanceProfile" })?.Value;
-        return new WebDeployment(env.Id, env.Name, env.Version!, (string?)bundle?["S3Bucket"], (string?)bundle?["S3Key"], variables, HealthPath(env), env.Port!.Value, reason,
+        return new WebDeployment(env.Id, env.Name, env.Version!, (string?)bundle?["S3Bucket"], (string?)bundle?["S3Key"], variables, HealthPath(env), env.Port!.Value,
+            reason,
             string.IsNullOrEmpty(profile) ? null : profile);
     }
 

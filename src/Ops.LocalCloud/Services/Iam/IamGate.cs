@@ -58,11 +58,13 @@ internal sealed class IamGate
     /// <summary>Whether a request signed this way is evaluated at all: only role sessions, only with enforcement on.</summary>
     bool Evaluates(RoleSession? session) => session != null && _options.EnforceIam;
 
-    /// <summary>A decoded call of <paramref name="service"/>: refused unless the session's role allows it on every resource it names (see <see cref="ActionResources"/>).</summary>
+    /// <summary>A decoded call of <paramref name="service"/>: refused unless the session's role allows it on every resource it names (see <see
+    /// cref="ActionResources"/>).</summary>
     public void Authorize(RoleSession? session, string service, string operation, System.Text.Json.Nodes.JsonObject input, AwsProtocol protocol, string region)
     {
         if (!Evaluates(session)) return;
-        Authorize(session!, ActionResources.ActionOf(service, operation), ActionResources.Of(service, operation, input, region, _options.Account), protocol, service, region);
+        Authorize(session!, ActionResources.ActionOf(service, operation), ActionResources.Of(service, operation, input, region, _options.Account), protocol,
+            service, region);
     }
 
     /// <summary>An S3 REST request: refused unless the session's role allows its action on its bucket or object.</summary>

@@ -56,14 +56,16 @@ internal sealed partial class IamService : ServiceHandler<IamState>
     public (PolicyDocument Trust, int MaxSessionSeconds, string Arn)? TrustOf(string roleArn, string account)
     {
         lock (Gate)
-            return State.Roles.TryGetValue(NameOf(roleArn), out var role) ? (Parsed(role.TrustPolicy, PolicyKind.Trust), role.MaxSessionDuration, RoleArn(role, account)) : null;
+            return State.Roles.TryGetValue(NameOf(roleArn), out var role)
+                ? (Parsed(role.TrustPolicy, PolicyKind.Trust), role.MaxSessionDuration, RoleArn(role, account)) : null;
     }
 
     /// <summary>The ARN of the role in an instance profile (given by name or ARN), or null when the profile does not exist or holds no role.</summary>
     public string? RoleOfInstanceProfile(string profile, string account)
     {
         lock (Gate)
-            return State.InstanceProfiles.TryGetValue(NameOf(profile), out var p) && p.Roles.FirstOrDefault() is { } name && State.Roles.TryGetValue(name, out var role)
+            return State.InstanceProfiles.TryGetValue(NameOf(profile), out var p) && p.Roles.FirstOrDefault() is { } name
+                && State.Roles.TryGetValue(name, out var role)
                 ? RoleArn(role, account)
                 : null;
     }

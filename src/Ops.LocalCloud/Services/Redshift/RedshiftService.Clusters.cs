@@ -31,7 +31,8 @@ internal sealed partial class RedshiftService
         Sweep(c.Now);
         var id = Optional(i, "ClusterIdentifier")?.ToLowerInvariant();
         if (id != null && !State.Clusters.ContainsKey(id)) throw NotFound(id);
-        return Paginate(i, State.Clusters.Where(kv => id == null || kv.Key == id).Select(kv => (JsonNode?)Describe(kv.Key, kv.Value, c)).ToList(), "Clusters", "Marker", "MaxRecords", 100);
+        return Paginate(i, State.Clusters.Where(kv => id == null || kv.Key == id).Select(kv => (JsonNode?)Describe(kv.Key, kv.Value, c)).ToList(), "Clusters", "Marker", "MaxRecords",
+            100);
     });
 
     /// <summary>What a ModifyCluster changes only when its modification completes (shown pending meanwhile); the rest applies at once.</summary>

@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace Ops.LocalCloud.Services.S3;
 
-/// <summary>A bucket sub-resource Ops configures (?encryption, ?tagging…): its query name, whether it is JSON, and what a GET answers when none is set.</summary>
+/// <summary>A bucket sub-resource Ops configures (?encryption, ?tagging…): its query name, whether it is JSON, and what a GET answers when none is
+/// set.</summary>
 internal sealed record S3BucketSetting(string Name, bool Json, string? MissingCode, string? MissingMessage, int PutStatus)
 {
     public static readonly IReadOnlyList<S3BucketSetting> All =

@@ -21,7 +21,8 @@ internal sealed class S3Multipart(S3ObjectStore store)
     public S3Upload Create(string bucket, S3ObjectHeader target, DateTimeOffset now)
     {
         store.RequireBucket(bucket);
-        var upload = new S3Upload { UploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)), Bucket = bucket, Initiated = now, Object = target };
+        var upload = new S3Upload { UploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)), Bucket = bucket, Initiated = now,
+            Object = target };
         var directory = UploadDirectory(upload.UploadId);
         DurableFiles.CreatePrivateDirectory(store.UploadsDirectory);   // parents would get the default mode
         DurableFiles.CreatePrivateDirectory(directory);
@@ -53,7 +54,8 @@ internal sealed class S3Multipart(S3ObjectStore store)
             ? n
             : throw new AwsError("InvalidArgument", $"Part number must be an integer between 1 and {MaximumPartNumber}, inclusive (got '{text}').", 400);
 
-    public Task<S3ObjectHeader> WritePartAsync(S3Upload upload, int partNumber, Func<Stream, CancellationToken, Task<string>> writeData, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<S3ObjectHeader> WritePartAsync(S3Upload upload, int partNumber, Func<Stream, CancellationToken, Task<string>> writeData, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
         S3ObjectFile.WriteAsync(PartPath(UploadDirectory(upload.UploadId), partNumber), writeData,
             (size, etag) => new S3ObjectHeader { Key = partNumber.ToString(), ETag = etag, Size = size, LastModified = now }, cancellationToken);
 
@@ -68,7 +70,8 @@ internal sealed class S3Multipart(S3ObjectStore store)
     }
 
     /// <summary>Checks the client's part list against the parts uploaded, then writes the object and removes the upload.</summary>
-    public async Task<S3ObjectHeader> CompleteAsync(S3Upload upload, IReadOnlyList<(int Number, string ETag)> requested, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<S3ObjectHeader> CompleteAsync(S3Upload upload, IReadOnlyList<(int Number, string ETag)> requested, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         if (requested.Count == 0)
             throw new AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema: a multipart upload needs at least one part.", 400);

@@ -104,7 +104,8 @@ internal static class S3ObjectFile
     {
         var length = file.Length;
         var trailer = new byte[TrailerLength];
-        if (length < TrailerLength || RandomAccess.Read(file.SafeFileHandle, trailer, length - TrailerLength) != TrailerLength || !trailer.AsSpan(4).SequenceEqual(Magic))
+        if (length < TrailerLength || RandomAccess.Read(file.SafeFileHandle, trailer, length - TrailerLength) != TrailerLength
+            || !trailer.AsSpan(4).SequenceEqual(Magic))
             throw new InvalidDataException($"S3 object file {path} is damaged (no header); delete it.");
         var size = BinaryPrimitives.ReadInt32LittleEndian(trailer);
         if (size < 0 || size > length - TrailerLength) throw new InvalidDataException($"S3 object file {path} is damaged (bad header length); delete it.");

@@ -115,7 +115,8 @@ internal sealed class S3ObjectStore : IDisposable
 
     /// <summary>Writes an object durably; see <see cref="S3ObjectFile.WriteAsync"/>.</summary>
     public Task<S3ObjectHeader> WriteAsync(
-        string bucket, string key, Func<Stream, CancellationToken, Task<string>> writeData, Func<long, string, S3ObjectHeader> header, CancellationToken cancellationToken)
+        string bucket, string key, Func<Stream, CancellationToken, Task<string>> writeData, Func<long, string, S3ObjectHeader> header,
+            CancellationToken cancellationToken)
     {
         RequireBucket(bucket);
         return S3ObjectFile.WriteAsync(ObjectPath(bucket, key), writeData, header, cancellationToken);

@@ -38,7 +38,8 @@ internal sealed partial class S3Service : IDisposable
     /// <summary>Where objects are kept on disk (the state directory's s3/, or a private temporary directory).</summary>
     public string Root => _store.Root;
 
-    /// <summary>Creates <paramref name="bucket"/> unless it exists (for services that make their own bucket, as Elastic Beanstalk's storage location).</summary>
+    /// <summary>Creates <paramref name="bucket"/> unless it exists (for services that make their own bucket, as Elastic Beanstalk's storage
+    /// location).</summary>
     public void EnsureBucket(string bucket) => _store.CreateBucket(bucket);
 
     /// <summary>
@@ -92,7 +93,8 @@ internal sealed partial class S3Service : IDisposable
                     await WriteXmlAsync(http, 200, new XElement(N("LocationConstraint"), context.Region == "us-east-1" ? null : context.Region), cancellationToken);
                     return;
                 case "GET": await WriteXmlAsync(http, 200, List(bucket, query), cancellationToken); return;
-                case "POST" when query.ContainsKey("delete"): await WriteXmlAsync(http, 200, await DeleteManyAsync(bucket, request, body, cancellationToken), cancellationToken); return;
+                case "POST" when query.ContainsKey("delete"): await WriteXmlAsync(http, 200, await DeleteManyAsync(bucket, request, body, cancellationToken),
+                    cancellationToken); return;
                 default: throw NotImplemented(request, "this bucket operation");
             }
         }
@@ -225,7 +227,8 @@ internal sealed partial class S3Service : IDisposable
         foreach (var (name, value) in o.Headers) response.Headers[name] = value;
         foreach (var (name, value) in o.UserMetadata) response.Headers["x-amz-meta-" + name] = value;
         foreach (var (parameter, value) in request.Query)
-            if (parameter.StartsWith("response-", StringComparison.Ordinal) && StoredHeaders.Append("Content-Type").FirstOrDefault(h => h.Equals(parameter["response-".Length..], StringComparison.OrdinalIgnoreCase)) is { } header)
+            if (parameter.StartsWith("response-", StringComparison.Ordinal)
+                && StoredHeaders.Append("Content-Type").FirstOrDefault(h => h.Equals(parameter["response-".Length..], StringComparison.OrdinalIgnoreCase)) is { } header)
                 response.Headers[header] = value.ToString();
         response.Headers.AcceptRanges = "bytes";
         if (range != null)
@@ -260,7 +263,8 @@ internal sealed partial class S3Service : IDisposable
             await source.CopyToAsync(destination, 0, source.Header.Size, ct, md5);
             return S3ObjectFile.Quote(Convert.ToHexStringLower(md5.GetHashAndReset()));
         }, (size, etag) => described with { ETag = etag, Size = size, LastModified = context.Now }, cancellationToken);
-        await WriteXmlAsync(http, 200, new XElement(N("CopyObjectResult"), new XElement(N("LastModified"), Iso(written.LastModified)), new XElement(N("ETag"), written.ETag)), cancellationToken);
+        await WriteXmlAsync(http, 200, new XElement(N("CopyObjectResult"), new XElement(N("LastModified"), Iso(written.LastModified)), new XElement(N("ETag"), written.ETag)),
+            cancellationToken);
     }
 
     /// <summary>x-amz-copy-source: "[/]bucket/key[?versionId=…]", URL-encoded; decoded once.</summary>
