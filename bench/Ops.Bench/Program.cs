@@ -14,7 +14,8 @@ using Ops.LocalCloud;
 // deploy-worker under a steady load (RolloutBench.cs): ... -- rollout [--counts 3,10,50] [--strategies kill-ack,task-protection] [--rate 1]
 // up with realistic delays, parallel against --parallel 1, and the calls of a no-op up (UpBench.cs): ... -- up [--runs 3] [--parallel 4]
 // ./build.sh drill on a warm machine, its phases and RTO (DrillBench.cs): ... -- drill [--runs 3]
-if (args.FirstOrDefault() is "fleet" or "images" or "rollout" or "up" or "drill")
+// Durable writes as the local cloud's state grows, and its restart (StateBench.cs): ... -- state [--records 50000]
+if (args.FirstOrDefault() is "fleet" or "images" or "rollout" or "up" or "drill" or "state")
 {
     using var cancel = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -26,6 +27,7 @@ if (args.FirstOrDefault() is "fleet" or "images" or "rollout" or "up" or "drill"
             "rollout" => await RolloutBench.RunAsync(args, cancel.Token),
             "up" => await UpBench.RunAsync(args, cancel.Token),
             "drill" => await DrillBench.RunAsync(args, cancel.Token),
+            "state" => await StateBench.RunAsync(args, cancel.Token),
             _ => await ImageBench.RunAsync(args, cancel.Token),
         };
     }
@@ -51,22 +53,38 @@ Console.WriteLine("All endpoints on 127.0.0.1; the LocalClouds run in this proce
 // disk (StateDurability.Disk); "process" acknowledges once the change is written to the operating system and flushes
 // within 10 ms (StateDurability.Process: survives kill -9, not a power loss); "in-memory" has no state directory.
 var stateDirectory = Directory.CreateTempSubdirectory("ops-bench-state-").FullName;
-await using var local = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant, StateDirectory = stateDirectory });
-await using var memory = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant });
+// The local clouds get operator keys of this run: CreateService (the ECS scenario) may start programs, which the public keys may not.
+const string OperatorKey = "AKIAOPSBENCHOPERATOR";
+var operatorSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+await using var local = await LocalCloudServer.StartAsync(new LocalCloudOptions
+{
+    Delays = LifecycleDelays.Instant,
+    StateDirectory = stateDirectory,
+    AccessKey = OperatorKey,
+    SecretKey = operatorSecret,
+});
+await using var memory = await LocalCloudServer.StartAsync(new LocalCloudOptions
+{
+    Delays = LifecycleDelays.Instant,
+    AccessKey = OperatorKey,
+    SecretKey = operatorSecret,
+});
 var processOnlyDirectory = Directory.CreateTempSubdirectory("ops-bench-state-").FullName;
 await using var processOnly = await LocalCloudServer.StartAsync(new LocalCloudOptions
 {
     Delays = LifecycleDelays.Instant,
     StateDirectory = processOnlyDirectory,
     Durability = StateDurability.Process,
+    AccessKey = OperatorKey,
+    SecretKey = operatorSecret,
 });
 using var moto = await Moto.StartAsync();
 
 var targets = new (string Name, AwsConnection Connection)[]
 {
-    ("LocalCloud", Connection(local.Url)),
-    ("process", Connection(processOnly.Url)),
-    ("in-memory", Connection(memory.Url)),
+    ("LocalCloud", Connection(local.Url) with { Credentials = new BasicAWSCredentials(OperatorKey, operatorSecret) }),
+    ("process", Connection(processOnly.Url) with { Credentials = new BasicAWSCredentials(OperatorKey, operatorSecret) }),
+    ("in-memory", Connection(memory.Url) with { Credentials = new BasicAWSCredentials(OperatorKey, operatorSecret) }),
     ("moto", Connection(moto.Url)),
 };
 var scenarios = new (string Name, Func<AwsConnection, Task<Func<Task>>> Prepare)[]

@@ -31,6 +31,9 @@ public sealed record LocalCloudOptions
     /// <summary>What an acknowledged change survives (with a state directory): the process's death, or a power loss too.</summary>
     public StateDurability Durability { get; init; } = StateDurability.Disk;
 
+    /// <summary>The write-ahead log's size at which it is compacted into the service files, in the background (tests make it small).</summary>
+    internal long CompactLogAtBytes { get; init; } = 8 * 1024 * 1024;
+
     /// <summary>How long resources take to move through their states.</summary>
     public LifecycleDelays Delays { get; init; } = LifecycleDelays.Realistic;
 

@@ -86,7 +86,7 @@ public sealed class LocalCloudServer : IAsyncDisposable
         };
         Options = options;
         _hosts = new LoopbackHosts(options.AllowedHosts);
-        _store = new StateStore(options.StateDirectory, options.Durability);
+        _store = new StateStore(options.StateDirectory, options.Durability, options.CompactLogAtBytes);
         var iam = new Services.Iam.IamService(_store);
         var sessions = new Iam.RoleSessions(options.Clock);
         _gate = new Services.Iam.IamGate(options, iam, sessions);

@@ -152,14 +152,29 @@ internal abstract class ServiceHandler<TState>(StateStore store) : ServiceHandle
     }
 
     /// <summary>Call after a change, inside the gate: the server answers the request only once a snapshot taken after it is on disk.</summary>
-    protected void Persist() => store.MarkDirty(Name, () =>
-    {
-        lock (Gate) return StateStore.Serialize(State);
-    });
+    protected void Persist() => store.MarkDirty(Name, Snapshot);
 
     /// <summary>Like <see cref="Persist"/> for a change a crash may undo harmlessly: written with the next flush, holding no answer back.</summary>
-    protected void PersistLazily() => store.MarkDirty(Name, () =>
+    protected void PersistLazily() => store.MarkDirty(Name, Snapshot, lazy: true);
+
+    /// <summary>
+    /// Call after changing one record, inside the gate, instead of <see cref="Persist"/>: only the record is written, as
+    /// <paramref name="current"/> finds it in the state when the write happens (null: it is gone). Lazy as in <see cref="PersistLazily"/>.
+    /// </summary>
+    protected void PersistRecord(StateRecord record, Func<TState, object?> current, bool lazy = false) =>
+        store.MarkRecord(Name, record, () =>
+        {
+            lock (Gate) return current(State) is { } value ? StateStore.Serialize(value) : null;
+        }, Snapshot, lazy);
+
+    /// <summary>Runs a change of single records under the service's lock; <paramref name="body"/> calls <see cref="PersistRecord"/> for each.</summary>
+    protected JsonNode? WriteRecords(Func<JsonNode?> body)
+    {
+        lock (Gate) return body();
+    }
+
+    string Snapshot()
     {
         lock (Gate) return StateStore.Serialize(State);
-    }, lazy: true);
+    }
 }

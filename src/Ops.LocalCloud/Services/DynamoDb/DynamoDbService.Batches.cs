@@ -14,13 +14,13 @@ internal sealed partial class DynamoDbService
     /// Puts and deletes across tables, all applied or none (every table and key is checked first): at most 25 requests,
     /// no key twice. Nothing is ever left unprocessed here, so UnprocessedItems is always empty.
     /// </summary>
-    JsonNode? BatchWriteItem(JsonObject i, RequestContext c) => Write(() =>
+    JsonNode? BatchWriteItem(JsonObject i, RequestContext c) => WriteRecords(() =>
     {
         var requests = RequestItems(i);
         var count = requests.Sum(r => (r.Value as JsonArray)?.Count ?? 0);
         if (count is 0 or > MaxBatchWrites)
             throw new AwsError("ValidationException", $"1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Member must have {(count == 0 ? "length greater than or equal to 1" : "length less than or equal to 25")}");
-        var plan = new List<(DynamoDbTable Table, string Key, JsonObject? Item)>();
+        var plan = new List<(string Name, DynamoDbTable Table, string Key, JsonObject? Item)>();
         foreach (var (name, list) in requests)
         {
             var table = Find(name);
@@ -34,13 +34,14 @@ internal sealed partial class DynamoDbService
                     _ => throw new AwsError("ValidationException", "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes: each write request holds exactly one PutRequest (with Item) or DeleteRequest (with Key)"),
                 };
                 if (!seen.Add(key)) throw new AwsError("ValidationException", "Provided list of item keys contains duplicates");
-                plan.Add((table, key, item?.DeepClone().AsObject()));
+                plan.Add((name, table, key, item?.DeepClone().AsObject()));
             }
         }
-        foreach (var (table, key, item) in plan)
+        foreach (var (name, table, key, item) in plan)
         {
             if (item != null) table.Items[key] = item;
             else table.Items.Remove(key);
+            ItemChanged(name, key);
         }
         return new JsonObject { ["UnprocessedItems"] = new JsonObject() };
     });

@@ -4,14 +4,16 @@ namespace Ops.LocalCloud.Services.DynamoDb;
 
 internal sealed partial class DynamoDbService
 {
-    JsonNode? PutItem(JsonObject i, RequestContext c) => Write(() =>
+    JsonNode? PutItem(JsonObject i, RequestContext c) => WriteRecords(() =>
     {
-        var table = Find(Required(i, "TableName"));
+        var name = Required(i, "TableName");
+        var table = Find(name);
         var item = (i["Item"] as JsonObject ?? throw new AwsError("ValidationException", "Item is required")).DeepClone().AsObject();
         var key = Key(table, item);
         var old = table.Items.GetValueOrDefault(key);
         Check(i, old);
         table.Items[key] = item;
+        ItemChanged(name, key);
         return Returning(i, old, null);
     });
 
@@ -22,9 +24,10 @@ internal sealed partial class DynamoDbService
         return found == null ? new JsonObject() : new JsonObject { ["Item"] = found.DeepClone() };
     });
 
-    JsonNode? UpdateItem(JsonObject i, RequestContext c) => Write(() =>
+    JsonNode? UpdateItem(JsonObject i, RequestContext c) => WriteRecords(() =>
     {
-        var table = Find(Required(i, "TableName"));
+        var name = Required(i, "TableName");
+        var table = Find(name);
         var keyAttributes = KeyOf(i);
         var key = Key(table, keyAttributes);
         var old = table.Items.GetValueOrDefault(key);
@@ -34,16 +37,19 @@ internal sealed partial class DynamoDbService
             new DynamoExpressions(i["ExpressionAttributeNames"] as JsonObject, i["ExpressionAttributeValues"] as JsonObject).Update(update, item);
         if (Key(table, item) != key) throw new AwsError("ValidationException", "One or more parameter values were invalid: Cannot update attribute in the key");
         table.Items[key] = item;
+        ItemChanged(name, key);
         return Returning(i, old, item);
     });
 
-    JsonNode? DeleteItem(JsonObject i, RequestContext c) => Write(() =>
+    JsonNode? DeleteItem(JsonObject i, RequestContext c) => WriteRecords(() =>
     {
-        var table = Find(Required(i, "TableName"));
+        var name = Required(i, "TableName");
+        var table = Find(name);
         var key = Key(table, KeyOf(i));
         var old = table.Items.GetValueOrDefault(key);
         Check(i, old);
         table.Items.Remove(key);
+        ItemChanged(name, key);
         return Returning(i, old, null);
     });
 
@@ -150,4 +156,11 @@ internal sealed partial class DynamoDbService
     }
 
     static JsonObject KeyOf(JsonObject i) => i["Key"] as JsonObject ?? throw new AwsError("ValidationException", "Key is required");
+
+    /// <summary>Logs one item of a table (as it is when written: gone when the item, or its table, is).</summary>
+    void ItemChanged(string tableName, string key)
+    {
+        var table = DynamoNames.Table(tableName);
+        PersistRecord(new(["Tables", table, "Items", key]), s => s.Tables.GetValueOrDefault(table)?.Items.GetValueOrDefault(key));
+    }
 }

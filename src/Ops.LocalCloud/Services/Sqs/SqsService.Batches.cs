@@ -19,7 +19,7 @@ internal sealed partial class SqsService
                 Check(q, messages[index]);
                 return SendResult(messages[index], Enqueue(q, messages[index], now));
             });
-            Persist();
+            if (q.IsFifo) Persist(); // deduplication ids and sequence numbers are the queue's, not a message's
             return result;
         }
     }
@@ -35,7 +35,6 @@ internal sealed partial class SqsService
                 Delete(q, Required(entry, "ReceiptHandle"));
                 return new JsonObject();
             });
-            Persist();
             return result;
         }
     }
@@ -52,7 +51,6 @@ internal sealed partial class SqsService
                 ChangeVisibility(q, Required(entry, "ReceiptHandle"), Number(entry, "VisibilityTimeout") ?? throw SqsErrors.MissingParameter("VisibilityTimeout"), now);
                 return new JsonObject();
             });
-            Persist();
             return result;
         }
     }

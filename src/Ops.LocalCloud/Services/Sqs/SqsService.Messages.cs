@@ -17,7 +17,7 @@ internal sealed partial class SqsService
             var q = FromUrl(i);
             Check(q, message);
             var result = SendResult(message, Enqueue(q, message, Now));
-            Persist();
+            if (q.IsFifo) Persist(); // deduplication ids and sequence numbers are the queue's, not a message's
             return result;
         }
     }
@@ -68,7 +68,6 @@ internal sealed partial class SqsService
         {
             var q = FromUrl(i);
             Delete(q, Required(i, "ReceiptHandle"));
-            Persist();
             return new JsonObject();
         }
     }
@@ -79,7 +78,6 @@ internal sealed partial class SqsService
         {
             var q = FromUrl(i);
             ChangeVisibility(q, Required(i, "ReceiptHandle"), Number(i, "VisibilityTimeout") ?? throw SqsErrors.MissingParameter("VisibilityTimeout"), Now);
-            Persist();
             return new JsonObject();
         }
     }
@@ -139,6 +137,7 @@ internal sealed partial class SqsService
         };
         if (key != null) q.Deduplication[key] = new SqsDeduplication { MessageId = m.Id, SequenceNumber = m.SequenceNumber, Sent = now };
         q.Messages.Add(m);
+        if (!q.IsFifo) MessageChanged(q, m);
         Signal(q);
         return m;
     }
@@ -155,7 +154,6 @@ internal sealed partial class SqsService
         var maxReceives = redrive?["maxReceiveCount"] is { } mr ? int.Parse(mr.ToString()) : int.MaxValue;
         var held = q.IsFifo ? q.Messages.Where(m => m.InFlight(now)).Select(m => m.GroupId).ToHashSet() : [];
         var result = new List<SqsMessage>();
-        var changed = false;
         foreach (var m in q.Messages.ToList())
         {
             if (result.Count >= max) break;
@@ -168,15 +166,18 @@ internal sealed partial class SqsService
             if (m.ReceiveCount >= maxReceives && redrive?["deadLetterTargetArn"] is { } arn)
             {
                 // Received maxReceiveCount times without being deleted: move it to the dead-letter queue.
+                // A move must survive a crash: the copy in the dead-letter queue is logged before the removal, so a crash
+                // between the two leaves the message in both queues (delivered again), never in neither.
                 q.Messages.Remove(m);
-                changed = true;
                 if (State.Queues.GetValueOrDefault(arn.ToString().Split(':')[^1]) is { } dlq)
                 {
                     m.VisibleAt = now;
                     m.ReceiptHandle = null;
                     dlq.Messages.Add(m);
+                    MessageChanged(dlq, m);
                     Signal(dlq);
                 }
+                MessageChanged(q, m);
                 continue;
             }
             m.ReceiveCount++;
@@ -184,11 +185,10 @@ internal sealed partial class SqsService
             m.LastReceived = now;
             m.VisibleAt = now + timeout;
             m.ReceiptHandle = $"{m.Id}#{Guid.NewGuid():N}";
+            // A receipt need not survive a crash: the message is simply delivered again.
+            MessageChanged(q, m, lazy: true);
             result.Add(m);
         }
-        // A move to the dead-letter queue must survive a crash; a receipt need not (the message is delivered again).
-        if (changed) Persist();
-        else if (result.Count > 0) PersistLazily();
         return result;
     }
 
@@ -234,11 +234,24 @@ internal sealed partial class SqsService
     static bool IsReceiptHandle(string handle) =>
         handle.Split('#') is [var id, var nonce] && Guid.TryParse(id, out _) && nonce.Length == 32 && nonce.All(char.IsAsciiHexDigit);
 
-    static void Delete(SqsQueue q, string handle)
+    void Delete(SqsQueue q, string handle)
     {
         // A stale handle (the message was received again, or is already deleted) is accepted as AWS does; a malformed one is not.
         if (!IsReceiptHandle(handle)) throw SqsErrors.ReceiptHandleIsInvalid(handle);
-        q.Messages.RemoveAll(x => x.ReceiptHandle == handle);
+        var index = q.Messages.FindIndex(x => x.ReceiptHandle == handle);
+        if (index < 0) return;
+        var m = q.Messages[index];
+        q.Messages.RemoveAt(index);
+        MessageChanged(q, m);
+    }
+
+    /// <summary>Logs one message of a queue as it is when written: gone when it was deleted, moved, or its queue deleted.</summary>
+    void MessageChanged(SqsQueue q, SqsMessage m, bool lazy = false)
+    {
+        var name = q.Name;
+        PersistRecord(new(["Queues", name, "Messages", m.Id], "Id"),
+            // From the end: a message just sent is the last one.
+            s => s.Queues.GetValueOrDefault(name) is { } queue && queue.Messages.LastIndexOf(m) >= 0 ? m : null, lazy);
     }
 
     void ChangeVisibility(SqsQueue q, string handle, long seconds, DateTimeOffset now)
@@ -252,6 +265,7 @@ internal sealed partial class SqsService
             throw SqsErrors.InvalidParameterValue(
                 $"Value {seconds} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [{SqsLimits.MaxVisibilityTimeout} seconds]");
         m.VisibleAt = now + TimeSpan.FromSeconds(seconds);
+        MessageChanged(q, m);
         if (seconds == 0) Signal(q);
     }
 }

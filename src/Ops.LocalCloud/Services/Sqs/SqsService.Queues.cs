@@ -127,10 +127,14 @@ internal sealed partial class SqsService
     }
 
     /// <summary>Drops messages older than the queue's retention period, and deduplication ids older than five minutes.</summary>
-    static void Expire(SqsQueue q, DateTimeOffset now)
+    void Expire(SqsQueue q, DateTimeOffset now)
     {
         var retention = TimeSpan.FromSeconds(long.Parse(Setting(q, "MessageRetentionPeriod")));
-        q.Messages.RemoveAll(m => m.Sent + retention <= now);
+        foreach (var expired in q.Messages.Where(m => m.Sent + retention <= now).ToList())
+        {
+            q.Messages.Remove(expired);
+            MessageChanged(q, expired, lazy: true); // an expired message that comes back after a crash expires again
+        }
         foreach (var (key, seen) in q.Deduplication.ToList())
             if (seen.Sent + SqsLimits.DeduplicationWindow <= now) q.Deduplication.Remove(key);
     }
