@@ -40,12 +40,15 @@ static class RolloutBench
                     results.Add(await MeasureAsync(root, worker, Path.Combine(work, $"{strategy}-{count}"), count, strategy, rate, cancellationToken));
 
             Console.WriteLine();
-            Console.WriteLine($"{"workers",7} {"strategy",-15} {"wall s",7} {"drain s",8} {"overhead ms",11} {"(req log) ms",12} {"update s",8} {"sent",6} {"processed",9} {"dup",4}  load after");
+            Console.WriteLine($"{"workers",7} {"strategy",-15} {"wall s",7} {"drain s",8} {"kills/worker",12} {"overhead ms",11} {"(req log) ms",12} " +
+                              $"{"update s",8} {"sent",6} {"processed",9} {"dup",4}  load after");
             foreach (var row in results)
-                Console.WriteLine($"{row.Workers,7} {row.Strategy,-15} {row.Wall,7:0.0} {row.Drain,8:0.0} {row.Overhead,11:0} {row.OverheadLog,12:0} {row.Update,8:0.0} {row.Sent,6} {row.Processed,9} {row.Duplicates,4}  {row.Load}{(row.Failure is { } f ? "  " + f : "")}");
+                Console.WriteLine($"{row.Workers,7} {row.Strategy,-15} {row.Wall,7:0.0} {row.Drain,8:0.0} {row.KillReceives,12:0.00} {row.Overhead,11:0} " +
+                                  $"{row.OverheadLog,12:0} {row.Update,8:0.0} {row.Sent,6} {row.Processed,9} {row.Duplicates,4}  {row.Load}{(row.Failure is { } f ? "  " + f : "")}");
             Console.WriteLine("wall: deploy-worker start to exit. drain: rollout start to the last acknowledgement (kill-ack) or to the last old task stopped (task-protection).");
             Console.WriteLine("overhead: the record's drained_at → update_called_at; (req log): the last ack record's acked_at → the UpdateService request in LocalCloud's log.");
             Console.WriteLine("update: UpdateService → the record's finished_at. dup: messages delivered more than once.");
+            Console.WriteLine("kills/worker: kill messages received per drained worker: (acknowledgements + ChangeMessageVisibility put-backs during the drain) / acknowledgements.");
             return 0;
         }
         finally
@@ -58,6 +61,9 @@ static class RolloutBench
     sealed record Row(int Workers, string Strategy, double Wall, double Drain, double Overhead, double OverheadLog, double Update, int Sent, int Processed,
         int Duplicates, string Load)
     {
+        /// <summary>kill-ack: kill messages received per drained worker (its own take plus every put-back, from the request log).</summary>
+        public double KillReceives { get; init; } = double.NaN;
+
         /// <summary>Why the rollout did not complete, when it did not.</summary>
         public string? Failure { get; init; }
     }
@@ -177,6 +183,21 @@ static class RolloutBench
             lastDrain = stopped.Select(t => t.StoppedAt ?? finished).DefaultIfEmpty(finished).Max();
         }
         var requests = server.Requests.Entries;
+        // Every kill message a worker received either drained it (one acknowledgement) or was put back (ChangeMessageVisibility;
+        // the Sleep messages here are too short for the visibility extender to change theirs).
+        var killReceives = double.NaN;
+        if (strategy == "kill-ack")
+        {
+            var acked = (await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = $"iotile-rollouts-{StageName}",
+                KeyConditionExpression = "pk = :pk",
+                ConsistentRead = true,
+                ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = "ack#" + record["rollout_id"].S } },
+            }, cancellationToken)).Items.Count;
+            var putBacks = requests.Count(e => e.Service == "sqs" && e.Operation == "ChangeMessageVisibility" && e.At >= startedAt && e.At <= lastDrain);
+            killReceives = acked == 0 ? double.NaN : (acked + putBacks) / (double)acked;
+        }
         var update = requests.FirstOrDefault(e => e.Service == "ecs" && e.Operation == "UpdateService" && e.Status == 200);
         // The worker's acked_at and LocalCloud's request time share this machine's clock.
         var overheadLog = strategy == "kill-ack" && update != null ? (update.At - lastDrain).TotalMilliseconds : double.NaN;
@@ -195,7 +216,7 @@ static class RolloutBench
         Console.WriteLine($"  wall {wall:0.0} s; {sent.Count} sent, {processed} processed, {duplicates} duplicated");
         await CliAsync(root, Args("terminate-ecs"), cancellationToken);
         return new Row(workers, strategy, wall, (lastDrain - startedAt).TotalSeconds, (updateCalled - drainedAt).TotalMilliseconds, overheadLog,
-            (finished - updateCalled).TotalSeconds, sent.Count, processed, duplicates, BenchEnvironment.LoadAverage());
+            (finished - updateCalled).TotalSeconds, sent.Count, processed, duplicates, BenchEnvironment.LoadAverage()) { KillReceives = killReceives };
     }
 
     /// <summary>Sends Sleep messages of 50–300 ms at <paramref name="perSecond"/> until cancelled, recording their ids.</summary>

@@ -23,10 +23,19 @@ public static class KillMessageFormat
     public const string ExpiresAt = "expires_at";
     public const string AckTable = "ack_table";
 
+    /// <summary>
+    /// True: any worker of <see cref="TargetRevision"/> that has not drained may take this message and drain, acknowledging
+    /// with its own task id; <see cref="TargetTask"/> is then the task that needs it if no other does (old workers wait for theirs).
+    /// </summary>
+    public const string AnyTask = "any_task";
+
     /// <summary>Python's isoformat of a UTC time: 2026-11-23T10:00:00.000000+00:00.</summary>
     public static string IsoTime(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture);
 
-    /// <summary>The JSON body sent to <paramref name="taskId"/> of <paramref name="revision"/> for rollout <paramref name="rolloutId"/>.</summary>
+    /// <summary>
+    /// The JSON body sent to <paramref name="taskId"/> of <paramref name="revision"/> for rollout <paramref name="rolloutId"/>,
+    /// which any other worker of that revision may take (<see cref="AnyTask"/>).
+    /// </summary>
     public static string Body(string rolloutId, string taskId, string revision, DateTimeOffset sentAt, DateTimeOffset expiresAt, string ackTable) =>
         new JsonObject
         {
@@ -40,6 +49,7 @@ public static class KillMessageFormat
                 [TargetRevision] = revision,
                 [ExpiresAt] = IsoTime(expiresAt),
                 [AckTable] = ackTable,
+                [AnyTask] = true,
             },
         }.ToJsonString();
 }

@@ -12,9 +12,11 @@ namespace Ops.Worker;
 /// <param name="TargetRevision">That task's <c>Family:Revision</c>.</param>
 /// <param name="ExpiresAt">After this the message is void.</param>
 /// <param name="AckTable">The DynamoDB table the acknowledgement goes to.</param>
+/// <param name="AnyTask">Any worker of <paramref name="TargetRevision"/> may take it (JSON <c>true</c> only).</param>
 /// <param name="Arguments">The message's <c>arguments</c> as sent, for the worker-log item.</param>
 internal sealed record KillMessage(
-    DateTimeOffset? Timestamp, string? RolloutId, string? TargetTask, string? TargetRevision, DateTimeOffset? ExpiresAt, string? AckTable, JsonObject Arguments)
+    DateTimeOffset? Timestamp, string? RolloutId, string? TargetTask, string? TargetRevision, DateTimeOffset? ExpiresAt, string? AckTable, JsonObject Arguments,
+    bool AnyTask = false)
 {
     /// <summary>True when <c>module</c> and <c>class</c> name the shutdown action.</summary>
     public static bool Is(WorkMessage message) => message.Module == KillMessageFormat.Module && message.Class == KillMessageFormat.Class;
@@ -24,7 +26,8 @@ internal sealed record KillMessage(
     {
         var a = message.Arguments;
         return new KillMessage(Time(a, KillMessageFormat.Timestamp), Text(a, KillMessageFormat.RolloutId), Text(a, KillMessageFormat.TargetTask),
-            Text(a, KillMessageFormat.TargetRevision), Time(a, KillMessageFormat.ExpiresAt), Text(a, KillMessageFormat.AckTable), a);
+            Text(a, KillMessageFormat.TargetRevision), Time(a, KillMessageFormat.ExpiresAt), Text(a, KillMessageFormat.AckTable), a,
+            a[KillMessageFormat.AnyTask] is JsonValue any && any.TryGetValue<bool>(out var yes) && yes);
     }
 
     /// <summary>True for the old invoke task's body: no rollout id.</summary>

@@ -142,6 +142,8 @@ public sealed class DestroyCliTests(FleetCloud cloud)
 
         var destroy = await Run("destroy", "--stage", "ds1", "--destroy-data", "--confirm", "ds1", "--drain", "task-protection");
         Assert.True(destroy.ExitCode == 0, destroy.ToString());
+        // The stack's workers run with OPS_DRAIN=kill-ack: a task-protection drain says they take no protection.
+        Assert.Contains("run with OPS_DRAIN=kill-ack and take no task protection", destroy.Text);
         Assert.Contains("kept (shared by every stage): Elastic Beanstalk application iotile-cloud and its versions, ECR repository iotile-cloud-server", destroy.Out);
         Assert.DoesNotContain("could not release", destroy.Text); // the lease is released before its table goes
         Assert.DoesNotContain("kept: RDS", destroy.Out);

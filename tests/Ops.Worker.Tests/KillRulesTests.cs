@@ -12,9 +12,10 @@ public sealed class KillRulesTests
         KillMessage.From(WorkMessageParser.Parse($$"""{"module":"apps.sqsworker.worker","class":"WorkerShutDownAction","arguments":{{arguments}}}""", out _)!);
 
     static string Fields(string timestamp = "2026-11-23T10:05:00.000000+00:00", string task = "0f3c", string revision = "iotile-worker-dev:7",
-        string expires = "2026-11-23T10:20:00.000000+00:00") =>
+        string expires = "2026-11-23T10:20:00.000000+00:00", JsonNode? anyTask = null) =>
         new JsonObject
         {
+            ["any_task"] = anyTask,
             ["timestamp"] = timestamp,
             ["rollout_id"] = "r-20261123T100500Z-1a2b3c",
             ["target_task"] = task,
@@ -40,6 +41,22 @@ public sealed class KillRulesTests
     {
         Assert.Equal(KillVerdict.NotMine, Decide(Fields(task: "other")));
         Assert.Equal(KillVerdict.NotMine, Decide(Fields(revision: "iotile-worker-dev:6")));
+    }
+
+    [Fact]
+    public void With_any_task_a_message_for_another_task_of_this_revision_drains_this_worker()
+    {
+        Assert.Equal(KillVerdict.Mine, Decide(Fields(task: "other", anyTask: true)));
+        // never a worker of another revision, nor one that started after it was sent
+        Assert.Equal(KillVerdict.NotMine, Decide(Fields(task: "other", revision: "iotile-worker-dev:8", anyTask: true)));
+        Assert.Equal(KillVerdict.StalePutBack, Decide(Fields(task: "other", timestamp: "2026-11-23T09:59:59Z", anyTask: true)));
+        Assert.Equal(KillVerdict.Expired, Decide(Fields(task: "other", anyTask: true), minutesAfterStart: 21));
+        // only JSON true counts, and only with a revision to match
+        Assert.Equal(KillVerdict.NotMine, Decide(Fields(task: "other", anyTask: "true")));
+        Assert.Equal(KillVerdict.NotMine, Decide(Fields(task: "other", anyTask: 1)));
+        var noRevision = JsonNode.Parse(Fields(task: "other", anyTask: true))!.AsObject();
+        noRevision.Remove("target_revision");
+        Assert.Equal(KillVerdict.NotMine, Decide(noRevision.ToJsonString()));
     }
 
     [Fact]

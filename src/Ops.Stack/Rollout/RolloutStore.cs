@@ -95,7 +95,8 @@ public sealed class RolloutStore(StageContext context) : IDisposable
             {
                 var at = item.TryGetValue(AckRecordFormat.AckedAt, out var a)
                     && DateTimeOffset.TryParse(a.S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : DateTimeOffset.UtcNow;
-                acks.Add(new AckSeen(item[AckRecordFormat.SortKey].S, at));
+                var taken = item.TryGetValue(AckRecordFormat.KillMessageId, out var k) && !string.IsNullOrEmpty(k.S) ? k.S : null;
+                acks.Add(new AckSeen(item[AckRecordFormat.SortKey].S, at, taken));
             }
             start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
         } while (start != null);

@@ -82,9 +82,10 @@ public sealed class WorkerDrainer(RolloutSession session)
                 record.Tasks[t.Id] = new TaskDrain { Revision = t.Revision };
                 if (!first) Log.Info($"new task {t.Id} (rev {Rev(t.Revision)}) joined the service during the drain: it gets its own kill message");
             }
-            if (DateTimeOffset.UtcNow < deadline) await SendKillsAsync(record, queueUrl, token);
+            var acks = await session.Store.AcksAsync(record.RolloutId, token);
+            var changed = await ReadAcknowledgementsAsync(record, running, tasks, acks, token);
+            if (DateTimeOffset.UtcNow < deadline) await SendKillsAsync(record, queueUrl, acks, token);
 
-            var changed = await ReadAcknowledgementsAsync(record, running, tasks, token);
             var pending = record.Tasks.Where(t => !t.Value.IsDone).ToList();
             if (session.Options.Force && pending.Count > 0)
             {
@@ -149,11 +150,30 @@ public sealed class WorkerDrainer(RolloutSession session)
         var running = await tasks.RunningAsync(ct);
         var protectedTasks = await tasks.ProtectedAsync(running.Select(t => t.Id), ct);
         Log.Info($"drain task-protection: no kill messages; ECS stops only unprotected tasks, and update-ecs waits for protected ones");
+        await WarnUnprotectedRevisionsAsync(running, ct);
         foreach (var t in running)
             Log.Info(protectedTasks.TryGetValue(t.Id, out var until)
                 ? $"protected {t.Id} (rev {Rev(t.Revision)}) until {(until is { } u ? Clock(u) : "?")}: it holds a message"
                 : $"idle {t.Id} (rev {Rev(t.Revision)}): not protected");
         Log.Info($"{protectedTasks.Count} of {running.Count} task(s) protected now");
+    }
+
+    /// <summary>
+    /// Workers of a revision whose OPS_DRAIN is not task-protection never take protection: ECS may stop one holding a message,
+    /// which then comes back after its visibility timeout (delivered again, not lost). Said before anything is stopped.
+    /// </summary>
+    async Task WarnUnprotectedRevisionsAsync(IReadOnlyList<LiveTask> running, CancellationToken ct)
+    {
+        var protection = DrainStrategies.Name(DrainStrategy.TaskProtection);
+        foreach (var revision in running.Select(t => t.Revision).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal))
+        {
+            var definition = (await _ecs.DescribeTaskDefinitionAsync(new DescribeTaskDefinitionRequest { TaskDefinition = revision }, ct)).TaskDefinition;
+            var drain = definition?.ContainerDefinitions?.SelectMany(c => c.Environment ?? []).FirstOrDefault(e => e.Name == "OPS_DRAIN")?.Value;
+            if (drain == protection) continue;
+            Log.Warning($"tasks of {Rev(revision)} run with OPS_DRAIN={drain ?? "(unset)"} and take no task protection: ECS may stop one while it "
+                + "holds a message, which comes back after its visibility timeout (delivered again, never lost). For a drain that waits for "
+                + "them, use --drain kill-ack: they answer kill messages whatever OPS_DRAIN says.");
+        }
     }
 
     async Task<string> QueueUrlAsync(CancellationToken ct)
@@ -163,12 +183,21 @@ public sealed class WorkerDrainer(RolloutSession session)
             ?? throw new CloudStateException($"work queue {name} does not exist, so no kill message can reach the workers; run create-queues (create-ecs does) first.");
     }
 
-    /// <summary>Sends a kill message to each pending task that has none, or whose message has expired; the record names the message before and after.</summary>
-    async Task SendKillsAsync(RolloutRecord record, string queueUrl, CancellationToken ct)
+    /// <summary>How long a task whose kill message another worker took waits on the messages left before it gets its own again.</summary>
+    static readonly TimeSpan PassedOverGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Sends a kill message to each task <see cref="KillPlan"/> says is due (none yet, expired, or passed over); the record
+    /// names the message before and after.
+    /// </summary>
+    async Task SendKillsAsync(RolloutRecord record, string queueUrl, IReadOnlyList<AckSeen> acks, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
-        var due = record.Tasks.Where(t => !t.Value.IsDone && (t.Value.KillMessageId == null || t.Value.KillExpiresAt <= now)).ToList();
+        var taken = acks.Where(a => a.KillMessageId != null).GroupBy(a => a.KillMessageId!).ToDictionary(g => g.Key, g => g.Min(a => a.AckedAt));
+        var due = KillPlan.Due(record.Tasks, taken, now, PassedOverGrace).Select(id => KeyValuePair.Create(id, record.Tasks[id])).ToList();
         if (due.Count == 0) return;
+        foreach (var (id, t) in due.Where(d => d.Value.KillMessageId is { } m && taken.ContainsKey(m)))
+            Log.Info($"kill message {t.KillMessageId} of task {id} was taken by another worker of its revision: {id} gets another");
         var expires = now + session.Options.DrainTimeout;
         foreach (var (_, t) in due)
         {
@@ -198,11 +227,11 @@ public sealed class WorkerDrainer(RolloutSession session)
     }
 
     /// <summary>Marks pending tasks acknowledged (ack record, worker log) or stopped; true when any changed.</summary>
-    async Task<bool> ReadAcknowledgementsAsync(RolloutRecord record, IReadOnlyList<LiveTask> running, ServiceTasks tasks, CancellationToken ct)
+    async Task<bool> ReadAcknowledgementsAsync(RolloutRecord record, IReadOnlyList<LiveTask> running, ServiceTasks tasks, IReadOnlyList<AckSeen> acks,
+        CancellationToken ct)
     {
         var pending = record.Tasks.Where(t => !t.Value.IsDone).OrderBy(t => t.Value.KillSentAt).Select(t => t.Key).ToList();
         if (pending.Count == 0) return false;
-        var acks = await session.Store.AcksAsync(record.RolloutId, ct);
         var items = await session.Store.ShutDownsAsync(record.StartedAt, ct);
         var used = record.Tasks.Values.Select(t => t.AckItem).OfType<string>().ToHashSet();
         var changed = false;
