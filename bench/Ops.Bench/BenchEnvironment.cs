@@ -23,10 +23,22 @@ static class BenchEnvironment
     public static string MachineLine() =>
         $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}";
 
-    /// <summary>A connection to a local cloud with its fixed test keys; retries left to the SDK's default.</summary>
+    /// <summary>
+    /// The operator keys every local cloud a benchmark starts is given (<see cref="Operator"/>), so that the calls that start
+    /// programs (CreateService, RunTask) are allowed; the benchmark's ./build.sh runs get them too.
+    /// </summary>
+    public const string OperatorAccessKey = "LKIABENCHOPERATOR001";
+
+    public const string OperatorSecretKey = "ops-bench-operator-secret-not-public";
+
+    /// <summary><paramref name="options"/> with the benchmark's operator keys.</summary>
+    public static Ops.LocalCloud.LocalCloudOptions Operator(Ops.LocalCloud.LocalCloudOptions options) =>
+        options with { AccessKey = OperatorAccessKey, SecretKey = OperatorSecretKey };
+
+    /// <summary>A connection to a local cloud with the benchmark's operator keys; retries left to the SDK's default.</summary>
     public static AwsConnection Connection(Uri url) => new()
     {
-        Credentials = new BasicAWSCredentials("test", "test"),
+        Credentials = new BasicAWSCredentials(OperatorAccessKey, OperatorSecretKey),
         Region = "us-east-1",
         EndpointUrl = url,
         IsOpsLocalCloud = true,

@@ -4,11 +4,11 @@ using System.Diagnostics;
 /// <summary>Runs a command to completion with its output captured; a failure to start or a non-zero exit is a <see cref="BenchException"/>.</summary>
 static class ChildCommand
 {
-    /// <summary><c>./build.sh args</c> in <paramref name="root"/> with local-cloud test credentials and no colour, as a user runs it.</summary>
+    /// <summary><c>./build.sh args</c> in <paramref name="root"/> with the benchmark's local-cloud operator keys and no colour, as a user runs it.</summary>
     public static Task<string> BuildShAsync(string root, string[] args, CancellationToken cancellationToken)
     {
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "test");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "test");
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", BenchEnvironment.OperatorAccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", BenchEnvironment.OperatorSecretKey);
         Environment.SetEnvironmentVariable("AWS_REGION", "us-east-1");
         Environment.SetEnvironmentVariable("NO_COLOR", "1");
         return RunAsync([Path.Combine(root, "build.sh"), .. args], root, cancellationToken);

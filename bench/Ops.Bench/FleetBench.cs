@@ -89,7 +89,7 @@ static class FleetBench
 
     /// <summary>A fresh local cloud with a state directory (so ECS tasks are real processes), instant lifecycles.</summary>
     static Task<LocalCloudServer> StartCloudAsync(string state) =>
-        LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant, StateDirectory = state });
+        LocalCloudServer.StartAsync(BenchEnvironment.Operator(new LocalCloudOptions { Delays = LifecycleDelays.Instant, StateDirectory = state }));
 
     /// <summary>Queues, worker-log table and repository, as create-ecs's dependencies make them.</summary>
     static async Task CreateDependenciesAsync(StageContext context, CancellationToken cancellationToken)

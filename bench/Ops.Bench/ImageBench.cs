@@ -32,13 +32,13 @@ static class ImageBench
                 Console.WriteLine($"run {run}: load average {BenchEnvironment.LoadAverage()}");
                 await using var podman = await PodmanService.StartFreshAsync(Path.Combine(work, "podman"), cancellationToken);
                 var state = Path.Combine(work, $"state-{run}");
-                await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
+                await using var server = await LocalCloudServer.StartAsync(BenchEnvironment.Operator(new LocalCloudOptions
                 {
                     Delays = LifecycleDelays.Instant,
                     StateDirectory = state,
                     RunRegistry = true,
                     RegistryPort = 0,
-                });
+                }));
                 if (!server.RegistryStatus.StartsWith("registry: docker-registry", StringComparison.Ordinal))
                     throw new BenchException($"the local cloud has no real registry behind ECR ({server.RegistryStatus}); install docker-registry (apt-get install docker-registry)");
                 var stack = StackDefaults.For("bench");

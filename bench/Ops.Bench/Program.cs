@@ -53,9 +53,9 @@ Console.WriteLine("All endpoints on 127.0.0.1; the LocalClouds run in this proce
 // disk (StateDurability.Disk); "process" acknowledges once the change is written to the operating system and flushes
 // within 10 ms (StateDurability.Process: survives kill -9, not a power loss); "in-memory" has no state directory.
 var stateDirectory = Directory.CreateTempSubdirectory("ops-bench-state-").FullName;
-// The local clouds get operator keys of this run: CreateService (the ECS scenario) may start programs, which the public keys may not.
-const string OperatorKey = "AKIAOPSBENCHOPERATOR";
-var operatorSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+// The local clouds get the benchmark's operator keys: CreateService (the ECS scenario) may start programs, which the public keys may not.
+const string OperatorKey = BenchEnvironment.OperatorAccessKey;
+const string operatorSecret = BenchEnvironment.OperatorSecretKey;
 await using var local = await LocalCloudServer.StartAsync(new LocalCloudOptions
 {
     Delays = LifecycleDelays.Instant,

@@ -73,8 +73,8 @@ static class RolloutBench
     {
         Console.WriteLine($"{workers} worker(s), {strategy}: load average {BenchEnvironment.LoadAverage()}");
         Directory.CreateDirectory(state);
-        await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant,
-            StateDirectory = Path.Combine(state, "cloud") });
+        await using var server = await LocalCloudServer.StartAsync(BenchEnvironment.Operator(new LocalCloudOptions { Delays = LifecycleDelays.Instant,
+            StateDirectory = Path.Combine(state, "cloud") }));
         var connection = BenchEnvironment.Connection(server.Url) with { MaxAttempts = 10 };
         var stackFile = Path.Combine(state, "stack.yml");
         await File.WriteAllTextAsync(stackFile, $$"""

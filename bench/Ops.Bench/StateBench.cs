@@ -74,7 +74,7 @@ static class StateBench
     const string Body = """{"module":"apps.sqsworker.worker","class":"Sleep","arguments":{"seconds":0}}""";
 
     static Task<LocalCloudServer> StartAsync(string state) =>
-        LocalCloudServer.StartAsync(new LocalCloudOptions { Delays = LifecycleDelays.Instant, StateDirectory = state, RunTasks = false });
+        LocalCloudServer.StartAsync(BenchEnvironment.Operator(new LocalCloudOptions { Delays = LifecycleDelays.Instant, StateDirectory = state, RunTasks = false }));
 
     static PutItemRequest Put(string id) => new()
     {

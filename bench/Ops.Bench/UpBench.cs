@@ -49,12 +49,12 @@ static class UpBench
         var state = Directory.CreateTempSubdirectory("ops-bench-up-").FullName;
         try
         {
-            await using var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
+            await using var server = await LocalCloudServer.StartAsync(BenchEnvironment.Operator(new LocalCloudOptions
             {
                 Delays = LifecycleDelays.Realistic,
                 StateDirectory = Path.Combine(state, "cloud"),
                 RunDataStores = false,
-            });
+            }));
             var stackFile = Path.Combine(state, "stack.yml");
             await File.WriteAllTextAsync(stackFile, $$"""
                 stages:
