@@ -37,7 +37,8 @@ static class StateBench
                 queueUrl = (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = "bench" }, cancellationToken)).QueueUrl!;
 
                 putEmpty = await P50Async(samples, n => dynamo.PutItemAsync(Put($"empty-{n}"), cancellationToken));
-                sendEmpty = await P50Async(samples, n => sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = queueUrl, MessageBody = Body }, cancellationToken));
+                sendEmpty = await P50Async(samples,
+                    n => sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = queueUrl, MessageBody = Body }, cancellationToken));
                 Console.WriteLine($"empty:  PutItem p50 {putEmpty:0.00} ms, SendMessage p50 {sendEmpty:0.00} ms");
 
                 var clock = Stopwatch.StartNew();
@@ -45,7 +46,8 @@ static class StateBench
                 Console.WriteLine($"preloaded {records:N0} items (BatchWriteItem) and {records:N0} messages (SendMessageBatch) in {clock.Elapsed.TotalSeconds:0.0} s");
 
                 putFull = await P50Async(samples, n => dynamo.PutItemAsync(Put($"full-{n}"), cancellationToken));
-                sendFull = await P50Async(samples, n => sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = queueUrl, MessageBody = Body }, cancellationToken));
+                sendFull = await P50Async(samples,
+                    n => sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = queueUrl, MessageBody = Body }, cancellationToken));
                 Console.WriteLine($"full:   PutItem p50 {putFull:0.00} ms, SendMessage p50 {sendFull:0.00} ms");
             }
             Console.WriteLine($"PutItem at {records:N0} items / empty: {putFull / putEmpty:0.00}× (goal ≤ 1.5×)");
@@ -56,7 +58,8 @@ static class StateBench
             await using (var server = await StartAsync(state))
             {
                 using var dynamo = AwsConnectionFactory.CreateDynamoDb(BenchEnvironment.Connection(server.Url));
-                var item = await dynamo.GetItemAsync(new GetItemRequest { TableName = "bench", Key = new() { ["id"] = new AttributeValue { S = "full-0" } } }, cancellationToken);
+                var item = await dynamo.GetItemAsync(new GetItemRequest { TableName = "bench", Key = new() { ["id"] = new AttributeValue { S = "full-0" } } },
+                    cancellationToken);
                 var sqs = new SqsClient(BenchEnvironment.Connection(server.Url));
                 var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl }, cancellationToken);
                 restart.Stop();
@@ -74,7 +77,8 @@ static class StateBench
     const string Body = """{"module":"apps.sqsworker.worker","class":"Sleep","arguments":{"seconds":0}}""";
 
     static Task<LocalCloudServer> StartAsync(string state) =>
-        LocalCloudServer.StartAsync(BenchEnvironment.Operator(new LocalCloudOptions { Delays = LifecycleDelays.Instant, StateDirectory = state, RunTasks = false }));
+        LocalCloudServer.StartAsync(BenchEnvironment.Operator(new LocalCloudOptions { Delays = LifecycleDelays.Instant, StateDirectory = state,
+            RunTasks = false }));
 
     static PutItemRequest Put(string id) => new()
     {

@@ -83,7 +83,10 @@ public sealed class StateLogTests : IDisposable
         {
             await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest
             {
-                RequestItems = new() { ["big"] = [.. Enumerable.Range(0, 25).Select(n => new WriteRequest { PutRequest = new PutRequest { Item = Item($"{batch}-{n}", new string('x', 200)) } })] },
+                RequestItems = new()
+                {
+                    ["big"] = [.. Enumerable.Range(0, 25).Select(n => new WriteRequest { PutRequest = new PutRequest { Item = Item($"{batch}-{n}", new string('x', 200)) } })],
+                },
             });
             await sqs.SendMessageBatchAsync(new SendMessageBatchRequest
             {

@@ -23,7 +23,8 @@ public sealed class KillPlanTests
     [Fact]
     public void Every_task_without_a_message_or_with_an_expired_one_is_due()
     {
-        var tasks = new Dictionary<string, TaskDrain> { ["a"] = Task(null), ["b"] = Task("mb", expiresIn: 1), ["c"] = Task("mc"), ["d"] = Task(null, state: TaskDrainState.Acknowledged) };
+        var tasks = new Dictionary<string, TaskDrain> { ["a"] = Task(null), ["b"] = Task("mb", expiresIn: 1), ["c"] = Task("mc"),
+            ["d"] = Task(null, state: TaskDrainState.Acknowledged) };
         Assert.Equal(["a", "b"], Due(tasks).Order());
     }
 
