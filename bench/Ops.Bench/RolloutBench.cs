@@ -166,6 +166,7 @@ static class RolloutBench
 
         // Drain latency: the last acknowledgement (kill-ack) or the last old task stopped (task-protection).
         DateTimeOffset lastDrain;
+        var acked = 0;
         if (strategy == "kill-ack")
         {
             var acks = (await dynamo.QueryAsync(new QueryRequest
@@ -176,6 +177,7 @@ static class RolloutBench
                 ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = "ack#" + record["rollout_id"].S } },
             }, cancellationToken)).Items;
             lastDrain = acks.Count > 0 ? acks.Max(a => Time(a["acked_at"].S)) : drainedAt;
+            acked = acks.Count;
         }
         else
         {
@@ -188,13 +190,6 @@ static class RolloutBench
         var killReceives = double.NaN;
         if (strategy == "kill-ack")
         {
-            var acked = (await dynamo.QueryAsync(new QueryRequest
-            {
-                TableName = $"iotile-rollouts-{StageName}",
-                KeyConditionExpression = "pk = :pk",
-                ConsistentRead = true,
-                ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = "ack#" + record["rollout_id"].S } },
-            }, cancellationToken)).Items.Count;
             var putBacks = requests.Count(e => e.Service == "sqs" && e.Operation == "ChangeMessageVisibility" && e.At >= startedAt && e.At <= lastDrain);
             killReceives = acked == 0 ? double.NaN : (acked + putBacks) / (double)acked;
         }
