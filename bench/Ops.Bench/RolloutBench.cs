@@ -166,7 +166,7 @@ static class RolloutBench
 
         // Drain latency: the last acknowledgement (kill-ack) or the last old task stopped (task-protection).
         DateTimeOffset lastDrain;
-        var acked = 0;
+        var ackCount = 0;
         if (strategy == "kill-ack")
         {
             var acks = (await dynamo.QueryAsync(new QueryRequest
@@ -177,7 +177,7 @@ static class RolloutBench
                 ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = "ack#" + record["rollout_id"].S } },
             }, cancellationToken)).Items;
             lastDrain = acks.Count > 0 ? acks.Max(a => Time(a["acked_at"].S)) : drainedAt;
-            acked = acks.Count;
+            ackCount = acks.Count;
         }
         else
         {
@@ -191,7 +191,7 @@ static class RolloutBench
         if (strategy == "kill-ack")
         {
             var putBacks = requests.Count(e => e.Service == "sqs" && e.Operation == "ChangeMessageVisibility" && e.At >= startedAt && e.At <= lastDrain);
-            killReceives = acked == 0 ? double.NaN : (acked + putBacks) / (double)acked;
+            killReceives = ackCount == 0 ? double.NaN : (ackCount + putBacks) / (double)ackCount;
         }
         var update = requests.FirstOrDefault(e => e.Service == "ecs" && e.Operation == "UpdateService" && e.Status == 200);
         // The worker's acked_at and LocalCloud's request time share this machine's clock.
