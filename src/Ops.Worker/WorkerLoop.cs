@@ -260,7 +260,9 @@ internal sealed class WorkerLoop(
             _putBack[id] = times = _putBack.GetValueOrDefault(id) + 1;
         }
         var first = times == 1;
-        var hideSeconds = first ? 0 : 1 << Math.Min(times - 2, 3);
+        // 0 or 1 s more at random: two workers holding each other's message must not stay in step (a queue that serves the
+        // oldest first would hand each the other's message every time they poll together).
+        var hideSeconds = first ? 0 : (1 << Math.Min(times - 2, 3)) + Random.Shared.Next(2);
         try
         {
             var copied = await queue.PutBackAsync(message, hideSeconds, aborting).ConfigureAwait(false);

@@ -628,11 +628,12 @@ class Worker:
         The first put-back is VisibilityTimeout=0 as the protocol says. When the same message comes back to this
         worker again, it is hidden a little longer each time (1 s doubling to 8 s): a queue that hands out its oldest
         visible message first would otherwise give this worker that message forever, and the work behind it never.
+        Each hide gets 0 or 1 s more at random, so two workers that hold each other's message do not stay in step.
         """
         if len(self._put_back_counts) > 10_000:
             self._put_back_counts.clear()
         count = self._put_back_counts[message["MessageId"]] = self._put_back_counts.get(message["MessageId"], 0) + 1
-        hide = 0 if count == 1 else min(2 ** (count - 2), 8)
+        hide = 0 if count == 1 else min(2 ** (count - 2), 8) + random.randint(0, 1)
         try:
             self.call("ChangeMessageVisibility (put back)", lambda: self.sqs.change_message_visibility(
                 QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=hide))
