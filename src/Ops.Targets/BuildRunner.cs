@@ -215,19 +215,17 @@ public static class BuildRunner
         var stderr = Console.Error; // the real one: Console.Error is redirected through the build while it runs
         using var soft = new CancellationTokenSource();
         using var hard = new CancellationTokenSource();
-        // SIGINT through the same POSIX registration as SIGTERM: with Console.CancelKeyPress the Ctrl+C test now and then saw
-        // no exit within 30 s on a loaded machine; its SIGTERM twin, registered this way, never did.
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
+        Console.CancelKeyPress += (_, e) =>
         {
             if (hard.IsCancellationRequested) return; // third press: let the process die
-            ctx.Cancel = true;
+            e.Cancel = true;
             if (!soft.IsCancellationRequested)
             {
                 stderr.WriteLine("Stopping: running targets are told to stop, cleanup targets still run. Ctrl+C again to cancel those too.");
                 soft.Cancel();
             }
             else hard.Cancel();
-        });
+        };
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
         {
             ctx.Cancel = true;
