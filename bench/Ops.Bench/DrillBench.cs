@@ -10,7 +10,7 @@ static class DrillBench
 {
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var runs = int.TryParse(Arg(args, "--runs") ?? "3", out var n) && n is > 0 and <= 20 ? n : throw new BenchException("--runs wants a whole number 1–20");
+        var runs = int.TryParse(BenchArgs.Text(args, "--runs") ?? "3", out var n) && n is > 0 and <= 20 ? n : throw new BenchException("--runs wants a whole number 1–20");
         Console.WriteLine($"Ops.Bench drill: {BenchEnvironment.MachineLine()}");
         Console.WriteLine($"./build.sh drill --local-cloud-speed instant (stage dev, embedded local cloud), {runs} run(s) after one warm-up run.");
         var root = BenchEnvironment.RepositoryRoot();
@@ -45,5 +45,4 @@ static class DrillBench
         return 0;
     }
 
-    static string? Arg(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }

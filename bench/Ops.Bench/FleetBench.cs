@@ -21,10 +21,10 @@ static class FleetBench
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var messages = IntArg(args, "--messages", 2000);
-        var counts = (StringArg(args, "--counts") ?? "1,3,10").Split(',')
+        var messages = BenchArgs.Count(args, "--messages", 2000);
+        var counts = (BenchArgs.Text(args, "--counts") ?? "1,3,10").Split(',')
             .Select(c => int.TryParse(c, out var n) && n is > 0 and <= 100 ? n : throw new BenchException($"--counts wants worker counts 1–100 separated by commas, not '{c}'")).ToList();
-        var starts = IntArg(args, "--starts", 10);
+        var starts = BenchArgs.Count(args, "--starts", 10);
         var verbose = args.Contains("--verbose");
         Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
         Console.WriteLine($"Ops.Bench fleet: {BenchEnvironment.MachineLine()}");
@@ -275,12 +275,4 @@ static class FleetBench
         return $"; a task stopped: {task.StopCode} {task.StoppedReason} {string.Join(' ', task.Containers?.Select(c => $"exit {c.ExitCode} {c.Reason}") ?? [])}";
     }
 
-    static int IntArg(string[] args, string name, int fallback) =>
-        StringArg(args, name) is { } value ? int.TryParse(value, out var v) && v > 0 ? v : throw new BenchException($"{name} wants a positive whole number, not '{value}'") : fallback;
-
-    static string? StringArg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }

@@ -17,11 +17,11 @@ static class RolloutBench
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var counts = (Arg(args, "--counts") ?? "3,10,50").Split(',')
+        var counts = (BenchArgs.Text(args, "--counts") ?? "3,10,50").Split(',')
             .Select(c => int.TryParse(c, out var n) && n is > 0 and <= 100 ? n : throw new BenchException($"--counts wants worker counts 1–100 separated by commas, not '{c}'")).ToList();
-        var strategies = (Arg(args, "--strategies") ?? "kill-ack,task-protection").Split(',')
+        var strategies = (BenchArgs.Text(args, "--strategies") ?? "kill-ack,task-protection").Split(',')
             .Select(s => s is "kill-ack" or "task-protection" ? s : throw new BenchException($"--strategies wants kill-ack and/or task-protection, not '{s}'")).ToList();
-        var rate = double.TryParse(Arg(args, "--rate") ?? "1", CultureInfo.InvariantCulture, out var r) && r > 0 ? r
+        var rate = double.TryParse(BenchArgs.Text(args, "--rate") ?? "1", CultureInfo.InvariantCulture, out var r) && r > 0 ? r
             : throw new BenchException("--rate wants messages per second per worker, like 1");
         Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
         Console.WriteLine($"Ops.Bench rollout: {BenchEnvironment.MachineLine()}");
@@ -268,10 +268,4 @@ static class RolloutBench
     }
 
     static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-
-    static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }

@@ -14,8 +14,8 @@ static class StateBench
 {
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var records = Option(args, "--records", 50_000);
-        var samples = Option(args, "--samples", 500);
+        var records = BenchArgs.Count(args, "--records", 50_000);
+        var samples = BenchArgs.Count(args, "--samples", 500);
         Console.WriteLine($"Ops.Bench state: {BenchEnvironment.MachineLine()}");
         Console.WriteLine($"durable local cloud (StateDurability.Disk, as ./build.sh runs it); {samples} sequential calls per figure, {records:N0} records preloaded");
         var state = Directory.CreateTempSubdirectory("ops-bench-state-").FullName;
@@ -115,11 +115,5 @@ static class StateBench
                 .Select(n => new SendMessageBatchRequestEntry { Id = $"m{n}", MessageBody = Body }).ToList();
             await sqs.SendMessageBatchAsync(new SendMessageBatchRequest { QueueUrl = queueUrl, Entries = entries }, ct);
         });
-    }
-
-    static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var value) ? value : fallback;
     }
 }

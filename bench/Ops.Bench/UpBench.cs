@@ -14,8 +14,8 @@ static class UpBench
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var runs = int.TryParse(Arg(args, "--runs") ?? "3", out var n) && n is > 0 and <= 20 ? n : throw new BenchException("--runs wants a whole number 1–20");
-        var parallel = int.TryParse(Arg(args, "--parallel") ?? "4", out var p) && p is > 1 and <= 32 ? p : throw new BenchException("--parallel wants a whole number 2–32 (it is compared with 1)");
+        var runs = int.TryParse(BenchArgs.Text(args, "--runs") ?? "3", out var n) && n is > 0 and <= 20 ? n : throw new BenchException("--runs wants a whole number 1–20");
+        var parallel = int.TryParse(BenchArgs.Text(args, "--parallel") ?? "4", out var p) && p is > 1 and <= 32 ? p : throw new BenchException("--parallel wants a whole number 2–32 (it is compared with 1)");
         Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
         Console.WriteLine($"Ops.Bench up: {BenchEnvironment.MachineLine()}");
         Console.WriteLine($"./build.sh up on a fresh in-process LocalCloud per run, delays {Describe(LifecycleDelays.Realistic)}; " +
@@ -105,5 +105,4 @@ static class UpBench
     static string Describe(LifecycleDelays d) =>
         $"RDS {d.Database.TotalSeconds:0} s per step, Redshift {d.Warehouse.TotalSeconds:0} s, ElastiCache {d.Cache.TotalSeconds:0} s, tasks {d.Task.TotalSeconds:0} s";
 
-    static string? Arg(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
