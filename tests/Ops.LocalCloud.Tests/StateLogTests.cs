@@ -24,15 +24,9 @@ public sealed class StateLogTests : IDisposable
     }
 
     Task<LocalCloudServer> Start(long compactAt = 8 * 1024 * 1024) =>
-        LocalCloudServer.StartAsync(new LocalCloudOptions { StateDirectory = _dir, Delays = LifecycleDelays.Instant, CompactLogAtBytes = compactAt });
+        LocalCloudServer.StartAsync(TestClouds.Options(_dir) with { CompactLogAtBytes = compactAt });
 
-    static Ops.Aws.AwsConnection Connect(LocalCloudServer server) => new()
-    {
-        Credentials = new Amazon.Runtime.BasicAWSCredentials("test", "test"),
-        Region = "us-east-1",
-        EndpointUrl = server.Url,
-        MaxAttempts = 1,
-    };
+    static Ops.Aws.AwsConnection Connect(LocalCloudServer server) => TestClouds.Connection(server.Url, maxAttempts: 1);
 
     string Log => Path.Combine(_dir, "wal.log");
 

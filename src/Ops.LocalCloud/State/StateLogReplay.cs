@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Ops.LocalCloud.State;
@@ -102,5 +101,5 @@ internal sealed class StateLogReplay(Func<string, JsonObject> load)
     }
 
     /// <summary>Serialises a document as the service files hold it.</summary>
-    public static string Serialize(JsonObject document) => document.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    public static string Serialize(JsonObject document) => document.ToJsonString();
 }

@@ -227,9 +227,10 @@ internal sealed class StateStore : IDisposable
             lines++;
         }
         var recorded = new HashSet<string>(StringComparer.Ordinal);
+        var snapshotted = pending.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var record in records)
         {
-            if (pending.Any(p => p.Key == record.Service)) continue;
+            if (snapshotted.Contains(record.Service)) continue;
             var value = record.Value() ?? "null";
             var path = JsonSerializer.Serialize(record.Record.Path, Json);
             var key = record.Record.ListKey == null ? "null" : JsonSerializer.Serialize(record.Record.ListKey, Json);
