@@ -9,14 +9,12 @@ namespace Ops.Stack.Fleet;
 /// </summary>
 internal sealed class WorkerSecurityGroup(StageContext context, Ec2Client ec2)
 {
-    readonly Ec2Client _ec2 = ec2;
-
     /// <summary>The group's id (on a dry run for a group not created yet, null); an ingress rule open to 0.0.0.0/0 is revoked.</summary>
     public async Task<string?> EnsureAsync(string vpc, List<Change> changes, CancellationToken ct)
     {
         var name = context.Stack.Instances.SecurityGroup;
         var resource = $"security group {name}";
-        var existing = (await _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest
+        var existing = (await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest
         {
             Filters = [new Filter { Name = "group-name", Values = [name] }, new Filter { Name = "vpc-id", Values = [vpc] }],
         }, ct)).SecurityGroups?.FirstOrDefault(g => g.GroupName == name);
@@ -26,7 +24,7 @@ internal sealed class WorkerSecurityGroup(StageContext context, Ec2Client ec2)
             changes.Add(change);
             string? id = null;
             await Mutation.ApplyAsync(context, change, async () =>
-                id = (await _ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest
+                id = (await ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest
                 {
                     GroupName = name,
                     VpcId = vpc,
@@ -41,7 +39,7 @@ internal sealed class WorkerSecurityGroup(StageContext context, Ec2Client ec2)
         {
             var change = new Change(resource, "ingress from 0.0.0.0/0", string.Join(", ", open.Select(p => $"{p.IpProtocol} {p.FromPort}-{p.ToPort}")), "(none)");
             changes.Add(change);
-            await Mutation.ApplyAsync(context, change, () => _ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest
+            await Mutation.ApplyAsync(context, change, () => ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest
             {
                 GroupId = existing.GroupId,
                 IpPermissions = open.Select(p => new IpPermission { IpProtocol = p.IpProtocol, FromPort = p.FromPort, ToPort = p.ToPort,
