@@ -69,11 +69,39 @@ if [ -z "${DOCKER_HOST:-}" ]; then
 fi
 
 # --- run -----------------------------------------------------------------------------------------
+# One build, then the test projects in two lanes side by side: Ops.Stack.Tests (the longest, mostly waiting on real
+# worker processes and rollouts) and the rest one after another. Each project's output streams as it comes; every line
+# names its test. The first ./build.sh a test starts would build the build project: that is done here, once, so two
+# lanes never build it at the same time.
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
-dotnet test "$ROOT/Ops.sln" --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" \
-  --blame-hang-timeout 5m "$@"
-status=$?
+status=0
+if ! dotnet build "$ROOT/Ops.sln" -nologo -v quiet || ! "$ROOT/build.sh" --help >/dev/null; then
+  status=1
+else
+  run_project() { # project name, then dotnet test's extra arguments
+    local project="$1"; shift
+    dotnet test "$ROOT/tests/$project" --no-build --logger "trx;LogFileName=$project.trx" --logger "console;verbosity=normal" \
+      --results-directory "$RESULTS" --blame-hang-timeout 5m "$@"
+  }
+  lane() { # projects..., --, dotnet test's extra arguments
+    local projects=() code=0
+    while [ "$1" != "--" ]; do projects+=("$1"); shift; done
+    shift
+    for project in "${projects[@]}"; do run_project "$project" "$@" || code=1; done
+    return $code
+  }
+  # Every test project under tests/ runs: the second lane takes them longest first, then any not named here.
+  rest=()
+  for project in Ops.LocalCloud.Tests Ops.Targets.Tests Ops.Build.Tests Ops.Worker.Tests Ops.Aws.Tests Ops.Docker.Tests \
+                 $(grep -l '<IsTestProject>true</IsTestProject>' "$ROOT"/tests/*/*.csproj | xargs -n1 dirname | xargs -n1 basename); do
+    [ "$project" = Ops.Stack.Tests ] || [[ " ${rest[*]} " == *" $project "* ]] || rest+=("$project")
+  done
+  lane Ops.Stack.Tests -- "$@" &
+  stack_lane=$!
+  lane "${rest[@]}" -- "$@" || status=1
+  wait "$stack_lane" || status=1
+fi
 
 # --- count ---------------------------------------------------------------------------------------
 passed=0 failed=0 skipped=0

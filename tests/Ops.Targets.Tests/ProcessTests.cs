@@ -5,8 +5,10 @@ public class ProcessTests
 {
     static readonly string SampleDll = Path.Combine(AppContext.BaseDirectory, "Ops.Targets.SampleBuild.dll");
 
+    /// <summary>Starts the sample build with SIGINT at its default: a suite started in the background of a script (<c>cmd &amp;</c>)
+    /// ignores SIGINT, children inherit that, and .NET then never raises Ctrl+C, as a shell's background job should not.</summary>
     static ChildProcess Start(TestRoot root, params string[] args) =>
-        new("dotnet", [SampleDll, .. args], root.Path, new Dictionary<string, string> { ["OPS_ROOT"] = root.Path });
+        new("env", ["--default-signal=INT", "dotnet", SampleDll, .. args], root.Path, new Dictionary<string, string> { ["OPS_ROOT"] = root.Path });
 
     [Fact]
     public async Task Ctrl_C_cancels_the_running_target_runs_assured_cleanup_and_exits_130()

@@ -28,22 +28,35 @@ public static class AwsCli
     public static Task<(int Code, JsonNode? Json, string Error)> TryAs(string accessKey, string secretKey, Uri endpoint, params string[] args) =>
         TryAs(accessKey, secretKey, endpoint, args, sessionToken: null);
 
+    /// <summary>The loaded CLIs this test process calls through (<see cref="AwsCliHost"/>).</summary>
+    static readonly AwsCliHosts Hosts = new();
+
     static async Task<(int Code, JsonNode? Json, string Error)> TryAs(string accessKey, string secretKey, Uri endpoint, string[] args, string? sessionToken)
     {
+        string[] argv = [.. args, "--endpoint-url", endpoint.ToString(), "--output", "json"];
+        var env = new Dictionary<string, string>(Environment)
+        {
+            ["AWS_ACCESS_KEY_ID"] = accessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = secretKey,
+        };
+        if (sessionToken != null) env["AWS_SESSION_TOKEN"] = sessionToken;
+        var (code, stdout, stderr) = await Hosts.TryRunAsync(argv, env) ?? await RunProcessAsync(argv, env);
+        var text = stdout.TrimStart();
+        var json = text.StartsWith('{') || text.StartsWith('[') ? JsonNode.Parse(text) : null;
+        return (code, json, stderr);
+    }
+
+    /// <summary>The same call as its own <c>aws</c> process, where python3 cannot load the CLI as a host.</summary>
+    static async Task<(int Code, string Out, string Error)> RunProcessAsync(string[] argv, Dictionary<string, string> env)
+    {
         var info = new ProcessStartInfo("aws") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        foreach (var a in new[] { "--endpoint-url", endpoint.ToString(), "--output", "json" }) info.ArgumentList.Add(a);
-        foreach (var (k, v) in Environment) info.Environment[k] = v;
-        info.Environment["AWS_ACCESS_KEY_ID"] = accessKey;
-        info.Environment["AWS_SECRET_ACCESS_KEY"] = secretKey;
-        if (sessionToken != null) info.Environment["AWS_SESSION_TOKEN"] = sessionToken;
+        foreach (var a in argv) info.ArgumentList.Add(a);
+        foreach (var (k, v) in env) info.Environment[k] = v;
         using var p = Process.Start(info)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
-        var text = (await stdout).TrimStart();
-        var json = text.StartsWith('{') || text.StartsWith('[') ? JsonNode.Parse(text) : null;
-        return (p.ExitCode, json, await stderr);
+        return (p.ExitCode, await stdout, await stderr);
     }
 
     /// <summary>Runs it and requires success; returns its JSON output.</summary>
