@@ -39,7 +39,9 @@ public class BuildCliTests
         using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         silent.Start();
         var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
-        var run = await Run.Build(new OpsBuild(), $"whoami --endpoint-url http://127.0.0.1:{port} --aws-timeout 1s");
+        // With AWS_MAX_ATTEMPTS set the build leaves the attempts to the SDK (3), not its own 10 with backoff (over a minute here).
+        var run = await Run.Build(new OpsBuild(), $"whoami --endpoint-url http://127.0.0.1:{port} --aws-timeout 1s",
+            env: new Dictionary<string, string> { ["AWS_MAX_ATTEMPTS"] = "3" });
         Assert.Equal(1, run.ExitCode);
         Assert.Contains($"[whoami]  error: No answer from http://127.0.0.1:{port}/ to STS GetCallerIdentity within 1s per request (gave up after ", run.Out);
         Assert.DoesNotContain("   at ", run.Out);

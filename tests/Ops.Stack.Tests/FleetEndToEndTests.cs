@@ -12,7 +12,7 @@ namespace Ops.Stack.Tests;
 /// log; a worker killed with -9 is replaced and its message redelivered; an image that is not there stops the task with
 /// CannotPullContainerError; terminate-ecs leaves no worker process.
 /// </summary>
-[Collection(EndToEndCloudCollection.Name)]
+[Collection(SecondEndToEndCloudCollection.Name)]
 public sealed class FleetEndToEndTests(EndToEndCloud cloud)
 {
     static string Sleep(int ms) => "{\"module\":\"ops.worker\",\"class\":\"Sleep\",\"arguments\":{\"ms\":" + ms + "}}";

@@ -1,5 +1,3 @@
-using Amazon.DynamoDBv2.Model;
-using Ops.Aws.Ecs;
 using Ops.LocalCloud.Diagnostics;
 using Xunit.Abstractions;
 
@@ -15,93 +13,9 @@ namespace Ops.Stack.Tests;
 [Collection(EndToEndCloudCollection.Name)]
 public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper output)
 {
-    const string KillAck = "kill-ack";
-    const string TaskProtection = "task-protection";
-
-    /// <summary>A stage name of its own per test (LocalCloud is shared by the collection).</summary>
-    static string StageName(string prefix, string strategy) => prefix + (strategy == KillAck ? "ka" : "tp");
-
-    /// <summary>
-    /// The tasks that drained in a rollout and from when each must be idle: with kill-ack its acknowledgement record's
-    /// acked_at (every task of the record must have one), with task-protection the moment its worker saw SIGTERM (or ECS
-    /// began stopping it, when the worker logged no SIGTERM).
-    /// </summary>
-    async Task<Dictionary<string, DateTimeOffset>> QuietSinceAsync(
-        RolloutStage stage, Dictionary<string, AttributeValue> record, IReadOnlyCollection<string> oldTasks)
-    {
-        var quiet = new Dictionary<string, DateTimeOffset>();
-        if (record["strategy"].S == KillAck)
-        {
-            var acks = await stage.AcksAsync(record["rollout_id"].S);
-            foreach (var task in oldTasks)
-            {
-                Assert.True(acks.ContainsKey(task), $"task {task} drained without an acknowledgement record; acks: {string.Join(", ", acks.Keys)}");
-                quiet[task] = RolloutStage.Time(acks[task]["acked_at"].S);
-            }
-        }
-        else
-        {
-            foreach (var task in oldTasks)
-            {
-                var stopped = await cloud.WaitForTaskAsync(stage.Stack.Ecs.Cluster, task, "STOPPED");
-                var stopping = stopped.StoppingAt ?? stopped.StoppedAt!.Value;
-                // The worker learns of the stop when SIGTERM arrives, a moment after ECS records it.
-                var sigterm = await stage.SigtermSeenAtAsync(task);
-                quiet[task] = sigterm is { } seen && seen > stopping ? seen : stopping;
-                output.WriteLine($"task {task}: stopping at {stopping:O}, worker saw SIGTERM at {sigterm?.ToString("O") ?? "(no line)"}");
-            }
-        }
-        return quiet;
-    }
-
-    /// <summary>What a successful deploy-worker must have left: exit 0, a completed record, every old task drained, the service steady on the new
-    /// revision.</summary>
-    async Task<(Dictionary<string, AttributeValue> Record, List<EcsTask> Running)> AssertDeployedAsync(RolloutStage stage, CliRun run, string from,
-        IReadOnlyCollection<string> oldTasks, bool drainedByThisRun = true)
-    {
-        Assert.True(run.ExitCode == 0, run + await stage.WorkerLinesAsync(oldTasks, "kill message"));
-        var record = (await stage.NewestRecordAsync())!;
-        Assert.NotNull(record);
-        Assert.Equal("completed", record["phase"].S);
-        Assert.Equal(stage.Strategy, record["strategy"].S);
-        Assert.Equal(from, record["from_task_definition"].S);
-        var to = record["to_task_definition"].S;
-        Assert.NotEqual(from, to);
-        Assert.Equal(RolloutStage.Revision(from).Split(':')[0], RolloutStage.Revision(to).Split(':')[0]);
-        Assert.True(int.Parse(RolloutStage.Revision(to).Split(':')[1]) > int.Parse(RolloutStage.Revision(from).Split(':')[1]), $"{to} is not newer than {from}");
-        if (stage.Strategy == KillAck)
-        {
-            if (drainedByThisRun)
-            {
-                foreach (var task in oldTasks) Assert.Contains($"acknowledged {task}", run.Text);
-                Assert.Contains($"acknowledged {oldTasks.Count}/{oldTasks.Count}", run.Text);
-            }
-            Assert.True(record["drained_at"].S.Length > 0 && record["update_called_at"].S.Length > 0, "the record lacks drained_at or update_called_at");
-            Assert.True(RolloutStage.Time(record["drained_at"].S) <= RolloutStage.Time(record["update_called_at"].S), "UpdateService was called before the drain ended");
-        }
-        var tasks = record.TryGetValue("tasks", out var map) ? map.M : [];
-        foreach (var task in stage.Strategy == KillAck ? oldTasks : [])
-        {
-            Assert.True(tasks.ContainsKey(task), $"the record does not track task {task}: {string.Join(", ", tasks.Keys)}");
-            var state = tasks[task].M["state"].S;
-            Assert.True(state is "acknowledged" or "stopped" or "replaced", $"task {task} ended {state} in the record");
-        }
-        var running = await stage.WaitSteadyOnAsync(to);
-        Assert.Empty(running.Select(EndToEndCloud.TaskId).Intersect(oldTasks));
-        return (record, running);
-    }
-
-    /// <summary>No worker of the new revision was drained: none wrote ShutDown-0, none acknowledged in <paramref name="rollouts"/>, all still run.</summary>
-    async Task AssertNotHaltedAsync(RolloutStage stage, List<Dictionary<string, AttributeValue>> items, IReadOnlyCollection<string> fresh,
-        IEnumerable<string> rollouts)
-    {
-        var shutDowns = items.Where(i => i["task"].S == RolloutStage.ShutDownTask && fresh.Contains(i["server"].S)).ToList();
-        Assert.True(shutDowns.Count == 0, $"a worker of the new revision drained: {string.Join("; ", shutDowns.Select(i => $"{i["server"].S} at {i["timestamp"].S}: {i["arguments"].S}"))}");
-        foreach (var rollout in rollouts)
-            Assert.Empty((await stage.AcksAsync(rollout)).Keys.Intersect(fresh));
-        var running = (await stage.RunningAsync()).Select(EndToEndCloud.TaskId).ToHashSet();
-        Assert.True(running.IsSupersetOf(fresh), $"a worker of the new revision stopped: running {string.Join(", ", running)}, expected {string.Join(", ", fresh)}");
-    }
+    const string KillAck = RolloutChecks.KillAck;
+    const string TaskProtection = RolloutChecks.TaskProtection;
+    readonly RolloutChecks _checks = new(cloud, output);
 
     /// <summary>
     /// A worker that is not Ops.Worker: workers/python/drain_worker.py, written from docs/drain-protocol.md alone, run by the
@@ -114,14 +28,14 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
     {
         var script = Path.Combine(FleetCloud.RepositoryRoot, "workers", "python", "drain_worker.py");
         Assert.True(File.Exists(script), $"{script} is missing");
-        var stage = new RolloutStage(cloud, output, StageName("ropy", strategy), strategy, command: $"[python3, \"{script}\"]");
+        var stage = new RolloutStage(cloud, output, RolloutChecks.StageName("ropy", strategy), strategy, command: $"[python3, \"{script}\"]");
         var first = (await stage.CreateAsync()).Select(EndToEndCloud.TaskId).ToList();
         var from = (await stage.ServiceAsync()).TaskDefinition!;
         await using var load = await stage.StartLoadAsync();
         await Task.Delay(1000);
 
         var run = await stage.RunAsync(stage.DeployArgs());
-        var (record, _) = await AssertDeployedAsync(stage, run, from, first);
+        var (record, _) = await _checks.AssertDeployedAsync(stage, run, from, first);
         if (strategy == KillAck)
         {
             // Acknowledged through the Python worker's own records, not only through the worker log.
@@ -129,7 +43,7 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
             Assert.True(acks.Keys.ToHashSet().SetEquals(first), $"acknowledgement records {string.Join(", ", acks.Keys)} ≠ tasks {string.Join(", ", first)}\n{run}");
             Assert.All(first, task => Assert.Contains($"acknowledged {task} (rev", run.Text));
         }
-        var quiet = await QuietSinceAsync(stage, record, first);
+        var quiet = await _checks.QuietSinceAsync(stage, record, first);
         var items = await stage.AssertAllProcessedAsync(load);
         RolloutStage.AssertNoWorkAfter(items, quiet, "a drained Python worker");
         await stage.TerminateAsync();
@@ -140,7 +54,7 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
     [InlineData(TaskProtection)]
     public async Task Two_deploy_workers_in_a_row_under_load_end_on_the_newest_revision_with_every_message_processed_and_stale_kills_harmless(string strategy)
     {
-        var stage = new RolloutStage(cloud, output, StageName("rotwice", strategy), strategy);
+        var stage = new RolloutStage(cloud, output, RolloutChecks.StageName("rotwice", strategy), strategy);
         var first = (await stage.CreateAsync()).Select(EndToEndCloud.TaskId).ToList();
         var from = (await stage.ServiceAsync()).TaskDefinition!;
         await using var load = await stage.StartLoadAsync();
@@ -148,8 +62,8 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
 
         // First rollout.
         var run = await stage.RunAsync(stage.DeployArgs());
-        var (record, running) = await AssertDeployedAsync(stage, run, from, first);
-        var quiet = await QuietSinceAsync(stage, record, first);
+        var (record, running) = await _checks.AssertDeployedAsync(stage, run, from, first);
+        var quiet = await _checks.QuietSinceAsync(stage, record, first);
         var rolloutId = record["rollout_id"].S;
         var to = record["to_task_definition"].S;
         var fresh = running.Select(EndToEndCloud.TaskId).ToList();
@@ -176,20 +90,20 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
         };
         foreach (var body in kills) await stage.SendAsync(body);
         await Task.Delay(3000);
-        await AssertNotHaltedAsync(stage, await cloud.LogItemsAsync(stage.Stack.WorkerLogTable), fresh, [rolloutId, staleRollout, otherRollout]);
+        await _checks.AssertNotHaltedAsync(stage, await cloud.LogItemsAsync(stage.Stack.WorkerLogTable), fresh, [rolloutId, staleRollout, otherRollout]);
 
         // Second rollout over the first one's workers.
         var again = await stage.RunAsync(stage.DeployArgs());
-        var (second, finalTasks) = await AssertDeployedAsync(stage, again, to, fresh);
+        var (second, finalTasks) = await _checks.AssertDeployedAsync(stage, again, to, fresh);
         Assert.NotEqual(rolloutId, second["rollout_id"].S);
-        foreach (var (task, at) in await QuietSinceAsync(stage, second, fresh)) quiet[task] = at;
+        foreach (var (task, at) in await _checks.QuietSinceAsync(stage, second, fresh)) quiet[task] = at;
         await Task.Delay(1000);
 
         var items = await stage.AssertAllProcessedAsync(load);
         RolloutStage.AssertNoWorkAfter(items, quiet, strategy == KillAck ? "acknowledged its drain" : "was told to stop");
         var last = finalTasks.Select(EndToEndCloud.TaskId).ToList();
         Assert.True(items.Any(i => last.Contains(i["server"].S) && i["status"].S == "done"), "the newest workers processed nothing");
-        await AssertNotHaltedAsync(stage, items, last, [rolloutId, second["rollout_id"].S, staleRollout, otherRollout]);
+        await _checks.AssertNotHaltedAsync(stage, items, last, [rolloutId, second["rollout_id"].S, staleRollout, otherRollout]);
         await stage.TerminateAsync();
     }
 
@@ -245,7 +159,7 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
 
         // Once the busy worker finishes and acknowledges, a re-run resumes the same rollout and deploys.
         var rerun = await stage.RunAsync(stage.DeployArgs("--output", "json"));
-        var (done, _) = await AssertDeployedAsync(stage, rerun, from, tasks, drainedByThisRun: false);
+        var (done, _) = await _checks.AssertDeployedAsync(stage, rerun, from, tasks, drainedByThisRun: false);
         var results = rerun.Results();
         Assert.Equal(["shutdown-ecs-workers drained true", "update-ecs completed true"], results.Select(r => $"{r["target"]} {r["phase"]} {r["ok"]}"));
         Assert.All(results, r => Assert.Equal(done["rollout_id"].S, (string?)r["rollout_id"]));
@@ -253,7 +167,7 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
         Assert.Contains($"acknowledged {busy}", rerun.Text); // the idle one was acknowledged by the first run
         Assert.Equal(record["rollout_id"].S, done["rollout_id"].S);
         var items = await stage.AssertAllProcessedAsync(load, [longOne]);
-        RolloutStage.AssertNoWorkAfter(items, await QuietSinceAsync(stage, done, tasks), "acknowledged its drain");
+        RolloutStage.AssertNoWorkAfter(items, await _checks.QuietSinceAsync(stage, done, tasks), "acknowledged its drain");
         await stage.TerminateAsync();
     }
 
@@ -262,7 +176,7 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
     [InlineData(TaskProtection)]
     public async Task A_new_revision_whose_workers_crash_is_rolled_back_to_the_previous_one_which_processes_again(string strategy)
     {
-        var stage = new RolloutStage(cloud, output, StageName("rocrash", strategy), strategy);
+        var stage = new RolloutStage(cloud, output, RolloutChecks.StageName("rocrash", strategy), strategy);
         var first = (await stage.CreateAsync()).Select(EndToEndCloud.TaskId).ToList();
         var from = (await stage.ServiceAsync()).TaskDefinition!;
         await using var load = await stage.StartLoadAsync();
@@ -287,106 +201,11 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
     }
 
     [Theory]
-    [InlineData(KillAck, "draining")]
-    [InlineData(KillAck, "drained")]
-    [InlineData(KillAck, "updating")]
-    [InlineData(KillAck, "rolling-back")]
-    [InlineData(TaskProtection, "updating")]
-    [InlineData(TaskProtection, "rolling-back")]
-    public async Task Kill_9_of_deploy_worker_at_a_phase_then_a_rerun_ends_consistent_with_every_message_processed(string strategy, string phase)
-    {
-        var stage = new RolloutStage(cloud, output, StageName("ro9" + phase switch { "draining" => "dg", "drained" => "dd", "updating" => "up", _ => "rb" }, strategy), strategy);
-        var first = (await stage.CreateAsync()).Select(EndToEndCloud.TaskId).ToList();
-        var from = (await stage.ServiceAsync()).TaskDefinition!;
-        await using var load = await stage.StartLoadAsync();
-        var extra = new List<string>();
-        if (phase == "draining")
-            extra.AddRange(await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => stage.SendAsync(SteadyLoad.Sleep(4000))))); // a drain of seconds
-        if (phase == "rolling-back") stage.WriteStack(", OPS_WORKER_CONCURRENCY: \"0\"");
-        // The phases after the drain last as long as a few ECS calls: slow those so the kill lands in the phase asked for.
-        var slow = phase == "draining" ? [] : new List<FaultRule>
-        {
-            new() { Service = "ecs", Operation = "DescribeServices", Latency = TimeSpan.FromSeconds(1.5) },
-            new() { Service = "ecs", Operation = "RegisterTaskDefinition", Latency = TimeSpan.FromSeconds(2) },
-        };
-        await Task.Delay(500);
-
-        string? seen;
-        using (var killed = await OpsCli.StartAsync(stage.DeployArgs()))
-        {
-            try
-            {
-                slow.ForEach(cloud.Server.Faults.Add);
-                seen = await stage.WaitForPhaseAsync(killed, TimeSpan.FromSeconds(90), phase);
-                killed.Signal("KILL");
-                var code = await killed.WaitForExit(TimeSpan.FromSeconds(30));
-                output.WriteLine($"killed at {seen} (exit {code})\nstdout:\n{killed.Out}\nstderr:\n{killed.Err}");
-                Assert.Equal(137, code);
-            }
-            finally
-            {
-                cloud.Server.Faults.Clear();
-            }
-        }
-        Assert.True(seen == phase, $"the rollout never reached {phase} (last seen {seen})");
-        var killedRecord = (await stage.NewestRecordAsync())!;
-        Assert.Equal(phase, killedRecord["phase"].S);
-
-        var rerun = await stage.RunAsync(stage.DeployArgs());
-        var record = (await stage.NewestRecordAsync())!;
-        Assert.Equal(killedRecord["rollout_id"].S, record["rollout_id"].S); // resumed, not started over
-        if (phase == "rolling-back")
-        {
-            Assert.True(rerun.ExitCode == 1, rerun.ToString());
-            Assert.Equal("rolled-back", record["phase"].S);
-            Assert.Contains($"rolled back to {RolloutStage.Revision(from)}", rerun.Text);
-            await stage.WaitSteadyOnAsync(from);
-            await Task.Delay(1000);
-            await stage.AssertAllProcessedAsync(load, extra);
-        }
-        else
-        {
-            var (_, running) = await AssertDeployedAsync(stage, rerun, from, first, drainedByThisRun: phase == "draining");
-            await Task.Delay(1000);
-            var log = await stage.AssertAllProcessedAsync(load, extra);
-            RolloutStage.AssertNoWorkAfter(log, await QuietSinceAsync(stage, record, first), strategy == KillAck ? "acknowledged its drain" : "was told to stop");
-            await AssertNotHaltedAsync(stage, log, running.Select(EndToEndCloud.TaskId).ToList(), [record["rollout_id"].S]);
-        }
-        await stage.TerminateAsync();
-    }
-
-    [Fact]
-    public async Task Of_two_concurrent_deploy_workers_exactly_one_is_refused_naming_the_holder()
-    {
-        var stage = new RolloutStage(cloud, output, "rotwo", KillAck);
-        var first = (await stage.CreateAsync()).Select(EndToEndCloud.TaskId).ToList();
-        var from = (await stage.ServiceAsync()).TaskDefinition!;
-        await using var load = await stage.StartLoadAsync();
-        var held = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => stage.SendAsync(SteadyLoad.Sleep(4000)))); // keeps the first one draining
-
-        using var a = await OpsCli.StartAsync(stage.DeployArgs());
-        Assert.Equal("draining", await stage.WaitForPhaseAsync(a, TimeSpan.FromSeconds(60), "draining"));
-        using var b = await OpsCli.StartAsync(stage.DeployArgs());
-        var codes = await Task.WhenAll(a.WaitForExit(TimeSpan.FromMinutes(3)), b.WaitForExit(TimeSpan.FromMinutes(3)));
-        output.WriteLine($"A exited {codes[0]}:\n{a.Out}{a.Err}\nB exited {codes[1]}:\n{b.Out}{b.Err}");
-
-        Assert.Equal([0, 1], codes);
-        Assert.Contains("held by ", b.Out + b.Err);
-        Assert.Contains($"pid {a.Id}", b.Out + b.Err);
-        Assert.DoesNotContain("held by ", a.Out + a.Err);
-        Assert.Single(await stage.RecordsAsync(), r => r["from_task_definition"].S == from);
-        await AssertDeployedAsync(stage, new CliRun("deploy-worker (A)", codes[0], a.Out, a.Err), from, first);
-        await Task.Delay(1000);
-        await stage.AssertAllProcessedAsync(load, held);
-        await stage.TerminateAsync();
-    }
-
-    [Theory]
     [InlineData(KillAck)]
     [InlineData(TaskProtection)]
     public async Task The_whole_rollout_succeeds_with_30_percent_throttling_and_server_errors_injected(string strategy)
     {
-        var stage = new RolloutStage(cloud, output, StageName("rofault", strategy), strategy);
+        var stage = new RolloutStage(cloud, output, RolloutChecks.StageName("rofault", strategy), strategy);
         var first = (await stage.CreateAsync()).Select(EndToEndCloud.TaskId).ToList();
         var from = (await stage.ServiceAsync()).TaskDefinition!;
         await using var load = await stage.StartLoadAsync();
@@ -407,7 +226,7 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
         output.WriteLine($"{faulted} of {served.Count} calls faulted ({100.0 * faulted / Math.Max(1, served.Count):0} %)");
         Assert.True(faulted > served.Count / 5, $"only {faulted} of {served.Count} calls were faulted");
 
-        await AssertDeployedAsync(stage, run, from, first);
+        await _checks.AssertDeployedAsync(stage, run, from, first);
         await Task.Delay(1000);
         await stage.AssertAllProcessedAsync(load);
         await stage.TerminateAsync();

@@ -2,43 +2,18 @@ namespace Ops.Targets.Tests;
 
 /// <summary>build.sh on a copy of the repository: the first run builds, a warm run only runs, a change rebuilds.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class BuildScriptTests : IDisposable
+public sealed class BuildScriptTests(BuildScriptCopy copy) : IClassFixture<BuildScriptCopy>
 {
-    readonly string _copy = Directory.CreateTempSubdirectory("ops-buildsh-").FullName;
-    readonly string _log;
-    readonly Dictionary<string, string> _env;
-
-    public BuildScriptTests()
-    {
-        var repo = RepoRoot();
-        foreach (var file in new[] { "build.sh", "global.json", "Directory.Build.props", "Directory.Packages.props", ".nuke/parameters.json" })
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(_copy, file))!);
-            File.Copy(Path.Combine(repo, file), Path.Combine(_copy, file));
-        }
-        CopyTree(Path.Combine(repo, "build"), Path.Combine(_copy, "build"));
-        CopyTree(Path.Combine(repo, "src"), Path.Combine(_copy, "src"));
-
-        // A dotnet on PATH that logs each call, so the test sees whether build.sh asked for a build.
-        var shim = Path.Combine(_copy, "shim");
-        Directory.CreateDirectory(shim);
-        _log = Path.Combine(_copy, "dotnet-calls.log");
-        var realDotnet = Environment.ProcessPath!.EndsWith("dotnet") ? Environment.ProcessPath : "/usr/bin/dotnet";
-        File.WriteAllText(Path.Combine(shim, "dotnet"), $"#!/bin/sh\necho \"$*\" >> '{_log}'\nexec '{realDotnet}' \"$@\"\n");
-        File.SetUnixFileMode(Path.Combine(shim, "dotnet"), (UnixFileMode)0b111_101_101);
-        _env = new Dictionary<string, string> { ["PATH"] = shim + ":" + Environment.GetEnvironmentVariable("PATH") };
-    }
-
-    Task<(int Code, string Out, string Err)> BuildSh(params string[] args) =>
-        ChildProcess.Run("bash", ["build.sh", .. args], _copy, _env);
-
-    string[] Calls() => File.Exists(_log) ? File.ReadAllLines(_log) : [];
+    Task<(int Code, string Out, string Err)> BuildSh(params string[] args) => copy.BuildSh(args);
 
     /// <summary>No dotnet on PATH and no network (a curl that cannot connect): one line saying what to install, exit 1.</summary>
     [Fact]
     public async Task Without_dotnet_or_network_it_says_what_to_install_instead_of_a_bare_curl_error()
     {
-        var bin = Path.Combine(_copy, "no-dotnet-bin");
+        // A fresh checkout of its own: the shared copy is built, and its warm path would run the recorded dotnet.
+        var fresh = Directory.CreateTempSubdirectory("ops-buildsh-fresh-").FullName;
+        foreach (var file in new[] { "build.sh", "global.json" }) File.Copy(Path.Combine(RepositoryRoot.Path, file), Path.Combine(fresh, file));
+        var bin = Path.Combine(fresh, "no-dotnet-bin");
         Directory.CreateDirectory(bin);
         foreach (var tool in new[] { "bash", "sh", "sed", "head", "mkdir", "find", "sort", "tr", "xargs", "cksum", "dirname", "chmod", "cat", "rm" })
             if (new[] { "/usr/bin", "/bin" }.Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists) is { } real)
@@ -46,7 +21,8 @@ public sealed class BuildScriptTests : IDisposable
         File.WriteAllText(Path.Combine(bin, "curl"), "#!/bin/sh\necho 'curl: (6) Could not resolve host: dot.net' >&2\nexit 6\n");
         File.SetUnixFileMode(Path.Combine(bin, "curl"), (UnixFileMode)0b111_101_101);
 
-        var (code, _, err) = await ChildProcess.Run(Path.Combine(bin, "bash"), ["build.sh", "--help"], _copy, new Dictionary<string, string> { ["PATH"] = bin });
+        var (code, _, err) = await ChildProcess.Run(Path.Combine(bin, "bash"), ["build.sh", "--help"], fresh, new Dictionary<string, string> { ["PATH"] = bin });
+        Directory.Delete(fresh, recursive: true);
         Assert.Equal(1, code);
         Assert.Contains("error: no dotnet on PATH, and its installer could not be downloaded from https://dot.net/v1/dotnet-install.sh (no network?)", err);
         Assert.Contains("Install the .NET SDK", err);
@@ -56,24 +32,24 @@ public sealed class BuildScriptTests : IDisposable
     [Fact]
     public async Task First_run_builds_warm_run_does_not_and_a_change_rebuilds()
     {
-        var first = await BuildSh("--help");
+        var first = copy.First;
         Assert.True(first.Code == 0, first.Out + first.Err);
         Assert.Contains("Building the build project", first.Err);
         Assert.DoesNotContain("Build succeeded", first.Out + first.Err);   // MSBuild's summary only when the build fails
         Assert.DoesNotContain("Warning(s)", first.Out + first.Err);
         Assert.Equal("Building the build project (its inputs changed since the last build)...", first.Err.Trim());
         Assert.Contains("Usage: ./build.sh", first.Out);
-        Assert.Contains(Calls(), c => c.StartsWith("build ", StringComparison.Ordinal));
+        Assert.Contains(first.Calls, c => c.StartsWith("build ", StringComparison.Ordinal));
 
-        File.Delete(_log);
+        File.Delete(copy.CallLog);
         var warm = await BuildSh("--help");
         Assert.Equal(0, warm.Code);
         Assert.DoesNotContain("Building", warm.Err);
-        var call = Assert.Single(Calls());
+        var call = Assert.Single(copy.Calls());
         Assert.EndsWith("_build.dll --help", call);
 
         // Same content, new timestamp: still warm. New content: rebuild.
-        var source = Path.Combine(_copy, "build", "Build.cs");
+        var source = Path.Combine(copy.Path, "build", "Build.cs");
         File.SetLastWriteTimeUtc(source, DateTime.UtcNow.AddMinutes(5));
         Assert.DoesNotContain("Building", (await BuildSh("--help")).Err);
         File.AppendAllText(source, "\n// changed\n");
@@ -86,7 +62,7 @@ public sealed class BuildScriptTests : IDisposable
     [Fact]
     public async Task A_compile_error_fails_the_script_and_the_next_run_tries_again()
     {
-        File.AppendAllText(Path.Combine(_copy, "build", "Build.cs"), "\nthis does not compile\n");
+        File.AppendAllText(Path.Combine(copy.Path, "build", "Build.cs"), "\nthis does not compile\n");
         var broken = await BuildSh("--help");
         Assert.NotEqual(0, broken.Code);
         Assert.Contains("error CS", broken.Err);
@@ -94,27 +70,10 @@ public sealed class BuildScriptTests : IDisposable
         Assert.Contains("error: building the build project failed", broken.Err);
         Assert.DoesNotContain("Usage:", broken.Out);
 
-        File.WriteAllLines(Path.Combine(_copy, "build", "Build.cs"),
-            File.ReadAllLines(Path.Combine(_copy, "build", "Build.cs")).Where(l => l != "this does not compile"));
+        File.WriteAllLines(Path.Combine(copy.Path, "build", "Build.cs"),
+            File.ReadAllLines(Path.Combine(copy.Path, "build", "Build.cs")).Where(l => l != "this does not compile"));
         var repaired = await BuildSh("--help");
         Assert.True(repaired.Code == 0, repaired.Out + repaired.Err);
         Assert.Contains("Building the build project", repaired.Err);
-    }
-
-    internal static string RepoRoot() => RepositoryRoot.Path;
-
-    static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from))
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        foreach (var dir in Directory.EnumerateDirectories(from))
-            if (Path.GetFileName(dir) is not ("bin" or "obj"))
-                CopyTree(dir, Path.Combine(to, Path.GetFileName(dir)));
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_copy, recursive: true); } catch (IOException) { }
     }
 }
