@@ -12,19 +12,26 @@ DOTNET_INSTALL_URL="https://dot.net/v1/dotnet-install.sh"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# A checksum of every input of the build project: its sources, every src/ project it may reference,
-# and the files that steer restore and compilation. Content, not timestamps, so a checkout or copy
-# that keeps old mtimes still rebuilds.
+# The inputs of the build project: its sources, every src/ project it may reference, the files that steer restore
+# and compilation, and this script (how it builds).
+inputs() {
+  local roots=(build src build.sh) f
+  for f in global.json Directory.Build.props Directory.Packages.props NuGet.config nuget.config; do
+    if [ -f "$ROOT/$f" ]; then roots+=("$f"); fi
+  done
+  (cd "$ROOT" && find "${roots[@]}" \( -name bin -o -name obj \) -prune -o -type f "$@")
+}
+
+# A checksum of the inputs' content: what decides whether to build, so a checkout or copy that keeps old times still
+# rebuilds, and one that touched files without changing them does not.
 fingerprint() {
-  (
-    cd "$ROOT"
-    {
-      find build src \( -name bin -o -name obj \) -prune -o -type f -print
-      for f in global.json Directory.Build.props Directory.Packages.props NuGet.config nuget.config; do
-        if [ -f "$f" ]; then echo "$f"; fi
-      done
-    } | LC_ALL=C sort | tr '\n' '\0' | xargs -0 cksum | cksum
-  )
+  inputs -print | LC_ALL=C sort | (cd "$ROOT" && tr '\n' '\0' | xargs -0 cksum) | cksum
+}
+
+# A checksum of the inputs' names, sizes and modification times: cheap (no file is read), so a warm start reads only
+# this; when it differs from the one recorded, the content decides.
+listing() {
+  inputs -printf '%p %s %T@\n' | LC_ALL=C sort | cksum
 }
 
 run() {
@@ -33,9 +40,16 @@ run() {
 
 # Warm path: inputs unchanged since the last build, and the dotnet that built it is still there.
 if [ -f "$STAMP" ] && [ -f "$OUT_DIR/_build.dll" ]; then
-  { read -r stamped_fingerprint; read -r stamped_dotnet; } < "$STAMP" || true
-  if [ -n "$stamped_dotnet" ] && [ -x "$stamped_dotnet" ] && [ "$stamped_fingerprint" = "$(fingerprint)" ]; then
-    run "$stamped_dotnet" "$@"
+  { read -r stamped_fingerprint; read -r stamped_dotnet; read -r stamped_listing; } < "$STAMP" || true
+  if [ -n "$stamped_dotnet" ] && [ -x "$stamped_dotnet" ]; then
+    current_listing="$(listing)"
+    if [ "$stamped_listing" = "$current_listing" ]; then
+      run "$stamped_dotnet" "$@"
+    fi
+    if [ "$stamped_fingerprint" = "$(fingerprint)" ]; then
+      printf '%s\n%s\n%s\n' "$stamped_fingerprint" "$stamped_dotnet" "$current_listing" > "$STAMP.$$" && mv "$STAMP.$$" "$STAMP"
+      run "$stamped_dotnet" "$@"
+    fi
   fi
 fi
 
@@ -80,8 +94,9 @@ export DOTNET_ROOT="$(dirname "$DOTNET_EXE")"
 
 mkdir -p "$TEMP_DIR"
 build() {
-  local before
+  local before before_listing
   before="$(fingerprint)"
+  before_listing="$(listing)"
   echo "Building the build project (its inputs changed since the last build)..." >&2
   # Quiet when it works; MSBuild's whole output (errors and summary) when it does not.
   if ! "$DOTNET_EXE" build "$PROJECT" -c Release -o "$OUT_DIR" --nologo -v minimal > "$TEMP_DIR/build.log" 2>&1; then
@@ -89,7 +104,7 @@ build() {
     echo "error: building the build project failed (output above, also in .nuke/temp/build.log); fix the error and run again." >&2
     exit 1
   fi
-  printf '%s\n%s\n' "$before" "$DOTNET_EXE" > "$STAMP.tmp"
+  printf '%s\n%s\n%s\n' "$before" "$DOTNET_EXE" "$before_listing" > "$STAMP.tmp"
   mv "$STAMP.tmp" "$STAMP"
 }
 

@@ -225,7 +225,9 @@ public sealed class RolloutLocalCloudTests(FleetCloud cloud)
         // A holder on this host whose process is gone: taken over at once, and said so.
         using var gone = Process.Start(new ProcessStartInfo("true"))!;
         await gone.WaitForExitAsync();
-        var dead = await RolloutSession.OpenAsync(cloud.Context(stack, new CapturedLog()), Options(pid: gone.Id), default);
+        // Its renewal loop would outlive the test and write to the shared cloud (other tests count writes): it never renews.
+        var dead = await RolloutSession.OpenAsync(cloud.Context(stack, new CapturedLog()), Options(pid: gone.Id) with { LeaseRenewal = TimeSpan.FromDays(1) },
+            default);
         var dropped = dead.Lease!;
         // Leave its lease behind, as kill -9 would (no release).
         var log = new CapturedLog();
