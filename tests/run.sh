@@ -69,19 +69,20 @@ if [ -z "${DOCKER_HOST:-}" ]; then
 fi
 
 # --- run -----------------------------------------------------------------------------------------
-# One build, then the test projects in two lanes side by side: Ops.Stack.Tests (the longest, mostly waiting on real
-# worker processes and rollouts) and the rest one after another. Each project's output streams as it comes; every line
-# names its test. The first ./build.sh a test starts would build the build project: that is done here, once, so two
+# One build (Release: the local clouds, workers and clients the tests run are optimized code, as users run them), then
+# the test projects in two lanes side by side: Ops.Stack.Tests (the longest) and the rest one after another, so that
+# neither core waits for the other's project to end. Each project's output streams as it comes; every line names its
+# test. The first ./build.sh a test starts would build the build project: that is done here, once, so two
 # lanes never build it at the same time.
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 status=0
-if ! dotnet build "$ROOT/Ops.sln" -nologo -v quiet || ! "$ROOT/build.sh" --help >/dev/null; then
+if ! dotnet build "$ROOT/Ops.sln" -c Release -nologo -v quiet || ! "$ROOT/build.sh" --help >/dev/null; then
   status=1
 else
   run_project() { # project name, then dotnet test's extra arguments
     local project="$1"; shift
-    dotnet test "$ROOT/tests/$project" --no-build --logger "trx;LogFileName=$project.trx" --logger "console;verbosity=normal" \
+    dotnet test "$ROOT/tests/$project" -c Release --no-build --logger "trx;LogFileName=$project.trx" --logger "console;verbosity=normal" \
       --results-directory "$RESULTS" --blame-hang-timeout 5m "$@"
   }
   lane() { # projects..., --, dotnet test's extra arguments
