@@ -215,7 +215,9 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
         {
             cloud.Server.Faults.Add(new FaultRule { Fraction = 0.15, Throttle = true });
             cloud.Server.Faults.Add(new FaultRule { Fraction = 0.15 / 0.85, ServerError = 503 }); // 15 % of all calls, after the throttling rule
-            run = await stage.RunAsync(stage.DeployArgs());
+            // The workers' own calls fail too, and their retries back off: a kill message can wait behind the load for longer
+            // than the stage's 30 s drain timeout, which would fail the drain safely (nothing deployed), not lose anything.
+            run = await stage.RunAsync(stage.DeployArgs("--drain-timeout", "2m"));
         }
         finally
         {
