@@ -29,9 +29,12 @@ fingerprint() {
 }
 
 # A checksum of the inputs' names, sizes and modification times: cheap (no file is read), so a warm start reads only
-# this; when it differs from the one recorded, the content decides.
+# this; when it differs from the one recorded, the content decides. Empty where find has no -printf (BSD, macOS):
+# there the content always decides.
 listing() {
-  inputs -printf '%p %s %T@\n' | LC_ALL=C sort | cksum
+  local files
+  files="$(inputs -printf '%p %s %T@\n' 2>/dev/null)" || return 0
+  printf '%s\n' "$files" | LC_ALL=C sort | cksum
 }
 
 run() {
@@ -43,7 +46,7 @@ if [ -f "$STAMP" ] && [ -f "$OUT_DIR/_build.dll" ]; then
   { read -r stamped_fingerprint; read -r stamped_dotnet; read -r stamped_listing; } < "$STAMP" || true
   if [ -n "$stamped_dotnet" ] && [ -x "$stamped_dotnet" ]; then
     current_listing="$(listing)"
-    if [ "$stamped_listing" = "$current_listing" ]; then
+    if [ -n "$current_listing" ] && [ "$stamped_listing" = "$current_listing" ]; then
       run "$stamped_dotnet" "$@"
     fi
     if [ "$stamped_fingerprint" = "$(fingerprint)" ]; then

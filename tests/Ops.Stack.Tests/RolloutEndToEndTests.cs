@@ -113,7 +113,8 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
         var stage = new RolloutStage(cloud, output, "robusy", KillAck);
         var tasks = (await stage.CreateAsync()).Select(EndToEndCloud.TaskId).ToList();
         var from = (await stage.ServiceAsync()).TaskDefinition!;
-        var longOne = await stage.SendAsync(SteadyLoad.Sleep(20_000));
+        // Busy past deploy-worker's start (seconds on a busy machine) plus its 10 s drain; the worker keeps it hidden meanwhile.
+        var longOne = await stage.SendAsync(SteadyLoad.Sleep(40_000));
         var executing = await cloud.WaitForLogAsync(stage.Stack.WorkerLogTable, items => items.Any(i => i["message_id"].S == longOne),
             items => $"nobody took {longOne}");
         var busy = executing.Single(i => i["message_id"].S == longOne)["server"].S;
