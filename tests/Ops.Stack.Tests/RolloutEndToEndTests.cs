@@ -159,7 +159,7 @@ public sealed class RolloutEndToEndTests(EndToEndCloud cloud, ITestOutputHelper 
         Assert.Equal(0, stage.UpdateServiceCallsSince(start));
 
         // Once the busy worker finishes and acknowledges, a re-run resumes the same rollout and deploys.
-        var rerun = await stage.RunAsync(stage.DeployArgs("--output", "json"));
+        var rerun = await stage.RunAsync(stage.DeployArgs("--drain-timeout", "2m", "--output", "json")); // the busy one may still be busy
         var (done, _) = await _checks.AssertDeployedAsync(stage, rerun, from, tasks, drainedByThisRun: false);
         var results = rerun.Results();
         Assert.Equal(["shutdown-ecs-workers drained true", "update-ecs completed true"], results.Select(r => $"{r["target"]} {r["phase"]} {r["ok"]}"));
