@@ -48,6 +48,9 @@ sealed partial class Build
     /// <summary>Changes the fleet and store targets of this run made (or, on a dry run, would make): up's summary.</summary>
     int _changesMade;
 
+    /// <summary>What the run's targets look up in common (account, VPC, groups, secrets, topics): read once, shared by every target.</summary>
+    readonly StageReads _reads = new();
+
     /// <summary>Runs one fleet operation on this build's stage and cloud; a user error exits 2, a cloud fault 1.</summary>
     async Task FleetAsync(Func<StageContext, Task<IReadOnlyList<Change>>> operation, CancellationToken cancellationToken)
     {
@@ -59,6 +62,7 @@ sealed partial class Build
             DryRun = DryRun,
             Cloud = Cloud,
             RepositoryRoot = RootDirectory,
+            Reads = _reads,
             // The local cloud's lifecycles take seconds, not minutes: poll it often so a wait ends soon after the resource is ready.
             PollInterval = Cloud != CloudKind.Aws ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5),
         };

@@ -105,6 +105,11 @@ public sealed class StoresCliTests(FleetCloud cloud)
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("stage up1 is up: nothing to change", second.Out);
         Assert.Empty(cloud.MutationsSince(before));
+        // What every target looks up in common is read once per run: the account, the VPC, the groups, the secrets, the topics.
+        var calls = cloud.Server.Requests.Entries.Skip(before).GroupBy(e => e.Operation).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var shared in new[] { "GetCallerIdentity", "DescribeVpcs", "DescribeSecurityGroups", "GetParameters", "ListTopics" })
+            Assert.True(calls.GetValueOrDefault(shared) == 1, $"{shared}: {calls.GetValueOrDefault(shared)} calls in a no-op up, not 1");
+        Assert.False(calls.ContainsKey("GetParameter"), "the stack's secrets are read together (GetParameters), not one by one");
 
         var status = await Run("status", "--stage", "up1", "--output", "json");
         var rows = JsonNode.Parse(status.Out)!["resources"]!.AsArray();

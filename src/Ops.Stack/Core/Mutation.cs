@@ -1,6 +1,9 @@
 namespace Ops.Stack.Core;
 
-/// <summary>Prints a change and makes it, or with --dry-run only prints it: the one place the fleet targets decide to mutate.</summary>
+/// <summary>
+/// Prints a change and makes it, or with --dry-run only prints it: the one place the fleet targets decide to mutate, and
+/// so where the run's shared reads (<see cref="StageReads"/>) are forgotten.
+/// </summary>
 internal static class Mutation
 {
     /// <summary>Logs <paramref name="change"/> (prefixed "would" on a dry run) and runs <paramref name="apply"/> unless it is a dry run.</summary>
@@ -10,6 +13,15 @@ internal static class Mutation
     public static async Task ApplyAsync(StageContext context, IReadOnlyList<Change> changes, Func<Task> apply)
     {
         foreach (var change in changes) context.Log.Info(context.DryRun ? $"would change {change}" : $"{change}");
-        if (!context.DryRun) await apply();
+        if (context.DryRun) return;
+        try
+        {
+            await apply();
+        }
+        finally
+        {
+            // Even a change that failed part-way may have altered what was read.
+            context.Reads.ForgetChangeable();
+        }
     }
 }

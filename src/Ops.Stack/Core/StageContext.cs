@@ -41,4 +41,7 @@ public sealed record StageContext
 
     /// <summary>Whether create-ecs waits for the service to run its desired count (emulators without a scheduler: false).</summary>
     public bool WaitForService { get; init; } = true;
+
+    /// <summary>The lookups shared by the targets of this run (one instance per run, so each is read once).</summary>
+    public StageReads Reads { get; init; } = new();
 }

@@ -3,10 +3,13 @@ using Ops.Aws.Lookups;
 
 namespace Ops.Stack.Core;
 
-/// <summary>The VPC a stage's instances and security groups live in: <c>instances.subnet</c>'s, else the region's default VPC.</summary>
+/// <summary>The VPC a stage's instances and security groups live in: <c>instances.subnet</c>'s, else the region's default VPC; read once per run.</summary>
 internal static class StageVpc
 {
-    public static async Task<string> ResolveAsync(Ec2Client ec2, StageContext context, CancellationToken ct)
+    public static Task<string> ResolveAsync(Ec2Client ec2, StageContext context, CancellationToken ct) =>
+        context.Reads.Vpc.GetAsync(() => ReadAsync(ec2, context, ct));
+
+    static async Task<string> ReadAsync(Ec2Client ec2, StageContext context, CancellationToken ct)
     {
         if (context.Stack.Instances.Subnet is { } subnet)
         {

@@ -1,5 +1,6 @@
 using Ops.Aws.Ec2;
 using Ops.Stack.Core;
+using Ops.Stack.Stores;
 
 namespace Ops.Stack.Fleet;
 
@@ -14,10 +15,7 @@ internal sealed class WorkerSecurityGroup(StageContext context, Ec2Client ec2)
     {
         var name = context.Stack.Instances.SecurityGroup;
         var resource = $"security group {name}";
-        var existing = (await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest
-        {
-            Filters = [new Filter { Name = "group-name", Values = [name] }, new Filter { Name = "vpc-id", Values = [vpc] }],
-        }, ct)).SecurityGroups?.FirstOrDefault(g => g.GroupName == name);
+        var existing = (await new SecurityGroupsProvisioner(context).DescribeAsync(vpc, ct)).GetValueOrDefault(name);
         if (existing == null)
         {
             var change = new Change(resource, "security group", null, $"in {vpc}, egress only");

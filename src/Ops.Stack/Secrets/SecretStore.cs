@@ -18,15 +18,42 @@ public sealed class SecretStore(StageContext context)
     /// <summary>The parameter name of secret <paramref name="name"/> (iotilecloud.dev.RdsPassword).</summary>
     public string ParameterName(string name) => context.Stack.Secrets.ParameterName(name);
 
-    /// <summary>The value of <paramref name="name"/>, or null when it does not exist.</summary>
+    /// <summary>
+    /// The value of <paramref name="name"/>, or null when it does not exist. The secrets the stack names are read together,
+    /// once per run (GetParameters, ten to a call); any other is read alone.
+    /// </summary>
     public async Task<string?> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        string? value;
+        if (StackNames.Contains(name))
+            value = (await context.Reads.Secrets.GetAsync(() => ReadStackSecretsAsync(cancellationToken))).GetValueOrDefault(name);
+        else
+            value = await ReadOneAsync(name, cancellationToken);
+        if (value != null) context.Log.Redact(value);
+        return value;
+    }
+
+    IEnumerable<string> StackNames => context.Stack.Secrets.Required.Concat(context.Stack.Secrets.Generated);
+
+    /// <summary>Every secret the stack names that exists: name → value.</summary>
+    async Task<IReadOnlyDictionary<string, string>> ReadStackSecretsAsync(CancellationToken ct)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var batch in StackNames.Distinct(StringComparer.Ordinal).Chunk(10))
+        {
+            var found = await _ssm.GetParametersAsync(new GetParametersRequest { Names = [.. batch.Select(ParameterName)], WithDecryption = true }, ct);
+            foreach (var parameter in found.Parameters ?? [])
+                if (parameter is { Name: { } full, Value: { } value } && batch.FirstOrDefault(n => ParameterName(n) == full) is { } name)
+                    values[name] = value;
+        }
+        return values;
+    }
+
+    async Task<string?> ReadOneAsync(string name, CancellationToken ct)
     {
         try
         {
-            var result = await _ssm.GetParameterAsync(new GetParameterRequest { Name = ParameterName(name), WithDecryption = true }, cancellationToken);
-            var value = result.Parameter?.Value;
-            if (value != null) context.Log.Redact(value);
-            return value;
+            return (await _ssm.GetParameterAsync(new GetParameterRequest { Name = ParameterName(name), WithDecryption = true }, ct)).Parameter?.Value;
         }
         catch (AmazonServiceException e) when (AwsErrors.Is(e, "ParameterNotFound"))
         {
@@ -64,8 +91,8 @@ public sealed class SecretStore(StageContext context)
     }
 
     /// <summary>Creates secret <paramref name="name"/> as a tagged SecureString; throws ParameterAlreadyExists when it exists. Returns its version.</summary>
-    async Task<long> CreateAsync(string name, string value, string description, CancellationToken cancellationToken) =>
-        (await _ssm.PutParameterAsync(new PutParameterRequest
+    Task<long> CreateAsync(string name, string value, string description, CancellationToken cancellationToken) =>
+        PutAsync(new PutParameterRequest
         {
             Name = ParameterName(name),
             Value = value,
@@ -73,7 +100,20 @@ public sealed class SecretStore(StageContext context)
             Overwrite = false,
             Description = description,
             Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
-        }, cancellationToken)).Version ?? 1;
+        }, cancellationToken);
+
+    /// <summary>Writes a secret and forgets the run's read of the stack's secrets (a refused write may mean another run wrote it). Returns its version.</summary>
+    async Task<long> PutAsync(PutParameterRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return (await _ssm.PutParameterAsync(request, ct)).Version ?? 1;
+        }
+        finally
+        {
+            context.Reads.Secrets.Forget();
+        }
+    }
 
     /// <summary>
     /// Stores <paramref name="value"/> as secret <paramref name="name"/> (SecureString; a new one tagged, an existing one
@@ -89,13 +129,13 @@ public sealed class SecretStore(StageContext context)
         }
         catch (AmazonServiceException e) when (AwsErrors.Is(e, "ParameterAlreadyExists"))
         {
-            return (await _ssm.PutParameterAsync(new PutParameterRequest
+            return await PutAsync(new PutParameterRequest
             {
                 Name = ParameterName(name),
                 Value = value,
                 Type = "SecureString",
                 Overwrite = true,
-            }, cancellationToken)).Version ?? 0;
+            }, cancellationToken);
         }
     }
 

@@ -151,7 +151,11 @@ public sealed class SecurityGroupsProvisioner(StageContext context) : IStatusSou
 
     List<Tag> Tags() => context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
 
-    async Task<Dictionary<string, SecurityGroup>> DescribeAsync(string vpc, CancellationToken ct)
+    /// <summary>Every group of <see cref="Groups"/> that exists in <paramref name="vpc"/>, by name: one call, shared by the run's targets.</summary>
+    internal Task<IReadOnlyDictionary<string, SecurityGroup>> DescribeAsync(string vpc, CancellationToken ct) =>
+        context.Reads.SecurityGroups.GetAsync(() => ReadAsync(vpc, ct));
+
+    async Task<IReadOnlyDictionary<string, SecurityGroup>> ReadAsync(string vpc, CancellationToken ct)
     {
         var names = Groups.Select(g => g.Name).ToList();
         var groups = (await _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest

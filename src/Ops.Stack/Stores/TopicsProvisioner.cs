@@ -75,8 +75,10 @@ public sealed class TopicsProvisioner(StageContext context) : IStatusSource
     async Task<string?> KeyAsync(string arn, CancellationToken ct) =>
         (await _sns.GetTopicAttributesAsync(new GetTopicAttributesInput { TopicArn = arn }, ct)).Attributes?.GetValueOrDefault("KmsMasterKeyId");
 
-    /// <summary>The stage's topics that exist: name → ARN (destroy finds them this way too).</summary>
-    internal async Task<Dictionary<string, string>> ArnsAsync(CancellationToken ct)
+    /// <summary>The stage's topics that exist: name → ARN (destroy finds them this way too); listed once per run.</summary>
+    internal Task<IReadOnlyDictionary<string, string>> ArnsAsync(CancellationToken ct) => context.Reads.Topics.GetAsync(() => ReadArnsAsync(ct));
+
+    async Task<IReadOnlyDictionary<string, string>> ReadArnsAsync(CancellationToken ct)
     {
         var arns = new Dictionary<string, string>();
         await foreach (var topic in _sns.ListTopicsItemsAsync(new ListTopicsInput(), ct))
