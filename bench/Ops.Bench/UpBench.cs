@@ -6,7 +6,8 @@ using Ops.LocalCloud.Diagnostics;
 /// <summary>
 /// <c>./build.sh up</c> on a fresh LocalCloud with realistic provisioning delays (RDS and Redshift 12 s to available, Redis
 /// 4 s, tasks 1 s; the web tier's environment runs its real web process), as a child process: wall time with the target
-/// engine's parallelism against <c>--parallel 1</c>; then the API calls of a second, no-op <c>up</c>, per service and kind.
+/// engine's parallelism against <c>--parallel 1</c>, and the parallel run's targets against their longest dependency chain
+/// (<see cref="CriticalPath"/>); then the API calls of a second, no-op <c>up</c>, per service and kind.
 /// </summary>
 static class UpBench
 {
@@ -24,27 +25,45 @@ static class UpBench
         await ChildCommand.BuildShAsync(root, ["--help"], cancellationToken); // builds the build project once, outside the measurements
 
         var walls = new Dictionary<int, List<double>> { [parallel] = [], [1] = [] };
+        var chains = new List<double>();
+        var engine = new List<double>();
+        IReadOnlyList<string> chain = [];
         string? calls = null;
         for (var run = 0; run < runs; run++)
             foreach (var mode in new[] { parallel, 1 })
             {
-                var (wall, noOp) = await MeasureAsync(root, mode, countCalls: calls == null, cancellationToken);
-                walls[mode].Add(wall);
-                calls ??= noOp;
-                Console.WriteLine($"  run {run + 1}, --parallel {mode}: {wall:0.0} s (load {BenchEnvironment.LoadAverage()})");
+                var measured = await MeasureAsync(root, mode, countCalls: calls == null, cancellationToken);
+                walls[mode].Add(measured.Wall);
+                calls ??= measured.Calls;
+                var line = $"  run {run + 1}, --parallel {mode}: {measured.Wall:0.0} s";
+                if (mode == parallel)
+                {
+                    // The longest chain of this run's own target durations: no schedule finishes the targets sooner.
+                    var durations = CriticalPath.Durations(measured.Output);
+                    (var longest, chain) = CriticalPath.Longest(durations, measured.Predecessors);
+                    var total = CriticalPath.Total(measured.Output);
+                    chains.Add(longest);
+                    engine.Add(total);
+                    line += $", targets {total:0.0} s against their longest chain {longest:0.0} s";
+                }
+                Console.WriteLine($"{line} (load {BenchEnvironment.LoadAverage()})");
             }
 
         Console.WriteLine();
         foreach (var (mode, values) in walls)
             Console.WriteLine($"up --parallel {mode,-2}  wall {Spread.Of(values).Format("s", "0.0")}");
         Console.WriteLine($"speed-up: {Spread.Of(walls[1]).Median / Spread.Of(walls[parallel]).Median:0.00}× (medians)");
+        Console.WriteLine($"longest dependency chain of the --parallel {parallel} runs: {Spread.Of(chains).Format("s", "0.0")}: {string.Join(" → ", chain)}");
+        Console.WriteLine($"their targets took {Spread.Of(engine).Format("s", "0.0")} from first start to last finish: " +
+                          $"{Spread.Of(engine).Median / Spread.Of(chains).Median:0.00}× the chain (1.00× is the bound of any schedule)");
         Console.WriteLine();
         Console.WriteLine(calls);
         return 0;
     }
 
     /// <summary>One fresh up (timed); with <paramref name="countCalls"/>, a second up and the table of its calls.</summary>
-    static async Task<(double Wall, string? Calls)> MeasureAsync(string root, int parallel, bool countCalls, CancellationToken cancellationToken)
+    static async Task<(double Wall, string Output, Dictionary<string, List<string>> Predecessors, string? Calls)> MeasureAsync(string root, int parallel,
+        bool countCalls, CancellationToken cancellationToken)
     {
         var state = Directory.CreateTempSubdirectory("ops-bench-up-").FullName;
         try
@@ -64,10 +83,12 @@ static class UpBench
                 """, cancellationToken);
             string[] Args(params string[] extra) => ["up", "--stage", StageName, "--stack", stackFile, "--endpoint-url", server.Url.ToString(), .. extra];
 
+            await ChildCommand.BuildShAsync(root, Args("--plan"), cancellationToken);
+            var predecessors = CriticalPath.Predecessors(await File.ReadAllTextAsync(Path.Combine(root, ".nuke", "temp", "plan.html"), cancellationToken));
             var clock = Stopwatch.StartNew();
-            await ChildCommand.BuildShAsync(root, Args("--parallel", parallel.ToString(CultureInfo.InvariantCulture)), cancellationToken);
+            var first = await ChildCommand.BuildShAsync(root, Args("--parallel", parallel.ToString(CultureInfo.InvariantCulture)), cancellationToken);
             var wall = clock.Elapsed.TotalSeconds;
-            if (!countCalls) return (wall, null);
+            if (!countCalls) return (wall, first, predecessors, null);
 
             var before = server.Requests.Entries.Count;
             var output = await ChildCommand.BuildShAsync(root, Args(), cancellationToken);
@@ -76,7 +97,7 @@ static class UpBench
             var entries = server.Requests.Entries.Skip(before).ToList();
             var status = await ChildCommand.BuildShAsync(root, ["status", "--stage", StageName, "--stack", stackFile, "--endpoint-url", server.Url.ToString(), "--output", "json"], cancellationToken);
             var resources = System.Text.Json.Nodes.JsonNode.Parse(status)!["resources"]!.AsArray().Count;
-            return (wall, Calls(entries, resources));
+            return (wall, first, predecessors, Calls(entries, resources));
         }
         finally
         {
