@@ -7,6 +7,7 @@ using Ops.LocalCloud;
 using Ops.LocalCloud.Diagnostics;
 using Ops.Stack.Core;
 using Ops.Stack.Fleet;
+using Ops.Stack.Identity;
 using Ops.Stack.Model;
 
 /// <summary>
@@ -91,9 +92,10 @@ static class FleetBench
     static Task<LocalCloudServer> StartCloudAsync(string state) =>
         LocalCloudServer.StartAsync(BenchEnvironment.Operator(new LocalCloudOptions { Delays = LifecycleDelays.Instant, StateDirectory = state }));
 
-    /// <summary>Queues, worker-log table and repository, as create-ecs's dependencies make them.</summary>
+    /// <summary>Roles, queues, worker-log table and repository, as create-ecs's dependencies make them (the workers' task role is what they call with).</summary>
     static async Task CreateDependenciesAsync(StageContext context, CancellationToken cancellationToken)
     {
+        await new IamProvisioner(context).EnsureAsync(cancellationToken);
         await new QueueProvisioner(context).EnsureAsync(cancellationToken);
         await new WorkerLogTableProvisioner(context).EnsureAsync(cancellationToken);
         await new RepositoryProvisioner(context).EnsureAsync(cancellationToken);
