@@ -51,6 +51,14 @@ if ! command -v moto_server >/dev/null 2>&1; then
   exit 1
 fi
 
+# A version manager's shims (pyenv's, on this workplace's image) start a shell and the manager for every python3, aws and
+# moto_server the tests run, hundreds of times: about 0.3 s each. The interpreter's own directory goes first on PATH, so
+# each is started directly (the same programs the shims would have chosen).
+if python_bin=$(python3 -c 'import os, sys; print(os.path.dirname(os.path.realpath(sys.executable)))' 2>/dev/null) \
+   && [ -n "$python_bin" ] && [ "$python_bin" != "$(dirname "$(command -v python3)")" ]; then
+  export PATH="$python_bin:$PATH"
+fi
+
 # A container engine for the image tests (tests/Ops.Docker.Tests): podman's Docker-compatible API on a socket of our own,
 # its store under .nuke/temp. The tests' registries are plain HTTP on 127.0.0.1 (any port): podman must be told so
 # before the service starts, because the service reads registries.conf once.
