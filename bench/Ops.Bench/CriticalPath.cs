@@ -42,7 +42,8 @@ static partial class CriticalPath
     }
 
     /// <summary>The chain of targets whose durations add up to the most, and that sum.</summary>
-    public static (double Seconds, IReadOnlyList<string> Chain) Longest(IReadOnlyDictionary<string, double> durations, IReadOnlyDictionary<string, List<string>> predecessors)
+    public static (double Seconds, IReadOnlyList<string> Chain) Longest(IReadOnlyDictionary<string, double> durations,
+        IReadOnlyDictionary<string, List<string>> predecessors)
     {
         var finish = new Dictionary<string, (double At, string? From)>(StringComparer.Ordinal);
         (double At, string? From) Finish(string target, HashSet<string> path)

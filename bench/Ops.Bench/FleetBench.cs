@@ -92,7 +92,10 @@ static class FleetBench
     static Task<LocalCloudServer> StartCloudAsync(string state) =>
         LocalCloudServer.StartAsync(BenchEnvironment.Operator(new LocalCloudOptions { Delays = LifecycleDelays.Instant, StateDirectory = state }));
 
-    /// <summary>Roles, queues, worker-log table and repository, as create-ecs's dependencies make them (the workers' task role is what they call with).</summary>
+    /// <summary>
+    /// Roles, queues, worker-log table and repository, as create-ecs's dependencies make them (the workers' task role is
+    /// what they call with).
+    /// </summary>
     static async Task CreateDependenciesAsync(StageContext context, CancellationToken cancellationToken)
     {
         await new IamProvisioner(context).EnsureAsync(cancellationToken);

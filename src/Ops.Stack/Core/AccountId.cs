@@ -7,5 +7,5 @@ namespace Ops.Stack.Core;
 internal static class AccountId
 {
     public static Task<string> OfAsync(StageContext context, CancellationToken ct) =>
-        context.Reads.Account.GetAsync(async () => (await new StsClient(context.Connection).GetCallerIdentityAsync(cancellationToken: ct)).Account!);
+        context.Reads.Account.GetAsync(async () => (await new StsClient(context.Connection).GetCallerIdentityAsync(cancellationToken: ct)).Account!, ct);
 }

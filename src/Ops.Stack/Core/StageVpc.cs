@@ -7,7 +7,7 @@ namespace Ops.Stack.Core;
 internal static class StageVpc
 {
     public static Task<string> ResolveAsync(Ec2Client ec2, StageContext context, CancellationToken ct) =>
-        context.Reads.Vpc.GetAsync(() => ReadAsync(ec2, context, ct));
+        context.Reads.Vpc.GetAsync(() => ReadAsync(ec2, context, ct), ct);
 
     static async Task<string> ReadAsync(Ec2Client ec2, StageContext context, CancellationToken ct)
     {

@@ -26,7 +26,7 @@ public sealed class SecretStore(StageContext context)
     {
         string? value;
         if (StackNames.Contains(name))
-            value = (await context.Reads.Secrets.GetAsync(() => ReadStackSecretsAsync(cancellationToken))).GetValueOrDefault(name);
+            value = (await context.Reads.Secrets.GetAsync(() => ReadStackSecretsAsync(cancellationToken), cancellationToken)).GetValueOrDefault(name);
         else
             value = await ReadOneAsync(name, cancellationToken);
         if (value != null) context.Log.Redact(value);
@@ -102,7 +102,10 @@ public sealed class SecretStore(StageContext context)
             Tags = context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
         }, cancellationToken);
 
-    /// <summary>Writes a secret and forgets the run's read of the stack's secrets (a refused write may mean another run wrote it). Returns its version.</summary>
+    /// <summary>
+    /// Writes a secret and forgets the run's read of the stack's secrets (a refused write may mean another run wrote it).
+    /// Returns its version.
+    /// </summary>
     async Task<long> PutAsync(PutParameterRequest request, CancellationToken ct)
     {
         try

@@ -153,7 +153,7 @@ public sealed class SecurityGroupsProvisioner(StageContext context) : IStatusSou
 
     /// <summary>Every group of <see cref="Groups"/> that exists in <paramref name="vpc"/>, by name: one call, shared by the run's targets.</summary>
     internal Task<IReadOnlyDictionary<string, SecurityGroup>> DescribeAsync(string vpc, CancellationToken ct) =>
-        context.Reads.SecurityGroups.GetAsync(() => ReadAsync(vpc, ct));
+        context.Reads.SecurityGroups.GetAsync(() => ReadAsync(vpc, ct), ct);
 
     async Task<IReadOnlyDictionary<string, SecurityGroup>> ReadAsync(string vpc, CancellationToken ct)
     {

@@ -76,7 +76,7 @@ public sealed class TopicsProvisioner(StageContext context) : IStatusSource
         (await _sns.GetTopicAttributesAsync(new GetTopicAttributesInput { TopicArn = arn }, ct)).Attributes?.GetValueOrDefault("KmsMasterKeyId");
 
     /// <summary>The stage's topics that exist: name → ARN (destroy finds them this way too); listed once per run.</summary>
-    internal Task<IReadOnlyDictionary<string, string>> ArnsAsync(CancellationToken ct) => context.Reads.Topics.GetAsync(() => ReadArnsAsync(ct));
+    internal Task<IReadOnlyDictionary<string, string>> ArnsAsync(CancellationToken ct) => context.Reads.Topics.GetAsync(() => ReadArnsAsync(ct), ct);
 
     async Task<IReadOnlyDictionary<string, string>> ReadArnsAsync(CancellationToken ct)
     {
