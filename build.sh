@@ -102,11 +102,24 @@ build() {
   before_listing="$(listing)"
   echo "Building the build project (its inputs changed since the last build)..." >&2
   # Quiet when it works; MSBuild's whole output (errors and summary) when it does not.
-  if ! "$DOTNET_EXE" build "$PROJECT" -c Release -o "$OUT_DIR" --nologo -v minimal > "$TEMP_DIR/build.log" 2>&1; then
+  if ! "$DOTNET_EXE" build "$PROJECT" -c Release --nologo -v minimal > "$TEMP_DIR/build.log" 2>&1; then
     cat "$TEMP_DIR/build.log" >&2
     echo "error: building the build project failed (output above, also in .nuke/temp/build.log); fix the error and run again." >&2
     exit 1
   fi
+  # It builds where `dotnet build -c Release` does, so the two share their work (an output path of its own made every
+  # project build again: 45 s after a solution build); what runs is a copy only this script writes, so it is always
+  # what this script built from the inputs it stamps, whatever is built into bin/ later.
+  local built
+  built="$("$DOTNET_EXE" msbuild "$PROJECT" -p:Configuration=Release -getProperty:TargetDir 2>/dev/null)" || built=""
+  if [ ! -f "${built%/}/_build.dll" ]; then
+    echo "error: the build project built, but its output (_build.dll under ${built:-its TargetDir}) is not there; run again." >&2
+    exit 1
+  fi
+  rm -rf "$OUT_DIR.$$"
+  cp -a "${built%/}" "$OUT_DIR.$$"
+  rm -rf "$OUT_DIR"
+  mv "$OUT_DIR.$$" "$OUT_DIR"
   printf '%s\n%s\n%s\n' "$before" "$DOTNET_EXE" "$before_listing" > "$STAMP.tmp"
   mv "$STAMP.tmp" "$STAMP"
 }
