@@ -15,7 +15,7 @@ internal sealed class WorkerSecurityGroup(StageContext context, Ec2Client ec2)
     {
         var name = context.Stack.Instances.SecurityGroup;
         var resource = $"security group {name}";
-        var existing = (await new SecurityGroupsProvisioner(context).DescribeAsync(vpc, ct)).GetValueOrDefault(name);
+        var existing = (await new SecurityGroupsProvisioner(context).DescribeAsync(ct)).GetValueOrDefault(name);
         if (existing == null)
         {
             var change = new Change(resource, "security group", null, $"in {vpc}, egress only");

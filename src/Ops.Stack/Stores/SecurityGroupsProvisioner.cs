@@ -30,7 +30,7 @@ public sealed class SecurityGroupsProvisioner(StageContext context) : IStatusSou
     public async Task<IReadOnlyList<Change>> EnsureAsync(CancellationToken cancellationToken)
     {
         var vpc = await VpcAsync(cancellationToken);
-        var existing = await DescribeAsync(vpc, cancellationToken);
+        var existing = await DescribeAsync(cancellationToken);
         var changes = new List<Change>();
         var ids = new Dictionary<string, string?>();
         foreach (var (name, purpose, _) in Groups)
@@ -83,11 +83,8 @@ public sealed class SecurityGroupsProvisioner(StageContext context) : IStatusSou
     }
 
     /// <summary>The id of each group that exists, by name (read calls only).</summary>
-    public async Task<IReadOnlyDictionary<string, string>> IdsAsync(CancellationToken cancellationToken)
-    {
-        var vpc = await VpcAsync(cancellationToken);
-        return (await DescribeAsync(vpc, cancellationToken)).ToDictionary(g => g.Key, g => g.Value.GroupId!);
-    }
+    public async Task<IReadOnlyDictionary<string, string>> IdsAsync(CancellationToken cancellationToken) =>
+        (await DescribeAsync(cancellationToken)).ToDictionary(g => g.Key, g => g.Value.GroupId!);
 
     /// <summary>The id of group <paramref name="name"/>, or a CloudStateException saying to run create-security-groups (null on a dry run).</summary>
     public async Task<string?> RequireAsync(string name, CancellationToken cancellationToken)
@@ -99,8 +96,7 @@ public sealed class SecurityGroupsProvisioner(StageContext context) : IStatusSou
 
     public async Task<IReadOnlyList<ResourceStatus>> StatusAsync(CancellationToken cancellationToken)
     {
-        var vpc = await VpcAsync(cancellationToken);
-        var existing = await DescribeAsync(vpc, cancellationToken);
+        var existing = await DescribeAsync(cancellationToken);
         var rows = new List<ResourceStatus>();
         foreach (var (name, _, port) in Groups)
         {
@@ -151,12 +147,13 @@ public sealed class SecurityGroupsProvisioner(StageContext context) : IStatusSou
 
     List<Tag> Tags() => context.Stack.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
 
-    /// <summary>Every group of <see cref="Groups"/> that exists in <paramref name="vpc"/>, by name: one call, shared by the run's targets.</summary>
-    internal Task<IReadOnlyDictionary<string, SecurityGroup>> DescribeAsync(string vpc, CancellationToken ct) =>
-        context.Reads.SecurityGroups.GetAsync(() => ReadAsync(vpc, ct), ct);
+    /// <summary>Every group of <see cref="Groups"/> that exists in the stage's VPC, by name: one call, shared by the run's targets.</summary>
+    internal Task<IReadOnlyDictionary<string, SecurityGroup>> DescribeAsync(CancellationToken ct) =>
+        context.Reads.SecurityGroups.GetAsync(() => ReadAsync(ct), ct);
 
-    async Task<IReadOnlyDictionary<string, SecurityGroup>> ReadAsync(string vpc, CancellationToken ct)
+    async Task<IReadOnlyDictionary<string, SecurityGroup>> ReadAsync(CancellationToken ct)
     {
+        var vpc = await VpcAsync(ct);
         var names = Groups.Select(g => g.Name).ToList();
         var groups = (await _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest
         {
