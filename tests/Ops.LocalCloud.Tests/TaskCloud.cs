@@ -16,18 +16,29 @@ public sealed class TaskCloud : IAsyncDisposable
     public string Root { get; } = Directory.CreateTempSubdirectory("ops-tasks-").FullName;
     public Uri Url => Server.Url;
 
+    public string StateDirectory => Path.Combine(Root, "state");
+
     public static async Task<TaskCloud> StartAsync(IImageSource? images = null)
     {
         var cloud = new TaskCloud();
-        cloud.Server = await LocalCloudServer.StartAsync(new LocalCloudOptions
-        {
-            AccessKey = TestKeys.OperatorAccessKey,
-            SecretKey = TestKeys.OperatorSecretKey,
-            StateDirectory = Path.Combine(cloud.Root, "state"),
-            Delays = LifecycleDelays.Instant,
-            Backends = new LocalBackends { Images = images },
-        });
+        cloud.Server = await LocalCloudServer.StartAsync(cloud.Options(images));
         return cloud;
+    }
+
+    LocalCloudOptions Options(IImageSource? images) => new()
+    {
+        AccessKey = TestKeys.OperatorAccessKey,
+        SecretKey = TestKeys.OperatorSecretKey,
+        StateDirectory = StateDirectory,
+        Delays = LifecycleDelays.Instant,
+        Backends = new LocalBackends { Images = images },
+    };
+
+    /// <summary>Stops the local cloud and starts another on the same state directory (its address changes).</summary>
+    public async Task RestartAsync()
+    {
+        await Server.DisposeAsync();
+        Server = await LocalCloudServer.StartAsync(Options(images: null));
     }
 
     /// <summary>Writes a shell script into the scratch directory; returns its path.</summary>

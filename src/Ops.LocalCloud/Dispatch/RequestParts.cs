@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
@@ -18,14 +19,29 @@ internal static class RequestParts
     /// <summary>Reads a body of at most <paramref name="limit"/> bytes; a larger one is refused (413) before it is buffered.</summary>
     public static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > limit) throw TooLarge(request.ContentLength.Value, limit);
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 0);
-        var chunk = new byte[81920];
-        int n;
-        while ((n = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        if (request.ContentLength is { } length)
         {
-            if (buffer.Length + n > limit) throw TooLarge(null, limit);
-            buffer.Write(chunk, 0, n);
+            // The usual case (every AWS SDK sends a length): one array of exactly that size, no copy.
+            if (length > limit) throw TooLarge(length, limit);
+            var body = new byte[length];
+            var read = 0;
+            while (read < body.Length && await request.Body.ReadAsync(body.AsMemory(read), cancellationToken) is var n and > 0) read += n;
+            return read == body.Length ? body : body[..read];
+        }
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int n;
+            while ((n = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + n > limit) throw TooLarge(null, limit);
+                buffer.Write(chunk, 0, n);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
         return buffer.ToArray();
     }

@@ -9,7 +9,7 @@ internal sealed partial class LogsService
     {
         var stream = FindStream(FindGroup(Required(i, "logGroupName")), Required(i, "logStreamName"));
         foreach (var e in (i["logEvents"] as JsonArray) ?? [])
-            stream.Add(new LogEvent(e!["timestamp"]!.GetValue<long>(), (string)e["message"]!, c.Now.ToUnixTimeMilliseconds()));
+            stream.Add(new LogEvent(e!["timestamp"]!.GetValue<long>(), (string)e["message"]!, c.Now.ToUnixTimeMilliseconds(), NextEventId()));
         stream.Sort((a, b) => a.Timestamp.CompareTo(b.Timestamp));
         return new JsonObject { ["nextSequenceToken"] = stream.Count.ToString("D20") };
     });

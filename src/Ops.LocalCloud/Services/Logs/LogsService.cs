@@ -25,5 +25,16 @@ internal sealed partial class LogsService : ServiceHandler<LogsState>
         On("FilterLogEvents", FilterLogEvents);
     }
 
+    long? _lastEventId; // the highest event id given out or found in the state; read from the state on first use
+
     static AwsError NotFound(string what) => new("ResourceNotFoundException", $"The specified {what} does not exist.");
+
+    /// <summary>A new event id, higher than any in the state (call inside the gate).</summary>
+    string NextEventId()
+    {
+        _lastEventId ??= State.Groups.Values.SelectMany(g => g.Streams.Values).SelectMany(events => events)
+            .Select(e => long.TryParse(e.Id, out var id) ? id : 0).DefaultIfEmpty(0).Max();
+        _lastEventId++;
+        return _lastEventId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
