@@ -115,4 +115,46 @@ public class SqsClockTests
         clock.Advance(TimeSpan.FromSeconds(43200));   // visible again: no longer in flight
         await AwsAssert.ErrorCode("AWS.SimpleQueueService.MessageNotInflight", () => Change(m.ReceiptHandle, 10));
     }
+
+    /// <summary>
+    /// Retention: each message goes when the clock passes its send time plus the period, however many looks came before
+    /// (a look remembers when the next one is due); a shorter period takes effect at once; a message moved to the
+    /// dead-letter queue keeps its send time there, so it expires by it, before messages the dead-letter queue held.
+    /// </summary>
+    [Fact]
+    public async Task Messages_expire_at_their_send_time_plus_the_retention_period_also_after_a_move_to_the_dead_letter_queue()
+    {
+        var (server, clock, sqs) = await Start();
+        await using var _ = server;
+        async Task<int> Depth(string url) => int.Parse((await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest
+            { QueueUrl = url, AttributeNames = ["ApproximateNumberOfMessages"] })).Attributes!["ApproximateNumberOfMessages"]);
+
+        var dlq = (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = "dead", Attributes = new() { ["MessageRetentionPeriod"] = "3600" } })).QueueUrl!;
+        var dlqArn = (await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = dlq, AttributeNames = ["QueueArn"] })).Attributes!["QueueArn"];
+        var url = (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = "kept", Attributes = new()
+        {
+            ["MessageRetentionPeriod"] = "3600",
+            ["RedrivePolicy"] = $$"""{"deadLetterTargetArn":"{{dlqArn}}","maxReceiveCount":"1"}""",
+        } })).QueueUrl!;
+
+        await sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = "first" });     // t = 0
+        Assert.Single(await Receive(sqs, url, visibility: 1));
+        clock.Advance(TimeSpan.FromMinutes(10));
+        await sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = dlq, MessageBody = "dead-letter" }); // t = 10 min, in the DLQ
+        await sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = "second" });    // t = 10 min
+        Assert.Equal(1, await Depth(dlq));  // the dead-letter queue has looked: its next expiry is at 70 min
+
+        // "first" was received once: the next receive moves it to the dead-letter queue with its send time (t = 0).
+        Assert.Equal("second", Assert.Single(await Receive(sqs, url, visibility: 3600)).Body);
+        Assert.Equal(2, await Depth(dlq));
+        clock.Advance(TimeSpan.FromMinutes(50) + TimeSpan.FromSeconds(1));                               // t = 60 min + 1 s
+        Assert.Equal("dead-letter", Assert.Single(await Receive(sqs, dlq)).Body);
+
+        // A shorter retention applies to the messages already queued.
+        await sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = "third" });     // t = 60 min
+        Assert.Equal(1, await Depth(url));
+        await sqs.SetQueueAttributesAsync(new SetQueueAttributesRequest { QueueUrl = url, Attributes = new() { ["MessageRetentionPeriod"] = "60" } });
+        clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(0, await Depth(url));
+    }
 }

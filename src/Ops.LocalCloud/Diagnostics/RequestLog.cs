@@ -10,11 +10,13 @@ public sealed record LoggedRequest(DateTimeOffset At, string Service, string Ope
 public sealed class RequestLog(int capacity = 100_000)
 {
     readonly ConcurrentQueue<LoggedRequest> _entries = new();
+    int _count; // kept here: a concurrent queue counts by walking its segments, on every request
 
     public void Add(LoggedRequest entry)
     {
         _entries.Enqueue(entry);
-        while (_entries.Count > capacity && _entries.TryDequeue(out _)) { }
+        if (Interlocked.Increment(ref _count) <= capacity) return;
+        while (Volatile.Read(ref _count) > capacity && _entries.TryDequeue(out _)) Interlocked.Decrement(ref _count);
     }
 
     public IReadOnlyList<LoggedRequest> Entries => _entries.ToArray();
@@ -22,7 +24,10 @@ public sealed class RequestLog(int capacity = 100_000)
     public int Count(string service, string? operation = null) =>
         _entries.Count(e => e.Service == service && (operation == null || e.Operation == operation));
 
-    public void Clear() => _entries.Clear();
+    public void Clear()
+    {
+        while (_entries.TryDequeue(out _)) Interlocked.Decrement(ref _count);
+    }
 
     /// <summary>Calls per service and operation with status counts and the slowest time, one line each.</summary>
     public string Report()

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Ops.LocalCloud.Services.Sqs;
 
 /// <summary>A queue: its attributes and tags, its messages in send order, and (FIFO) the deduplication ids seen in the last five minutes.</summary>
@@ -16,4 +18,11 @@ internal sealed class SqsQueue
     public long LastSequenceNumber { get; set; }
 
     public bool IsFifo => Attributes.GetValueOrDefault("FifoQueue") == "true";
+
+    /// <summary>
+    /// When the earliest of the queued messages expires, under the retention it was computed for; not kept in the state
+    /// (a loaded queue is scanned once). Null: scan on the next look.
+    /// </summary>
+    [JsonIgnore]
+    public (DateTimeOffset At, TimeSpan Retention)? NextExpiry { get; set; }
 }

@@ -154,8 +154,10 @@ internal sealed partial class SqsService
         var maxReceives = redrive?["maxReceiveCount"] is { } mr ? int.Parse(mr.ToString()) : int.MaxValue;
         var held = q.IsFifo ? q.Messages.Where(m => m.InFlight(now)).Select(m => m.GroupId).ToHashSet() : [];
         var result = new List<SqsMessage>();
-        foreach (var m in q.Messages.ToList())
+        // By index, not over a copy of the queue (a copy per receive cost as much as the queue is long).
+        for (var index = 0; index < q.Messages.Count; index++)
         {
+            var m = q.Messages[index];
             if (result.Count >= max) break;
             if (q.IsFifo && held.Contains(m.GroupId)) continue;
             if (m.VisibleAt > now)
@@ -168,12 +170,13 @@ internal sealed partial class SqsService
                 // Received maxReceiveCount times without being deleted: move it to the dead-letter queue.
                 // A move must survive a crash: the copy in the dead-letter queue is logged before the removal, so a crash
                 // between the two leaves the message in both queues (delivered again), never in neither.
-                q.Messages.Remove(m);
+                q.Messages.RemoveAt(index--);
                 if (State.Queues.GetValueOrDefault(arn.ToString().Split(':')[^1]) is { } dlq)
                 {
                     m.VisibleAt = now;
                     m.ReceiptHandle = null;
                     dlq.Messages.Add(m);
+                    dlq.NextExpiry = null; // it keeps the time it was first sent, which may expire before any the queue held
                     MessageChanged(dlq, m);
                     Signal(dlq);
                 }

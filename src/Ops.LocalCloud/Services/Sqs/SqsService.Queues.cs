@@ -126,15 +126,31 @@ internal sealed partial class SqsService
         return all;
     }
 
-    /// <summary>Drops messages older than the queue's retention period, and deduplication ids older than five minutes.</summary>
+    /// <summary>
+    /// Drops messages older than the queue's retention period, and deduplication ids older than five minutes. The scan of
+    /// the messages runs only once the earliest expiry it found last time has come (or the retention changed): a new
+    /// message expires after every message already queued, so nothing can expire sooner.
+    /// </summary>
     void Expire(SqsQueue q, DateTimeOffset now)
     {
         var retention = TimeSpan.FromSeconds(long.Parse(Setting(q, "MessageRetentionPeriod")));
-        foreach (var expired in q.Messages.Where(m => m.Sent + retention <= now).ToList())
+        if (q.NextExpiry is not { } next || next.Retention != retention || now >= next.At)
         {
-            q.Messages.Remove(expired);
-            MessageChanged(q, expired, lazy: true); // an expired message that comes back after a crash expires again
+            var earliest = DateTimeOffset.MaxValue;
+            for (var index = 0; index < q.Messages.Count; index++)
+            {
+                var m = q.Messages[index];
+                if (m.Sent + retention > now)
+                {
+                    if (m.Sent + retention < earliest) earliest = m.Sent + retention;
+                    continue;
+                }
+                q.Messages.RemoveAt(index--);
+                MessageChanged(q, m, lazy: true); // an expired message that comes back after a crash expires again
+            }
+            q.NextExpiry = (earliest, retention);
         }
+        if (q.Deduplication.Count == 0) return;
         foreach (var (key, seen) in q.Deduplication.ToList())
             if (seen.Sent + SqsLimits.DeduplicationWindow <= now) q.Deduplication.Remove(key);
     }
