@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 using Amazon.DynamoDBv2.Model;
 using Ops.Aws;
 using Ops.Aws.Ecs;
@@ -36,18 +37,18 @@ static class FleetBench
         try
         {
             var worker = await PublishWorkerAsync(root, Path.Combine(work, "worker"), cancellationToken);
-            var results = new List<(int Workers, double PerSecond, int Items, string Load)>();
+            var results = new List<(int Workers, double PerSecond, double Warm, int Items, string Load)>();
             foreach (var count in counts)
             {
-                var (perSecond, items) = await ThroughputAsync(root, worker, Path.Combine(work, $"state-{count}"), count, messages, verbose, cancellationToken);
-                results.Add((count, perSecond, items, BenchEnvironment.LoadAverage()));
+                var (perSecond, warm, items) = await ThroughputAsync(root, worker, Path.Combine(work, $"state-{count}"), count, messages, verbose, cancellationToken);
+                results.Add((count, perSecond, warm, items, BenchEnvironment.LoadAverage()));
             }
             var latencies = await StartLatencyAsync(root, worker, Path.Combine(work, "state-starts"), starts, verbose, cancellationToken);
 
             Console.WriteLine();
-            Console.WriteLine($"{"workers",7} {"msgs/s",8} {"per worker",10} {"log items",9}   load average after");
+            Console.WriteLine($"{"workers",7} {"msgs/s",8} {"per worker",10} {"2nd half",8} {"log items",9}   load average after");
             foreach (var r in results)
-                Console.WriteLine($"{r.Workers,7} {r.PerSecond,8:0} {r.PerSecond / r.Workers,10:0} {r.Items,9}   {r.Load}");
+                Console.WriteLine($"{r.Workers,7} {r.PerSecond,8:0} {r.PerSecond / r.Workers,10:0} {r.Warm,8:0} {r.Items,9}   {r.Load}");
             Console.WriteLine($"task start (RunTask → first ReceiveMessage), {latencies.Count} tasks: {Spread.Of(latencies).Format("ms")}");
             Console.WriteLine($"load average at the end: {BenchEnvironment.LoadAverage()}");
             return 0;
@@ -108,7 +109,7 @@ static class FleetBench
     /// Pre-loads <paramref name="messages"/> messages, creates the service at <paramref name="workers"/> tasks, and measures
     /// from the first worker-log item written to the last one finished; checks that every message was processed and deleted.
     /// </summary>
-    static async Task<(double PerSecond, int Items)> ThroughputAsync(string root, string worker, string state, int workers, int messages, bool verbose,
+    static async Task<(double PerSecond, double Warm, int Items)> ThroughputAsync(string root, string worker, string state, int workers, int messages, bool verbose,
         CancellationToken cancellationToken)
     {
         Console.WriteLine($"{workers} worker(s): load average {BenchEnvironment.LoadAverage()}");
@@ -121,6 +122,7 @@ static class FleetBench
         var sent = await SendAsync(sqs, queueUrl, messages, cancellationToken);
 
         var before = server.Requests.Entries.Count;
+        var (jitMethods, jitTime, allocated) = (JitInfo.GetCompiledMethodCount(), JitInfo.GetCompilationTime(), GC.GetTotalAllocatedBytes());
         await new EcsProvisioner(context).EnsureAsync(cancellationToken);
         await WaitAsync($"{workers} worker(s) to finish {messages} messages", TimeSpan.FromSeconds(60 + messages / 10), async () =>
         {
@@ -128,23 +130,29 @@ static class FleetBench
             if (finished < messages) return (false, $"{finished} of {messages} done");
             var depth = await DepthAsync(sqs, queueUrl, cancellationToken);
             return (depth == 0, $"{finished} done, {depth} left on the queue");
-        }, server, stack, cancellationToken);
+        }, server, stack, cancellationToken, TimeSpan.FromMilliseconds(500)); // each look copies the request log: seldom, to leave the CPU to the fleet
 
+        Console.WriteLine($"  LocalCloud (this process) meanwhile: {JitInfo.GetCompiledMethodCount() - jitMethods} methods compiled in " +
+                          $"{(JitInfo.GetCompilationTime() - jitTime).TotalSeconds:0.0} s, {(GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / messages:0} KiB allocated per message");
         var log = server.Requests.Entries.Skip(before).ToList();
         var first = log.First(e => IsOk(e, "dynamodb", "PutItem")).At;
-        var last = log.Last(e => IsOk(e, "dynamodb", "UpdateItem")).At;
+        var finishes = log.Where(e => IsOk(e, "dynamodb", "UpdateItem")).Select(e => e.At).ToList();
+        var last = finishes[^1];
+        var half = finishes[finishes.Count / 2];
         var items = await WorkerLogAsync(context, cancellationToken);
         var done = items.Where(i => i["status"].S == "done").Select(i => i["message_id"].S).ToHashSet();
         var missing = sent.Count(id => !done.Contains(id));
         if (missing > 0) throw new BenchException($"{missing} of {messages} messages have no 'done' item in {stack.WorkerLogTable}; the figure would be wrong");
         var perSecond = messages / (last - first).TotalSeconds;
+        var warm = (finishes.Count - 1 - finishes.Count / 2) / (last - half).TotalSeconds;
         Console.WriteLine($"  {messages} messages in {(last - first).TotalSeconds:0.00} s: {perSecond:0} msgs/s, {perSecond / workers:0} per worker; " +
-                          $"{items.Count} log items ({items.Count - messages} redeliveries); servers: {items.Select(i => i["server"].S).Distinct().Count()}");
+                          $"second half {warm:0} msgs/s; {items.Count} log items ({items.Count - messages} redeliveries); " +
+                          $"servers: {items.Select(i => i["server"].S).Distinct().Count()}");
         var window = log.Where(e => e.At >= first && e.At <= last).ToList();
         Console.WriteLine("  median time in LocalCloud per call: " + string.Join(", ", new[] { ("sqs", "ReceiveMessage"), ("dynamodb", "PutItem"), ("sqs", "DeleteMessage"), ("dynamodb", "UpdateItem") }
             .Select(o => (Operation: o.Item2, Calls: window.Where(e => IsOk(e, o.Item1, o.Item2)).Select(e => e.Duration.TotalMilliseconds).ToList()))
             .Where(o => o.Calls.Count > 0).Select(o => $"{o.Operation} {Spread.Of(o.Calls).Median:0.0} ms")));
-        return (perSecond, items.Count);
+        return (perSecond, warm, items.Count);
     }
 
     /// <summary>
