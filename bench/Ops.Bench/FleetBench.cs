@@ -109,8 +109,8 @@ static class FleetBench
     /// Pre-loads <paramref name="messages"/> messages, creates the service at <paramref name="workers"/> tasks, and measures
     /// from the first worker-log item written to the last one finished; checks that every message was processed and deleted.
     /// </summary>
-    static async Task<(double PerSecond, double Warm, int Items)> ThroughputAsync(string root, string worker, string state, int workers, int messages, bool verbose,
-        CancellationToken cancellationToken)
+    static async Task<(double PerSecond, double Warm, int Items)> ThroughputAsync(string root, string worker, string state, int workers, int messages,
+        bool verbose, CancellationToken cancellationToken)
     {
         Console.WriteLine($"{workers} worker(s): load average {BenchEnvironment.LoadAverage()}");
         await using var server = await StartCloudAsync(state);

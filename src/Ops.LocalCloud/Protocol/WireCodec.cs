@@ -48,30 +48,49 @@ internal static class WireCodec
         }
         if (node is not JsonObject input)
             throw new AwsError("SerializationException", "The request body must be a JSON object.") { QueryCode = "SerializationException" };
-        if (shape != null) CheckJson(model, shape, input, "");
+        if (shape != null && !Fits(model, shape, input)) CheckJson(model, shape, input, "");
         return input;
     }
 
+    /// <summary>Whether <paramref name="value"/> fits its shape throughout: the check of every request, building no paths.</summary>
+    static bool Fits(ServiceModel model, string shapeName, JsonNode? value)
+    {
+        if (value == null) return true;
+        var shape = model.Shape(shapeName);
+        var type = (string)shape["type"]!;
+        if (!Matches(type, value)) return false;
+        switch (type)
+        {
+            case "structure":
+                foreach (var (member, child) in value.AsObject())
+                    if (shape["members"]?[member] is JsonObject r && !Fits(model, (string)r["shape"]!, child)) return false;
+                break;
+            case "list":
+                var itemShape = (string)shape["member"]!["shape"]!;
+                foreach (var item in value.AsArray())
+                    if (!Fits(model, itemShape, item)) return false;
+                break;
+            case "map":
+                var valueShape = (string)shape["value"]!["shape"]!;
+                foreach (var (_, child) in value.AsObject())
+                    if (!Fits(model, valueShape, child)) return false;
+                break;
+        }
+        return true;
+    }
+
+    /// <summary>Finds where a value that does not <see cref="Fits"/> goes wrong and throws naming that place.</summary>
     static void CheckJson(ServiceModel model, string shapeName, JsonNode? value, string path)
     {
         if (value == null) return;
         var shape = model.Shape(shapeName);
         var type = (string)shape["type"]!;
-        var kind = value.GetValueKind();
-        var ok = type switch
+        if (!Matches(type, value))
         {
-            "structure" or "map" => kind == JsonValueKind.Object,
-            "list" => kind == JsonValueKind.Array,
-            "string" or "blob" => kind == JsonValueKind.String,
-            "boolean" => kind is JsonValueKind.True or JsonValueKind.False,
-            "integer" or "long" => kind == JsonValueKind.Number && value.AsValue().TryGetValue<long>(out _),
-            "float" or "double" => kind == JsonValueKind.Number,
-            "timestamp" => kind is JsonValueKind.Number or JsonValueKind.String,
-            _ => true,
-        };
-        var where = path.Length == 0 ? "the request" : $"'{path}'";
-        if (!ok)
-            throw new AwsError("SerializationException", $"Expected {Article(type)} at {where}, found {kind.ToString().ToLowerInvariant()}.") { QueryCode = "SerializationException" };
+            var where = path.Length == 0 ? "the request" : $"'{path}'";
+            throw new AwsError("SerializationException", $"Expected {Article(type)} at {where}, found {value.GetValueKind().ToString().ToLowerInvariant()}.")
+                { QueryCode = "SerializationException" };
+        }
         switch (type)
         {
             case "structure":
@@ -86,6 +105,22 @@ internal static class WireCodec
                 foreach (var (key, child) in value.AsObject()) CheckJson(model, (string)shape["value"]!["shape"]!, child, Join(path, key));
                 break;
         }
+    }
+
+    static bool Matches(string type, JsonNode value)
+    {
+        var kind = value.GetValueKind();
+        return type switch
+        {
+            "structure" or "map" => kind == JsonValueKind.Object,
+            "list" => kind == JsonValueKind.Array,
+            "string" or "blob" => kind == JsonValueKind.String,
+            "boolean" => kind is JsonValueKind.True or JsonValueKind.False,
+            "integer" or "long" => kind == JsonValueKind.Number && value.AsValue().TryGetValue<long>(out _),
+            "float" or "double" => kind == JsonValueKind.Number,
+            "timestamp" => kind is JsonValueKind.Number or JsonValueKind.String,
+            _ => true,
+        };
     }
 
     static string Join(string path, string member) => path.Length == 0 ? member : $"{path}.{member}";

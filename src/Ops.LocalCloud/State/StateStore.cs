@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -260,10 +261,35 @@ internal sealed class StateStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Appends "checksum\tservice\tpayload\n" in UTF-8, encoding the entry once: its bytes are hashed and copied as they
+    /// are (the checksum is what <see cref="Checksum"/> computes of the entry's text).
+    /// </summary>
     static void Line(MemoryStream buffer, string service, string payload)
     {
-        var entry = $"{service}\t{payload}";
-        buffer.Write(Encoding.UTF8.GetBytes($"{Checksum(entry)}\t{entry}\n"));
+        var serviceBytes = Encoding.UTF8.GetByteCount(service);
+        var length = serviceBytes + 1 + Encoding.UTF8.GetByteCount(payload);
+        var entry = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            Encoding.UTF8.GetBytes(service, entry);
+            entry[serviceBytes] = (byte)'\t';
+            Encoding.UTF8.GetBytes(payload, entry.AsSpan(serviceBytes + 1));
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(entry.AsSpan(0, length), hash);
+            Span<char> hex = stackalloc char[16];
+            Convert.TryToHexStringLower(hash[..8], hex, out _);
+            Span<byte> prefix = stackalloc byte[17];
+            Encoding.ASCII.GetBytes(hex, prefix);
+            prefix[16] = (byte)'\t';
+            buffer.Write(prefix);
+            buffer.Write(entry, 0, length);
+            buffer.WriteByte((byte)'\n');
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(entry);
+        }
     }
 
     /// <summary>
