@@ -35,13 +35,8 @@ public sealed class EndToEndCloud : IAsyncLifetime
 
     public AwsConnection Connection => TestClouds.Connection(Server.Url, 3, opsLocalCloud: true);
 
-    /// <summary>
-    /// The worker the stack's local command runs: as published by tests/run.sh (OPS_TEST_WORKER: ReadyToRun, as a stage
-    /// runs it), or else as built next to the tests (this project references Ops.Worker), for a plain `dotnet test`.
-    /// </summary>
-    public static string WorkerDll => Environment.GetEnvironmentVariable("OPS_TEST_WORKER") is { Length: > 0 } published
-        ? published
-        : Path.Combine(AppContext.BaseDirectory, "Ops.Worker.dll");
+    /// <summary>The worker the stack's local command runs (<see cref="TestWorker"/>).</summary>
+    public static string WorkerDll => TestWorker.Dll;
 
     public async Task InitializeAsync()
     {

@@ -15,13 +15,8 @@ public sealed class WorkerCloud : IAsyncLifetime
     internal SqsClient Sqs { get; private set; } = null!;
     internal IAmazonDynamoDB Dynamo { get; private set; } = null!;
 
-    /// <summary>
-    /// The worker as tests/run.sh publishes it (OPS_TEST_WORKER: ReadyToRun, as a stage runs it), or else as built next
-    /// to the tests (the test project references Ops.Worker), for a plain `dotnet test`.
-    /// </summary>
-    public static string WorkerDll => Environment.GetEnvironmentVariable("OPS_TEST_WORKER") is { Length: > 0 } published
-        ? published
-        : Path.Combine(AppContext.BaseDirectory, "Ops.Worker.dll");
+    /// <summary>The worker the stack's local command runs (<see cref="TestWorker"/>).</summary>
+    public static string WorkerDll => TestWorker.Dll;
 
     public async Task InitializeAsync()
     {
