@@ -262,8 +262,8 @@ internal sealed class StateStore : IDisposable
     }
 
     /// <summary>
-    /// Appends "checksum\tservice\tpayload\n" in UTF-8, encoding the entry once: its bytes are hashed and copied as they
-    /// are (the checksum is what <see cref="Checksum"/> computes of the entry's text).
+    /// Appends "checksum\tservice\tpayload\n" in UTF-8, encoding the entry once: the same bytes are hashed (the
+    /// checksum replay compares) and copied.
     /// </summary>
     static void Line(MemoryStream buffer, string service, string payload)
     {
@@ -275,14 +275,8 @@ internal sealed class StateStore : IDisposable
             Encoding.UTF8.GetBytes(service, entry);
             entry[serviceBytes] = (byte)'\t';
             Encoding.UTF8.GetBytes(payload, entry.AsSpan(serviceBytes + 1));
-            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(entry.AsSpan(0, length), hash);
-            Span<char> hex = stackalloc char[16];
-            Convert.TryToHexStringLower(hash[..8], hex, out _);
-            Span<byte> prefix = stackalloc byte[17];
-            Encoding.ASCII.GetBytes(hex, prefix);
-            prefix[16] = (byte)'\t';
-            buffer.Write(prefix);
+            buffer.Write(Encoding.ASCII.GetBytes(Checksum(entry.AsSpan(0, length))));
+            buffer.WriteByte((byte)'\t');
             buffer.Write(entry, 0, length);
             buffer.WriteByte((byte)'\n');
         }
@@ -388,7 +382,15 @@ internal sealed class StateStore : IDisposable
         return log;
     }
 
-    static string Checksum(string payload) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload)), 0, 8);
+    static string Checksum(string payload) => Checksum(Encoding.UTF8.GetBytes(payload));
+
+    /// <summary>The first 8 bytes of the entry's SHA-256, as 16 lower-case hex digits.</summary>
+    static string Checksum(ReadOnlySpan<byte> entry)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(entry, hash);
+        return Convert.ToHexStringLower(hash[..8]);
+    }
 
     /// <summary>Writes what is still pending, writes every changed service to its file and deletes the log.</summary>
     public void Dispose()
