@@ -48,45 +48,23 @@ internal static class WireCodec
         }
         if (node is not JsonObject input)
             throw new AwsError("SerializationException", "The request body must be a JSON object.") { QueryCode = "SerializationException" };
-        if (shape != null && !Fits(model, shape, input)) CheckJson(model, shape, input, "");
+        if (shape != null && !CheckJson(model, shape, input, path: null)) CheckJson(model, shape, input, path: "");
         return input;
     }
 
-    /// <summary>Whether <paramref name="value"/> fits its shape throughout: the check of every request, building no paths.</summary>
-    static bool Fits(ServiceModel model, string shapeName, JsonNode? value)
+    /// <summary>
+    /// Whether <paramref name="value"/> fits its shape throughout. With a <paramref name="path"/> (the place of the value,
+    /// "" for the request) a value that does not fit throws, naming where; without, nothing is built but the answer: the
+    /// check every request gets, the path-building walk only once it failed.
+    /// </summary>
+    static bool CheckJson(ServiceModel model, string shapeName, JsonNode? value, string? path)
     {
         if (value == null) return true;
         var shape = model.Shape(shapeName);
         var type = (string)shape["type"]!;
-        if (!Matches(type, value)) return false;
-        switch (type)
-        {
-            case "structure":
-                foreach (var (member, child) in value.AsObject())
-                    if (shape["members"]?[member] is JsonObject r && !Fits(model, (string)r["shape"]!, child)) return false;
-                break;
-            case "list":
-                var itemShape = (string)shape["member"]!["shape"]!;
-                foreach (var item in value.AsArray())
-                    if (!Fits(model, itemShape, item)) return false;
-                break;
-            case "map":
-                var valueShape = (string)shape["value"]!["shape"]!;
-                foreach (var (_, child) in value.AsObject())
-                    if (!Fits(model, valueShape, child)) return false;
-                break;
-        }
-        return true;
-    }
-
-    /// <summary>Finds where a value that does not <see cref="Fits"/> goes wrong and throws naming that place.</summary>
-    static void CheckJson(ServiceModel model, string shapeName, JsonNode? value, string path)
-    {
-        if (value == null) return;
-        var shape = model.Shape(shapeName);
-        var type = (string)shape["type"]!;
         if (!Matches(type, value))
         {
+            if (path == null) return false;
             var where = path.Length == 0 ? "the request" : $"'{path}'";
             throw new AwsError("SerializationException", $"Expected {Article(type)} at {where}, found {value.GetValueKind().ToString().ToLowerInvariant()}.")
                 { QueryCode = "SerializationException" };
@@ -95,16 +73,20 @@ internal static class WireCodec
         {
             case "structure":
                 foreach (var (member, child) in value.AsObject())
-                    if (shape["members"]?[member] is JsonObject r) CheckJson(model, (string)r["shape"]!, child, Join(path, member));
+                    if (shape["members"]?[member] is JsonObject r && !CheckJson(model, (string)r["shape"]!, child, path == null ? null : Join(path, member)))
+                        return false;
                 break;
             case "list":
                 var index = 0;
-                foreach (var item in value.AsArray()) CheckJson(model, (string)shape["member"]!["shape"]!, item, $"{path}[{index++}]");
+                foreach (var item in value.AsArray())
+                    if (!CheckJson(model, (string)shape["member"]!["shape"]!, item, path == null ? null : $"{path}[{index++}]")) return false;
                 break;
             case "map":
-                foreach (var (key, child) in value.AsObject()) CheckJson(model, (string)shape["value"]!["shape"]!, child, Join(path, key));
+                foreach (var (key, child) in value.AsObject())
+                    if (!CheckJson(model, (string)shape["value"]!["shape"]!, child, path == null ? null : Join(path, key))) return false;
                 break;
         }
+        return true;
     }
 
     static bool Matches(string type, JsonNode value)
